@@ -1,0 +1,291 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.html import format_html
+
+from partyblock.text import search_key
+from units.models import Organisation
+
+from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
+from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, MembershipStatus
+from .queries import members_as_of
+from .services import member_events_apply
+
+
+class GrassrootsFilter(admin.SimpleListFilter):
+    """Members registered today in a TCCS (any of its chi bộ)."""
+
+    title = "tổ chức cơ sở đảng"
+    parameter_name = "tccs"
+
+    def lookups(self, request, model_admin):
+        return [(str(o.pk), o.name) for o in Organisation.objects.grassroots().only("pk", "name").order_by("name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        organisation = Organisation.objects.filter(pk=self.value()).first()
+        if organisation is None:
+            return queryset.none()
+        return queryset.filter(pk__in=members_as_of(timezone.localdate(), within=organisation).values("pk"))
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status today, derived from the stored periods."""
+
+    title = "tình trạng hiện nay"
+    parameter_name = "tinh_trang"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("chinh_thuc", "Đảng viên chính thức"),
+            ("du_bi", "Đảng viên dự bị"),
+            ("mien", "Được miễn sinh hoạt"),
+            ("dinh_chi", "Bị đình chỉ sinh hoạt"),
+            ("tam_thoi", "Đang chuyển sinh hoạt tạm thời"),
+            ("ngoai_khoi", "Sinh hoạt ngoài Khối"),
+            ("da_ket_thuc", "Không còn là đảng viên"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        today = MembershipPeriod.objects.covering(timezone.localdate())
+        conditions = {
+            "chinh_thuc": Q(status=MembershipStatus.OFFICIAL, organisation__isnull=False),
+            "du_bi": Q(status=MembershipStatus.PROBATIONARY, organisation__isnull=False),
+            "mien": Q(is_exempt=True, organisation__isnull=False),
+            "dinh_chi": Q(is_suspended=True, organisation__isnull=False),
+            "tam_thoi": Q(on_temporary_transfer=True, organisation__isnull=False),
+            "ngoai_khoi": Q(organisation__isnull=True),
+        }
+        if value in conditions:
+            return queryset.filter(pk__in=today.filter(conditions[value]).values("member_id"))
+        if value == "da_ket_thuc":
+            ended = MemberEvent.objects.filter(kind__in=MEMBERSHIP_ENDING_KINDS).values("member_id")
+            return queryset.filter(pk__in=ended).exclude(pk__in=today.values("member_id"))
+        return queryset
+
+
+class AdmissionYearFilter(admin.SimpleListFilter):
+    title = "năm kết nạp"
+    parameter_name = "nam_ket_nap"
+
+    def lookups(self, request, model_admin):
+        years = (
+            MemberEvent.objects.filter(kind=EventKind.ADMISSION, date__isnull=False)
+            .dates("date", "year", order="DESC")
+        )
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                pk__in=MemberEvent.objects.filter(kind=EventKind.ADMISSION, date__year=self.value()).values(
+                    "member_id"
+                )
+            )
+        return queryset
+
+
+class MemberEventFormSet(BaseInlineFormSet):
+    """Checks the member's whole history, as edited on the page, with the lifecycle rules."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        events = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            if form.instance.pk or form.has_changed():
+                events.append(form.instance)
+        if self.instance.birth_date is None:
+            return  # the member form reports the missing birth date
+        try:
+            self.warnings = replay(self.instance, events).warnings
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+
+class MemberEventInline(admin.TabularInline):
+    model = MemberEvent
+    formset = MemberEventFormSet
+    extra = 1
+    fields = [
+        "kind",
+        "date",
+        "decision_number",
+        "decision_date",
+        "organisation",
+        "other_party",
+        "end_date",
+        "exemption_ground",
+        "sponsors",
+        "note",
+    ]
+    autocomplete_fields = ["organisation"]
+    classes = ["events-inline"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
+class MemberCardInline(admin.TabularInline):
+    model = MemberCard
+    extra = 0
+    fields = ["number", "issued_on", "replaced_on"]
+
+
+class MembershipPeriodInline(admin.TabularInline):
+    """Read-only: what the events mean, day by day (how every count sees this member)."""
+
+    model = MembershipPeriod
+    verbose_name_plural = "giai đoạn sinh hoạt (tự tính từ các sự kiện)"
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "starts_on",
+        "ends_on",
+        "organisation",
+        "status",
+        "on_temporary_transfer",
+        "temporary_host",
+        "is_exempt",
+        "is_suspended",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation", "temporary_host")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def describe_period(period):
+    if period is None:
+        return None
+    if period.organisation_id is None:
+        return "Sinh hoạt ngoài Khối"
+    labels = [period.get_status_display()]
+    if period.is_exempt:
+        labels.append("miễn sinh hoạt")
+    if period.is_suspended:
+        labels.append("đình chỉ")
+    if period.on_temporary_transfer:
+        labels.append("chuyển tạm thời")
+    return ", ".join(labels)
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name_column", "birth_date", "gender", "chi_bo_column", "status_column", "card_column"]
+    list_filter = [GrassrootsFilter, StatusFilter, "gender", AdmissionYearFilter]
+    search_fields = ["full_name"]  # replaced by the accent-insensitive search below
+    search_help_text = "Tìm theo họ tên (có dấu hoặc không dấu), số CCCD hoặc số thẻ đảng viên."
+    ordering = ["sort_key", "birth_date", "pk"]
+    list_per_page = 50
+    inlines = [MemberEventInline, MemberCardInline, MembershipPeriodInline]
+    actions = None
+    fieldsets = [
+        (None, {"fields": ["full_name", "gender", "birth_date", "national_id", "phone"]}),
+        (
+            "Lý lịch",
+            {
+                "fields": [
+                    "birthplace",
+                    "hometown",
+                    "ethnicity",
+                    "religion",
+                    "residence",
+                    "occupation",
+                    "position",
+                    "education",
+                    "professional_level",
+                    "theory_level",
+                    "note",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        today = timezone.localdate()
+        current = MembershipPeriod.objects.covering(today).select_related("organisation__parent")
+        last_ending = (
+            MemberEvent.objects.filter(member=OuterRef("pk"), kind__in=MEMBERSHIP_ENDING_KINDS)
+            .order_by("-date")
+            .values("kind")[:1]
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(last_ending_kind=Subquery(last_ending))
+            .prefetch_related(
+                Prefetch("periods", queryset=current, to_attr="current_periods"),
+                Prefetch("cards", queryset=MemberCard.objects.filter(replaced_on__isnull=True), to_attr="live_cards"),
+            )
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word must appear in the name, ignoring case and diacritics (đ matches d);
+        a bare number also finds the national ID or a party card."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        name_match = Q()
+        for word in search_key(term).split():
+            name_match &= Q(search_name__contains=word)
+        by_number = Q(national_id=term) | Q(pk__in=MemberCard.objects.filter(number=term).values("member_id"))
+        return queryset.filter(name_match | by_number), False
+
+    @admin.display(description="họ và tên", ordering="sort_key")
+    def name_column(self, obj):
+        return obj.full_name
+
+    @admin.display(description="chi bộ hiện nay")
+    def chi_bo_column(self, obj):
+        period = obj.current_periods[0] if obj.current_periods else None
+        if period is None or period.organisation is None:
+            return "—"
+        organisation = period.organisation
+        if organisation.kind == "cbtt" and organisation.parent is not None:
+            return f"{organisation.name} — {organisation.parent.name}"
+        return organisation.name
+
+    @admin.display(description="tình trạng")
+    def status_column(self, obj):
+        period = obj.current_periods[0] if obj.current_periods else None
+        if period is not None:
+            css = "status-probationary" if period.status == MembershipStatus.PROBATIONARY else "status-current"
+            return format_html('<span class="{}">{}</span>', css, describe_period(period))
+        if obj.last_ending_kind:
+            return format_html('<span class="status-ended">{}</span>', EventKind(obj.last_ending_kind).label)
+        return format_html('<span class="status-ended">{}</span>', "Chưa kết nạp")
+
+    @admin.display(description="số thẻ")
+    def card_column(self, obj):
+        return ", ".join(card.number for card in obj.live_cards) or "—"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not MemberEvent:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        warnings = member_events_apply(
+            form.instance,
+            add=formset.new_objects,
+            change=[event for event, _ in formset.changed_objects],
+            delete=formset.deleted_objects,
+        )
+        for warning in warnings:
+            messages.warning(request, warning)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # membership ends through an event; the record stays

@@ -1,0 +1,355 @@
+"""Replaying a member's events into membership periods: the one place where the rules of DOMAIN.md §2
+decide what a member's organisation and status are on each day.
+
+`replay()` is pure: it reads events (and the organisations they name) and returns periods and
+warnings, or raises ValidationError naming each offending event. `members.services` runs it before
+every write; the demo seeder runs it in bulk.
+"""
+
+import datetime
+from dataclasses import dataclass, field, replace
+
+from django.core.exceptions import ValidationError
+
+from .models import EventKind, ExemptionGround, MembershipPeriod, MembershipStatus
+
+PROBATION_MONTHS = 12
+MIN_ADMISSION_AGE = 18
+MAX_ADMISSION_AGE_WITHOUT_PROVINCE = 60
+TEMPORARY_TRANSFER_MIN_MONTHS = 3
+TEMPORARY_TRANSFER_MAX_MONTHS = 24
+HEALTH_EXEMPTION_MAX_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class EventRule:
+    starts_membership: bool = False
+    ends_membership: bool = False
+    needs_chi_bo: bool = False  # organisation required
+    needs_other_party: bool = False
+    needs_end_date: bool = False
+    order: int = 50  # same-day events apply in this order
+
+
+EVENT_RULES = {
+    EventKind.ADMISSION: EventRule(starts_membership=True, order=0),
+    EventKind.READMISSION: EventRule(starts_membership=True, order=0),
+    EventKind.TRANSFER_IN: EventRule(needs_chi_bo=True, order=10),
+    EventKind.RECOGNITION: EventRule(order=20),
+    EventKind.TRANSFER: EventRule(needs_chi_bo=True, order=30),
+    EventKind.TRANSFER_OUT: EventRule(needs_other_party=True, order=30),
+    EventKind.TEMPORARY_TRANSFER: EventRule(needs_end_date=True, order=40),
+    EventKind.EXEMPTION: EventRule(order=40),
+    EventKind.SUSPENSION: EventRule(order=40),
+    EventKind.REMOVAL: EventRule(ends_membership=True, order=90),
+    EventKind.EXPULSION: EventRule(ends_membership=True, order=90),
+    EventKind.RESIGNATION: EventRule(ends_membership=True, order=90),
+    EventKind.DEATH: EventRule(ends_membership=True, order=90),
+}
+MEMBERSHIP_ENDING_KINDS = tuple(k for k, r in EVENT_RULES.items() if r.ends_membership)
+
+
+def add_months(day, months):
+    """Same day `months` later; the 29th–31st fall back to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def age_on(birth_date, day):
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def fmt(day):
+    return day.strftime("%d/%m/%Y") if day else "?"
+
+
+@dataclass(frozen=True)
+class State:
+    organisation_id: int | None = None  # None: registered outside the Khối
+    status: str = MembershipStatus.PROBATIONARY
+    temporary_host_id: int | None = None
+    on_temporary_transfer: bool = False
+    is_exempt: bool = False
+    is_suspended: bool = False
+
+
+@dataclass
+class ReplayResult:
+    periods: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+def _organisation(event, organisations):
+    if not event.organisation_id:
+        return None
+    if organisations is not None:
+        return organisations[event.organisation_id]
+    return event.organisation
+
+
+def _sort_key(event):
+    return (event.date or datetime.date.max, EVENT_RULES[event.kind].order, event.pk or 0)
+
+
+def check_fields(event):
+    """Per-kind required fields; returns a list of messages (empty when the event is complete)."""
+    rule = EVENT_RULES[event.kind]
+    label = event.get_kind_display()
+    problems = []
+    if event.kind != EventKind.RECOGNITION and not event.date:
+        problems.append(f"{label}: cần nhập ngày hiệu lực.")
+    if rule.needs_chi_bo and not event.organisation_id:
+        problems.append(f"{label}: cần chọn chi bộ sinh hoạt.")
+    if rule.needs_other_party and not event.other_party:
+        problems.append(f"{label}: cần ghi tổ chức đảng nơi chuyển đến.")
+    if rule.starts_membership and not event.organisation_id and not event.other_party:
+        problems.append(f"{label}: cần chọn chi bộ (hoặc ghi tổ chức ngoài Khối nơi kết nạp).")
+    if event.kind == EventKind.TEMPORARY_TRANSFER and not (event.organisation_id or event.other_party):
+        problems.append(f"{label}: cần chọn nơi sinh hoạt tạm thời.")
+    if rule.needs_end_date and not event.end_date:
+        problems.append(f"{label}: cần nhập ngày kết thúc.")
+    if event.kind == EventKind.EXEMPTION and not event.exemption_ground:
+        problems.append(f"{label}: cần chọn lý do miễn (tuổi cao hoặc sức khỏe).")
+    if event.end_date and event.date and event.end_date < event.date:
+        problems.append(f"{label}: ngày kết thúc ({fmt(event.end_date)}) trước ngày bắt đầu ({fmt(event.date)}).")
+    if event.decision_date and event.date and event.kind in (EventKind.ADMISSION, EventKind.READMISSION):
+        if event.decision_date > event.date:
+            problems.append(
+                f"{label}: lễ kết nạp ({fmt(event.date)}) không thể trước ngày quyết định ({fmt(event.decision_date)})."
+            )
+    return problems
+
+
+def replay(member, events, organisations=None):
+    """Check `events` of `member` in date order and derive its membership periods.
+
+    `organisations` (id -> Organisation) avoids a query per event in bulk use. Recognition events
+    without a date get it here: the end of 12 months of probation counted from the ceremony.
+    Raises ValidationError with every problem found, each naming the event and its date.
+    """
+    result = ReplayResult()
+    errors = []
+    for event in events:
+        errors.extend(check_fields(event))
+    if errors:
+        raise ValidationError(errors)
+    _date_recognitions(events)
+
+    member_now = False
+    state = State()
+    ceremony = None  # of the current membership
+    ended_by = None
+    timed = []  # (ends_after_day, attribute) of temporary states
+    changes = []  # (day, State or None)
+
+    def expire_until(day):
+        nonlocal state
+        for end, attribute in sorted(timed):
+            if end < day:
+                timed.remove((end, attribute))
+                if member_now:
+                    state = replace(state, **_cleared(attribute))
+                    changes.append((end + datetime.timedelta(days=1), state))
+
+    for event in sorted(events, key=_sort_key):
+        rule = EVENT_RULES[event.kind]
+        label = event.get_kind_display()
+        organisation = _organisation(event, organisations)
+
+        if event.kind == EventKind.RECOGNITION and ceremony and member_now:
+            due = add_months(ceremony, PROBATION_MONTHS)
+            if event.date is None:
+                event.date = due
+            elif event.date != due:
+                errors.append(
+                    f"{label}: ngày hiệu lực phải là ngày đủ 12 tháng dự bị ({fmt(due)}), không phải {fmt(event.date)}."
+                )
+            if event.decision_date and event.decision_date < due:
+                errors.append(
+                    f"{label} ngày {fmt(event.decision_date)}: chưa đủ 12 tháng dự bị "
+                    f"(lễ kết nạp {fmt(ceremony)}, đủ 12 tháng vào {fmt(due)})."
+                )
+        day = event.date
+        if day is None:
+            errors.append(f"{label}: chưa có sự kiện kết nạp trước đó để tính ngày đủ 12 tháng dự bị.")
+            continue
+        expire_until(day)
+        when = f"{label} ngày {fmt(day)}"
+
+        if rule.starts_membership:
+            if member_now:
+                errors.append(f"{when}: đảng viên đang sinh hoạt đảng; chỉ kết nạp lại sau khi đã ra khỏi Đảng.")
+                continue
+            if event.kind == EventKind.READMISSION and ended_by is None:
+                errors.append(f"{when}: chưa từng ra khỏi Đảng nên không thể kết nạp lại.")
+                continue
+            if event.kind == EventKind.ADMISSION and ended_by is not None:
+                errors.append(f"{when}: đảng viên đã từng được kết nạp; lần này phải ghi là kết nạp lại.")
+                continue
+            vote_day = event.decision_date or day
+            age = age_on(member.birth_date, vote_day)
+            if age < MIN_ADMISSION_AGE:
+                errors.append(f"{when}: người được kết nạp phải đủ 18 tuổi (ngày {fmt(vote_day)} mới {age} tuổi).")
+                continue
+            if age > MAX_ADMISSION_AGE_WITHOUT_PROVINCE:
+                result.warnings.append(
+                    f"{when}: người được kết nạp đã {age} tuổi (trên 60): cần ý kiến đồng ý của Tỉnh ủy."
+                )
+            if organisation and not _check_chi_bo(organisation, day, when, errors):
+                continue
+            member_now, ceremony, ended_by = True, day, None
+            state = State(organisation_id=organisation.pk if organisation else None)
+            changes.append((day, state))
+            continue
+
+        if not member_now:
+            if ended_by is not None:
+                errors.append(f"{when}: đảng viên đã {ended_by} nên không thể ghi thêm sự kiện này.")
+            else:
+                errors.append(f"{when}: sự kiện không theo trình tự thời gian — đảng viên chưa được kết nạp.")
+            continue
+
+        if event.kind == EventKind.RECOGNITION:
+            if state.status == MembershipStatus.OFFICIAL:
+                errors.append(f"{when}: đảng viên đã là đảng viên chính thức.")
+                continue
+            state = replace(state, status=MembershipStatus.OFFICIAL)
+        elif event.kind in (EventKind.TRANSFER, EventKind.TRANSFER_IN):
+            if event.kind == EventKind.TRANSFER and state.organisation_id is None:
+                errors.append(f"{when}: đảng viên đang sinh hoạt ngoài Khối; hãy ghi là chuyển đến từ ngoài Khối.")
+                continue
+            if event.kind == EventKind.TRANSFER_IN and state.organisation_id is not None:
+                errors.append(f"{when}: đảng viên đang sinh hoạt trong Khối; hãy ghi là chuyển trong Khối.")
+                continue
+            if organisation.pk == state.organisation_id:
+                errors.append(f"{when}: đảng viên đang sinh hoạt tại {organisation.name}.")
+                continue
+            if not _check_chi_bo(organisation, day, when, errors):
+                continue
+            state = replace(state, organisation_id=organisation.pk)
+        elif event.kind == EventKind.TRANSFER_OUT:
+            if state.organisation_id is None:
+                errors.append(f"{when}: đảng viên không sinh hoạt trong Khối.")
+                continue
+            state = replace(state, organisation_id=None, temporary_host_id=None, on_temporary_transfer=False)
+        elif event.kind == EventKind.TEMPORARY_TRANSFER:
+            months_later = add_months(day, TEMPORARY_TRANSFER_MIN_MONTHS)
+            if event.end_date < months_later - datetime.timedelta(days=1) or event.end_date >= add_months(
+                day, TEMPORARY_TRANSFER_MAX_MONTHS
+            ):
+                errors.append(f"{when}: chuyển sinh hoạt tạm thời phải từ 3 tháng đến 2 năm.")
+                continue
+            if organisation and not _check_chi_bo(organisation, day, when, errors):
+                continue
+            state = replace(
+                state, on_temporary_transfer=True, temporary_host_id=organisation.pk if organisation else None
+            )
+            timed.append((event.end_date, "temporary"))
+        elif event.kind == EventKind.EXEMPTION:
+            if event.exemption_ground == ExemptionGround.HEALTH and (
+                event.end_date is None or event.end_date >= add_months(day, HEALTH_EXEMPTION_MAX_MONTHS)
+            ):
+                errors.append(f"{when}: miễn sinh hoạt vì sức khỏe mỗi lần không quá 12 tháng (cần ngày kết thúc).")
+                continue
+            state = replace(state, is_exempt=True)
+            if event.end_date:
+                timed.append((event.end_date, "exempt"))
+        elif event.kind == EventKind.SUSPENSION:
+            state = replace(state, is_suspended=True)
+            if event.end_date:
+                timed.append((event.end_date, "suspended"))
+        elif rule.ends_membership:
+            member_now, ended_by = False, label.lower()
+            timed.clear()
+            changes.append((day, None))
+            continue
+        changes.append((day, state))
+
+    if errors:
+        raise ValidationError(errors)
+    if member_now:
+        expire_until(datetime.date.max)
+    result.periods = _periods(member, changes)
+    return result
+
+
+def _date_recognitions(events):
+    """A recognition takes effect when 12 months of probation are complete, even if decided later:
+    give undated ones the date due after the admission they follow."""
+    starts = sorted(e.date for e in events if EVENT_RULES[e.kind].starts_membership and e.date)
+    for event in events:
+        if event.kind == EventKind.RECOGNITION and event.date is None:
+            limit = event.decision_date or datetime.date.max
+            earlier = [d for d in starts if d <= limit]
+            if earlier:
+                event.date = add_months(earlier[-1], PROBATION_MONTHS)
+
+
+def _cleared(attribute):
+    if attribute == "temporary":
+        return {"on_temporary_transfer": False, "temporary_host_id": None}
+    return {{"exempt": "is_exempt", "suspended": "is_suspended"}[attribute]: False}
+
+
+def _check_chi_bo(organisation, day, when, errors):
+    if not organisation.holds_members:
+        errors.append(
+            f"{when}: {organisation.name} là {organisation.get_kind_display().lower()}; "
+            "đảng viên sinh hoạt tại chi bộ (chi bộ cơ sở hoặc chi bộ trực thuộc)."
+        )
+        return False
+    if not organisation.is_active_on(day):
+        if organisation.dissolved_on and organisation.dissolved_on <= day:
+            reason = f"đã giải thể từ ngày {fmt(organisation.dissolved_on)}"
+        else:
+            reason = f"chưa thành lập (thành lập ngày {fmt(organisation.founded_on)})"
+        errors.append(f"{when}: {organisation.name} {reason}.")
+        return False
+    return True
+
+
+def _periods(member, changes):
+    """Turn (day, state) changes into contiguous periods; None closes membership."""
+    last_state_by_day = {}
+    for day, state in changes:
+        last_state_by_day[day] = state  # several changes on one day: the last one stands
+    periods = []
+    current = None
+    for day, state in sorted(last_state_by_day.items()):
+        if current is not None:
+            if state is not None and _same(current, state):
+                continue
+            current.ends_on = day
+            current = None
+        if state is None:
+            continue
+        current = MembershipPeriod(
+            member=member,
+            organisation_id=state.organisation_id,
+            status=state.status,
+            temporary_host_id=state.temporary_host_id,
+            on_temporary_transfer=state.on_temporary_transfer,
+            is_exempt=state.is_exempt,
+            is_suspended=state.is_suspended,
+            starts_on=day,
+            ends_on=None,
+        )
+        periods.append(current)
+    return periods
+
+
+def _same(period, state):
+    return (
+        period.organisation_id == state.organisation_id
+        and period.status == state.status
+        and period.temporary_host_id == state.temporary_host_id
+        and period.on_temporary_transfer == state.on_temporary_transfer
+        and period.is_exempt == state.is_exempt
+        and period.is_suspended == state.is_suspended
+    )

@@ -1,0 +1,182 @@
+"""Every write to members goes through these functions: the admin, the importer, the commands and
+the demo seeder all call them, so each rule of DOMAIN.md §2 lives once (in `members.lifecycle`).
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .lifecycle import replay
+from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod
+
+
+@dataclass
+class Outcome:
+    """What a lifecycle write did: the event written (if one) and warnings for the user."""
+
+    event: MemberEvent | None = None
+    warnings: list = field(default_factory=list)
+
+
+def member_create(**profile):
+    member = Member(**profile)
+    member.full_clean()
+    member.save()
+    return member
+
+
+def member_update(member, **changes):
+    for name, value in changes.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save()
+    return member
+
+
+def card_issue(*, member, number, issued_on=None, replaces_current=True):
+    """Issue a party card; the member's current card (if any) is marked replaced on that day."""
+    card = MemberCard(member=member, number=number, issued_on=issued_on)
+    card.full_clean()
+    with transaction.atomic():
+        if replaces_current and issued_on:
+            MemberCard.objects.filter(member=member, replaced_on__isnull=True).update(replaced_on=issued_on)
+        card.save()
+    return card
+
+
+def member_events_apply(member, *, add=(), change=(), delete=()):
+    """Validate the member's whole history with these edits, then write it and its periods.
+
+    Nothing is written when any event breaks a rule: the ValidationError lists every problem.
+    `change` holds already-modified (unsaved) instances; `delete` instances to remove as corrections.
+    """
+    deleted_ids = {e.pk for e in delete}
+    changed = {e.pk: e for e in change}
+    events = [changed.get(e.pk, e) for e in member.events.exclude(pk__in=deleted_ids)]
+    events += list(add)
+    for event in events:
+        event.member = member
+        event.full_clean(exclude=["member"], validate_unique=False)
+    outcome = replay(member, events)
+    with transaction.atomic():
+        if deleted_ids:
+            MemberEvent.objects.filter(pk__in=deleted_ids).delete()
+        for event in [*change, *add]:
+            event.save()
+        _store_periods(member, outcome.periods)
+    return outcome.warnings
+
+
+def member_periods_rebuild(member):
+    """Re-derive stored periods from events (after a change of the rules, or for repairs)."""
+    outcome = replay(member, list(member.events.all()))
+    with transaction.atomic():
+        _store_periods(member, outcome.periods)
+
+
+def _store_periods(member, periods):
+    MembershipPeriod.objects.filter(member=member).delete()
+    MembershipPeriod.objects.bulk_create(periods)
+
+
+def _record(member, kind, **fields):
+    event = MemberEvent(member=member, kind=kind, **fields)
+    warnings = member_events_apply(member, add=[event])
+    return Outcome(event=event, warnings=warnings)
+
+
+def member_admit(*, member, organisation, ceremony_date, decision_date=None, decision_number="", sponsors="",
+                 readmission=False, note=""):
+    """Admission (kết nạp) or readmission: probationary from the ceremony."""
+    kind = EventKind.READMISSION if readmission else EventKind.ADMISSION
+    return _record(member, kind, organisation=organisation, date=ceremony_date, decision_date=decision_date,
+                   decision_number=decision_number, sponsors=sponsors, note=note)
+
+
+def member_admit_outside(*, member, other_party, ceremony_date, decision_date=None, decision_number=""):
+    """Admission in a party organisation outside the Khối, recorded for party age and status."""
+    return _record(member, EventKind.ADMISSION, other_party=other_party, date=ceremony_date,
+                   decision_date=decision_date, decision_number=decision_number)
+
+
+def member_recognise(*, member, decision_date, decision_number=""):
+    """Recognition as official member, effective 12 months after the ceremony however late decided."""
+    return _record(member, EventKind.RECOGNITION, decision_date=decision_date, decision_number=decision_number)
+
+
+def member_transfer(*, member, to, on, decision_number="", decision_date=None, note=""):
+    """Official transfer between two chi bộ of the Khối: counts move on `on`."""
+    return _record(member, EventKind.TRANSFER, organisation=to, date=on, decision_number=decision_number,
+                   decision_date=decision_date, note=note)
+
+
+def member_transfer_out(*, member, to_party, on, decision_number="", decision_date=None):
+    return _record(member, EventKind.TRANSFER_OUT, other_party=to_party, date=on,
+                   decision_number=decision_number, decision_date=decision_date)
+
+
+def member_transfer_in(*, member, to, from_party, on, decision_number="", decision_date=None):
+    return _record(member, EventKind.TRANSFER_IN, organisation=to, other_party=from_party, date=on,
+                   decision_number=decision_number, decision_date=decision_date)
+
+
+def member_transfer_temporarily(*, member, on, until, host=None, host_outside="", decision_number=""):
+    """Temporary transfer (3 months to 2 years): the member still counts at home."""
+    return _record(member, EventKind.TEMPORARY_TRANSFER, organisation=host, other_party=host_outside, date=on,
+                   end_date=until, decision_number=decision_number)
+
+
+def member_exempt(*, member, on, ground, until=None, decision_number=""):
+    return _record(member, EventKind.EXEMPTION, date=on, end_date=until, exemption_ground=ground,
+                   decision_number=decision_number)
+
+
+def member_suspend(*, member, on, until=None, decision_number=""):
+    return _record(member, EventKind.SUSPENSION, date=on, end_date=until, decision_number=decision_number)
+
+
+def member_end(*, member, kind, on, decision_number="", decision_date=None, note=""):
+    """Removal, expulsion, resignation or death: membership ends on `on`."""
+    if kind not in (EventKind.REMOVAL, EventKind.EXPULSION, EventKind.RESIGNATION, EventKind.DEATH):
+        raise ValueError(f"not a membership-ending event: {kind}")
+    return _record(member, kind, date=on, decision_number=decision_number, decision_date=decision_date,
+                   note=note)
+
+
+def organisation_merge(*, organisation, into, on, decision_number=""):
+    """Merge `organisation` into `into` on `on`: its members are transferred, then it is closed.
+
+    Only a chi bộ (which holds members directly) is merged this way; a TCCS with sub-branches is
+    merged by moving its chi bộ first.
+    """
+    from .queries import members_as_of
+
+    if organisation.children.active_on(on).exists():
+        raise ValidationError(f"{organisation.name} còn tổ chức trực thuộc đang hoạt động; hãy chuyển chúng trước.")
+    with transaction.atomic():
+        for member in members_as_of(on, within=organisation):
+            member_transfer(member=member, to=into, on=on, decision_number=decision_number,
+                            note=f"Sáp nhập {organisation.name} vào {into.name}")
+        organisation.dissolved_on = on
+        organisation.merged_into = into
+        organisation.full_clean()
+        organisation.save()
+    return organisation
+
+
+def organisation_dissolve(*, organisation, on):
+    """Close an organisation; refused while it still has members or active sub-organisations."""
+    from .queries import members_as_of
+
+    if members_as_of(on, within=organisation).exists():
+        raise ValidationError(
+            f"{organisation.name} còn đảng viên sinh hoạt vào ngày {on:%d/%m/%Y}; hãy chuyển sinh hoạt trước khi giải thể."
+        )
+    if organisation.children.active_on(on).exists():
+        raise ValidationError(f"{organisation.name} còn tổ chức trực thuộc đang hoạt động vào ngày {on:%d/%m/%Y}.")
+    organisation.dissolved_on = on
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+

@@ -1,0 +1,261 @@
+"""The organisation tree of the Khối and its congress terms."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from partyblock.text import normalize_text
+
+
+class OrganisationKind(models.TextChoices):
+    BLOC = "khoi", "Đảng bộ Khối"
+    DANG_BO_CO_SO = "dbcs", "Đảng bộ cơ sở"
+    CHI_BO_CO_SO = "cbcs", "Chi bộ cơ sở"
+    DANG_BO_BO_PHAN = "dbbp", "Đảng bộ bộ phận"
+    CHI_BO_TRUC_THUOC = "cbtt", "Chi bộ trực thuộc"
+
+
+GRASSROOTS_KINDS = (OrganisationKind.DANG_BO_CO_SO, OrganisationKind.CHI_BO_CO_SO)
+# Where members keep their official registration: only chi bộ hold members.
+MEMBER_HOLDING_KINDS = (OrganisationKind.CHI_BO_CO_SO, OrganisationKind.CHI_BO_TRUC_THUOC)
+# Which kinds may sit directly under which (None: the root has no parent).
+ALLOWED_PARENT_KINDS = {
+    OrganisationKind.BLOC: (),
+    OrganisationKind.DANG_BO_CO_SO: (OrganisationKind.BLOC,),
+    OrganisationKind.CHI_BO_CO_SO: (OrganisationKind.BLOC,),
+    OrganisationKind.DANG_BO_BO_PHAN: (OrganisationKind.DANG_BO_CO_SO,),
+    OrganisationKind.CHI_BO_TRUC_THUOC: (OrganisationKind.DANG_BO_CO_SO, OrganisationKind.DANG_BO_BO_PHAN),
+}
+
+PATH_STEP = 7  # characters per level of the materialised path: 6 digits and "/"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def active_on(self, day):
+        """Founded on or before `day` and not yet dissolved on it (dissolution takes effect that day)."""
+        return self.filter(Q(founded_on__isnull=True) | Q(founded_on__lte=day)).filter(
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
+        )
+
+    def within(self, organisation, include_self=True):
+        """`organisation` and everything below it in the tree."""
+        qs = self.filter(path__startswith=organisation.path)
+        return qs if include_self else qs.exclude(pk=organisation.pk)
+
+    def of_kind(self, *kinds):
+        return self.filter(kind__in=kinds)
+
+    def grassroots(self):
+        return self.of_kind(*GRASSROOTS_KINDS)
+
+    def in_tree_order(self):
+        return self.order_by("path")
+
+
+class Organisation(models.Model):
+    """A party organisation. Never deleted: it is dissolved or merged, and its records stay."""
+
+    code = models.CharField("mã", max_length=30, unique=True)
+    name = models.CharField("tên tổ chức", max_length=255)
+    kind = models.CharField("loại", max_length=4, choices=OrganisationKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="trực thuộc",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    agency = models.CharField("cơ quan, đơn vị", max_length=255, blank=True)
+    founded_on = models.DateField("ngày thành lập", null=True, blank=True)
+    dissolved_on = models.DateField(
+        "ngày giải thể / sáp nhập",
+        null=True,
+        blank=True,
+        help_text="Từ ngày này tổ chức không còn hoạt động; hồ sơ vẫn được lưu.",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="sáp nhập vào",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+    )
+    # Materialised path "000001/000012/…/": "under X" is one indexed prefix match.
+    path = models.CharField("đường dẫn", max_length=255, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField("cấp", editable=False, default=0)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tổ chức đảng"
+        verbose_name_plural = "tổ chức đảng"
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="khoi"),
+                name="one_bloc_root",
+                violation_error_message="Chỉ có một Đảng bộ Khối (gốc của cây tổ chức).",
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True)
+                | Q(founded_on__isnull=True)
+                | Q(dissolved_on__gt=models.F("founded_on")),
+                name="dissolved_after_founded",
+                violation_error_message="Ngày giải thể phải sau ngày thành lập.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_grassroots(self):
+        return self.kind in GRASSROOTS_KINDS
+
+    @property
+    def holds_members(self):
+        return self.kind in MEMBER_HOLDING_KINDS
+
+    def is_active_on(self, day):
+        return (self.founded_on is None or self.founded_on <= day) and (
+            self.dissolved_on is None or self.dissolved_on > day
+        )
+
+    def grassroots_ancestor(self):
+        """The TCCS this organisation belongs to (itself if it is one); None for the root."""
+        node = self
+        while node is not None and not node.is_grassroots:
+            node = node.parent
+        return node
+
+    def clean(self):
+        self.name = normalize_text(self.name)
+        self.code = normalize_text(self.code)
+        self.agency = normalize_text(self.agency) or ""
+        errors = {}
+        allowed = ALLOWED_PARENT_KINDS.get(self.kind, ())
+        parent = self.parent if self.parent_id else None
+        if self.kind == OrganisationKind.BLOC:
+            if parent is not None:
+                errors["parent"] = "Đảng bộ Khối là gốc của cây tổ chức, không trực thuộc tổ chức nào."
+        elif parent is None:
+            errors["parent"] = f"{self.get_kind_display()} phải trực thuộc một tổ chức."
+        elif parent.kind not in allowed:
+            if parent.kind in MEMBER_HOLDING_KINDS:
+                errors["parent"] = f"{parent.get_kind_display()} không có tổ chức trực thuộc."
+            else:
+                names = ", ".join(OrganisationKind(k).label.lower() for k in allowed)
+                errors["parent"] = (
+                    f"{self.get_kind_display()} chỉ trực thuộc {names}, "
+                    f"không trực thuộc {parent.get_kind_display().lower()}."
+                )
+        elif self.pk and parent.path.startswith(self.path or "\0"):
+            errors["parent"] = "Không thể đặt tổ chức trực thuộc chính nó hoặc tổ chức cấp dưới của nó."
+        if parent is not None and "parent" not in errors and self.founded_on and parent.dissolved_on:
+            if self.founded_on >= parent.dissolved_on:
+                errors["founded_on"] = (
+                    f"{parent.name} đã giải thể ngày {parent.dissolved_on:%d/%m/%Y}: "
+                    "không thể thành lập tổ chức trực thuộc sau ngày đó."
+                )
+        if parent is not None and "parent" not in errors and self.founded_on and parent.founded_on:
+            if self.founded_on < parent.founded_on:
+                errors["founded_on"] = (
+                    f"Ngày thành lập không thể trước ngày thành lập của {parent.name} "
+                    f"({parent.founded_on:%d/%m/%Y})."
+                )
+        if self.merged_into_id and not self.dissolved_on:
+            errors["dissolved_on"] = "Tổ chức đã sáp nhập phải có ngày sáp nhập."
+        if self.merged_into_id and self.merged_into_id == self.pk:
+            errors["merged_into"] = "Tổ chức không thể sáp nhập vào chính nó."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.pk is None and not self.path:
+            super().save(*args, **kwargs)
+            kwargs = {k: v for k, v in kwargs.items() if k != "force_insert"}
+        old_path = self.path
+        self._set_path()
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            self._repath_descendants(old_path)
+
+    def _set_path(self):
+        parent = self.parent if self.parent_id else None
+        prefix = parent.path if parent else ""
+        self.path = f"{prefix}{self.pk:06d}/"
+        self.depth = len(self.path) // PATH_STEP - 1
+
+    def _repath_descendants(self, old_path):
+        for child in Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk).order_by("path"):
+            child.path = self.path + child.path[len(old_path) :]
+            child.depth = len(child.path) // PATH_STEP - 1
+            Organisation.objects.filter(pk=child.pk).update(path=child.path, depth=child.depth)
+
+
+class Term(models.Model):
+    """A congress term (nhiệm kỳ) of the Khối, e.g. 2015-2020 opened by Congress VIII."""
+
+    label = models.CharField("nhiệm kỳ", max_length=20, unique=True, help_text="Ví dụ: 2015-2020")
+    congress_ordinal = models.CharField("Đại hội lần thứ", max_length=10, help_text="Ví dụ: VIII")
+    starts_on = models.DateField("ngày bắt đầu")
+    ends_on = models.DateField("ngày kết thúc")
+
+    class Meta:
+        verbose_name = "nhiệm kỳ"
+        verbose_name_plural = "nhiệm kỳ"
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="term_ends_after_start",
+                violation_error_message="Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Nhiệm kỳ {self.label} (Đại hội {self.congress_ordinal})"
+
+    def target(self, key):
+        """The value of the congress target `key`, or None when the congress set none."""
+        target = self.targets.filter(key=key).first()
+        return target.value if target else None
+
+    @property
+    def rated_years(self):
+        """Calendar years whose year-end (31/12) rating falls inside the term."""
+        return [
+            year
+            for year in range(self.starts_on.year, self.ends_on.year + 1)
+            if self.starts_on <= datetime.date(year, 12, 31) <= self.ends_on
+        ]
+
+
+class TermTarget(models.Model):
+    """A target the congress set for its term (chỉ tiêu Đại hội)."""
+
+    term = models.ForeignKey(Term, verbose_name="nhiệm kỳ", on_delete=models.CASCADE, related_name="targets")
+    key = models.SlugField("mã chỉ tiêu", max_length=60, help_text="Khóa của số liệu, ví dụ: admissions")
+    description = models.CharField("nội dung chỉ tiêu", max_length=255)
+    value = models.DecimalField("giá trị", max_digits=12, decimal_places=2)
+    unit = models.CharField("đơn vị", max_length=30, help_text="Ví dụ: đảng viên, %")
+
+    class Meta:
+        verbose_name = "chỉ tiêu nhiệm kỳ"
+        verbose_name_plural = "chỉ tiêu nhiệm kỳ"
+        ordering = ["term", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "key"],
+                name="one_target_per_key",
+                violation_error_message="Nhiệm kỳ này đã có chỉ tiêu với mã này.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.description}: {self.value:g} {self.unit}"

@@ -21,7 +21,9 @@ class GrassrootsFilter(admin.SimpleListFilter):
     parameter_name = "tccs"
 
     def lookups(self, request, model_admin):
-        return [(str(o.pk), o.name) for o in Organisation.objects.grassroots().only("pk", "name").order_by("name")]
+        return [
+            (str(o.pk), o.name) for o in Organisation.objects.grassroots().only("pk", "name").order_by("name")
+        ]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -75,9 +77,8 @@ class AdmissionYearFilter(admin.SimpleListFilter):
     parameter_name = "nam_ket_nap"
 
     def lookups(self, request, model_admin):
-        years = (
-            MemberEvent.objects.filter(kind=EventKind.ADMISSION, date__isnull=False)
-            .dates("date", "year", order="DESC")
+        years = MemberEvent.objects.filter(kind=EventKind.ADMISSION, date__isnull=False).dates(
+            "date", "year", order="DESC"
         )
         return [(str(d.year), str(d.year)) for d in years]
 
@@ -230,7 +231,11 @@ class MemberAdmin(admin.ModelAdmin):
             .annotate(last_ending_kind=Subquery(last_ending))
             .prefetch_related(
                 Prefetch("periods", queryset=current, to_attr="current_periods"),
-                Prefetch("cards", queryset=MemberCard.objects.filter(replaced_on__isnull=True), to_attr="live_cards"),
+                Prefetch(
+                    "cards",
+                    queryset=MemberCard.objects.filter(replaced_on__isnull=True),
+                    to_attr="live_cards",
+                ),
             )
         )
 
@@ -264,7 +269,9 @@ class MemberAdmin(admin.ModelAdmin):
     def status_column(self, obj):
         period = obj.current_periods[0] if obj.current_periods else None
         if period is not None:
-            css = "status-probationary" if period.status == MembershipStatus.PROBATIONARY else "status-current"
+            css = (
+                "status-probationary" if period.status == MembershipStatus.PROBATIONARY else "status-current"
+            )
             return format_html('<span class="{}">{}</span>', css, describe_period(period))
         if obj.last_ending_kind:
             return format_html('<span class="status-ended">{}</span>', EventKind(obj.last_ending_kind).label)

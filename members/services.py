@@ -86,50 +86,108 @@ def _record(member, kind, **fields):
     return Outcome(event=event, warnings=warnings)
 
 
-def member_admit(*, member, organisation, ceremony_date, decision_date=None, decision_number="", sponsors="",
-                 readmission=False, note=""):
+def member_admit(
+    *,
+    member,
+    organisation,
+    ceremony_date,
+    decision_date=None,
+    decision_number="",
+    sponsors="",
+    readmission=False,
+    note="",
+):
     """Admission (kết nạp) or readmission: probationary from the ceremony."""
     kind = EventKind.READMISSION if readmission else EventKind.ADMISSION
-    return _record(member, kind, organisation=organisation, date=ceremony_date, decision_date=decision_date,
-                   decision_number=decision_number, sponsors=sponsors, note=note)
+    return _record(
+        member,
+        kind,
+        organisation=organisation,
+        date=ceremony_date,
+        decision_date=decision_date,
+        decision_number=decision_number,
+        sponsors=sponsors,
+        note=note,
+    )
 
 
 def member_admit_outside(*, member, other_party, ceremony_date, decision_date=None, decision_number=""):
     """Admission in a party organisation outside the Khối, recorded for party age and status."""
-    return _record(member, EventKind.ADMISSION, other_party=other_party, date=ceremony_date,
-                   decision_date=decision_date, decision_number=decision_number)
+    return _record(
+        member,
+        EventKind.ADMISSION,
+        other_party=other_party,
+        date=ceremony_date,
+        decision_date=decision_date,
+        decision_number=decision_number,
+    )
 
 
 def member_recognise(*, member, decision_date, decision_number=""):
     """Recognition as official member, effective 12 months after the ceremony however late decided."""
-    return _record(member, EventKind.RECOGNITION, decision_date=decision_date, decision_number=decision_number)
+    return _record(
+        member, EventKind.RECOGNITION, decision_date=decision_date, decision_number=decision_number
+    )
 
 
 def member_transfer(*, member, to, on, decision_number="", decision_date=None, note=""):
     """Official transfer between two chi bộ of the Khối: counts move on `on`."""
-    return _record(member, EventKind.TRANSFER, organisation=to, date=on, decision_number=decision_number,
-                   decision_date=decision_date, note=note)
+    return _record(
+        member,
+        EventKind.TRANSFER,
+        organisation=to,
+        date=on,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        note=note,
+    )
 
 
 def member_transfer_out(*, member, to_party, on, decision_number="", decision_date=None):
-    return _record(member, EventKind.TRANSFER_OUT, other_party=to_party, date=on,
-                   decision_number=decision_number, decision_date=decision_date)
+    return _record(
+        member,
+        EventKind.TRANSFER_OUT,
+        other_party=to_party,
+        date=on,
+        decision_number=decision_number,
+        decision_date=decision_date,
+    )
 
 
 def member_transfer_in(*, member, to, from_party, on, decision_number="", decision_date=None):
-    return _record(member, EventKind.TRANSFER_IN, organisation=to, other_party=from_party, date=on,
-                   decision_number=decision_number, decision_date=decision_date)
+    return _record(
+        member,
+        EventKind.TRANSFER_IN,
+        organisation=to,
+        other_party=from_party,
+        date=on,
+        decision_number=decision_number,
+        decision_date=decision_date,
+    )
 
 
 def member_transfer_temporarily(*, member, on, until, host=None, host_outside="", decision_number=""):
     """Temporary transfer (3 months to 2 years): the member still counts at home."""
-    return _record(member, EventKind.TEMPORARY_TRANSFER, organisation=host, other_party=host_outside, date=on,
-                   end_date=until, decision_number=decision_number)
+    return _record(
+        member,
+        EventKind.TEMPORARY_TRANSFER,
+        organisation=host,
+        other_party=host_outside,
+        date=on,
+        end_date=until,
+        decision_number=decision_number,
+    )
 
 
 def member_exempt(*, member, on, ground, until=None, decision_number=""):
-    return _record(member, EventKind.EXEMPTION, date=on, end_date=until, exemption_ground=ground,
-                   decision_number=decision_number)
+    return _record(
+        member,
+        EventKind.EXEMPTION,
+        date=on,
+        end_date=until,
+        exemption_ground=ground,
+        decision_number=decision_number,
+    )
 
 
 def member_suspend(*, member, on, until=None, decision_number=""):
@@ -140,8 +198,9 @@ def member_end(*, member, kind, on, decision_number="", decision_date=None, note
     """Removal, expulsion, resignation or death: membership ends on `on`."""
     if kind not in (EventKind.REMOVAL, EventKind.EXPULSION, EventKind.RESIGNATION, EventKind.DEATH):
         raise ValueError(f"not a membership-ending event: {kind}")
-    return _record(member, kind, date=on, decision_number=decision_number, decision_date=decision_date,
-                   note=note)
+    return _record(
+        member, kind, date=on, decision_number=decision_number, decision_date=decision_date, note=note
+    )
 
 
 def organisation_merge(*, organisation, into, on, decision_number=""):
@@ -153,11 +212,18 @@ def organisation_merge(*, organisation, into, on, decision_number=""):
     from .queries import members_as_of
 
     if organisation.children.active_on(on).exists():
-        raise ValidationError(f"{organisation.name} còn tổ chức trực thuộc đang hoạt động; hãy chuyển chúng trước.")
+        raise ValidationError(
+            f"{organisation.name} còn tổ chức trực thuộc đang hoạt động; hãy chuyển chúng trước."
+        )
     with transaction.atomic():
         for member in members_as_of(on, within=organisation):
-            member_transfer(member=member, to=into, on=on, decision_number=decision_number,
-                            note=f"Sáp nhập {organisation.name} vào {into.name}")
+            member_transfer(
+                member=member,
+                to=into,
+                on=on,
+                decision_number=decision_number,
+                note=f"Sáp nhập {organisation.name} vào {into.name}",
+            )
         organisation.dissolved_on = on
         organisation.merged_into = into
         organisation.full_clean()
@@ -174,9 +240,10 @@ def organisation_dissolve(*, organisation, on):
             f"{organisation.name} còn đảng viên sinh hoạt vào ngày {on:%d/%m/%Y}; hãy chuyển sinh hoạt trước khi giải thể."
         )
     if organisation.children.active_on(on).exists():
-        raise ValidationError(f"{organisation.name} còn tổ chức trực thuộc đang hoạt động vào ngày {on:%d/%m/%Y}.")
+        raise ValidationError(
+            f"{organisation.name} còn tổ chức trực thuộc đang hoạt động vào ngày {on:%d/%m/%Y}."
+        )
     organisation.dissolved_on = on
     organisation.full_clean()
     organisation.save()
     return organisation
-

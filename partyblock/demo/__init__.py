@@ -1,0 +1,27 @@
+"""Deterministic demo data reproducing the Khối's 2015–2020 term report from records."""
+
+import random
+
+from django.db import transaction
+
+from .membership import MembershipPlanner, write_members
+from .structure import build_structure, close_merged
+
+SEED = 20152020
+
+
+@transaction.atomic
+def build_demo():
+    """Build the whole demo Khối; returns a dict of what was written, for the command's summary."""
+    rng = random.Random(SEED)
+    root, holders, term = build_structure(rng)
+    close_merged(holders)
+    planner = MembershipPlanner(rng, holders)
+    planner.plan()
+    events_by_kind = write_members(planner)
+    return {
+        "organisations": len(holders) + 1,
+        "members": len(planner.stories),
+        "events": events_by_kind,
+        "term": term,
+    }

@@ -1,0 +1,57 @@
+import datetime
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from partyblock.figures import FIGURES, Scope, compute_all
+from units.models import Organisation, Term
+
+
+def _date(text):
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--as-of: {text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the report figures computed from the records, by the same functions the report pages use. "
+        "With --term the period is the term and headcounts are taken on its last day (or --as-of); with "
+        "--year, the calendar year. --organisation narrows every figure to that organisation and below."
+    )
+
+    def add_arguments(self, parser):
+        period = parser.add_mutually_exclusive_group(required=True)
+        period.add_argument("--term", help="term label, e.g. 2015-2020")
+        period.add_argument("--year", type=int, help="calendar year, e.g. 2018")
+        parser.add_argument("--as-of", type=_date, help="headcount date YYYY-MM-DD")
+        parser.add_argument("--organisation", help="organisation code (default: the whole Khối)")
+        parser.add_argument("--format", choices=["json", "table"], default="table")
+
+    def handle(self, *args, term=None, year=None, as_of=None, organisation=None, format="table", **options):
+        within = None
+        if organisation:
+            within = Organisation.objects.filter(code=organisation).first()
+            if within is None:
+                raise CommandError(f"--organisation: no organisation with code {organisation!r}")
+        if term:
+            found = Term.objects.filter(label=term).first()
+            if found is None:
+                labels = ", ".join(Term.objects.values_list("label", flat=True)) or "none"
+                raise CommandError(f"--term: no term labelled {term!r} (known: {labels})")
+            scope = Scope.for_term(found, as_of=as_of, organisation=within)
+        else:
+            scope = Scope.for_year(year, as_of=as_of, organisation=within)
+        figures = compute_all(scope)
+        if format == "json":
+            self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
+            return
+        width = max(len(key) for key in figures)
+        for key, figure_value in figures.items():
+            shown = "—" if figure_value is None else figure_value
+            self.stdout.write(f"{key:<{width}}  {shown!s:>10}  {FIGURES[key].label}")
+        self.stdout.write(
+            f"{len(figures)} figures, {scope.starts_on:%d/%m/%Y}–{scope.ends_on:%d/%m/%Y}, "
+            f"headcount on {scope.as_of:%d/%m/%Y}."
+        )

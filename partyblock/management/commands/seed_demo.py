@@ -1,0 +1,73 @@
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from members.models import Member, MemberCard, MemberEvent, MembershipPeriod
+from partyblock.demo import build_demo
+from units.models import Organisation, Term
+
+DEMO_USERS = [("quantri", "Quản trị hệ thống", True)]
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the deterministic demo Khối at the end of the 2015–2020 term (68 TCCS, 393 chi bộ trực "
+        "thuộc, 4,925 members, 977 admissions — all derived from lifecycle records). Refuses when records "
+        "exist; --reset deletes all organisations, members and terms first. Creates the demo logins with "
+        "the password from DEMO_PASSWORD, or a random one printed once."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="delete existing records first")
+
+    def handle(self, *args, reset=False, **options):
+        if Organisation.objects.exists() or Member.objects.exists():
+            if not reset:
+                raise CommandError(
+                    "The database already holds records; nothing was changed. "
+                    "Use --reset to delete them and build the demo data again."
+                )
+            self._reset()
+            self.stdout.write("Existing records deleted (--reset).")
+        summary = build_demo()
+        password = self._users()
+        events = summary["events"]
+        self.stdout.write(
+            f"Demo data built: {summary['organisations']} organisations, {summary['members']} members, "
+            f"{sum(events.values())} lifecycle events; term {summary['term'].label}."
+        )
+        if password:
+            self.stdout.write(
+                self.style.SUCCESS(f"Login: quantri / {password}  (shown once; set DEMO_PASSWORD to choose)")
+            )
+        else:
+            self.stdout.write("Login: quantri with the password from DEMO_PASSWORD.")
+
+    @transaction.atomic
+    def _reset(self):
+        # Demo reset only: the app itself never deletes members or organisations.
+        MembershipPeriod.objects.all().delete()
+        MemberCard.objects.all().delete()
+        MemberEvent.objects.all().delete()
+        Member.objects.all().delete()
+        Term.objects.all().delete()
+        Organisation.objects.update(merged_into=None)
+        while Organisation.objects.exists():
+            Organisation.objects.filter(children__isnull=True).delete()
+
+    def _users(self):
+        """Create or update the demo logins; return the generated password (None if from the env)."""
+        chosen = os.environ.get("DEMO_PASSWORD")
+        password = chosen or secrets.token_urlsafe(9)
+        User = get_user_model()
+        for username, full_name, superuser in DEMO_USERS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name = full_name
+            user.is_staff = True
+            user.is_superuser = superuser
+            user.set_password(password)
+            user.save()
+        return None if chosen else password

@@ -1,0 +1,94 @@
+"""The demo data reproduces the term report's structure and membership figures, through the as-of
+functions (never stored numbers)."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from members.models import EventKind, MemberEvent
+from members.queries import admissions_between, members_as_of
+from partyblock.demo import build_demo
+from units.models import GRASSROOTS_KINDS, OrganisationKind, Term
+from units.queries import organisations_as_of
+
+TERM_END = datetime.date(2020, 7, 31)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Build the demo once for this module, inside a transaction rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_demo()
+        transaction.set_rollback(True)
+
+
+def test_demo_structure_at_term_end(demo, db):
+    assert organisations_as_of(TERM_END, GRASSROOTS_KINDS).count() == 68
+    assert organisations_as_of(TERM_END, [OrganisationKind.DANG_BO_CO_SO]).count() == 47
+    assert organisations_as_of(TERM_END, [OrganisationKind.CHI_BO_CO_SO]).count() == 21
+    assert organisations_as_of(TERM_END, [OrganisationKind.CHI_BO_TRUC_THUOC]).count() == 393
+
+
+def test_demo_membership_at_term_end(demo, db):
+    term = Term.objects.get(label="2015-2020")
+    assert members_as_of(TERM_END).count() == 4925
+    assert admissions_between(term.starts_on, term.ends_on).count() == 977
+
+
+def test_demo_counts_change_over_the_term(demo, db):
+    # TCCS were founded and merged during the term, so the count differs by date.
+    yearly = [organisations_as_of(datetime.date(y, 12, 31), GRASSROOTS_KINDS).count() for y in range(2015, 2020)]
+    assert yearly == [61, 63, 64, 66, 68]
+    assert members_as_of(datetime.date(2015, 7, 15)).count() < members_as_of(TERM_END).count()
+
+
+def test_demo_members_of_a_tccs_sum_to_the_whole(demo, db):
+    tccs = organisations_as_of(TERM_END, GRASSROOTS_KINDS)
+    assert sum(members_as_of(TERM_END, within=o).count() for o in tccs) == 4925
+
+
+def test_demo_records_every_kind_of_lifecycle_event(demo, db):
+    kinds = set(MemberEvent.objects.values_list("kind", flat=True).distinct())
+    assert kinds == set(EventKind.values)
+
+
+def test_figures_command_prints_the_report_keys(demo, db):
+    out = io.StringIO()
+    call_command("figures", "--term", "2015-2020", "--format", "json", stdout=out)
+    assert json.loads(out.getvalue()) == {
+        "tccs": 68,
+        "tccs_dang_bo_co_so": 47,
+        "tccs_chi_bo_co_so": 21,
+        "chi_bo_truc_thuoc": 393,
+        "members": 4925,
+        "admissions": 977,
+        "admissions_target": 750,
+        "admissions_over_target_pct": 30.3,
+    }
+
+
+def test_figures_command_narrows_to_an_organisation_and_a_date(demo, db):
+    out = io.StringIO()
+    call_command("figures", "--term", "2015-2020", "--organisation", "DB01", "--as-of", "2018-12-31",
+                 "--format", "json", stdout=out)
+    figures = json.loads(out.getvalue())
+    organisation = organisations_as_of(TERM_END, GRASSROOTS_KINDS).get(code="DB01")
+    assert figures["members"] == members_as_of(datetime.date(2018, 12, 31), within=organisation).count()
+    assert figures["tccs"] == 1
+    assert figures["tccs_chi_bo_co_so"] == 0
+
+
+def test_figures_command_rejects_unknown_term_and_bad_date(demo, db):
+    with pytest.raises(CommandError, match="no term labelled '1990-1995'"):
+        call_command("figures", "--term", "1990-1995")
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("figures", "--term", "2015-2020", "--as-of", "31/07/2020")
+
+
+def test_seed_demo_refuses_to_run_over_existing_records(demo, db):
+    with pytest.raises(CommandError, match="already holds records; nothing was changed"):
+        call_command("seed_demo", stdout=io.StringIO())

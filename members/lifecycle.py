@@ -47,6 +47,13 @@ EVENT_RULES = {
     EventKind.DEATH: EventRule(ends_membership=True, order=90),
 }
 MEMBERSHIP_ENDING_KINDS = tuple(k for k, r in EVENT_RULES.items() if r.ends_membership)
+# "đảng viên đã … nên không thể ghi thêm sự kiện này": how each ending reads in that sentence.
+ENDED_PHRASES = {
+    EventKind.REMOVAL: "bị xóa tên",
+    EventKind.EXPULSION: "bị khai trừ",
+    EventKind.RESIGNATION: "ra khỏi Đảng",
+    EventKind.DEATH: "từ trần",
+}
 
 
 def add_months(day, months):
@@ -63,6 +70,12 @@ def add_months(day, months):
 
 def age_on(birth_date, day):
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def _age_text(birth_date, day):
+    months = (day.year - birth_date.year) * 12 + day.month - birth_date.month - (day.day < birth_date.day)
+    years, months = divmod(months, 12)
+    return f"{years} tuổi {months} tháng" if months else f"{years} tuổi"
 
 
 def fmt(day):
@@ -117,12 +130,14 @@ def check_fields(event):
     if event.kind == EventKind.EXEMPTION and not event.exemption_ground:
         problems.append(f"{label}: cần chọn lý do miễn (tuổi cao hoặc sức khỏe).")
     if event.end_date and event.date and event.end_date < event.date:
-        problems.append(f"{label}: ngày kết thúc ({fmt(event.end_date)}) trước ngày bắt đầu ({fmt(event.date)}).")
-    if event.decision_date and event.date and event.kind in (EventKind.ADMISSION, EventKind.READMISSION):
-        if event.decision_date > event.date:
-            problems.append(
-                f"{label}: lễ kết nạp ({fmt(event.date)}) không thể trước ngày quyết định ({fmt(event.decision_date)})."
-            )
+        problems.append(
+            f"{label}: ngày kết thúc ({fmt(event.end_date)}) trước ngày bắt đầu ({fmt(event.date)})."
+        )
+    starts = event.kind in (EventKind.ADMISSION, EventKind.READMISSION)
+    if starts and event.decision_date and event.date and event.decision_date > event.date:
+        problems.append(
+            f"{label}: lễ kết nạp ({fmt(event.date)}) không thể trước ngày quyết định ({fmt(event.decision_date)})."
+        )
     return problems
 
 
@@ -144,7 +159,7 @@ def replay(member, events, organisations=None):
     member_now = False
     state = State()
     ceremony = None  # of the current membership
-    ended_by = None
+    ended_by = None  # kind of the event that ended the last membership
     timed = []  # (ends_after_day, attribute) of temporary states
     changes = []  # (day, State or None)
 
@@ -183,8 +198,13 @@ def replay(member, events, organisations=None):
         when = f"{label} ngày {fmt(day)}"
 
         if rule.starts_membership:
+            if ended_by == EventKind.DEATH:
+                errors.append(f"{when}: đảng viên đã từ trần nên không thể ghi thêm sự kiện này.")
+                continue
             if member_now:
-                errors.append(f"{when}: đảng viên đang sinh hoạt đảng; chỉ kết nạp lại sau khi đã ra khỏi Đảng.")
+                errors.append(
+                    f"{when}: đảng viên đang sinh hoạt đảng; chỉ kết nạp lại sau khi đã ra khỏi Đảng."
+                )
                 continue
             if event.kind == EventKind.READMISSION and ended_by is None:
                 errors.append(f"{when}: chưa từng ra khỏi Đảng nên không thể kết nạp lại.")
@@ -195,11 +215,15 @@ def replay(member, events, organisations=None):
             vote_day = event.decision_date or day
             age = age_on(member.birth_date, vote_day)
             if age < MIN_ADMISSION_AGE:
-                errors.append(f"{when}: người được kết nạp phải đủ 18 tuổi (ngày {fmt(vote_day)} mới {age} tuổi).")
+                errors.append(
+                    f"{when}: người được kết nạp phải đủ 18 tuổi (ngày {fmt(vote_day)} mới {age} tuổi)."
+                )
                 continue
-            if age > MAX_ADMISSION_AGE_WITHOUT_PROVINCE:
+            # Age limits are counted in months: one day past the 60th birthday is already over 60.
+            if vote_day > add_months(member.birth_date, 12 * MAX_ADMISSION_AGE_WITHOUT_PROVINCE):
                 result.warnings.append(
-                    f"{when}: người được kết nạp đã {age} tuổi (trên 60): cần ý kiến đồng ý của Tỉnh ủy."
+                    f"{when}: người được kết nạp đã {_age_text(member.birth_date, vote_day)} (quá 60 tuổi): "
+                    "cần ý kiến đồng ý của Tỉnh ủy."
                 )
             if organisation and not _check_chi_bo(organisation, day, when, errors):
                 continue
@@ -210,7 +234,9 @@ def replay(member, events, organisations=None):
 
         if not member_now:
             if ended_by is not None:
-                errors.append(f"{when}: đảng viên đã {ended_by} nên không thể ghi thêm sự kiện này.")
+                errors.append(
+                    f"{when}: đảng viên đã {ENDED_PHRASES[ended_by]} nên không thể ghi thêm sự kiện này."
+                )
             else:
                 errors.append(f"{when}: sự kiện không theo trình tự thời gian — đảng viên chưa được kết nạp.")
             continue
@@ -222,7 +248,9 @@ def replay(member, events, organisations=None):
             state = replace(state, status=MembershipStatus.OFFICIAL)
         elif event.kind in (EventKind.TRANSFER, EventKind.TRANSFER_IN):
             if event.kind == EventKind.TRANSFER and state.organisation_id is None:
-                errors.append(f"{when}: đảng viên đang sinh hoạt ngoài Khối; hãy ghi là chuyển đến từ ngoài Khối.")
+                errors.append(
+                    f"{when}: đảng viên đang sinh hoạt ngoài Khối; hãy ghi là chuyển đến từ ngoài Khối."
+                )
                 continue
             if event.kind == EventKind.TRANSFER_IN and state.organisation_id is not None:
                 errors.append(f"{when}: đảng viên đang sinh hoạt trong Khối; hãy ghi là chuyển trong Khối.")
@@ -245,6 +273,9 @@ def replay(member, events, organisations=None):
             ):
                 errors.append(f"{when}: chuyển sinh hoạt tạm thời phải từ 3 tháng đến 2 năm.")
                 continue
+            if organisation and organisation.pk == state.organisation_id:
+                errors.append(f"{when}: không thể chuyển sinh hoạt tạm thời đến chính chi bộ đang sinh hoạt.")
+                continue
             if organisation and not _check_chi_bo(organisation, day, when, errors):
                 continue
             state = replace(
@@ -255,7 +286,9 @@ def replay(member, events, organisations=None):
             if event.exemption_ground == ExemptionGround.HEALTH and (
                 event.end_date is None or event.end_date >= add_months(day, HEALTH_EXEMPTION_MAX_MONTHS)
             ):
-                errors.append(f"{when}: miễn sinh hoạt vì sức khỏe mỗi lần không quá 12 tháng (cần ngày kết thúc).")
+                errors.append(
+                    f"{when}: miễn sinh hoạt vì sức khỏe mỗi lần không quá 12 tháng (cần ngày kết thúc)."
+                )
                 continue
             state = replace(state, is_exempt=True)
             if event.end_date:
@@ -265,7 +298,7 @@ def replay(member, events, organisations=None):
             if event.end_date:
                 timed.append((event.end_date, "suspended"))
         elif rule.ends_membership:
-            member_now, ended_by = False, label.lower()
+            member_now, ended_by = False, event.kind
             timed.clear()
             changes.append((day, None))
             continue

@@ -68,6 +68,12 @@ class Member(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.refresh_name_keys()
+        if self.national_id == "":
+            self.national_id = None
+        super().save(*args, **kwargs)
+
     def validate_unique(self, exclude=None):
         # Replace Django's generic "already exists" with a message that names the other member.
         exclude = set(exclude or ()) | {"national_id"}
@@ -75,7 +81,15 @@ class Member(models.Model):
 
     def clean(self):
         self.full_name = normalize_text(self.full_name)
-        for field in ("birthplace", "hometown", "ethnicity", "religion", "residence", "occupation", "position"):
+        for field in (
+            "birthplace",
+            "hometown",
+            "ethnicity",
+            "religion",
+            "residence",
+            "occupation",
+            "position",
+        ):
             setattr(self, field, normalize_text(getattr(self, field)) or "")
         self.national_id = normalize_text(self.national_id) or None
         if self.national_id:
@@ -96,17 +110,13 @@ class Member(models.Model):
         self.search_name = search_key(self.full_name)
         self.sort_key = name_sort_key(self.full_name)
 
-    def save(self, *args, **kwargs):
-        self.refresh_name_keys()
-        if self.national_id == "":
-            self.national_id = None
-        super().save(*args, **kwargs)
-
 
 class MemberCard(models.Model):
     """A party card (thẻ đảng viên). Cards were re-issued nationwide in 2025, so history is kept."""
 
-    member = models.ForeignKey(Member, verbose_name="đảng viên", on_delete=models.PROTECT, related_name="cards")
+    member = models.ForeignKey(
+        Member, verbose_name="đảng viên", on_delete=models.PROTECT, related_name="cards"
+    )
     number = models.CharField("số thẻ", max_length=30, unique=True)
     issued_on = models.DateField("ngày cấp", null=True, blank=True)
     replaced_on = models.DateField("ngày thay thế / thu hồi", null=True, blank=True)
@@ -126,7 +136,12 @@ class MemberCard(models.Model):
     def clean(self):
         self.number = normalize_text(self.number)
         if self.number:
-            other = MemberCard.objects.filter(number=self.number).exclude(pk=self.pk).select_related("member").first()
+            other = (
+                MemberCard.objects.filter(number=self.number)
+                .exclude(pk=self.pk)
+                .select_related("member")
+                .first()
+            )
             if other:
                 raise ValidationError(
                     {"number": f"Số thẻ {self.number} đã cấp cho đảng viên {other.member.describe()}."}
@@ -164,7 +179,9 @@ class MemberEvent(models.Model):
     needs is declared once in `members.lifecycle.EVENT_RULES`.
     """
 
-    member = models.ForeignKey(Member, verbose_name="đảng viên", on_delete=models.PROTECT, related_name="events")
+    member = models.ForeignKey(
+        Member, verbose_name="đảng viên", on_delete=models.PROTECT, related_name="events"
+    )
     kind = models.CharField("sự kiện", max_length=20, choices=EventKind.choices)
     date = models.DateField(
         "ngày hiệu lực",
@@ -235,7 +252,11 @@ class MembershipPeriod(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
     organisation = models.ForeignKey(
-        "units.Organisation", verbose_name="chi bộ", on_delete=models.PROTECT, null=True, related_name="periods"
+        "units.Organisation",
+        verbose_name="chi bộ",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="periods",
     )
     status = models.CharField("tư cách", max_length=10, choices=MembershipStatus.choices)
     temporary_host = models.ForeignKey(

@@ -26,4 +26,3 @@ def admissions_between(start, end, within=None):
     events = MemberEvent.objects.filter(kind=EventKind.ADMISSION, date__gte=start, date__lte=end)
     events = events.filter(organisation__isnull=False)
     return events.filter(organisation__path__startswith=within.path) if within is not None else events
-

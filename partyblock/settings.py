@@ -4,6 +4,7 @@ Every variable is optional except SECRET_KEY when DEBUG is off. A malformed valu
 with a message that names the variable, so a typo never silently falls back to a default.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -12,7 +13,10 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Variables already in the environment win over the file; ENV_FILE="" reads no file at all.
+_env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    environ.Env.read_env(_env_file, overwrite=False)
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -102,6 +106,8 @@ try:
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 except (ImproperlyConfigured, ValueError, KeyError) as exc:
     raise ImproperlyConfigured(f"DATABASE_URL: not a usable database address ({exc})") from None
+if not DATABASES["default"].get("ENGINE"):
+    raise ImproperlyConfigured("DATABASE_URL: empty or without a known scheme (sqlite:///…, postgres://…)")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's psycopg 3 pool; persistent connections must stay off when pooling.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -148,4 +154,3 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
-

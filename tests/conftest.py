@@ -7,7 +7,11 @@ from units.models import Organisation, OrganisationKind
 
 def make_organisation(code, kind, parent=None, founded_on=datetime.date(2000, 1, 1), **fields):
     organisation = Organisation(
-        code=code, name=fields.pop("name", f"Tổ chức {code}"), kind=kind, parent=parent, founded_on=founded_on,
+        code=code,
+        name=fields.pop("name", f"Tổ chức {code}"),
+        kind=kind,
+        parent=parent,
+        founded_on=founded_on,
         **fields,
     )
     organisation.full_clean()
@@ -17,8 +21,12 @@ def make_organisation(code, kind, parent=None, founded_on=datetime.date(2000, 1,
 
 @pytest.fixture
 def bloc(db):
-    return make_organisation("KHOI", OrganisationKind.BLOC, founded_on=datetime.date(1990, 1, 1),
-                             name="Đảng bộ Khối các cơ quan tỉnh")
+    return make_organisation(
+        "KHOI",
+        OrganisationKind.BLOC,
+        founded_on=datetime.date(1990, 1, 1),
+        name="Đảng bộ Khối các cơ quan tỉnh",
+    )
 
 
 @pytest.fixture

@@ -41,7 +41,9 @@ def test_demo_membership_at_term_end(demo, db):
 
 def test_demo_counts_change_over_the_term(demo, db):
     # TCCS were founded and merged during the term, so the count differs by date.
-    yearly = [organisations_as_of(datetime.date(y, 12, 31), GRASSROOTS_KINDS).count() for y in range(2015, 2020)]
+    yearly = [
+        organisations_as_of(datetime.date(y, 12, 31), GRASSROOTS_KINDS).count() for y in range(2015, 2020)
+    ]
     assert yearly == [61, 63, 64, 66, 68]
     assert members_as_of(datetime.date(2015, 7, 15)).count() < members_as_of(TERM_END).count()
 
@@ -73,8 +75,18 @@ def test_figures_command_prints_the_report_keys(demo, db):
 
 def test_figures_command_narrows_to_an_organisation_and_a_date(demo, db):
     out = io.StringIO()
-    call_command("figures", "--term", "2015-2020", "--organisation", "DB01", "--as-of", "2018-12-31",
-                 "--format", "json", stdout=out)
+    call_command(
+        "figures",
+        "--term",
+        "2015-2020",
+        "--organisation",
+        "DB01",
+        "--as-of",
+        "2018-12-31",
+        "--format",
+        "json",
+        stdout=out,
+    )
     figures = json.loads(out.getvalue())
     organisation = organisations_as_of(TERM_END, GRASSROOTS_KINDS).get(code="DB01")
     assert figures["members"] == members_as_of(datetime.date(2018, 12, 31), within=organisation).count()

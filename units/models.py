@@ -32,6 +32,11 @@ ALLOWED_PARENT_KINDS = {
 PATH_STEP = 7  # characters per level of the materialised path: 6 digits and "/"
 
 
+def _in_sentence(label):
+    """A kind's label inside a sentence: only its first letter lowered ("đảng bộ Khối" stays a name)."""
+    return label[:1].lower() + label[1:]
+
+
 class OrganisationQuerySet(models.QuerySet):
     def active_on(self, day):
         """Founded on or before `day` and not yet dissolved on it (dissolution takes effect that day)."""
@@ -113,6 +118,16 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.pk is None and not self.path:
+            super().save(*args, **kwargs)
+            kwargs = {k: v for k, v in kwargs.items() if k != "force_insert"}
+        old_path = self.path
+        self._set_path()
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            self._repath_descendants(old_path)
+
     @property
     def is_grassroots(self):
         return self.kind in GRASSROOTS_KINDS
@@ -149,41 +164,29 @@ class Organisation(models.Model):
             if parent.kind in MEMBER_HOLDING_KINDS:
                 errors["parent"] = f"{parent.get_kind_display()} không có tổ chức trực thuộc."
             else:
-                names = ", ".join(OrganisationKind(k).label.lower() for k in allowed)
+                names = " hoặc ".join(_in_sentence(OrganisationKind(k).label) for k in allowed)
                 errors["parent"] = (
                     f"{self.get_kind_display()} chỉ trực thuộc {names}, "
-                    f"không trực thuộc {parent.get_kind_display().lower()}."
+                    f"không trực thuộc {_in_sentence(parent.get_kind_display())}."
                 )
         elif self.pk and parent.path.startswith(self.path or "\0"):
             errors["parent"] = "Không thể đặt tổ chức trực thuộc chính nó hoặc tổ chức cấp dưới của nó."
-        if parent is not None and "parent" not in errors and self.founded_on and parent.dissolved_on:
-            if self.founded_on >= parent.dissolved_on:
-                errors["founded_on"] = (
-                    f"{parent.name} đã giải thể ngày {parent.dissolved_on:%d/%m/%Y}: "
-                    "không thể thành lập tổ chức trực thuộc sau ngày đó."
-                )
-        if parent is not None and "parent" not in errors and self.founded_on and parent.founded_on:
-            if self.founded_on < parent.founded_on:
-                errors["founded_on"] = (
-                    f"Ngày thành lập không thể trước ngày thành lập của {parent.name} "
-                    f"({parent.founded_on:%d/%m/%Y})."
-                )
+        parent_checked = parent is not None and "parent" not in errors and self.founded_on
+        if parent_checked and parent.dissolved_on and self.founded_on >= parent.dissolved_on:
+            errors["founded_on"] = (
+                f"{parent.name} đã giải thể ngày {parent.dissolved_on:%d/%m/%Y}: "
+                "không thể thành lập tổ chức trực thuộc từ ngày đó."
+            )
+        elif parent_checked and parent.founded_on and self.founded_on < parent.founded_on:
+            errors["founded_on"] = (
+                f"Ngày thành lập không thể trước ngày thành lập của {parent.name} ({parent.founded_on:%d/%m/%Y})."
+            )
         if self.merged_into_id and not self.dissolved_on:
             errors["dissolved_on"] = "Tổ chức đã sáp nhập phải có ngày sáp nhập."
         if self.merged_into_id and self.merged_into_id == self.pk:
             errors["merged_into"] = "Tổ chức không thể sáp nhập vào chính nó."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if self.pk is None and not self.path:
-            super().save(*args, **kwargs)
-            kwargs = {k: v for k, v in kwargs.items() if k != "force_insert"}
-        old_path = self.path
-        self._set_path()
-        super().save(*args, **kwargs)
-        if old_path and old_path != self.path:
-            self._repath_descendants(old_path)
 
     def _set_path(self):
         parent = self.parent if self.parent_id else None
@@ -192,7 +195,9 @@ class Organisation(models.Model):
         self.depth = len(self.path) // PATH_STEP - 1
 
     def _repath_descendants(self, old_path):
-        for child in Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk).order_by("path"):
+        for child in (
+            Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk).order_by("path")
+        ):
             child.path = self.path + child.path[len(old_path) :]
             child.depth = len(child.path) // PATH_STEP - 1
             Organisation.objects.filter(pk=child.pk).update(path=child.path, depth=child.depth)

@@ -20,7 +20,9 @@ def staff(client, django_user_model):
 
 
 def admitted(name, chi_bo, birth=datetime.date(1985, 6, 1), ceremony=datetime.date(2010, 5, 19), **profile):
-    member = services.member_create(full_name=name, gender=profile.pop("gender", "nam"), birth_date=birth, **profile)
+    member = services.member_create(
+        full_name=name, gender=profile.pop("gender", "nam"), birth_date=birth, **profile
+    )
     services.member_admit(member=member, organisation=chi_bo, ceremony_date=ceremony)
     return member
 
@@ -75,7 +77,15 @@ def test_search_finds_national_id_and_card_number(staff, tree):
 
 
 def test_changelist_sorts_by_given_name_then_family_with_vietnamese_collation(staff, tree):
-    for name in ["Trần Văn Đức", "Lê Thị Ánh", "Nguyễn Văn Dũng", "Bùi Thị Ân", "Vũ Văn An", "Đỗ Thị Ăn", "Đào Văn An"]:
+    for name in [
+        "Trần Văn Đức",
+        "Lê Thị Ánh",
+        "Nguyễn Văn Dũng",
+        "Bùi Thị Ân",
+        "Vũ Văn An",
+        "Đỗ Thị Ăn",
+        "Đào Văn An",
+    ]:
         admitted(name, tree["cb1"])
 
     assert listed_names(staff.get(CHANGELIST)) == [
@@ -97,7 +107,10 @@ def test_changelist_filters_by_grassroots_organisation_and_status(staff, tree):
 
     assert listed_names(staff.get(CHANGELIST, {"tccs": tree["dbcs"].pk})) == ["Nguyễn Văn An"]
     assert listed_names(staff.get(CHANGELIST, {"tinh_trang": "da_ket_thuc"})) == ["Nguyễn Văn Cường"]
-    assert listed_names(staff.get(CHANGELIST, {"tinh_trang": "du_bi"})) == ["Nguyễn Văn An", "Nguyễn Văn Bình"]
+    assert listed_names(staff.get(CHANGELIST, {"tinh_trang": "du_bi"})) == [
+        "Nguyễn Văn An",
+        "Nguyễn Văn Bình",
+    ]
     assert listed_names(staff.get(CHANGELIST, {"nam_ket_nap": "2010"})) == [
         "Nguyễn Văn An",
         "Nguyễn Văn Bình",
@@ -204,7 +217,10 @@ def test_change_form_warns_about_admission_over_sixty(staff, tree):
         follow=True,
     )
     messages = [str(m) for m in response.context["messages"]]
-    assert "Kết nạp ngày 01/06/2015: người được kết nạp đã 65 tuổi (trên 60): cần ý kiến đồng ý của Tỉnh ủy." in messages
+    assert (
+        "Kết nạp ngày 01/06/2015: người được kết nạp đã 65 tuổi 5 tháng (quá 60 tuổi): cần ý kiến đồng ý của Tỉnh ủy."
+        in messages
+    )
     assert Member.objects.count() == 1
 
 

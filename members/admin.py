@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.forms.models import BaseInlineFormSet
@@ -131,6 +133,7 @@ class MemberEventInline(admin.TabularInline):
     ]
     autocomplete_fields = ["organisation"]
     classes = ["events-inline"]
+    formfield_overrides = {models.TextField: {"widget": forms.TextInput(attrs={"size": 24})}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation")
@@ -149,16 +152,23 @@ class MembershipPeriodInline(admin.TabularInline):
     verbose_name_plural = "giai đoạn sinh hoạt (tự tính từ các sự kiện)"
     extra = 0
     can_delete = False
-    fields = readonly_fields = [
-        "starts_on",
-        "ends_on",
-        "organisation",
-        "status",
-        "on_temporary_transfer",
-        "temporary_host",
-        "is_exempt",
-        "is_suspended",
-    ]
+    fields = readonly_fields = ["starts_on", "ends_on", "registration", "status", "circumstances"]
+
+    @admin.display(description="nơi sinh hoạt chính thức")
+    def registration(self, period):
+        return period.organisation.name if period.organisation else "Ngoài Đảng bộ Khối"
+
+    @admin.display(description="ghi chú")
+    def circumstances(self, period):
+        notes = []
+        if period.on_temporary_transfer:
+            host = period.temporary_host.name if period.temporary_host else "ngoài Khối"
+            notes.append(f"sinh hoạt tạm thời tại {host}")
+        if period.is_exempt:
+            notes.append("được miễn công tác và sinh hoạt đảng")
+        if period.is_suspended:
+            notes.append("bị đình chỉ sinh hoạt đảng")
+        return "; ".join(notes) or "—"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation", "temporary_host")

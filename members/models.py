@@ -284,4 +284,5 @@ class MembershipPeriod(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member_id}: {self.organisation_id} {self.starts_on}–{self.ends_on}"
+        until = f" đến {self.ends_on:%d/%m/%Y}" if self.ends_on else ""
+        return f"Từ {self.starts_on:%d/%m/%Y}{until}"

@@ -79,3 +79,8 @@ def name_sort_key(full_name):
 
 def given_name(full_name):
     return (normalize_text(full_name) or "").rsplit(" ", 1)[-1]
+
+
+def thousands(number):
+    """4925 -> "4.925": Vietnamese digit grouping, for counts shown to people."""
+    return f"{number:,}".replace(",", ".") if number is not None else "—"

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from members.models import MembershipPeriod
+from partyblock.text import thousands
 
 from .models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Term, TermTarget
 
@@ -42,7 +43,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["tree_name", "code", "kind", "agency", "founded_on", "dissolved_on", "member_count"]
+    list_display = ["tree_name", "code", "kind", "founded_on", "dissolved_on", "member_count"]
     list_filter = ["kind", ParentFilter, ActiveFilter]
     search_fields = ["name", "code", "agency"]
     ordering = ["path"]
@@ -73,9 +74,9 @@ class OrganisationAdmin(admin.ModelAdmin):
         css = "tree-grassroots" if obj.kind in GRASSROOTS_KINDS else "tree-node"
         return format_html('<span class="{} tree-depth-{}">{}</span>', css, min(obj.depth, 4), obj.name)
 
-    @admin.display(description="số đảng viên hiện nay", ordering="current_members")
+    @admin.display(description="đảng viên", ordering="current_members")
     def member_count(self, obj):
-        return obj.current_members
+        return thousands(obj.current_members)
 
     @admin.display(description="số đảng viên hiện nay")
     def member_count_today(self, obj):

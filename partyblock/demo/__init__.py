@@ -4,6 +4,8 @@ import random
 
 from django.db import transaction
 
+from units.models import Organisation
+
 from .membership import MembershipPlanner, write_members
 from .structure import build_structure, close_merged
 
@@ -20,7 +22,7 @@ def build_demo():
     planner.plan()
     events_by_kind = write_members(planner)
     return {
-        "organisations": len(holders) + 1,
+        "organisations": Organisation.objects.count(),
         "members": len(planner.stories),
         "events": events_by_kind,
         "term": term,

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from partyblock import rating_schemes
 from partyblock.text import name_sort_key, normalize_text, search_key
+from units.models import RatingFields
 
 
 class Gender(models.TextChoices):
@@ -286,3 +288,210 @@ class MembershipPeriod(models.Model):
     def __str__(self):
         until = f" đến {self.ends_on:%d/%m/%Y}" if self.ends_on else ""
         return f"Từ {self.starts_on:%d/%m/%Y}{until}"
+
+
+class MemberRating(RatingFields):
+    """A member's rating for a year, by the chi bộ where the member was registered at year end."""
+
+    member = models.ForeignKey(
+        Member, verbose_name="đảng viên", on_delete=models.PROTECT, related_name="ratings"
+    )
+    # Stored, not looked up through periods: reports group ratings by these (DOMAIN.md §3).
+    organisation = models.ForeignKey(
+        "units.Organisation",
+        verbose_name="chi bộ",
+        on_delete=models.PROTECT,
+        related_name="member_ratings",
+        editable=False,
+    )
+    tccs = models.ForeignKey(
+        "units.Organisation",
+        verbose_name="tổ chức cơ sở đảng",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    subject = rating_schemes.MEMBER
+
+    class Meta:
+        verbose_name = "xếp loại đảng viên"
+        verbose_name_plural = "xếp loại đảng viên"
+        ordering = ["-year", "member__sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"],
+                name="one_rating_per_member_year",
+                violation_error_message="Đảng viên này đã được xếp loại trong năm đó.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["year", "level"], name="member_rating_year_level"),
+            models.Index(fields=["tccs", "year"], name="member_rating_tccs_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.year}: {self.get_category_display()}"
+
+    def clean(self):
+        from .queries import periods_to_rate
+
+        self.clean_rating()
+        if not (self.member_id and self.year):
+            return
+        period = (
+            periods_to_rate(self.year).filter(member_id=self.member_id).select_related("organisation").first()
+        )
+        if period is None:
+            raise ValidationError(
+                {
+                    "member": f"{self.member} không thuộc diện xếp loại năm {self.year}: không sinh hoạt trong "
+                    f"Đảng bộ Khối vào 31/12/{self.year}, đang được miễn hoặc bị đình chỉ sinh hoạt, "
+                    "hoặc được kết nạp chưa đủ 6 tháng."
+                }
+            )
+        self.organisation = period.organisation
+        self.tccs_id = period.organisation.grassroots_id
+
+
+class SickLeave(models.Model):
+    """Sick leave taken by a member: 3 months or more in a year caps the rating at level 3 (a warning)."""
+
+    member = models.ForeignKey(
+        Member, verbose_name="đảng viên", on_delete=models.PROTECT, related_name="sick_leaves"
+    )
+    starts_on = models.DateField("từ ngày")
+    ends_on = models.DateField("đến hết ngày")
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "nghỉ ốm"
+        verbose_name_plural = "nghỉ ốm"
+        ordering = ["member", "starts_on"]
+
+    def __str__(self):
+        return f"Nghỉ ốm {self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "Ngày kết thúc không thể trước ngày bắt đầu."})
+
+
+class AwardForm(models.Model):
+    """A form of award (cờ thi đua, bằng khen, giấy khen, …); staff may add more."""
+
+    code = models.SlugField("mã", max_length=40, unique=True)
+    name = models.CharField("hình thức khen thưởng", max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = "hình thức khen thưởng"
+        verbose_name_plural = "hình thức khen thưởng"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class IssuingBody(models.Model):
+    """Who gives awards (Tỉnh ủy, Ban Thường vụ Đảng ủy Khối, …); staff may add more."""
+
+    code = models.SlugField("mã", max_length=40, unique=True)
+    name = models.CharField("cơ quan khen thưởng", max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = "cơ quan khen thưởng"
+        verbose_name_plural = "cơ quan khen thưởng"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Award(models.Model):
+    """One award (one "lượt") to an organisation or a member."""
+
+    form = models.ForeignKey(
+        AwardForm, verbose_name="hình thức", on_delete=models.PROTECT, related_name="awards"
+    )
+    body = models.ForeignKey(
+        IssuingBody, verbose_name="cơ quan khen thưởng", on_delete=models.PROTECT, related_name="awards"
+    )
+    decision_number = models.CharField("số quyết định", max_length=60)
+    decision_date = models.DateField("ngày quyết định")
+    year = models.PositiveSmallIntegerField("năm thành tích")
+    organisation = models.ForeignKey(
+        "units.Organisation",
+        verbose_name="tổ chức được khen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awards",
+    )
+    member = models.ForeignKey(
+        Member,
+        verbose_name="đảng viên được khen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awards",
+    )
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "khen thưởng"
+        verbose_name_plural = "khen thưởng"
+        ordering = ["-decision_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True, member__isnull=False)
+                | Q(organisation__isnull=False, member__isnull=True),
+                name="award_has_one_recipient",
+                violation_error_message="Chọn một người nhận: hoặc tổ chức đảng, hoặc đảng viên.",
+            )
+        ]
+        indexes = [models.Index(fields=["decision_date"], name="award_decision_date")]
+
+    def __str__(self):
+        return f"{self.form} — {self.recipient}"
+
+    @property
+    def recipient(self):
+        return self.organisation or self.member
+
+    def clean(self):
+        if bool(self.organisation_id) == bool(self.member_id):
+            raise ValidationError("Chọn một người nhận: hoặc tổ chức đảng, hoặc đảng viên.")
+        if self.decision_date and self.year and self.year > self.decision_date.year:
+            raise ValidationError({"year": "Năm thành tích không thể sau năm ra quyết định khen thưởng."})
+
+
+BADGE_MILESTONES = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
+
+
+class PartyBadge(models.Model):
+    """A Huy hiệu Đảng given to a member (30, 40, 45, … 90 years of party age)."""
+
+    member = models.ForeignKey(
+        Member, verbose_name="đảng viên", on_delete=models.PROTECT, related_name="badges"
+    )
+    years = models.PositiveSmallIntegerField(
+        "huy hiệu (năm tuổi đảng)", choices=[(y, f"Huy hiệu {y} năm tuổi Đảng") for y in BADGE_MILESTONES]
+    )
+    awarded_on = models.DateField("ngày trao")
+    decision_number = models.CharField("số quyết định", max_length=60, blank=True)
+    early = models.BooleanField("trao sớm (ốm nặng)", default=False)
+
+    class Meta:
+        verbose_name = "Huy hiệu Đảng"
+        verbose_name_plural = "Huy hiệu Đảng đã trao"
+        ordering = ["-awarded_on", "member__sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "years"],
+                name="one_badge_per_milestone",
+                violation_error_message="Đảng viên này đã được trao huy hiệu mốc đó.",
+            )
+        ]
+
+    def __str__(self):
+        return self.get_years_display()

@@ -3,7 +3,11 @@
 Every count of members anywhere in the project comes from `members_as_of`.
 """
 
-from .models import EventKind, Member, MemberEvent, MembershipPeriod
+import datetime
+from decimal import Decimal
+
+from .lifecycle import add_months
+from .models import Award, EventKind, Member, MemberEvent, MemberRating, MembershipPeriod
 
 
 def periods_as_of(day, within=None):
@@ -26,3 +30,59 @@ def admissions_between(start, end, within=None):
     events = MemberEvent.objects.filter(kind=EventKind.ADMISSION, date__gte=start, date__lte=end)
     events = events.filter(organisation__isnull=False)
     return events.filter(organisation__path__startswith=within.path) if within is not None else events
+
+
+def rating_day(year):
+    """Ratings are made at year end; who must be rated is judged on this day."""
+    return datetime.date(year, 12, 31)
+
+
+def periods_to_rate(year, within=None):
+    """Members who must be rated for `year` (DOMAIN.md §3), as their year-end periods: registered
+    in the Khối on 31/12 (rated by that chi bộ, so a transferred member by the receiving one and a
+    temporarily transferred one at home), not exempted or suspended then, and not admitted (or
+    readmitted) in the last 6 months."""
+    day = rating_day(year)
+    recently_admitted = MemberEvent.objects.filter(
+        kind__in=(EventKind.ADMISSION, EventKind.READMISSION), date__gt=add_months(day, -6), date__lte=day
+    ).values("member_id")
+    return (
+        periods_as_of(day, within)
+        .filter(is_exempt=False, is_suspended=False)
+        .exclude(member_id__in=recently_admitted)
+    )
+
+
+def member_ratings(year, within=None):
+    ratings = MemberRating.objects.filter(year=year)
+    return ratings.filter(organisation__path__startswith=within.path) if within is not None else ratings
+
+
+def awards_to_grassroots(start, end, form_code, body_code, within=None):
+    """Awards ("lượt") of `form_code` by `body_code` to TCCS, decided in [start, end]."""
+    from units.models import GRASSROOTS_KINDS
+
+    awards = Award.objects.filter(
+        form__code=form_code,
+        body__code=body_code,
+        organisation__kind__in=GRASSROOTS_KINDS,
+        decision_date__gte=start,
+        decision_date__lte=end,
+    )
+    return awards.filter(organisation__path__startswith=within.path) if within is not None else awards
+
+
+def good_or_better_shares(year_counts):
+    """{year: % at level 1–2} from rows of (year, rated, good), unrounded Decimals."""
+    return {
+        year: Decimal(good) * 100 / Decimal(rated) if rated else None for year, rated, good in year_counts
+    }
+
+
+def member_rating_counts(years, within=None):
+    from units.queries import rating_counts
+
+    ratings = MemberRating.objects.all()
+    if within is not None:
+        ratings = ratings.filter(organisation__path__startswith=within.path)
+    return rating_counts(ratings, years)

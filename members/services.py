@@ -247,3 +247,25 @@ def organisation_dissolve(*, organisation, on):
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+def member_ratings_save(*, year, choices, within=None):
+    """Bulk-save member ratings for `year`: `choices` maps member id -> (category, score). Only
+    members who must be rated that year may be rated; each is rated by its year-end chi bộ."""
+    from units.services import RatingEntry, ratings_save
+
+    from .models import MemberRating
+    from .queries import periods_to_rate
+
+    periods = {p.member_id: p for p in periods_to_rate(year, within).select_related("member", "organisation")}
+    unknown = [pk for pk in choices if pk not in periods]
+    if unknown:
+        names = ", ".join(str(m) for m in Member.objects.filter(pk__in=unknown))
+        raise ValidationError(f"Không thuộc diện xếp loại năm {year}: {names}.")
+    entries = [
+        RatingEntry(
+            subject=periods[pk].member, organisation=periods[pk].organisation, category=category, score=score
+        )
+        for pk, (category, score) in choices.items()
+    ]
+    return ratings_save(model=MemberRating, subject_field="member", year=year, entries=entries)

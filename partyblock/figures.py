@@ -7,9 +7,22 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from members.queries import admissions_between, members_as_of
-from units.models import GRASSROOTS_KINDS, OrganisationKind, Term
-from units.queries import organisations_as_of
+from members.queries import (
+    admissions_between,
+    awards_to_grassroots,
+    good_or_better_shares,
+    member_rating_counts,
+    members_as_of,
+)
+from units.models import GRASSROOTS_KINDS, DocumentKind, Organisation, OrganisationKind, Term
+from units.queries import (
+    attendance,
+    breakthrough_tasks_of_years,
+    documents_issued,
+    meetings_between,
+    organisation_rating_counts,
+    organisations_as_of,
+)
 
 
 @dataclass
@@ -32,6 +45,16 @@ class Scope:
     def for_year(cls, year, as_of=None, organisation=None):
         end = datetime.date(year, 12, 31)
         return cls(datetime.date(year, 1, 1), end, as_of or end, organisation)
+
+    @property
+    def rated_years(self):
+        """Years whose year-end rating falls in the period (a term: 2015–2019 for 2015–2020)."""
+        return self.term.rated_years if self.term else [self.starts_on.year]
+
+    @property
+    def activity_end(self):
+        """Last day counted for activity figures: the period's end, or the as-of day if earlier."""
+        return min(self.ends_on, self.as_of)
 
 
 @dataclass(frozen=True)
@@ -122,6 +145,111 @@ def _admissions_over_target(scope):
 register("admissions_over_target_pct", "Vượt chỉ tiêu kết nạp (%)", compute=_admissions_over_target)
 
 
+# --- ratings (DOMAIN.md §3) ----------------------------------------------------------------------
+def _one_decimal(value):
+    return None if value is None else float(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _member_shares(scope):
+    counts = member_rating_counts(scope.rated_years, within=scope.organisation)
+    return {str(year): _one_decimal(share) for year, share in good_or_better_shares(counts).items()}
+
+
+def _tccs_shares(scope):
+    counts = organisation_rating_counts(scope.rated_years, GRASSROOTS_KINDS, within=scope.organisation)
+    return good_or_better_shares(counts)
+
+
+def _tccs_average(scope):
+    """Mean of the yearly shares (each unrounded), rounded once at the end."""
+    shares = [share for share in _tccs_shares(scope).values() if share is not None]
+    return _one_decimal(sum(shares) / len(shares)) if shares else None
+
+
+register(
+    "member_good_or_better_pct_by_year",
+    "Đảng viên hoàn thành tốt nhiệm vụ trở lên (%/năm)",
+    compute=_member_shares,
+)
+register(
+    "member_good_or_better_target_pct",
+    "Chỉ tiêu đảng viên hoàn thành tốt nhiệm vụ trở lên (%)",
+    compute=_term_target("member_good_or_better_pct"),
+)
+register(
+    "tccs_good_or_better_pct_by_year",
+    "TCCS trong sạch, vững mạnh / hoàn thành tốt nhiệm vụ trở lên (%/năm)",
+    compute=lambda s: {str(y): _one_decimal(v) for y, v in _tccs_shares(s).items()},
+)
+register(
+    "tccs_good_or_better_avg_pct",
+    "TCCS hoàn thành tốt nhiệm vụ trở lên, bình quân hằng năm (%)",
+    compute=_tccs_average,
+)
+register(
+    "tccs_good_or_better_target_pct",
+    "Chỉ tiêu TCCS hoàn thành tốt nhiệm vụ trở lên (%)",
+    compute=_term_target("tccs_good_or_better_pct"),
+)
+
+
+# --- awards, tasks, meetings, documents (DOMAIN.md §4) ---------------------------------------------
+def _awards(form_code, body_code):
+    return lambda s: awards_to_grassroots(
+        s.starts_on, s.activity_end, form_code, body_code, within=s.organisation
+    )
+
+
+register(
+    "tccs_flag_awards",
+    "TCCS được Tỉnh ủy tặng cờ",
+    records=lambda s: Organisation.objects.filter(
+        pk__in=_awards("co-thi-dua", "tinh-uy")(s).values("organisation_id")
+    ),
+)
+register(
+    "tccs_province_certificates",
+    "Lượt TCCS được Tỉnh ủy tặng bằng khen",
+    records=_awards("bang-khen", "tinh-uy"),
+)
+register(
+    "tccs_bloc_certificates",
+    "Lượt TCCS được Ban Thường vụ Đảng ủy Khối tặng giấy khen",
+    records=_awards("giay-khen", "btv-dang-uy-khoi"),
+)
+register(
+    "breakthrough_tasks",
+    "Công việc đột phá đã đăng ký",
+    records=lambda s: breakthrough_tasks_of_years(
+        s.starts_on.year, s.activity_end.year, within=s.organisation
+    ),
+)
+
+
+def _attendance_pct(scope):
+    present, expected = attendance(
+        meetings_between(scope.starts_on, scope.activity_end, within=scope.organisation)
+    )
+    return percent(present, expected)
+
+
+register("meeting_attendance_pct", "Tỷ lệ đảng viên dự sinh hoạt chi bộ (%)", compute=_attendance_pct)
+register(
+    "conclusions",
+    "Kết luận của Đảng ủy Khối",
+    records=lambda s: documents_issued(s.starts_on, s.activity_end, DocumentKind.CONCLUSION),
+)
+register(
+    "resolutions",
+    "Nghị quyết của Đảng ủy Khối",
+    records=lambda s: documents_issued(s.starts_on, s.activity_end, DocumentKind.RESOLUTION),
+)
+
+
 def compute_all(scope, keys=None):
     """Every figure (or those in `keys`) for `scope`, in registration order."""
     return {key: FIGURES[key].value(scope) for key in (keys or FIGURES)}
+
+
+# Figures of the other apps register themselves after the ones above (their keys follow in order).
+from inspections import figures as _inspections_figures  # noqa: E402,F401

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "partyblock",
     "units",
     "members",
+    "inspections",
 ]
 
 MIDDLEWARE = [

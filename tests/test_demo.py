@@ -70,6 +70,18 @@ def test_figures_command_prints_the_report_keys(demo, db):
         "admissions": 977,
         "admissions_target": 750,
         "admissions_over_target_pct": 30.3,
+        "member_good_or_better_pct_by_year": {"2015": 95.2, "2016": 95.4, "2017": 94.9, "2018": 95.1, "2019": 95.3},
+        "member_good_or_better_target_pct": 95,
+        "tccs_good_or_better_pct_by_year": {"2015": 98.4, "2016": 98.4, "2017": 98.4, "2018": 98.5, "2019": 100.0},
+        "tccs_good_or_better_avg_pct": 98.7,
+        "tccs_good_or_better_target_pct": 80,
+        "tccs_flag_awards": 6,
+        "tccs_province_certificates": 46,
+        "tccs_bloc_certificates": 100,
+        "breakthrough_tasks": 327,
+        "meeting_attendance_pct": 93.1,
+        "conclusions": 4,
+        "resolutions": 2,
     }
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from partyblock import rating_schemes
 from partyblock.text import normalize_text
 
 
@@ -141,6 +142,12 @@ class Organisation(models.Model):
             self.dissolved_on is None or self.dissolved_on > day
         )
 
+    @property
+    def grassroots_id(self):
+        """Id of the TCCS this organisation belongs to (itself for a TCCS), read off the path;
+        None for the root."""
+        return int(self.path[PATH_STEP : 2 * PATH_STEP - 1]) if self.depth >= 1 else None
+
     def grassroots_ancestor(self):
         """The TCCS this organisation belongs to (itself if it is one); None for the root."""
         node = self
@@ -264,3 +271,192 @@ class TermTarget(models.Model):
 
     def __str__(self):
         return f"{self.description}: {self.value:g} {self.unit}"
+
+
+class RatingFields(models.Model):
+    """What member and organisation ratings share: the year, the category of that year's scheme
+    (`partyblock.rating_schemes`), its level 1–4 stored for reports, and the optional score (2025–)."""
+
+    year = models.PositiveSmallIntegerField("năm")
+    category = models.CharField("xếp loại", max_length=20)
+    level = models.PositiveSmallIntegerField("mức", editable=False)
+    score = models.DecimalField("điểm", max_digits=5, decimal_places=2, null=True, blank=True)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+
+    subject = None  # MEMBER or ORGANISATION, set by subclasses
+
+    class Meta:
+        abstract = True
+
+    def get_category_display(self):
+        return rating_schemes.category_label(self.subject, self.year, self.category)
+
+    def clean_rating(self):
+        """Check the category against the year's scheme and derive the level; returns the scheme."""
+        resolve, scheme_for = rating_schemes.resolve, rating_schemes.scheme_for
+        try:
+            self.level = resolve(self.subject, self.year, self.category).level
+        except ValueError as error:
+            raise ValidationError({"category": str(error)}) from None
+        scheme = scheme_for(self.subject, self.year)
+        if self.score is not None and not scheme.scored:
+            raise ValidationError({"score": f"Năm {self.year} chưa chấm điểm khi xếp loại (từ năm 2025)."})
+        if self.score is not None and not 0 <= self.score <= 100:
+            raise ValidationError({"score": "Điểm xếp loại từ 0 đến 100."})
+        return scheme
+
+
+class OrganisationRating(RatingFields):
+    """The year's rating of a TCCS or a chi bộ trực thuộc."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="tổ chức đảng", on_delete=models.PROTECT, related_name="ratings"
+    )
+    # The TCCS the rated organisation belongs to (itself for a TCCS): reports group by it.
+    tccs = models.ForeignKey(
+        Organisation,
+        verbose_name="tổ chức cơ sở đảng",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    subject = rating_schemes.ORGANISATION
+
+    class Meta:
+        verbose_name = "xếp loại tổ chức đảng"
+        verbose_name_plural = "xếp loại tổ chức đảng"
+        ordering = ["-year", "organisation__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="one_rating_per_organisation_year",
+                violation_error_message="Tổ chức này đã được xếp loại trong năm đó.",
+            )
+        ]
+        indexes = [models.Index(fields=["year", "level"], name="org_rating_year_level")]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.year}: {self.get_category_display()}"
+
+    def clean(self):
+        if not self.organisation_id:
+            return
+        organisation = self.organisation
+        if organisation.kind not in (*GRASSROOTS_KINDS, OrganisationKind.CHI_BO_TRUC_THUOC):
+            raise ValidationError(
+                {"organisation": "Chỉ xếp loại tổ chức cơ sở đảng và chi bộ trực thuộc đảng bộ cơ sở."}
+            )
+        self.clean_rating()
+        self.tccs_id = organisation.grassroots_id
+
+
+class TaskResult(models.TextChoices):
+    REGISTERED = "dang_ky", "Đã đăng ký"
+    COMPLETED = "hoan_thanh", "Hoàn thành"
+    NOT_COMPLETED = "khong_hoan_thanh", "Không hoàn thành"
+
+
+class BreakthroughTask(models.Model):
+    """A breakthrough task (công việc đột phá) a committee or chi bộ registered for a year."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="cấp ủy, chi bộ",
+        on_delete=models.PROTECT,
+        related_name="breakthrough_tasks",
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    title = models.CharField("công việc đột phá", max_length=500)
+    result = models.CharField(
+        "kết quả", max_length=20, choices=TaskResult.choices, default=TaskResult.REGISTERED
+    )
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "công việc đột phá"
+        verbose_name_plural = "công việc đột phá"
+        ordering = ["-year", "organisation__path", "pk"]
+        indexes = [models.Index(fields=["year"], name="task_year")]
+
+    def __str__(self):
+        return self.title
+
+
+class MeetingKind(models.TextChoices):
+    REGULAR = "thuong_ky", "Sinh hoạt thường kỳ"
+    THEMATIC = "chuyen_de", "Sinh hoạt chuyên đề"
+
+
+class Meeting(models.Model):
+    """A chi bộ meeting (sinh hoạt chi bộ) with its attendance: present / expected members."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="chi bộ", on_delete=models.PROTECT, related_name="meetings"
+    )
+    held_on = models.DateField("ngày sinh hoạt")
+    kind = models.CharField(
+        "hình thức", max_length=10, choices=MeetingKind.choices, default=MeetingKind.REGULAR
+    )
+    topic = models.CharField("chủ đề", max_length=255, blank=True)
+    expected = models.PositiveIntegerField("số đảng viên phải dự")
+    present = models.PositiveIntegerField("số đảng viên dự")
+
+    class Meta:
+        verbose_name = "buổi sinh hoạt chi bộ"
+        verbose_name_plural = "sinh hoạt chi bộ"
+        ordering = ["-held_on", "organisation__path"]
+        indexes = [models.Index(fields=["held_on"], name="meeting_held_on")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(present__lte=models.F("expected")),
+                name="present_not_above_expected",
+                violation_error_message="Số đảng viên dự không thể nhiều hơn số phải dự.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.held_on:%d/%m/%Y}"
+
+    def clean(self):
+        if self.organisation_id and not self.organisation.holds_members:
+            raise ValidationError(
+                {"organisation": "Sinh hoạt chi bộ chỉ ghi cho chi bộ cơ sở hoặc chi bộ trực thuộc."}
+            )
+
+    @property
+    def attendance_pct(self):
+        return round(self.present * 100 / self.expected, 1) if self.expected else None
+
+
+class DocumentKind(models.TextChoices):
+    RESOLUTION = "nghi_quyet", "Nghị quyết"
+    CONCLUSION = "ket_luan", "Kết luận"
+    DIRECTIVE = "chi_thi", "Chỉ thị"
+    PLAN = "ke_hoach", "Kế hoạch"
+    PROJECT = "de_an", "Đề án"
+
+
+class Document(models.Model):
+    """A document issued by the Đảng ủy Khối (resolution, conclusion, directive, plan, project)."""
+
+    kind = models.CharField("loại văn bản", max_length=12, choices=DocumentKind.choices)
+    number = models.CharField("số, ký hiệu", max_length=60, help_text="Ví dụ: 05-NQ/ĐUK")
+    issued_on = models.DateField("ngày ban hành")
+    title = models.CharField("trích yếu", max_length=500)
+    issuer = models.CharField("cơ quan ban hành", max_length=120, default="Đảng ủy Khối các cơ quan tỉnh")
+
+    class Meta:
+        verbose_name = "văn bản"
+        verbose_name_plural = "văn bản của Đảng ủy Khối"
+        ordering = ["-issued_on", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "issued_on"],
+                name="one_document_per_number_and_date",
+                violation_error_message="Đã có văn bản cùng số, ký hiệu và ngày ban hành.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}: {self.title}"

@@ -1,6 +1,18 @@
 """Read-side questions about the organisation tree. Every count of organisations comes from here."""
 
-from .models import Organisation, OrganisationKind
+import datetime
+
+from django.db.models import Count, Q, Sum
+
+from .models import (
+    GRASSROOTS_KINDS,
+    BreakthroughTask,
+    Document,
+    Meeting,
+    Organisation,
+    OrganisationKind,
+    OrganisationRating,
+)
 
 
 def bloc_root():
@@ -12,3 +24,59 @@ def organisations_as_of(day, kinds, within=None):
     below `within` when given (the whole Khối otherwise)."""
     organisations = Organisation.objects.active_on(day).of_kind(*kinds)
     return organisations.within(within) if within is not None else organisations
+
+
+RATED_KINDS = (*GRASSROOTS_KINDS, OrganisationKind.CHI_BO_TRUC_THUOC)
+
+
+def organisations_to_rate(year, within=None):
+    """TCCS and chi bộ trực thuộc that must be rated for `year`: existing on 31/12 and founded at
+    least 6 months before (DOMAIN.md §3)."""
+    day = datetime.date(year, 12, 31)
+    founded_by = datetime.date(year, 6, 30)
+    organisations = organisations_as_of(day, RATED_KINDS, within=within)
+    return organisations.filter(Q(founded_on__isnull=True) | Q(founded_on__lte=founded_by))
+
+
+def organisation_ratings(year, kinds=RATED_KINDS, within=None):
+    ratings = OrganisationRating.objects.filter(year=year, organisation__kind__in=kinds)
+    return ratings.filter(organisation__path__startswith=within.path) if within is not None else ratings
+
+
+def rating_counts(ratings, years):
+    """(year, rated, good-or-better) per year of a member or organisation ratings queryset, in one query."""
+    rows = (
+        ratings.filter(year__in=years)
+        .values("year")
+        .annotate(rated=Count("pk"), good=Count("pk", filter=Q(level__lte=2)))
+        .order_by()
+    )
+    found = {row["year"]: (row["rated"], row["good"]) for row in rows}
+    return [(year, *found.get(year, (0, 0))) for year in years]
+
+
+def organisation_rating_counts(years, kinds, within=None):
+    ratings = OrganisationRating.objects.filter(organisation__kind__in=kinds)
+    if within is not None:
+        ratings = ratings.filter(organisation__path__startswith=within.path)
+    return rating_counts(ratings, years)
+
+
+def breakthrough_tasks_of_years(first_year, last_year, within=None):
+    tasks = BreakthroughTask.objects.filter(year__gte=first_year, year__lte=last_year)
+    return tasks.filter(organisation__path__startswith=within.path) if within is not None else tasks
+
+
+def meetings_between(start, end, within=None):
+    meetings = Meeting.objects.filter(held_on__gte=start, held_on__lte=end)
+    return meetings.filter(organisation__path__startswith=within.path) if within is not None else meetings
+
+
+def attendance(meetings):
+    """(present, expected) summed over `meetings`."""
+    totals = meetings.aggregate(present=Sum("present"), expected=Sum("expected"))
+    return totals["present"] or 0, totals["expected"] or 0
+
+
+def documents_issued(start, end, kind):
+    return Document.objects.filter(kind=kind, issued_on__gte=start, issued_on__lte=end)

@@ -7,6 +7,7 @@ from django.db import transaction
 from units.models import Organisation
 
 from .membership import MembershipPlanner, write_members
+from .recognition import build_recognition
 from .structure import build_structure, close_merged
 
 SEED = 20152020
@@ -21,6 +22,7 @@ def build_demo():
     planner = MembershipPlanner(rng, holders)
     planner.plan()
     events_by_kind = write_members(planner)
+    build_recognition(rng)
     return {
         "organisations": Organisation.objects.count(),
         "members": len(planner.stories),

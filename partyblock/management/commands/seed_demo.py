@@ -1,14 +1,18 @@
 import os
 import secrets
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import ProtectedError
 
-from members.models import Member, MemberCard, MemberEvent, MembershipPeriod
+from members.models import Member
 from partyblock.demo import build_demo
-from units.models import Organisation, Term
+from units.models import Organisation
 
+RECORD_APPS = ("inspections", "members", "units")
+REFERENCE_DATA = {"members.awardform", "members.issuingbody", "inspections.holiday"}
 DEMO_USERS = [("quantri", "Quản trị hệ thống", True)]
 
 
@@ -48,15 +52,27 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _reset(self):
-        # Demo reset only: the app itself never deletes members or organisations.
-        MembershipPeriod.objects.all().delete()
-        MemberCard.objects.all().delete()
-        MemberEvent.objects.all().delete()
-        Member.objects.all().delete()
-        Term.objects.all().delete()
-        Organisation.objects.update(merged_into=None)
-        while Organisation.objects.exists():
-            Organisation.objects.filter(children__isnull=True).delete()
+        """Demo reset only (the app itself never deletes members or organisations): empty every
+        table of the record apps, keeping reference data staff extend (award forms, bodies, …)."""
+        records = [
+            model
+            for label in RECORD_APPS
+            if apps.is_installed(label)
+            for model in apps.get_app_config(label).get_models()
+            if model._meta.label_lower not in REFERENCE_DATA
+        ]
+        Organisation.objects.update(parent=None, merged_into=None)
+        while records:
+            blocked = []
+            for model in records:
+                try:
+                    with transaction.atomic():
+                        model.objects.all().delete()
+                except ProtectedError:
+                    blocked.append(model)  # still referenced: try again once its referrers are gone
+            if len(blocked) == len(records):
+                raise CommandError(f"Could not empty: {', '.join(m._meta.label for m in blocked)}")
+            records = blocked
 
     def _users(self):
         """Create or update the demo logins; return the generated password (None if from the env)."""

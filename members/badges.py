@@ -1,0 +1,91 @@
+"""Party age and the Huy hiệu Đảng due on an award day (DOMAIN.md §2).
+
+Party age counts from the first admission and skips the gaps between memberships: it is the time
+spent in membership periods (inside the Khối or outside it) up to the day.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .lifecycle import add_months, age_on
+from .models import BADGE_MILESTONES, MembershipPeriod, PartyBadge
+from .queries import members_as_of
+
+AWARD_DAYS = ((2, 3), (5, 19), (9, 2), (11, 7))  # (month, day): 3/2, 19/5, 2/9, 7/11
+
+
+def next_award_day(after):
+    """The first award day on or after `after`."""
+    for year in (after.year, after.year + 1):
+        for month, day in AWARD_DAYS:
+            candidate = datetime.date(year, month, day)
+            if candidate >= after:
+                return candidate
+    raise AssertionError("unreachable")
+
+
+def is_award_day(day):
+    return (day.month, day.day) in AWARD_DAYS
+
+
+def party_age(periods, day):
+    """(whole years, the date the party age started counting as if without gaps) on `day`."""
+    spans = sorted((p.starts_on, p.ends_on) for p in periods if p.starts_on <= day)
+    if not spans:
+        return None, None
+    gaps = 0
+    previous_end = None
+    for start, end in spans:
+        if previous_end is not None and start > previous_end:
+            gaps += (start - previous_end).days
+        previous_end = end if end is not None else day
+        if end is None or end > day:
+            break
+    else:  # membership ended before `day`: count only to its end
+        gaps += (day - previous_end).days
+    counted_from = spans[0][0] + datetime.timedelta(days=gaps)
+    return age_on(counted_from, day), counted_from
+
+
+@dataclass
+class BadgeDue:
+    member: object
+    milestone: int
+    party_age: int
+    counted_from: datetime.date
+    organisation: object
+
+    @property
+    def reached_on(self):
+        return add_months(self.counted_from, 12 * self.milestone)
+
+
+def badges_due(day, within=None):
+    """Members of the Khối (or of `within`) on `day` whose party age on `day` reaches a badge
+    milestone they have not been given: the highest such milestone each. Three queries."""
+    members = members_as_of(day, within).only("pk", "full_name", "birth_date", "sort_key")
+    members = {m.pk: m for m in members}
+    periods = defaultdict(list)
+    current = {}
+    for period in MembershipPeriod.objects.filter(member_id__in=members, starts_on__lte=day).select_related(
+        "organisation"
+    ):
+        periods[period.member_id].append(period)
+        if period.ends_on is None or period.ends_on > day:
+            current[period.member_id] = period
+    given = defaultdict(int)
+    for member_id, years in PartyBadge.objects.filter(member_id__in=members).values_list(
+        "member_id", "years"
+    ):
+        given[member_id] = max(given[member_id], years)
+    due = []
+    for member_id, member in members.items():
+        years, counted_from = party_age(periods[member_id], day)
+        if years is None:
+            continue
+        reached = [m for m in BADGE_MILESTONES if m <= years and m > given[member_id]]
+        if reached:
+            due.append(BadgeDue(member, reached[-1], years, counted_from, current[member_id].organisation))
+    due.sort(key=lambda d: (-d.milestone, d.member.sort_key))
+    return due

@@ -1,0 +1,120 @@
+"""Writes to organisation records: ratings (shared with member ratings), tasks, meetings."""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from partyblock import rating_schemes
+
+from .models import OrganisationRating
+from .queries import organisations_to_rate
+
+RATING_FIELDS = ["category", "level", "score", "organisation", "tccs"]
+
+
+@dataclass
+class RatingEntry:
+    """One row of a bulk rating screen or import: who, where they are rated, and what was chosen."""
+
+    subject: object  # a Member or an Organisation
+    organisation: object  # the chi bộ (members) or the rated organisation itself
+    category: str  # "" clears an existing rating
+    score: str | Decimal | None = None
+
+
+@dataclass
+class RatingsSaved:
+    created: int = 0
+    updated: int = 0
+    cleared: int = 0
+    unchanged: int = 0
+
+
+def _score(value, year, scheme):
+    if value in (None, ""):
+        return None
+    if not scheme.scored:
+        raise ValueError(f"năm {year} chưa chấm điểm khi xếp loại (từ năm 2025).")
+    try:
+        score = Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"điểm “{value}” không phải là số.") from None
+    if not 0 <= score <= 100:
+        raise ValueError("điểm phải từ 0 đến 100.")
+    return score
+
+
+def ratings_save(*, model, subject_field, year, entries):
+    """Save a year's ratings for many subjects at once: all rows valid, or nothing is written.
+
+    `model` is MemberRating or OrganisationRating, `subject_field` its "member" or "organisation".
+    Existing ratings of those subjects for the year are updated; an empty category clears one.
+    A fixed number of queries whatever the number of rows.
+    """
+    subject = model.subject
+    scheme = rating_schemes.scheme_for(subject, year)
+    problems = []
+    rows = []
+    for entry in entries:
+        name = str(entry.subject)
+        if not entry.category:
+            rows.append((entry, None, None))
+            continue
+        try:
+            category = rating_schemes.resolve(subject, year, entry.category)
+            rows.append((entry, category, _score(entry.score, year, scheme)))
+        except ValueError as error:
+            problems.append(f"{name}: {error}")
+    if problems:
+        raise ValidationError(problems)
+
+    subject_ids = [entry.subject.pk for entry, _, _ in rows]
+    existing = {
+        getattr(rating, f"{subject_field}_id"): rating
+        for rating in model.objects.filter(year=year, **{f"{subject_field}__in": subject_ids})
+    }
+    saved = RatingsSaved()
+    to_create, to_update, to_delete = [], [], []
+    for entry, category, score in rows:
+        rating = existing.get(entry.subject.pk)
+        if category is None:
+            if rating is not None:
+                to_delete.append(rating.pk)
+            continue
+        values = {
+            "category": category.code,
+            "level": category.level,
+            "score": score,
+            "organisation_id": entry.organisation.pk,
+            "tccs_id": entry.organisation.grassroots_id,
+        }
+        if rating is None:
+            to_create.append(model(year=year, **{subject_field: entry.subject}, **values))
+        elif any(getattr(rating, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(rating, key, value)
+            to_update.append(rating)
+        else:
+            saved.unchanged += 1
+    with transaction.atomic():
+        model.objects.bulk_create(to_create, batch_size=1000)
+        model.objects.bulk_update(to_update, RATING_FIELDS, batch_size=1000)
+        model.objects.filter(pk__in=to_delete).delete()
+    saved.created, saved.updated, saved.cleared = len(to_create), len(to_update), len(to_delete)
+    return saved
+
+
+def organisation_ratings_save(*, year, choices, within=None):
+    """Bulk-save organisation ratings for `year`: `choices` maps organisation id -> (category, score).
+    Only organisations that must be rated that year may be rated."""
+    allowed = {o.pk: o for o in organisations_to_rate(year, within)}
+    unknown = [pk for pk in choices if pk not in allowed]
+    if unknown:
+        raise ValidationError(f"Có {len(unknown)} tổ chức không thuộc diện xếp loại năm {year}.")
+    entries = [
+        RatingEntry(subject=allowed[pk], organisation=allowed[pk], category=category, score=score)
+        for pk, (category, score) in choices.items()
+    ]
+    return ratings_save(model=OrganisationRating, subject_field="organisation", year=year, entries=entries)

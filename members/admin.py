@@ -7,12 +7,11 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html
 
-from partyblock.text import search_key
 from units.models import Organisation
 
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
 from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, MembershipStatus
-from .queries import members_as_of
+from .queries import members_as_of, name_search
 from .services import member_events_apply
 
 
@@ -252,14 +251,9 @@ class MemberAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         """Every word must appear in the name, ignoring case and diacritics (đ matches d);
         a bare number also finds the national ID or a party card."""
-        term = search_term.strip()
-        if not term:
+        if not search_term.strip():
             return queryset, False
-        name_match = Q()
-        for word in search_key(term).split():
-            name_match &= Q(search_name__contains=word)
-        by_number = Q(national_id=term) | Q(pk__in=MemberCard.objects.filter(number=term).values("member_id"))
-        return queryset.filter(name_match | by_number), False
+        return queryset.filter(name_search(search_term)), False
 
     @admin.display(description="họ và tên", ordering="sort_key")
     def name_column(self, obj):

@@ -6,8 +6,10 @@ Every count of members anywhere in the project comes from `members_as_of`.
 import datetime
 from decimal import Decimal
 
+from django.db.models import Q
+
 from .lifecycle import add_months
-from .models import Award, EventKind, Member, MemberEvent, MemberRating, MembershipPeriod
+from .models import Award, EventKind, Member, MemberCard, MemberEvent, MemberRating, MembershipPeriod
 
 
 def periods_as_of(day, within=None):
@@ -86,3 +88,17 @@ def member_rating_counts(years, within=None):
     if within is not None:
         ratings = ratings.filter(organisation__path__startswith=within.path)
     return rating_counts(ratings, years)
+
+
+def name_search(term, prefix=""):
+    """Q matching members whose name has every word of `term`, ignoring case and diacritics (đ = d),
+    or whose national ID or a party card number is exactly `term`. `prefix` reaches the member from
+    another model ("member__")."""
+    from partyblock.text import search_key
+
+    term = term.strip()
+    name_match = Q()
+    for word in search_key(term).split():
+        name_match &= Q(**{f"{prefix}search_name__contains": word})
+    cards = MemberCard.objects.filter(number=term).values("member_id")
+    return name_match | Q(**{f"{prefix}national_id": term}) | Q(**{f"{prefix}pk__in": cards})

@@ -7,7 +7,9 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html
 
-from units.models import Organisation
+from inspections.admin import MEMBER_INLINES
+from partyblock.admin_tools import GrassrootsListFilter
+from partyblock.importing.exporting import ExportXlsxMixin
 
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
 from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, MembershipStatus
@@ -15,23 +17,10 @@ from .queries import members_as_of, name_search
 from .services import member_events_apply
 
 
-class GrassrootsFilter(admin.SimpleListFilter):
+class GrassrootsFilter(GrassrootsListFilter):
     """Members registered today in a TCCS (any of its chi bộ)."""
 
-    title = "tổ chức cơ sở đảng"
-    parameter_name = "tccs"
-
-    def lookups(self, request, model_admin):
-        return [
-            (str(o.pk), o.name) for o in Organisation.objects.grassroots().only("pk", "name").order_by("name")
-        ]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        organisation = Organisation.objects.filter(pk=self.value()).first()
-        if organisation is None:
-            return queryset.none()
+    def within(self, queryset, organisation):
         return queryset.filter(pk__in=members_as_of(timezone.localdate(), within=organisation).values("pk"))
 
 
@@ -195,14 +184,15 @@ def describe_period(period):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ExportXlsxMixin, admin.ModelAdmin):
+    export_kind = "members"  # the list exports in the import template's columns
     list_display = ["name_column", "birth_date", "gender", "chi_bo_column", "status_column", "card_column"]
     list_filter = [GrassrootsFilter, StatusFilter, "gender", AdmissionYearFilter]
     search_fields = ["full_name"]  # replaced by the accent-insensitive search below
     search_help_text = "Tìm theo họ tên (có dấu hoặc không dấu), số CCCD hoặc số thẻ đảng viên."
     ordering = ["sort_key", "birth_date", "pk"]
     list_per_page = 50
-    inlines = [MemberEventInline, MemberCardInline, MembershipPeriodInline]
+    inlines = [MemberEventInline, MemberCardInline, MembershipPeriodInline, *MEMBER_INLINES]
     actions = None
     fieldsets = [
         (None, {"fields": ["full_name", "gender", "birth_date", "national_id", "phone"]}),
@@ -300,3 +290,6 @@ class MemberAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # membership ends through an event; the record stays
+
+
+from . import admin_recognition  # noqa: E402,F401  (ratings, awards, badges)

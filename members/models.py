@@ -61,6 +61,15 @@ class Member(models.Model):
     search_name = models.CharField("tên không dấu", max_length=120, editable=False, db_index=True)
     sort_key = models.CharField("khóa sắp xếp", max_length=400, editable=False, db_index=True)
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
+    import_batch = models.ForeignKey(
+        "partyblock.ImportBatch",
+        verbose_name="lần nhập dữ liệu",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="members",
+    )
 
     class Meta:
         verbose_name = "đảng viên"
@@ -217,6 +226,15 @@ class MemberEvent(models.Model):
     sponsors = models.CharField("người giới thiệu", max_length=255, blank=True)
     note = models.TextField("ghi chú", blank=True)
     created_at = models.DateTimeField("ngày nhập", auto_now_add=True)
+    import_batch = models.ForeignKey(
+        "partyblock.ImportBatch",
+        verbose_name="lần nhập dữ liệu",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="member_events",
+    )
 
     class Meta:
         verbose_name = "sự kiện đảng viên"
@@ -313,6 +331,16 @@ class MemberRating(RatingFields):
     )
 
     subject = rating_schemes.MEMBER
+
+    import_batch = models.ForeignKey(
+        "partyblock.ImportBatch",
+        verbose_name="lần nhập dữ liệu",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="member_ratings",
+    )
 
     class Meta:
         verbose_name = "xếp loại đảng viên"

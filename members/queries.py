@@ -102,3 +102,8 @@ def name_search(term, prefix=""):
         name_match &= Q(**{f"{prefix}search_name__contains": word})
     cards = MemberCard.objects.filter(number=term).values("member_id")
     return name_match | Q(**{f"{prefix}national_id": term}) | Q(**{f"{prefix}pk__in": cards})
+
+
+def members_with_status(day, status, within=None):
+    """Members of the Khối (or `within`) on `day` who are probationary or official then."""
+    return Member.objects.filter(pk__in=periods_as_of(day, within).filter(status=status).values("member_id"))

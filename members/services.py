@@ -111,11 +111,14 @@ def member_admit(
     )
 
 
-def member_admit_outside(*, member, other_party, ceremony_date, decision_date=None, decision_number=""):
-    """Admission in a party organisation outside the Khối, recorded for party age and status."""
+def member_admit_outside(
+    *, member, other_party, ceremony_date, decision_date=None, decision_number="", readmission=False
+):
+    """(Re)admission in a party organisation outside the Khối, recorded for party age and status."""
+    kind = EventKind.READMISSION if readmission else EventKind.ADMISSION
     return _record(
         member,
-        EventKind.ADMISSION,
+        kind,
         other_party=other_party,
         date=ceremony_date,
         decision_date=decision_date,

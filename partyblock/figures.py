@@ -7,12 +7,15 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from members.models import MembershipStatus
 from members.queries import (
     admissions_between,
     awards_to_grassroots,
     good_or_better_shares,
     member_rating_counts,
+    member_ratings,
     members_as_of,
+    members_with_status,
 )
 from units.models import GRASSROOTS_KINDS, DocumentKind, Organisation, OrganisationKind, Term
 from units.queries import (
@@ -21,6 +24,7 @@ from units.queries import (
     documents_issued,
     meetings_between,
     organisation_rating_counts,
+    organisation_ratings,
     organisations_as_of,
 )
 
@@ -61,27 +65,38 @@ class Scope:
 class Figure:
     key: str
     label: str
-    records: object = None  # scope -> queryset whose count is the figure (and its drill-down)
+    records: object = None  # (scope, **params) -> queryset whose count is the figure and its drill-down
     compute: object = None  # scope -> value, for figures derived from others
+    params: tuple = ()  # names of the parameters `records` takes (year, level, …)
+    listed: bool = True  # printed by `manage.py figures` (parametrised ones are not)
 
-    def value(self, scope):
-        if self.key not in scope.cache:
+    def value(self, scope, **params):
+        cache_key = (self.key, tuple(sorted(params.items())))
+        if cache_key not in scope.cache:
             if self.records is not None:
-                scope.cache[self.key] = self.records(scope).count()
+                scope.cache[cache_key] = self.records(scope, **params).count()
             else:
-                scope.cache[self.key] = self.compute(scope)
-        return scope.cache[self.key]
+                scope.cache[cache_key] = self.compute(scope)
+        return scope.cache[cache_key]
+
+    @property
+    def countable(self):
+        return self.records is not None
 
 
 FIGURES = {}
 
 
-def register(key, label, *, records=None, compute=None):
-    FIGURES[key] = Figure(key, label, records, compute)
+def register(key, label, *, records=None, compute=None, params=(), listed=None):
+    if key in FIGURES:
+        raise ValueError(f"figure {key!r} registered twice")
+    FIGURES[key] = Figure(
+        key, label, records, compute, tuple(params), not params if listed is None else listed
+    )
 
 
-def value(key, scope):
-    return FIGURES[key].value(scope)
+def value(key, scope, **params):
+    return FIGURES[key].value(scope, **params)
 
 
 def percent(numerator, denominator, places=1):
@@ -127,9 +142,34 @@ register(
 # --- membership (members) ------------------------------------------------------------------------
 register("members", "Đảng viên", records=lambda s: members_as_of(s.as_of, within=s.organisation))
 register(
+    "members_official",
+    "Đảng viên chính thức",
+    records=lambda s: members_with_status(s.as_of, MembershipStatus.OFFICIAL, within=s.organisation),
+)
+register(
+    "members_probationary",
+    "Đảng viên dự bị",
+    records=lambda s: members_with_status(s.as_of, MembershipStatus.PROBATIONARY, within=s.organisation),
+)
+register(
+    "members_at_start",
+    "Đảng viên đầu kỳ",
+    records=lambda s: members_as_of(s.starts_on, within=s.organisation),
+)
+register(
     "admissions",
     "Kết nạp đảng viên mới",
     records=lambda s: admissions_between(s.starts_on, min(s.ends_on, s.as_of), within=s.organisation),
+)
+register(
+    "admissions_in_year",
+    "Kết nạp trong năm",
+    records=lambda s, year: admissions_between(
+        max(s.starts_on, datetime.date(int(year), 1, 1)),
+        min(s.activity_end, datetime.date(int(year), 12, 31)),
+        within=s.organisation,
+    ),
+    params=["year"],
 )
 register("admissions_target", "Chỉ tiêu kết nạp", compute=_term_target("admissions"))
 
@@ -235,6 +275,11 @@ def _attendance_pct(scope):
 
 register("meeting_attendance_pct", "Tỷ lệ đảng viên dự sinh hoạt chi bộ (%)", compute=_attendance_pct)
 register(
+    "meeting_attendance_target_pct",
+    "Chỉ tiêu tỷ lệ dự sinh hoạt chi bộ (%)",
+    compute=_term_target("meeting_attendance_pct"),
+)
+register(
     "conclusions",
     "Kết luận của Đảng ủy Khối",
     records=lambda s: documents_issued(s.starts_on, s.activity_end, DocumentKind.CONCLUSION),
@@ -246,9 +291,58 @@ register(
 )
 
 
+# --- counts behind the report's tables (parametrised: not printed by `manage.py figures`) -----------
+def _in_rated_year(year, scope):
+    if int(year) not in scope.rated_years:
+        raise ValueError(f"{year} is not a rated year of this report")
+    return int(year)
+
+
+def _member_ratings(scope, year, level=None):
+    ratings = member_ratings(_in_rated_year(year, scope), within=scope.organisation)
+    return ratings.filter(level=level) if level else ratings
+
+
+def _tccs_ratings(scope, year, level=None):
+    ratings = organisation_ratings(_in_rated_year(year, scope), GRASSROOTS_KINDS, within=scope.organisation)
+    return ratings.filter(level=level) if level else ratings
+
+
+register("member_ratings", "Đảng viên được xếp loại", records=_member_ratings, params=["year", "level"])
+register("tccs_ratings", "TCCS được xếp loại", records=_tccs_ratings, params=["year", "level"])
+register(
+    "awards_to_tccs",
+    "Lượt khen thưởng tổ chức cơ sở đảng",
+    records=lambda s, form, body: awards_to_grassroots(
+        s.starts_on, s.activity_end, form, body, within=s.organisation
+    ),
+    params=["form", "body"],
+)
+register(
+    "breakthrough_tasks_with_result",
+    "Công việc đột phá theo kết quả",
+    records=lambda s, result: FIGURES["breakthrough_tasks"].records(s).filter(result=result),
+    params=["result"],
+)
+register(
+    "meetings",
+    "Buổi sinh hoạt chi bộ",
+    records=lambda s, kind=None: meetings_between(s.starts_on, s.activity_end, within=s.organisation).filter(
+        **({"kind": kind} if kind else {})
+    ),
+    params=["kind"],
+)
+register(
+    "documents",
+    "Văn bản của Đảng ủy Khối",
+    records=lambda s, kind: documents_issued(s.starts_on, s.activity_end, kind),
+    params=["kind"],
+)
+
+
 def compute_all(scope, keys=None):
-    """Every figure (or those in `keys`) for `scope`, in registration order."""
-    return {key: FIGURES[key].value(scope) for key in (keys or FIGURES)}
+    """Every listed figure (or those in `keys`) for `scope`, in registration order."""
+    return {key: FIGURES[key].value(scope) for key in (keys or [k for k, f in FIGURES.items() if f.listed])}
 
 
 # Figures of the other apps register themselves after the ones above (their keys follow in order).

@@ -155,3 +155,6 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Spreadsheet import (partyblock.importing): the largest file accepted, in bytes.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)

@@ -1,13 +1,24 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
+
+from partyblock import views
 
 admin.site.site_header = "Đảng bộ Khối các cơ quan tỉnh"
 admin.site.site_title = "partyblock"
 admin.site.index_title = "Quản lý hồ sơ đảng viên và tổ chức đảng"
 admin.site.enable_nav_sidebar = False  # wide changelists matter more than a second menu
 
+report_patterns = [
+    path("", views.index, name="index"),
+    path("nhiem-ky/<str:label>/", views.term_report, name="term"),
+    path("nam/<int:year>/", views.year_report, name="year"),
+    path("chi-tiet/<slug:key>/", views.drilldown_view, name="drilldown"),
+]
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("bao-cao/", include((report_patterns, "reports"))),
+    path("to-chuc/<str:code>/", views.organisation_page, name="organisation"),
     path("quan-tri/", admin.site.urls),
 ]

@@ -3,7 +3,9 @@ from django.db.models import Func, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
 
+from inspections.admin import ORGANISATION_INLINES
 from members.models import MembershipPeriod
+from partyblock.importing.exporting import ExportXlsxMixin
 from partyblock.text import thousands
 
 from .models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Term, TermTarget
@@ -42,7 +44,8 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
+    export_kind = "organisations"  # the list exports in the import template's columns
     list_display = ["tree_name", "code", "kind", "founded_on", "dissolved_on", "member_count"]
     list_filter = ["kind", ParentFilter, ActiveFilter]
     search_fields = ["name", "code", "agency"]
@@ -50,6 +53,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_per_page = 100
     autocomplete_fields = ["parent", "merged_into"]
     readonly_fields = ["path_display", "member_count_today"]
+    inlines = ORGANISATION_INLINES
     fieldsets = [
         (None, {"fields": ["code", "name", "kind", "parent", "agency"]}),
         ("Thành lập, giải thể", {"fields": ["founded_on", "dissolved_on", "merged_into"]}),
@@ -104,3 +108,6 @@ class TermTargetInline(admin.TabularInline):
 class TermAdmin(admin.ModelAdmin):
     list_display = ["label", "congress_ordinal", "starts_on", "ends_on"]
     inlines = [TermTargetInline]
+
+
+from . import admin_activity  # noqa: E402,F401  (ratings, tasks, meetings, documents)

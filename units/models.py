@@ -93,6 +93,15 @@ class Organisation(models.Model):
     # Materialised path "000001/000012/…/": "under X" is one indexed prefix match.
     path = models.CharField("đường dẫn", max_length=255, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField("cấp", editable=False, default=0)
+    import_batch = models.ForeignKey(
+        "partyblock.ImportBatch",
+        verbose_name="lần nhập dữ liệu",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="organisations",
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -322,6 +331,16 @@ class OrganisationRating(RatingFields):
     )
 
     subject = rating_schemes.ORGANISATION
+
+    import_batch = models.ForeignKey(
+        "partyblock.ImportBatch",
+        verbose_name="lần nhập dữ liệu",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="organisation_ratings",
+    )
 
     class Meta:
         verbose_name = "xếp loại tổ chức đảng"

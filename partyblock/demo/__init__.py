@@ -6,6 +6,7 @@ from django.db import transaction
 
 from units.models import Organisation
 
+from .inspections import build_inspections
 from .membership import MembershipPlanner, write_members
 from .recognition import build_recognition
 from .structure import build_structure, close_merged
@@ -23,6 +24,7 @@ def build_demo():
     planner.plan()
     events_by_kind = write_members(planner)
     build_recognition(rng)
+    build_inspections()
     return {
         "organisations": Organisation.objects.count(),
         "members": len(planner.stories),

@@ -137,8 +137,9 @@ class MembershipPlanner:
         given = rng.choice(FEMALE_GIVEN if gender == Gender.FEMALE else MALE_GIVEN)
         family = _weighted(rng, FAMILY_NAMES)
         full_name = f"{family} {middle} {given}"
-        if rng.random() < 0.08:  # some have two middle names
-            full_name = f"{family} {middle} {_weighted(rng, FEMALE_MIDDLE if gender == Gender.FEMALE else MALE_MIDDLE)} {given}"
+        second = _weighted(rng, FEMALE_MIDDLE if gender == Gender.FEMALE else MALE_MIDDLE)
+        if rng.random() < 0.08 and second != middle:  # some have two middle names
+            full_name = f"{family} {middle} {second} {given}"
         birth = datetime.date(rng.randint(*birth_year_range), rng.randint(1, 12), rng.randint(1, 28))
         hometown = rng.choice(HOMETOWNS)
         member = Member(

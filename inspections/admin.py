@@ -1,0 +1,701 @@
+"""Admin of the inspection registers, in Vietnamese. Every save goes through `inspections.services`.
+
+Also defines the read-only inlines that list, on a member's and on an organisation's page, the
+inspections, supervisions, discipline decisions and letters concerning them (`MEMBER_INLINES`,
+`ORGANISATION_INLINES`, added by `members.admin` and `units.admin`).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from partyblock.text import search_key
+
+from . import services
+from .models import (
+    FORMS_WITH_EFFECT,
+    DisciplineDecision,
+    DisciplineForm,
+    Holiday,
+    Inspection,
+    InspectionSubject,
+    Letter,
+    LetterSubject,
+    Supervision,
+    SupervisionSubject,
+)
+
+
+def _day(value):
+    return f"{value:%d/%m/%Y}" if value else "—"
+
+
+def _link(obj, text=None):
+    meta = obj._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, text or str(obj))
+
+
+def year_filter(field, title):
+    """A list filter by the calendar year of the date `field`, newest first."""
+
+    class YearFilter(admin.SimpleListFilter):
+        parameter_name = "nam"
+
+        def lookups(self, request, model_admin):
+            years = model_admin.model.objects.dates(field, "year", order="DESC")
+            return [(str(d.year), str(d.year)) for d in years]
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{f"{field}__year": self.value()})
+            return queryset
+
+    YearFilter.title = title
+    return YearFilter
+
+
+# --- subjects --------------------------------------------------------------------------------------
+
+
+def _pick_only(field, db_field):
+    """Members and organisations are picked here, not created or edited from a popup."""
+    if db_field.name in ("organisation", "member", "conducting_organisation") and field is not None:
+        field.widget.can_add_related = field.widget.can_change_related = False
+        field.widget.can_delete_related = field.widget.can_view_related = False
+    return field
+
+
+class SubjectFormSet(BaseInlineFormSet):
+    """Refuses the same organisation or member twice on one record, with the row it repeats."""
+
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            subject = form.cleaned_data.get("organisation") or form.cleaned_data.get("member")
+            if subject is None:
+                continue
+            key = (type(subject), subject.pk)
+            if key in seen:
+                raise ValidationError(f"{subject} có hai lần trong danh sách.")
+            seen[key] = form
+
+
+class SubjectInline(admin.TabularInline):
+    formset = SubjectFormSet
+    autocomplete_fields = ["organisation", "member"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 3 if obj is None else 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation", "member")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return _pick_only(super().formfield_for_dbfield(db_field, request, **kwargs), db_field)
+
+
+class InspectionSubjectInline(SubjectInline):
+    model = InspectionSubject
+    fields = ["organisation", "member", "violation_found", "follow_up"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "follow_up":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 40})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class SupervisionSubjectInline(SubjectInline):
+    model = SupervisionSubject
+    fields = ["organisation", "member", "note"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "note":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 40})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class LetterSubjectInline(SubjectInline):
+    model = LetterSubject
+    fields = ["organisation", "member"]
+    extra = 2
+
+
+class SubjectsSavedByService:
+    """Subject rows are written by `services.subjects_apply`, all or nothing."""
+
+    def save_formset(self, request, form, formset, change):
+        if not issubclass(formset.model, (InspectionSubject, SupervisionSubject, LetterSubject)):
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        services.subjects_apply(
+            add=formset.new_objects,
+            change=[row for row, _ in formset.changed_objects],
+            delete=formset.deleted_objects,
+        )
+
+
+# --- inspections and supervisions ------------------------------------------------------------------
+
+
+class RegisterMedia:
+    class Media:
+        css = {"all": ["inspections/admin.css"]}
+
+
+class ConductedAdmin(RegisterMedia, SubjectsSavedByService, admin.ModelAdmin):
+    list_display = [
+        "decision_column",
+        "decision_date",
+        "body_column",
+        "kind",
+        "organisation_count",
+        "member_count",
+        "concluded_on",
+    ]
+    search_fields = ["decision_number", "content"]
+    search_help_text = "Tìm theo số quyết định hoặc nội dung."
+    autocomplete_fields = ["conducting_organisation"]
+    date_hierarchy = None
+    list_per_page = 50
+    actions = None
+    fieldsets = [
+        (None, {"fields": ["body", "conducting_organisation", "kind", "decision_number", "decision_date"]}),
+        ("Nội dung", {"fields": ["period_from", "period_to", "content"]}),
+        ("Kết luận", {"fields": ["conclusion", "concluded_on"]}),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return _pick_only(super().formfield_for_dbfield(db_field, request, **kwargs), db_field)
+
+    def get_queryset(self, request):
+        # Counts are annotated in the same SELECT: the list costs the same whatever the subjects.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("conducting_organisation")
+            .annotate(
+                organisations_n=Count("subjects", filter=Q(subjects__organisation__isnull=False)),
+                members_n=Count("subjects", filter=Q(subjects__member__isnull=False)),
+            )
+        )
+
+    @admin.display(description="số quyết định", ordering="decision_number")
+    def decision_column(self, obj):
+        return obj.decision_number or "(không số)"
+
+    @admin.display(description="chủ thể", ordering="body")
+    def body_column(self, obj):
+        return obj.body_display()
+
+    @admin.display(description="tổ chức đảng", ordering="organisations_n")
+    def organisation_count(self, obj):
+        return obj.organisations_n
+
+    @admin.display(description="đảng viên", ordering="members_n")
+    def member_count(self, obj):
+        return obj.members_n
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.record_update(obj)
+        else:
+            self.record(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the register keeps its records
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ConductedAdmin):
+    list_display = [*ConductedAdmin.list_display[:6], "violation_count", "concluded_on"]
+    list_filter = [year_filter("decision_date", "năm quyết định"), "body", "kind"]
+    inlines = [InspectionSubjectInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(violations_n=Count("subjects", filter=Q(subjects__violation_found=True)))
+        )
+
+    @admin.display(description="có vi phạm", ordering="violations_n")
+    def violation_count(self, obj):
+        return obj.violations_n
+
+    def record(self, obj):
+        services.inspection_record(inspection=obj)
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(ConductedAdmin):
+    list_filter = [year_filter("decision_date", "năm quyết định"), "body", "kind"]
+    inlines = [SupervisionSubjectInline]
+
+    def record(self, obj):
+        services.supervision_record(supervision=obj)
+
+
+# --- discipline ------------------------------------------------------------------------------------
+
+
+class DisciplineDecisionForm(forms.ModelForm):
+    """Shows the refusal of the services (a member who cannot be expelled on that day, an
+    organisation that still has members) on the form, before anything is written."""
+
+    class Meta:
+        model = DisciplineDecision
+        fields = [
+            "member",
+            "organisation",
+            "form",
+            "deciding_body",
+            "decision_number",
+            "decision_date",
+            "effective_on",
+            "reason",
+            "inspection",
+            "withdrawn_on",
+            "withdrawal_decision",
+        ]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        decision = self.instance
+        try:
+            if decision.pk is None:
+                services.discipline_check(decision)
+            elif "withdrawn_on" in self.changed_data and decision.withdrawn_on:
+                services.discipline_withdraw_check(
+                    decision, on=decision.withdrawn_on, withdrawal_decision=decision.withdrawal_decision
+                )
+        except ValidationError as error:
+            self.add_error(None, ValidationError(error.messages))
+
+
+class InForceFilter(admin.SimpleListFilter):
+    title = "hiệu lực"
+    parameter_name = "hieu_luc"
+
+    def lookups(self, request, model_admin):
+        return [("con", "Còn hiệu lực"), ("huy", "Đã hủy bỏ")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "con":
+            return queryset.filter(withdrawn_on__isnull=True)
+        if self.value() == "huy":
+            return queryset.filter(withdrawn_on__isnull=False)
+        return queryset
+
+
+class SubjectTypeFilter(admin.SimpleListFilter):
+    title = "đối tượng"
+    parameter_name = "doi_tuong"
+
+    def lookups(self, request, model_admin):
+        return [("dang_vien", "Đảng viên"), ("to_chuc", "Tổ chức đảng")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "dang_vien":
+            return queryset.filter(member__isnull=False)
+        if self.value() == "to_chuc":
+            return queryset.filter(organisation__isnull=False)
+        return queryset
+
+
+@admin.register(DisciplineDecision)
+class DisciplineDecisionAdmin(RegisterMedia, admin.ModelAdmin):
+    form = DisciplineDecisionForm
+    list_display = [
+        "decision_number",
+        "decision_date",
+        "subject_column",
+        "form",
+        "deciding_body",
+        "effective_on",
+        "status_column",
+    ]
+    list_filter = [
+        year_filter("decision_date", "năm quyết định"),
+        "form",
+        "deciding_body",
+        SubjectTypeFilter,
+        InForceFilter,
+    ]
+    search_fields = ["decision_number"]  # widened in get_search_results
+    search_help_text = "Tìm theo số quyết định, tên đảng viên (có dấu hoặc không dấu) hoặc tên tổ chức."
+    autocomplete_fields = ["member", "organisation", "inspection"]
+    list_per_page = 50
+    actions = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member", "organisation")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return _pick_only(super().formfield_for_dbfield(db_field, request, **kwargs), db_field)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        name = Q()
+        for word in search_key(term).split():
+            name &= Q(member__search_name__contains=word)
+        return (
+            queryset.filter(
+                Q(decision_number__icontains=term) | Q(organisation__name__icontains=term) | name
+            ),
+            False,
+        )
+
+    DECISION_FIELDS = ["form", "deciding_body", "decision_number", "decision_date", "effective_on"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (
+                    None,
+                    {
+                        "fields": ["member", "organisation", *self.DECISION_FIELDS, "reason", "inspection"],
+                        "description": "Chọn một đảng viên hoặc một tổ chức đảng. Khai trừ chấm dứt tư cách "
+                        "đảng viên từ ngày có hiệu lực; giải tán chấm dứt hoạt động của tổ chức.",
+                    },
+                )
+            ]
+        return [
+            (None, {"fields": ["subject_display", *self.DECISION_FIELDS, "reason", "inspection"]}),
+            ("Hiệu lực", {"fields": ["effect_display"]}),
+            (
+                "Hủy bỏ quyết định",
+                {
+                    "fields": ["withdrawn_on", "withdrawal_decision"],
+                    "description": "Khi quyết định bị hủy bỏ (ví dụ sau giải quyết khiếu nại), hiệu lực "
+                    "khai trừ hoặc giải tán cũng được hủy.",
+                },
+            ),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # Subject, form and dates are fixed once recorded: a wrong decision is withdrawn and redone.
+        fixed = ["subject_display", "form", "decision_date", "effective_on", "effect_display"]
+        if obj.withdrawn_on:
+            fixed += ["withdrawn_on", "withdrawal_decision"]
+        return fixed
+
+    @admin.display(description="đảng viên, tổ chức đảng bị kỷ luật")
+    def subject_display(self, obj):
+        return _link(obj.subject)
+
+    @admin.display(description="đối tượng")
+    def subject_column(self, obj):
+        return obj.subject
+
+    @admin.display(description="tình trạng", ordering="withdrawn_on")
+    def status_column(self, obj):
+        if obj.withdrawn_on:
+            return format_html('<span class="status-ended">Đã hủy bỏ từ {}</span>', _day(obj.withdrawn_on))
+        return "Còn hiệu lực"
+
+    @admin.display(description="tác động đến hồ sơ")
+    def effect_display(self, obj):
+        if obj.form not in FORMS_WITH_EFFECT:
+            return "—"
+        if obj.withdrawn_on:
+            return "Đã hủy hiệu lực (quyết định bị hủy bỏ)."
+        if obj.form == DisciplineForm.EXPULSION and obj.member_event_id is None:
+            return format_html(
+                '<span class="status-overdue">{}</span>',
+                "Sự kiện khai trừ đã bị xóa trong hồ sơ đảng viên: hồ sơ không còn ghi việc khai trừ. "
+                "Hãy hủy bỏ quyết định hoặc ghi lại sự kiện.",
+            )
+        if obj.form == DisciplineForm.EXPULSION:
+            return f"Chấm dứt tư cách đảng viên từ ngày {_day(obj.effective_on)} (sự kiện khai trừ)."
+        return f"Tổ chức giải tán từ ngày {_day(obj.effective_on)}."
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            services.discipline_decide(decision=obj)
+        elif "withdrawn_on" in form.changed_data and obj.withdrawn_on:
+            services.discipline_withdraw(
+                decision=obj, on=obj.withdrawn_on, withdrawal_decision=obj.withdrawal_decision
+            )
+        else:
+            services.discipline_update(decision=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a wrong decision is withdrawn (hủy bỏ), its record stays
+
+
+# --- letters ---------------------------------------------------------------------------------------
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "hạn giải quyết"
+    parameter_name = "han"
+
+    def lookups(self, request, model_admin):
+        return [("qua_han", "Quá hạn"), ("trong_han", "Đang mở, còn hạn")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "qua_han":
+            return queryset.overdue(today)
+        if self.value() == "trong_han":
+            return queryset.open().exclude(pk__in=Letter.objects.overdue(today).values("pk"))
+        return queryset
+
+
+@admin.register(Letter)
+class LetterAdmin(RegisterMedia, SubjectsSavedByService, admin.ModelAdmin):
+    list_display = [
+        "received_on",
+        "reference",
+        "sender_column",
+        "kind",
+        "subjects_column",
+        "competence",
+        "deadline",
+        "status",
+        "overdue_column",
+    ]
+    list_filter = [year_filter("received_on", "năm nhận đơn"), "kind", "competence", "status", OverdueFilter]
+    search_fields = ["reference", "sender", "summary"]
+    search_help_text = "Tìm theo số vào sổ, người gửi hoặc nội dung đơn."
+    autocomplete_fields = ["discipline_decision"]
+    inlines = [LetterSubjectInline]
+    readonly_fields = ["deadline_display"]
+    list_per_page = 50
+    actions = None
+    fieldsets = [
+        (None, {"fields": ["reference", "received_on", "anonymous", "sender", "kind", "summary"]}),
+        ("Thẩm quyền", {"fields": ["competence", "forwarded_to", "discipline_decision", "deadline_display"]}),
+        ("Kết quả", {"fields": ["status", "result", "closed_on"]}),
+    ]
+
+    def get_queryset(self, request):
+        rows = LetterSubject.objects.select_related("organisation", "member")
+        return super().get_queryset(request).prefetch_related(Prefetch("subjects", queryset=rows))
+
+    @admin.display(description="người gửi", ordering="sender")
+    def sender_column(self, obj):
+        return obj.sender_display()
+
+    @admin.display(description="liên quan đến")
+    def subjects_column(self, obj):
+        return "; ".join(str(row.subject) for row in obj.subjects.all()) or "—"
+
+    @admin.display(description="quá hạn")
+    def overdue_column(self, obj):
+        if obj.is_overdue(timezone.localdate()):
+            return format_html('<span class="status-overdue">{}</span>', "Quá hạn")
+        return "—"
+
+    @admin.display(description="hạn giải quyết")
+    def deadline_display(self, obj):
+        if obj.deadline:
+            return f"{_day(obj.deadline)} (90 ngày làm việc kể từ ngày nhận đơn)"
+        return "Không áp dụng (chỉ tính cho đơn khiếu nại thuộc thẩm quyền) — tự tính khi lưu."
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.letter_save(obj)
+        else:
+            services.letter_receive(letter=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "weekday", "name"]
+    list_filter = [year_filter("date", "năm")]
+    search_fields = ["name"]
+    list_per_page = 100
+
+    WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+    @admin.display(description="thứ")
+    def weekday(self, obj):
+        return self.WEEKDAYS[obj.date.weekday()]
+
+    def _refresh(self, request):
+        changed = services.letter_deadlines_refresh()
+        if changed:
+            messages.info(request, f"Đã tính lại hạn giải quyết của {changed} đơn đang mở.")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._refresh(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._refresh(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._refresh(request)
+
+
+# --- what concerns a member or an organisation (read-only, on their pages) -------------------------
+
+
+class ReadOnlyFormSet(BaseInlineFormSet):
+    """Lists rows and takes no input: posted data is ignored, so the page it sits on saves whether
+    or not the browser (or a test) sends this formset's management fields."""
+
+    def __init__(self, data=None, files=None, **kwargs):
+        super().__init__(None, None, **kwargs)
+
+    def is_valid(self):
+        return True
+
+    def save(self, commit=True):
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        return []
+
+
+class ConcerningInline(RegisterMedia, admin.TabularInline):
+    formset = ReadOnlyFormSet
+    classes = ["concerning"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # Nothing concerns a member or an organisation that is being created: not on the add page.
+        return obj is not None and super().has_view_permission(request, obj)
+
+    def get_queryset(self, request):
+        # The rows are read without a page object, so check the model permission itself here.
+        queryset = self.model._default_manager.get_queryset()
+        return queryset if super().has_view_permission(request) else queryset.none()
+
+
+class ConcerningInspectionsInline(ConcerningInline):
+    model = InspectionSubject
+    verbose_name = "cuộc kiểm tra"
+    verbose_name_plural = "kiểm tra (chỉ xem)"
+    fields = readonly_fields = ["record", "body", "kind", "violation_found", "follow_up"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("inspection__conducting_organisation")
+            .order_by("-inspection__decision_date", "-pk")
+        )
+
+    @admin.display(description="quyết định")
+    def record(self, row):
+        return _link(row.inspection)
+
+    @admin.display(description="chủ thể")
+    def body(self, row):
+        return row.inspection.body_display()
+
+    @admin.display(description="loại kiểm tra")
+    def kind(self, row):
+        return row.inspection.get_kind_display()
+
+
+class ConcerningSupervisionsInline(ConcerningInline):
+    model = SupervisionSubject
+    verbose_name = "cuộc giám sát"
+    verbose_name_plural = "giám sát (chỉ xem)"
+    fields = readonly_fields = ["record", "body", "note"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("supervision__conducting_organisation")
+            .order_by("-supervision__decision_date", "-pk")
+        )
+
+    @admin.display(description="quyết định")
+    def record(self, row):
+        return _link(row.supervision)
+
+    @admin.display(description="chủ thể")
+    def body(self, row):
+        return row.supervision.body_display()
+
+
+class ConcerningDisciplineInline(ConcerningInline):
+    model = DisciplineDecision
+    verbose_name = "quyết định kỷ luật"
+    verbose_name_plural = "kỷ luật (chỉ xem)"
+    fields = readonly_fields = ["record", "form", "deciding_body", "effective_on", "state"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-decision_date", "-pk")
+
+    @admin.display(description="quyết định")
+    def record(self, decision):
+        return _link(decision, f"{decision.decision_number}, {_day(decision.decision_date)}")
+
+    @admin.display(description="tình trạng")
+    def state(self, decision):
+        return f"Đã hủy bỏ từ {_day(decision.withdrawn_on)}" if decision.withdrawn_on else "Còn hiệu lực"
+
+
+class ConcerningLettersInline(ConcerningInline):
+    model = LetterSubject
+    verbose_name = "đơn thư"
+    verbose_name_plural = "đơn thư khiếu nại, tố cáo (chỉ xem)"
+    fields = readonly_fields = ["record", "status", "result"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("letter").order_by("-letter__received_on", "-pk")
+
+    @admin.display(description="đơn")
+    def record(self, row):
+        return _link(row.letter)
+
+    @admin.display(description="tình trạng")
+    def status(self, row):
+        letter = row.letter
+        if letter.is_overdue(timezone.localdate()):
+            return f"{letter.get_status_display()} (quá hạn {_day(letter.deadline)})"
+        return letter.get_status_display()
+
+    @admin.display(description="kết quả")
+    def result(self, row):
+        return row.letter.result or "—"
+
+
+def _for(fk_name, *inlines):
+    return [type(inline.__name__, (inline,), {"fk_name": fk_name}) for inline in inlines]
+
+
+_CONCERNING = (
+    ConcerningInspectionsInline,
+    ConcerningSupervisionsInline,
+    ConcerningDisciplineInline,
+    ConcerningLettersInline,
+)
+MEMBER_INLINES = _for("member", *_CONCERNING)
+ORGANISATION_INLINES = _for("organisation", *_CONCERNING)

@@ -1,0 +1,100 @@
+"""The report figures of DOMAIN.md §6 on inspection and supervision (registered after the
+structure and membership figures by the import at the end of `partyblock.figures`).
+
+Each is a queryset over the scope's period by decision date (up to `scope.activity_end`, like the other
+activity figures), narrowed to subjects inside `scope.organisation` when one is given.
+"""
+
+from partyblock.figures import register
+
+from . import queries
+
+
+def _period(queryset_function):
+    return lambda s: queryset_function(s.starts_on, s.activity_end, within=s.organisation)
+
+
+register(
+    "committee_inspections",
+    "Cuộc kiểm tra của Đảng ủy Khối",
+    records=_period(queries.committee_inspections),
+)
+register(
+    "committee_inspected_orgs",
+    "Tổ chức đảng được Đảng ủy Khối kiểm tra",
+    records=_period(queries.committee_inspected_organisations),
+)
+register(
+    "thematic_supervisions",
+    "Cuộc giám sát chuyên đề của Đảng ủy Khối",
+    records=_period(queries.thematic_supervisions),
+)
+register(
+    "supervised_orgs",
+    "Tổ chức đảng được giám sát chuyên đề",
+    records=_period(queries.thematically_supervised_organisations),
+)
+register(
+    "supervised_members",
+    "Đảng viên được giám sát chuyên đề",
+    records=_period(queries.thematically_supervised_members),
+)
+register(
+    "violation_inspected_orgs",
+    "Tổ chức đảng được UBKT kiểm tra khi có dấu hiệu vi phạm",
+    records=_period(queries.violation_inspected_organisations),
+)
+register(
+    "violation_inspected_members",
+    "Đảng viên được UBKT kiểm tra khi có dấu hiệu vi phạm",
+    records=_period(queries.violation_inspected_members),
+)
+register(
+    "duty_inspected_orgs",
+    "Tổ chức đảng được UBKT kiểm tra thực hiện nhiệm vụ kiểm tra, giám sát",
+    records=_period(queries.duty_inspected_organisations),
+)
+register(
+    "discipline_enforcement_members",
+    "Đảng viên được UBKT kiểm tra việc thi hành kỷ luật",
+    records=_period(queries.discipline_enforcement_members),
+)
+register(
+    "discipline_enforcement_committees",
+    "Cấp ủy được UBKT kiểm tra việc thi hành kỷ luật",
+    records=_period(queries.discipline_enforcement_committees),
+)
+
+
+# Counts behind the report's discipline and letter tables (parametrised: not printed by the command).
+def _decisions(scope, form=None, subject=None):
+    decisions = queries.discipline_decisions_between(
+        scope.starts_on, scope.activity_end, within=scope.organisation
+    )
+    if form:
+        decisions = decisions.filter(form=form)
+    if subject == "member":
+        decisions = decisions.filter(member__isnull=False)
+    elif subject == "organisation":
+        decisions = decisions.filter(organisation__isnull=False)
+    return decisions
+
+
+def _letters(scope, kind=None, status=None, overdue=None):
+    letters = queries.letters_received_between(scope.starts_on, scope.activity_end, within=scope.organisation)
+    if kind:
+        letters = letters.filter(kind=kind)
+    if status:
+        letters = letters.filter(status=status)
+    if overdue:
+        letters = letters.filter(pk__in=queries.letters_overdue(scope.activity_end).values("pk"))
+    return letters
+
+
+register(
+    "discipline_decisions",
+    "Quyết định kỷ luật",
+    records=_decisions,
+    params=["form", "subject"],
+)
+register("letters", "Đơn thư khiếu nại, tố cáo", records=_letters, params=["kind", "status", "overdue"])

@@ -1,0 +1,216 @@
+"""Read-side questions about inspections, supervisions, discipline and letters. The report figures
+of DOMAIN.md §6 in this area are these querysets: their count is the figure, their rows the
+drill-down.
+
+Every function takes a period [start, end] (by decision date) and optionally `within`, an
+organisation: then only subjects inside it count, an organisation when it is `within` or below it,
+a member when his or her official registration was there on the record's decision date.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from members.models import Member, MembershipPeriod
+from units.models import Organisation
+
+from .models import (
+    Body,
+    DisciplineDecision,
+    Inspection,
+    InspectionKind,
+    InspectionSubject,
+    Letter,
+    LetterSubject,
+    Supervision,
+    SupervisionKind,
+    SupervisionSubject,
+)
+
+
+def _registered_within(within, day_path):
+    """Subject rows whose member was registered in `within` (or below) on the record's decision
+    date, `day_path` being the lookup from the row to that date."""
+    registered = (
+        MembershipPeriod.objects.filter(
+            member=OuterRef("member_id"),
+            organisation__path__startswith=within.path,
+            starts_on__lte=OuterRef(day_path),
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=OuterRef(day_path)))
+        .values("pk")
+    )
+    return Exists(registered)
+
+
+def _subjects_within(rows, parent, within):
+    if within is None:
+        return rows
+    return rows.filter(
+        Q(organisation__path__startswith=within.path)
+        | Q(member__isnull=False) & _registered_within(within, f"{parent}__decision_date")
+    )
+
+
+def inspections_between(start, end, *, body=None, kinds=None, within=None):
+    """Inspections decided in [start, end], by `body` and of `kinds` when given; with `within`,
+    those with at least one subject inside it."""
+    inspections = Inspection.objects.filter(decision_date__gte=start, decision_date__lte=end)
+    if body is not None:
+        inspections = inspections.filter(body=body)
+    if kinds is not None:
+        inspections = inspections.filter(kind__in=kinds)
+    if within is not None:
+        rows = _subjects_within(
+            InspectionSubject.objects.filter(inspection=OuterRef("pk")), "inspection", within
+        )
+        inspections = inspections.filter(Exists(rows))
+    return inspections
+
+
+def supervisions_between(start, end, *, body=None, kinds=None, within=None):
+    supervisions = Supervision.objects.filter(decision_date__gte=start, decision_date__lte=end)
+    if body is not None:
+        supervisions = supervisions.filter(body=body)
+    if kinds is not None:
+        supervisions = supervisions.filter(kind__in=kinds)
+    if within is not None:
+        rows = _subjects_within(
+            SupervisionSubject.objects.filter(supervision=OuterRef("pk")), "supervision", within
+        )
+        supervisions = supervisions.filter(Exists(rows))
+    return supervisions
+
+
+def inspected_organisations(inspections, within=None):
+    """The distinct organisations that are subjects of `inspections`: an organisation inspected by
+    two of them is one organisation (the report says "kiểm tra đối với 86 tổ chức đảng", counting
+    organisations, not visits)."""
+    rows = _subjects_within(
+        InspectionSubject.objects.filter(inspection__in=inspections), "inspection", within
+    )
+    return Organisation.objects.filter(
+        pk__in=rows.filter(organisation__isnull=False).values("organisation_id")
+    )
+
+
+def inspected_members(inspections, within=None):
+    """The distinct members that are subjects of `inspections` (each member once)."""
+    rows = _subjects_within(
+        InspectionSubject.objects.filter(inspection__in=inspections), "inspection", within
+    )
+    return Member.objects.filter(pk__in=rows.filter(member__isnull=False).values("member_id"))
+
+
+def supervised_organisations(supervisions, within=None):
+    rows = _subjects_within(
+        SupervisionSubject.objects.filter(supervision__in=supervisions), "supervision", within
+    )
+    return Organisation.objects.filter(
+        pk__in=rows.filter(organisation__isnull=False).values("organisation_id")
+    )
+
+
+def supervised_members(supervisions, within=None):
+    rows = _subjects_within(
+        SupervisionSubject.objects.filter(supervision__in=supervisions), "supervision", within
+    )
+    return Member.objects.filter(pk__in=rows.filter(member__isnull=False).values("member_id"))
+
+
+# --- the report's figures (DOMAIN.md §6) ---------------------------------------------------------
+
+
+def committee_inspections(start, end, within=None):
+    """Inspections conducted by the Đảng ủy Khối itself."""
+    return inspections_between(start, end, body=Body.COMMITTEE, within=within)
+
+
+def committee_inspected_organisations(start, end, within=None):
+    """Organisations covered by the Đảng ủy Khối's inspections, each counted once.
+
+    An organisation inspected twice in the period (by two inspections, or named twice in the
+    term) is one organisation here: the report counts the organisations the inspections reached,
+    while `committee_inspections` counts the inspections. The drill-down lists each organisation
+    once; its inspections are on its admin page.
+    """
+    return inspected_organisations(committee_inspections(start, end), within)
+
+
+def thematic_supervisions(start, end, within=None):
+    """Thematic supervisions conducted by the Đảng ủy Khối."""
+    return supervisions_between(
+        start, end, body=Body.COMMITTEE, kinds=[SupervisionKind.THEMATIC], within=within
+    )
+
+
+def thematically_supervised_organisations(start, end, within=None):
+    """Organisations subject to those thematic supervisions, each counted once."""
+    return supervised_organisations(thematic_supervisions(start, end), within)
+
+
+def thematically_supervised_members(start, end, within=None):
+    """Members subject to those thematic supervisions, each counted once."""
+    return supervised_members(thematic_supervisions(start, end), within)
+
+
+def ubkt_inspections(start, end, kind, within=None):
+    """Inspections of `kind` by the Khối's inspection committee."""
+    return inspections_between(start, end, body=Body.UBKT, kinds=[kind], within=within)
+
+
+def violation_inspected_organisations(start, end, within=None):
+    """Organisations the UBKT inspected on signs of violation, each counted once."""
+    return inspected_organisations(ubkt_inspections(start, end, InspectionKind.VIOLATION), within)
+
+
+def violation_inspected_members(start, end, within=None):
+    """Members the UBKT inspected on signs of violation, each counted once."""
+    return inspected_members(ubkt_inspections(start, end, InspectionKind.VIOLATION), within)
+
+
+def duty_inspected_organisations(start, end, within=None):
+    """Organisations whose performance of inspection and supervision duties the UBKT inspected."""
+    return inspected_organisations(ubkt_inspections(start, end, InspectionKind.DUTIES), within)
+
+
+def discipline_enforcement_members(start, end, within=None):
+    """Members whose discipline cases the UBKT inspected (enforcement of discipline)."""
+    return inspected_members(ubkt_inspections(start, end, InspectionKind.DISCIPLINE_ENFORCEMENT), within)
+
+
+def discipline_enforcement_committees(start, end, within=None):
+    """Committees (organisations) whose enforcement of discipline the UBKT inspected."""
+    return inspected_organisations(
+        ubkt_inspections(start, end, InspectionKind.DISCIPLINE_ENFORCEMENT), within
+    )
+
+
+# --- discipline and letters ----------------------------------------------------------------------
+
+
+def discipline_decisions_between(start, end, within=None):
+    """Discipline decisions taken in [start, end] (withdrawn ones included: they were taken)."""
+    decisions = DisciplineDecision.objects.filter(decision_date__gte=start, decision_date__lte=end)
+    if within is None:
+        return decisions
+    return decisions.filter(
+        Q(organisation__path__startswith=within.path)
+        | Q(member__isnull=False) & _registered_within(within, "decision_date")
+    )
+
+
+def letters_overdue(day):
+    """Open letters whose deadline had passed on `day`."""
+    return Letter.objects.overdue(day)
+
+
+def letters_received_between(start, end, within=None):
+    """Letters received in [start, end]; with `within`, those about an organisation inside it or a
+    member registered there on the day the letter was received."""
+    letters = Letter.objects.filter(received_on__gte=start, received_on__lte=end)
+    if within is None:
+        return letters
+    about = LetterSubject.objects.filter(letter=OuterRef("pk")).filter(
+        Q(organisation__path__startswith=within.path)
+        | Q(member__isnull=False) & _registered_within(within, "letter__received_on")
+    )
+    return letters.filter(Exists(about))

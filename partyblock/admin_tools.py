@@ -1,0 +1,79 @@
+"""Pieces the admin screens of several apps share: year choosers, the year and TCCS list filters,
+and the rating form that offers only the chosen year's categories."""
+
+from django import forms
+from django.contrib import admin
+from django.utils import timezone
+
+from partyblock import rating_schemes
+
+
+def year_choices():
+    return [(y, str(y)) for y in range(timezone.localdate().year, 2009, -1)]
+
+
+class YearChooser(forms.Form):
+    nam = forms.TypedChoiceField(choices=year_choices, coerce=int, label="Năm")
+
+
+class YearListFilter(admin.SimpleListFilter):
+    """The years that occur in the model's `year` field."""
+
+    title = "năm"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.model.objects.order_by("-year").values_list("year", flat=True).distinct()
+        return [(str(y), str(y)) for y in years]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(year=self.value()) if self.value() else queryset
+
+
+class GrassrootsListFilter(admin.SimpleListFilter):
+    """Records of one TCCS and everything below it; subclasses say how a record reaches it."""
+
+    title = "tổ chức cơ sở đảng"
+    parameter_name = "tccs"
+
+    def lookups(self, request, model_admin):
+        from units.models import Organisation
+
+        return [
+            (str(o.pk), o.name) for o in Organisation.objects.grassroots().only("pk", "name").order_by("name")
+        ]
+
+    def queryset(self, request, queryset):
+        from units.models import Organisation
+
+        if not self.value():
+            return queryset
+        organisation = Organisation.objects.filter(pk=self.value()).first()
+        if organisation is None:
+            return queryset.none()
+        return self.within(queryset, organisation)
+
+    def within(self, queryset, organisation):
+        return queryset.filter(organisation__path__startswith=organisation.path)
+
+
+class RatingAdminMixin:
+    """Rating admins: the category select offers only the rating's year's categories on a change
+    form, and every scheme's (grouped, with its years) when adding; the model checks the pair."""
+
+    @admin.display(description="xếp loại", ordering="level")
+    def category_label(self, rating):
+        return rating.get_category_display()
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        subject = self.model.subject
+        choices = (
+            rating_schemes.category_choices(subject, obj.year)
+            if obj
+            else rating_schemes.all_category_choices(subject)
+        )
+        form.base_fields["category"] = forms.ChoiceField(
+            choices=[("", "---------"), *choices], label="xếp loại"
+        )
+        return form

@@ -1,0 +1,128 @@
+"""Scaling the demo data for benchmarks: copy the 1× demo records k times inside the database with
+INSERT … SELECT (ids and foreign keys shifted by a fixed offset per copy), so 100× — about 490,000
+members and 2.5 million ratings — is built in minutes, not row by row.
+
+Each copy gets its own organisations (new codes, a new subtree under the Khối's root), members,
+events, periods, cards, ratings, awards, badges, sick leave, tasks and meetings. Documents and the
+inspection registers stay 1×: they are the Khối's own and do not grow with membership.
+"""
+
+from django.db import connection, models
+
+from members.models import (
+    Award,
+    Member,
+    MemberCard,
+    MemberEvent,
+    MemberRating,
+    MembershipPeriod,
+    PartyBadge,
+    SickLeave,
+)
+from units.models import BreakthroughTask, Meeting, Organisation, OrganisationKind, OrganisationRating
+
+COPIED = [
+    Member,
+    MemberEvent,
+    MembershipPeriod,
+    MemberCard,
+    MemberRating,
+    SickLeave,
+    PartyBadge,
+    Award,
+    OrganisationRating,
+    BreakthroughTask,
+    Meeting,
+]
+# Unique text columns get the copy number appended; these are cleared instead.
+SUFFIXED = {(MemberCard, "number")}
+CLEARED = {
+    (Member, "national_id"),
+    (Member, "import_batch"),
+    (MemberEvent, "import_batch"),
+    (MemberRating, "import_batch"),
+    (OrganisationRating, "import_batch"),
+}
+
+
+def base_sizes():
+    """Largest id per table at 1×: copy k shifts every id by k × this."""
+    sizes = {}
+    for model in [Organisation, *COPIED]:
+        sizes[model] = model.objects.aggregate(top=models.Max("pk"))["top"] or 0
+    return sizes
+
+
+def _copy_organisations(k, sizes):
+    offset = k * sizes[Organisation]
+    originals = list(Organisation.objects.filter(pk__lte=sizes[Organisation]).order_by("depth", "pk"))
+    root = next(o for o in originals if o.kind == OrganisationKind.BLOC)
+    new_paths = {root.pk: root.path}
+    copies = []
+    for original in originals:
+        if original.pk == root.pk:
+            continue
+        new_id = original.pk + offset
+        parent_id = original.parent_id if original.parent_id == root.pk else original.parent_id + offset
+        path = new_paths[parent_id] + f"{new_id:06d}/"
+        new_paths[new_id] = path
+        copies.append(
+            Organisation(
+                pk=new_id,
+                code=f"{original.code}-x{k}",
+                name=original.name,
+                kind=original.kind,
+                parent_id=parent_id,
+                agency=original.agency,
+                founded_on=original.founded_on,
+                dissolved_on=original.dissolved_on,
+                merged_into_id=original.merged_into_id + offset if original.merged_into_id else None,
+                path=path,
+                depth=original.depth,
+            )
+        )
+    Organisation.objects.bulk_create(copies, batch_size=2000)
+
+
+def _column_expression(model, field, k, sizes):
+    column = connection.ops.quote_name(field.column)
+    if field.primary_key:
+        return f"{column} + {k * sizes[model]}"
+    if (model, field.name) in CLEARED:
+        return "NULL"
+    if (model, field.name) in SUFFIXED:
+        return connection.ops.combine_expression("||", [column, f"'-x{k}'"])
+    if field.is_relation and field.related_model in sizes:
+        return f"{column} + {k * sizes[field.related_model]}"  # NULL stays NULL
+    return column
+
+
+def _copy_table(model, k, sizes):
+    fields = [f for f in model._meta.concrete_fields]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    expressions = ", ".join(_column_expression(model, f, k, sizes) for f in fields)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {expressions} FROM {table} WHERE {pk} <= %s",
+            [sizes[model]],
+        )
+
+
+def scale_to(target, current, sizes):
+    """Add copies current … target-1 of the 1× records."""
+    for k in range(current, target):
+        _copy_organisations(k, sizes)
+        for model in COPIED:
+            _copy_table(model, k, sizes)
+    _reset_sequences()
+
+
+def _reset_sequences():
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), [Organisation, *COPIED])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)

@@ -1,0 +1,141 @@
+"""Server-side SVG charts for the report pages: no JavaScript, no CDN, printable, and legible in
+black and white (series differ by hatching and dash patterns as well as by colour).
+
+Each function returns SVG markup built only from numbers and escaped labels.
+"""
+
+from django.utils.html import escape
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 56, 44, 28, 48
+# Fill patterns, darkest first: solid, dense hatching, sparse hatching, dots.
+PATTERN_DEFS = """<defs>
+<pattern id="p1" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#1f3b57"/></pattern>
+<pattern id="p2" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#2f6f9f" stroke-width="3"/></pattern>
+<pattern id="p3" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="8" height="8" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="8" stroke="#c07a00" stroke-width="1.5"/></pattern>
+<pattern id="p4" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#ffffff"/><circle cx="3" cy="3" r="1.4" fill="#b00020"/></pattern>
+</defs>"""
+
+
+def date_label(day):
+    """Year-end points read as the year; any other day in full."""
+    return str(day.year) if (day.month, day.day) == (12, 31) else f"{day:%d/%m/%Y}"
+
+
+def _number(value, decimals=0):
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _scale(maximum):
+    """A round upper bound for the y axis."""
+    if maximum <= 0:
+        return 1
+    step = 10 ** (len(str(int(maximum))) - 1)
+    return ((int(maximum) // step) + 1) * step
+
+
+def _frame(title, y_max, y_suffix=""):
+    plot_h = HEIGHT - TOP - BOTTOM
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(title)}" class="chart">',
+        PATTERN_DEFS,
+        f"<title>{escape(title)}</title>",
+    ]
+    for i in range(5):
+        value = y_max * i / 4
+        y = TOP + plot_h - plot_h * i / 4
+        parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#cccccc"/>')
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{_number(value)}{y_suffix}</text>'
+        )
+    parts.append(
+        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#000"/>'
+    )
+    return parts
+
+
+def line_chart(title, points):
+    """`points`: [(label, value)], e.g. members at successive dates."""
+    values = [v for _, v in points]
+    y_max = _scale(max(values or [0]))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    parts = _frame(title, y_max)
+    step = plot_w / max(len(points) - 1, 1)
+    coords = [(LEFT + i * step, TOP + plot_h - plot_h * v / y_max) for i, (_, v) in enumerate(points)]
+    parts.append(
+        '<polyline fill="none" stroke="#1f3b57" stroke-width="2.5" points="'
+        + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        + '"/>'
+    )
+    for (label, value), (x, y) in zip(points, coords, strict=True):
+        parts.append(f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="#1f3b57"/>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11">{_number(value)}</text>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11">{escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bars_against_pace(title, bars, pace, pace_label):
+    """Bars [(label, value)] with a dashed line at `pace` (e.g. the yearly admissions a target needs)."""
+    y_max = _scale(max([v for _, v in bars] + [pace or 0]))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    parts = _frame(title, y_max)
+    slot = plot_w / max(len(bars), 1)
+    for i, (label, value) in enumerate(bars):
+        h = plot_h * value / y_max
+        x = LEFT + i * slot + slot * 0.2
+        parts.append(
+            f'<rect x="{x:.1f}" y="{TOP + plot_h - h:.1f}" width="{slot * 0.6:.1f}" height="{h:.1f}" fill="url(#p2)" stroke="#000"/>'
+        )
+        parts.append(
+            f'<text x="{x + slot * 0.3:.1f}" y="{TOP + plot_h - h - 5:.1f}" text-anchor="middle" font-size="11">{_number(value)}</text>'
+        )
+        parts.append(
+            f'<text x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11">{escape(label)}</text>'
+        )
+    if pace:
+        y = TOP + plot_h - plot_h * pace / y_max
+        parts.append(
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#b00020" stroke-width="2" stroke-dasharray="8 5"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT + 4}" y="{TOP - 12}" font-size="11">- - - {escape(pace_label)}: {_number(pace, 1)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked_shares(title, columns, legend):
+    """Stacked 100% bars: `columns` [(label, [count per series])], `legend` series names (≤ 4)."""
+    plot_w = WIDTH - LEFT - RIGHT
+    parts = _frame(title, 100, "%")
+    slot = plot_w / max(len(columns), 1)
+    for i, (label, counts) in enumerate(columns):
+        total = sum(counts) or 1
+        x = LEFT + i * slot + slot * 0.2
+        top = TOP + (HEIGHT - TOP - BOTTOM)
+        for series, count in enumerate(counts):
+            h = (HEIGHT - TOP - BOTTOM) * count / total
+            top -= h
+            if h > 0:
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{top:.1f}" width="{slot * 0.6:.1f}" height="{h:.1f}" fill="url(#p{series + 1})" stroke="#000" stroke-width="0.6"/>'
+                )
+        parts.append(
+            f'<text x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11">{escape(label)}</text>'
+        )
+    legend_y = HEIGHT - 4
+    for series, name in enumerate(legend):
+        x = LEFT + series * (plot_w / max(len(legend), 1))
+        parts.append(
+            f'<rect x="{x:.1f}" y="{legend_y - 10}" width="14" height="12" fill="url(#p{series + 1})" stroke="#000" stroke-width="0.6"/>'
+        )
+        parts.append(f'<text x="{x + 18:.1f}" y="{legend_y}" font-size="11">{escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,302 @@
+"""The two phases of an import.
+
+`prepare(kind, file, …)` reads the sheet once, validates every row (all errors, not the first),
+and records an ImportBatch holding the report shown on the preview page and the validated plan.
+It writes nothing else. `commit(preview)` writes the plan in one transaction, without reading or
+validating the file again: it only checks, in a few aggregate queries, that the tables the plan
+relied on have no row added or removed since the preview (then the plan would be stale), and
+the services it calls still enforce their rules (a violation rolls everything back).
+"""
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from partyblock.models import ImportBatch, ImportStatus
+
+from . import plan
+from .columns import CellError, IgnoredColumn
+from .kinds import KINDS
+from .kinds.base import CHUNK_ROWS, Context, Row
+from .readers import SheetError, read_table
+
+
+class ImportRefused(Exception):
+    """commit() did not write: the batch had errors, was already written, or the data changed."""
+
+
+@dataclass
+class Preview:
+    """What prepare() found, as the preview page and the command show it (read from the batch)."""
+
+    batch: ImportBatch
+
+    @property
+    def report(self):
+        return self.batch.report
+
+    @property
+    def errors(self):
+        return self.report.get("errors", [])
+
+    @property
+    def warnings(self):
+        return self.report.get("warnings", [])
+
+    @property
+    def notices(self):
+        return self.report.get("notices", [])
+
+    @property
+    def creates(self):
+        return self.report.get("creates", [])
+
+    @property
+    def updates(self):
+        return self.report.get("updates", [])
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def can_commit(self):
+        return self.batch.status == ImportStatus.PREVIEWED
+
+    @property
+    def summary(self):
+        b = self.batch
+        return (
+            f"{b.row_count} dòng: {b.created_count} thêm mới, {b.updated_count} cập nhật, "
+            f"{b.unchanged_count} không đổi, {b.error_count} lỗi"
+        )
+
+
+def max_bytes():
+    return getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def _read_bytes(file, file_name):
+    """(bytes, name) of a path, bytes or an uploaded file, refusing more than IMPORT_MAX_BYTES."""
+    limit = max_bytes()
+    if isinstance(file, (bytes, bytearray)):
+        data, name = bytes(file), file_name or "tệp"
+    elif isinstance(file, (str, os.PathLike)):
+        name = file_name or os.path.basename(file)
+        if os.path.getsize(file) > limit:
+            raise SheetError(too_large_message(limit))
+        with open(file, "rb") as handle:
+            data = handle.read(limit + 1)
+    else:
+        name = file_name or os.path.basename(getattr(file, "name", "") or "tệp")
+        if getattr(file, "size", 0) and file.size > limit:
+            raise SheetError(too_large_message(limit))
+        if hasattr(file, "seek"):
+            file.seek(0)
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise SheetError(too_large_message(limit))
+    return data, name
+
+
+def size_label(size):
+    """20971520 -> "20 MB", 1000 -> "1000 byte" (decimal comma, as Vietnamese write it)."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.4g} {unit}".replace(".", ",")
+    return f"{size} byte"
+
+
+def too_large_message(limit):
+    return f"Tệp lớn hơn giới hạn {size_label(limit)}: hãy tách thành nhiều tệp nhỏ hơn."
+
+
+def prepare(
+    kind, file, *, organisation=None, year=None, user=None, file_name=None, sheet=None, progress=None
+):
+    """Read and validate `file` as a sheet of `kind`; record and return the Preview.
+
+    `progress(rows_done, rows_expected)` is called after each chunk of rows when given."""
+    spec = KINDS[kind]
+    batch = ImportBatch(kind=kind, organisation=organisation, year=year, user=user, file_name=file_name or "")
+    ctx = None
+    errors, notices, header_row, sheet_name, rows_seen = [], [], None, "", 0
+    try:
+        data, batch.file_name = _read_bytes(file, file_name)
+        batch.size = len(data)
+        batch.sha256 = hashlib.sha256(data).hexdigest()
+        batch.fingerprint = plan.fingerprint(spec.fingerprint_models())
+        columns = spec.columns()
+        known_keys = set().union(*(c.keys for c in columns))
+        table = read_table(data, batch.file_name, known_keys, sheet=sheet)
+        del data
+        header_row, sheet_name = table.header_row, table.sheet_name
+        mapped, present, notices, errors = _map_columns(table, columns)
+        ctx = Context(organisation=organisation, year=year, columns=present)
+        if not errors:
+            errors = spec.check(ctx)
+        if not errors:
+            rows_seen = _validate_rows(table, mapped, spec, ctx, progress)
+            spec.finish(ctx)
+            errors = ctx.errors
+            if rows_seen == 0:
+                errors = [f"Tệp không có dòng dữ liệu nào dưới dòng tiêu đề (dòng {header_row})."]
+    except SheetError as error:
+        errors = [str(error)]
+    batch.report = {
+        "sheet": sheet_name,
+        "header_row": header_row,
+        "columns": [[letter, header, label] for letter, header, label in _column_report(ctx)],
+        "notices": notices,
+        "errors": errors,
+        "warnings": ctx.warnings if ctx else [],
+        "creates": ctx.creates if ctx and not errors else [],
+        "updates": ctx.updates if ctx and not errors else [],
+    }
+    batch.row_count = rows_seen
+    batch.error_count = len(errors)
+    if errors:
+        batch.status = ImportStatus.INVALID
+    else:
+        batch.created_count, batch.updated_count, batch.unchanged_count = (
+            ctx.created,
+            ctx.updated,
+            ctx.unchanged,
+        )
+        if ctx.created or ctx.updated:
+            batch.status = ImportStatus.PREVIEWED
+            batch.plan = ctx.plan.finish()
+        else:
+            batch.status = ImportStatus.UNCHANGED
+    batch.save()
+    return Preview(batch)
+
+
+def _map_columns(table, columns):
+    """Which column of the file is which field: (mapped [(position, Column)], present {key:
+    (letter, header)}, notices, errors)."""
+    by_key = {}
+    for column in columns:
+        for key in column.keys:
+            by_key[key] = column
+    mapped, present, notices, errors = [], {}, [], []
+    from .columns import header_key
+
+    for (letter, header), position in zip(table.headers, table.positions, strict=True):
+        column = by_key.get(header_key(header))
+        if column is None:
+            notices.append(f"Cột {letter} “{header}”: không thuộc mẫu nhập, bỏ qua.")
+            continue
+        if isinstance(column, IgnoredColumn):
+            notices.append(f"Cột {letter} “{header}”: số thứ tự, bỏ qua.")
+            continue
+        if column.key in present:
+            first_letter, first_header = present[column.key]
+            errors.append(
+                f"Cột {letter} “{header}” và cột {first_letter} “{first_header}” cùng là “{column.header}”: "
+                "hãy giữ một cột."
+            )
+            continue
+        present[column.key] = (letter, header)
+        mapped.append((position, column))
+    for column in columns:
+        if column.required and column.key not in present:
+            others = ", ".join(f"“{a}”" for a in column.aliases[:4])
+            also = f" (hoặc {others})" if others else ""
+            errors.append(f"Thiếu cột bắt buộc “{column.header}”{also} ở dòng tiêu đề {table.header_row}.")
+    return mapped, present, notices, errors
+
+
+def _validate_rows(table, mapped, spec, ctx, progress):
+    chunk, seen = [], 0
+    for number, cells in table.rows:
+        values, bad, width = {}, False, len(cells)
+        for position, column in mapped:
+            raw = cells[position] if position < width else None
+            if raw is None or raw == "":
+                continue
+            try:
+                value = column.clean(raw)
+            except CellError as error:
+                ctx.error(number, column.key, raw, error.reason)
+                bad = True
+                continue
+            if value is not None:
+                values[column.key] = value
+        if not values and not bad:
+            continue  # blank (or only numbered) rows
+        chunk.append(Row(number, values, bad))
+        if len(chunk) >= CHUNK_ROWS:
+            seen += len(chunk)
+            spec.process(chunk, ctx)
+            chunk = []
+            if progress:
+                progress(seen, table.estimated_rows)
+    if chunk:
+        seen += len(chunk)
+        spec.process(chunk, ctx)
+        if progress:
+            progress(seen, table.estimated_rows)
+    return seen
+
+
+def _column_report(ctx):
+    if ctx is None:
+        return []
+    return [(letter, header, key) for key, (letter, header) in ctx.columns.items()]
+
+
+def commit(preview, *, user=None):
+    """Write a previewed batch in one transaction; returns the batch. Raises ImportRefused (with a
+    Vietnamese message, the batch marked accordingly) when it cannot be written."""
+    batch = preview.batch if isinstance(preview, Preview) else preview
+    spec = KINDS[batch.kind]
+    refusal = None
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportStatus.PREVIEWED:
+            refusal = {
+                ImportStatus.INVALID: "Tệp có lỗi nên không thể ghi; hãy sửa tệp rồi tải lên lại.",
+                ImportStatus.COMMITTED: "Lần nhập này đã được ghi rồi.",
+                ImportStatus.UNCHANGED: "Không có gì thay đổi: dữ liệu trong tệp đã có đầy đủ.",
+                ImportStatus.STALE: "Dữ liệu đã thay đổi sau khi xem trước; hãy tải tệp lên lại.",
+            }[locked.status]
+        elif plan.fingerprint(spec.fingerprint_models()) != locked.fingerprint:
+            refusal = (
+                "Dữ liệu đã thay đổi sau khi xem trước (có bản ghi được thêm hoặc xóa): không ghi gì. "
+                "Hãy tải tệp lên lại để xem trước theo dữ liệu hiện tại."
+            )
+            _mark_stale(locked, refusal)
+        else:
+            try:
+                with transaction.atomic():
+                    created, updated = spec.write(plan.read_plan(locked.plan), locked)
+            except (ValidationError, IntegrityError) as error:
+                detail = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                refusal = f"Không ghi được, không có gì thay đổi: {detail}"
+                _mark_stale(locked, refusal)
+            else:
+                locked.status = ImportStatus.COMMITTED
+                locked.created_count, locked.updated_count = created, updated
+                locked.committed_at = timezone.now()
+                locked.plan = None
+                if user is not None and locked.user_id is None:
+                    locked.user = user
+                locked.save()
+    if refusal:
+        batch.refresh_from_db()
+        raise ImportRefused(refusal)
+    batch.refresh_from_db()
+    return batch
+
+
+def _mark_stale(batch, message):
+    batch.status = ImportStatus.STALE
+    batch.plan = None
+    batch.report = {**batch.report, "refused": message}
+    batch.save()

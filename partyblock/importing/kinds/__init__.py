@@ -1,0 +1,17 @@
+"""The kinds of sheet that can be imported, by key (`partyblock.models.ImportKind`)."""
+
+from .events import EventsKind
+from .members import MembersKind
+from .organisations import OrganisationsKind
+from .ratings import MemberRatingsKind, OrganisationRatingsKind
+
+KINDS = {
+    kind.key: kind
+    for kind in (
+        OrganisationsKind(),
+        MembersKind(),
+        MemberRatingsKind(),
+        OrganisationRatingsKind(),
+        EventsKind(),
+    )
+}

@@ -1,0 +1,181 @@
+"""What every kind of import shares: the per-import context that collects errors, warnings and the
+plan, the rows handed to a kind, and the organisation directory used to resolve chi bộ and TCCS
+named by code or by name."""
+
+import datetime
+
+from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind
+
+from ..columns import header_key, show
+from ..plan import PlanWriter
+
+CHUNK_ROWS = 2000  # rows validated together: database look-ups are made once per chunk
+DISPLAY_LIMIT = 500  # rows to create / update listed on the preview page (counts are exact)
+
+
+class Row:
+    __slots__ = ("number", "values", "bad")
+
+    def __init__(self, number, values, bad):
+        self.number = number
+        self.values = values
+        self.bad = bad  # a cell of this row was refused: row-level checks are skipped
+
+    def get(self, key):
+        return self.values.get(key)
+
+
+class Context:
+    """One import in progress: options, the columns found, and everything the preview reports."""
+
+    def __init__(self, *, organisation, year, columns, today=None):
+        self.organisation = organisation
+        self.year = year
+        self.columns = columns  # key -> (letter, header text in the file)
+        self.today = today or datetime.date.today()
+        self.errors = []
+        self.warnings = []
+        self.creates = []
+        self.updates = []
+        self.created = self.updated = self.unchanged = 0
+        self.plan = PlanWriter()
+        self._directory = None
+
+    @property
+    def directory(self):
+        if self._directory is None:
+            self._directory = Directory()
+        return self._directory
+
+    def has(self, key):
+        return key in self.columns
+
+    def error(self, row, key, value, reason):
+        """ "Dòng N, cột X (tiêu đề), giá trị “V”: lý do" — the column as the file names it."""
+        where = self.columns.get(key)
+        if where is None:
+            self.errors.append(f"Dòng {row}: {reason}")
+        else:
+            letter, header = where
+            self.errors.append(f"Dòng {row}, cột {letter} ({header}), giá trị “{show(value)}”: {reason}")
+
+    def row_error(self, row, reason):
+        self.errors.append(f"Dòng {row}: {reason}")
+
+    def warn(self, row, message):
+        self.warnings.append(f"Dòng {row}: {message}")
+
+    def create(self, row, label, record):
+        """A row that creates a record; `record` goes to the plan (None: the kind adds its own)."""
+        self.created += 1
+        if len(self.creates) < DISPLAY_LIMIT:
+            self.creates.append([row, label])
+        if record is not None:
+            self.plan.add(record)
+
+    def update(self, row, label, changes, record):
+        """`changes`: [(field label, old value, new value)] as shown to people."""
+        self.updated += 1
+        if len(self.updates) < DISPLAY_LIMIT:
+            self.updates.append([row, label, [[name, show(old), show(new)] for name, old, new in changes]])
+        if record is not None:
+            self.plan.add(record)
+
+
+class Kind:
+    """A kind of sheet. Subclasses declare `columns()` and implement `process` / `write`."""
+
+    key = ""
+    label = ""
+    needs_organisation = False  # the upload must name a TCCS (unless a column gives it per row)
+    needs_year = False  # the upload must give a year (unless a "Năm" column gives it per row)
+    example = {}  # key -> value of the template's example row
+
+    def columns(self):
+        raise NotImplementedError
+
+    def check(self, ctx):
+        """File-level problems once the columns are known (e.g. a missing option); messages."""
+        return []
+
+    def process(self, rows, ctx):
+        raise NotImplementedError
+
+    def finish(self, ctx):
+        pass
+
+    def fingerprint_models(self):
+        return []
+
+    def write(self, records, batch):
+        """Write the plan's records; returns (created, updated)."""
+        raise NotImplementedError
+
+    def choices(self):
+        """Drop-down lists of the template: column key -> labels."""
+        return {
+            column.key: [label for _, label, _ in column.choices]
+            for column in self.columns()
+            if hasattr(column, "choices")
+        }
+
+    def export_rows(self, queryset):
+        raise NotImplementedError
+
+
+class Directory:
+    """Every organisation (a few hundred), looked up by code or name without further queries."""
+
+    def __init__(self):
+        self.by_id = {o.pk: o for o in Organisation.objects.all()}
+        self.by_code = {}
+        self.by_name = {}
+        for organisation in self.by_id.values():
+            self.by_code[header_key(organisation.code)] = organisation
+            self.by_name.setdefault(header_key(organisation.name), []).append(organisation)
+        self.root = next((o for o in self.by_id.values() if o.kind == OrganisationKind.BLOC), None)
+
+    def find(self, text, *, kinds=None, within=None, today=None):
+        """(organisation, None) or (None, reason): by code first, then by name within `within`;
+        names that repeat are told apart by `within` and, failing that, by being active today."""
+        key = header_key(text)
+        found = self.by_code.get(key)
+        if found is not None and _fits(found, kinds, within):
+            return found, None
+        candidates = [o for o in self.by_name.get(key, ()) if _fits(o, kinds, within)]
+        if len(candidates) > 1 and today is not None:
+            active = [o for o in candidates if o.is_active_on(today)]
+            candidates = active or candidates
+        if len(candidates) == 1:
+            return candidates[0], None
+        where = f" trong {within.name}" if within is not None else ""
+        if not candidates:
+            return None, f"không có tổ chức đảng có mã hoặc tên này{where}."
+        codes = ", ".join(o.code for o in candidates)
+        return None, f"có {len(candidates)} tổ chức cùng tên{where} (mã {codes}): hãy ghi mã."
+
+    def tccs(self, text, within=None, today=None):
+        return self.find(text, kinds=GRASSROOTS_KINDS, within=within, today=today)
+
+    def chi_bo(self, text, within, today=None):
+        """A chi bộ (cơ sở or trực thuộc) named by code or name within `within` (a TCCS); for a
+        chi bộ cơ sở, its own name or code or an empty cell is the chi bộ itself."""
+        if not text:
+            if within is not None and within.holds_members:
+                return within, None
+            return None, "thiếu chi bộ: đảng bộ cơ sở gồm nhiều chi bộ, hãy ghi chi bộ sinh hoạt."
+        found, reason = self.find(text, within=within, today=today)
+        if found is None:
+            return None, reason.replace("tổ chức đảng có mã", "chi bộ có mã")
+        if not found.holds_members:
+            return None, (
+                f"{found.name} là {found.get_kind_display().lower()}, không phải chi bộ: "
+                "hãy ghi chi bộ sinh hoạt."
+            )
+        return found, None
+
+
+def _fits(organisation, kinds, within):
+    if kinds is not None and organisation.kind not in kinds:
+        return False
+    return within is None or organisation.path.startswith(within.path)

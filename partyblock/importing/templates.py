@@ -1,0 +1,93 @@
+"""Blank templates and exports in the template's columns (written with openpyxl), so that
+export → edit in Excel → re-import round-trips. Drop-down lists (categories, kinds, gender,
+events) come from a "Danh mục" sheet; typing another accepted spelling only shows a warning."""
+
+import io
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from partyblock.xlsx import XLSX_TYPE, workbook
+
+from .columns import DateColumn, parse_date_text
+from .kinds import KINDS
+
+LISTS_SHEET = "Danh mục"
+VALIDATED_ROWS = 5000
+
+
+def headers(kind):
+    return [column.header for column in KINDS[kind].columns()]
+
+
+def _example_row(spec):
+    row = []
+    for number, column in enumerate(spec.columns()):
+        value = spec.example.get(column.key)
+        if number == 0 and column.key == "stt":
+            value = 1
+        if isinstance(column, DateColumn) and isinstance(value, str):
+            value = parse_date_text(value)
+        row.append(value)
+    return row
+
+
+def _add_lists(book, sheet, spec, last_row):
+    """Drop-downs on the data rows for every column with a fixed list of values."""
+    choices = spec.choices()
+    if not choices:
+        return
+    lists = book.create_sheet(LISTS_SHEET)
+    for list_number, (key, labels) in enumerate(choices.items(), start=1):
+        letter = get_column_letter(list_number)
+        column = next(c for c in spec.columns() if c.key == key)
+        lists.cell(row=1, column=list_number, value=column.header)
+        for row_number, label in enumerate(labels, start=2):
+            lists.cell(row=row_number, column=list_number, value=label)
+        target = get_column_letter([c.key for c in spec.columns()].index(key) + 1)
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(labels) + 1}",
+            allow_blank=True,
+            errorStyle="warning",
+            showErrorMessage=True,
+            errorTitle=column.header,
+            error="Giá trị không có trong danh mục; vẫn có thể dùng tên viết tắt hoặc tên khác được nhận.",
+        )
+        validation.add(f"{target}2:{target}{max(last_row, VALIDATED_ROWS)}")
+        sheet.add_data_validation(validation)
+    lists.sheet_state = "hidden"
+
+
+def template_book(kind):
+    spec = KINDS[kind]
+    book = workbook([(f"Mẫu nhập {spec.label.lower()}", headers(kind), [_example_row(spec)])])
+    _add_lists(book, book.worksheets[0], spec, 2)
+    return book
+
+
+def export_book(kind, queryset):
+    spec = KINDS[kind]
+    rows = list(spec.export_rows(queryset))
+    book = workbook([(spec.label, headers(kind), rows)])
+    _add_lists(book, book.worksheets[0], spec, len(rows) + 1)
+    return book
+
+
+def _response(book, filename):
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def template_response(kind):
+    return _response(template_book(kind), f"mau-nhap-{kind.replace('_', '-')}.xlsx")
+
+
+def export_response(kind, queryset):
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return _response(export_book(kind, queryset), f"{kind.replace('_', '-')}-{stamp}.xlsx")

@@ -1,0 +1,62 @@
+"""What the organisation page shows: its place in the tree, its sub-organisations and members on
+the as-of day, members over time, ratings, awards, and (from the inspections app) inspections and
+discipline concerning it. A fixed number of queries."""
+
+import datetime
+
+from django.db.models import Func, OuterRef, Subquery
+
+from members.models import Award, MembershipPeriod
+from members.queries import member_rating_counts, members_as_of
+from partyblock import charts
+from partyblock.figures import percent
+from units.models import OrganisationRating
+
+
+def _ancestors(organisation):
+    chain, node = [], organisation.parent
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return list(reversed(chain))
+
+
+def organisation_context(organisation, as_of):
+    members_below = (
+        MembershipPeriod.objects.covering(as_of)
+        .filter(organisation__path__startswith=OuterRef("path"))
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT"))
+        .values("n")
+    )
+    children = (
+        organisation.children.active_on(as_of).annotate(members=Subquery(members_below)).order_by("path")
+    )
+    first_year = max(as_of.year - 9, (organisation.founded_on or as_of).year)
+    days = [datetime.date(y, 12, 31) for y in range(first_year, as_of.year)] + [as_of]
+    over_time = [(charts.date_label(d), members_as_of(d, within=organisation).count()) for d in days]
+    years = list(range(first_year, as_of.year + 1))
+    member_shares = [
+        (year, rated, good, percent(good, rated))
+        for year, rated, good in member_rating_counts(years, within=organisation)
+    ]
+    context = {
+        "organisation": organisation,
+        "as_of": as_of,
+        "ancestors": _ancestors(organisation),
+        "children": children,
+        "members": over_time[-1][1],
+        "members_chart": charts.line_chart("Số đảng viên theo thời gian", over_time),
+        "ratings": OrganisationRating.objects.filter(organisation=organisation).order_by("-year"),
+        "member_shares": [row for row in member_shares if row[1]],
+        "awards": Award.objects.filter(organisation__path__startswith=organisation.path)
+        .select_related("form", "body", "organisation")
+        .order_by("-decision_date")[:100],
+        "inspection_blocks": [],
+    }
+    try:
+        from inspections.reports import organisation_blocks
+    except ImportError:
+        return context
+    context["inspection_blocks"] = organisation_blocks(organisation)
+    return context

@@ -1,0 +1,78 @@
+"""The term summary page on the demo data says what the Khối's term report says, and every count on
+it lists exactly the records it counts."""
+
+import pytest
+from django.urls import reverse
+
+from partyblock.figures import FIGURES
+from tests.reports.helpers import count_links, drilldown_total, shown_values
+
+TERM_URL = reverse("reports:term", args=["2015-2020"])
+# DOMAIN.md §6, the reference report's figures.
+REFERENCE_COUNTS = {
+    "tccs": 68,
+    "tccs_dang_bo_co_so": 47,
+    "tccs_chi_bo_co_so": 21,
+    "chi_bo_truc_thuoc": 393,
+    "members": 4925,
+    "admissions": 977,
+    "tccs_flag_awards": 6,
+    "tccs_province_certificates": 46,
+    "tccs_bloc_certificates": 100,
+    "committee_inspections": 8,
+    "committee_inspected_orgs": 86,
+    "thematic_supervisions": 6,
+    "supervised_orgs": 18,
+    "supervised_members": 16,
+    "violation_inspected_orgs": 2,
+    "violation_inspected_members": 3,
+    "duty_inspected_orgs": 31,
+    "discipline_enforcement_members": 18,
+    "discipline_enforcement_committees": 17,
+    "breakthrough_tasks": 327,
+    "conclusions": 4,
+    "resolutions": 2,
+}
+
+
+@pytest.fixture
+def leader(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("lanhdao", password="x"))
+    return client
+
+
+@pytest.fixture
+def term_page(leader):
+    response = leader.get(TERM_URL)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_term_page_shows_the_reference_reports_figures(db, term_page):
+    counts = {key: value for key, params, value, _ in count_links(term_page) if not params}
+    assert {key: counts[key] for key in REFERENCE_COUNTS} == REFERENCE_COUNTS
+    values = shown_values(term_page)
+    assert values["admissions_target"] == "750"
+    assert values["admissions_over_target_pct"] == "30.3"
+    assert values["tccs_good_or_better_avg_pct"] == "98.7"
+    assert values["tccs_good_or_better_target_pct"] == "80"
+    assert values["member_good_or_better_target_pct"] == "95"
+    assert [round(float(values[f"member_good_or_better_pct_by_year:{y}"])) for y in range(2015, 2020)] == [
+        95
+    ] * 5
+    assert float(values["meeting_attendance_pct"]) >= 90
+
+
+COUNTABLE = [key for key, figure in FIGURES.items() if figure.countable]
+
+
+@pytest.mark.parametrize("key", COUNTABLE)
+def test_each_count_equals_the_length_of_its_drilldown(db, leader, term_page, key):
+    cells = [(params, shown, href) for found, params, shown, href in count_links(term_page) if found == key]
+    assert cells, f"{key} is not shown on the term page"
+    mismatches = []
+    for params, shown, href in cells:
+        total, listed = drilldown_total(leader, href)
+        if not shown == total == listed:
+            mismatches.append((params, shown, total, listed))
+    assert mismatches == []

@@ -1,0 +1,53 @@
+import datetime
+
+import pytest
+
+from partyblock.importing import commit, prepare
+from partyblock.models import ImportStatus
+from units.models import Organisation
+
+from .conftest import xlsx
+
+HEADER = ["Mã", "Tên tổ chức", "Loại", "Trực thuộc", "Ngày thành lập", "Ngày giải thể"]
+
+
+@pytest.mark.django_db
+def test_a_tccs_and_its_chi_bo_come_in_one_sheet(tree):
+    rows = [
+        HEADER,
+        ["SOC-VP", "Chi bộ Văn phòng", "CBTT", "Đảng bộ Sở C", "01/02/2012", None],
+        ["SOC", "Đảng bộ Sở C", "Đảng bộ cơ sở", None, "01/01/2012", None],
+        ["SOC-KH", "Chi bộ Kế hoạch", "chi bộ trực thuộc", "SOC", "01/02/2012", None],
+    ]
+    preview = prepare("organisations", xlsx(rows))
+    assert preview.errors == []
+    assert [row for row, _ in preview.creates] == [3, 2, 4]  # parents first
+    batch = commit(preview)
+    soc = Organisation.objects.get(code="SOC")
+    assert (soc.parent, soc.import_batch, soc.depth) == (tree["bloc"], batch, 1)
+    assert sorted(soc.children.values_list("code", "path")) == [
+        ("SOC-KH", f"{soc.path}{Organisation.objects.get(code='SOC-KH').pk:06d}/"),
+        ("SOC-VP", f"{soc.path}{Organisation.objects.get(code='SOC-VP').pk:06d}/"),
+    ]
+    assert prepare("organisations", xlsx(rows)).batch.status == ImportStatus.UNCHANGED
+    rows[1][1] = "Chi bộ Văn phòng Sở C"
+    changed = prepare("organisations", xlsx(rows))
+    assert changed.updates == [
+        [2, "Chi bộ Văn phòng (SOC-VP)", [["Tên tổ chức", "Chi bộ Văn phòng", "Chi bộ Văn phòng Sở C"]]]
+    ]
+    commit(changed)
+    assert Organisation.objects.get(code="SOC-VP").name == "Chi bộ Văn phòng Sở C"
+
+
+@pytest.mark.django_db
+def test_parent_rules_and_ambiguous_names_are_row_errors(tree):
+    rows = [
+        HEADER,
+        ["X1", "Chi bộ X", "Chi bộ trực thuộc", "Chi bộ Sở B", "01/01/2012", None],
+        ["X2", "Chi bộ Y", "Chi bộ trực thuộc", "SOA", "01/01/2012", "01/01/2011"],
+    ]
+    assert prepare("organisations", xlsx(rows)).errors == [
+        "Dòng 2, cột D (Trực thuộc), giá trị “Chi bộ Sở B”: chi bộ cơ sở không có tổ chức trực thuộc.",
+        "Dòng 3, cột F (Ngày giải thể), giá trị “01/01/2011”: ngày giải thể phải sau ngày thành lập.",
+    ]
+    assert datetime.date(2000, 1, 1) == tree["dbcs"].founded_on

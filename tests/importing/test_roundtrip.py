@@ -1,0 +1,121 @@
+"""Export → edit in Excel → re-import: the admin lists export in the template's columns."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from members.models import Member, MemberCard, MemberEvent, MemberRating, MembershipPeriod
+from members.services import card_issue, member_admit, member_ratings_save, member_recognise, member_transfer
+from partyblock.importing import commit, prepare
+from partyblock.models import ImportStatus
+from tests.members.conftest import make_member
+from units.models import Organisation, OrganisationRating
+from units.services import organisation_ratings_save
+
+D = datetime.date
+MODELS = (Organisation, Member, MemberEvent, MembershipPeriod, MemberCard, MemberRating, OrganisationRating)
+
+
+def snapshot():
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in MODELS}
+
+
+@pytest.fixture
+def records(tree):
+    an = make_member(full_name="Nguyễn Văn An", national_id="030080000001", birth_date=D(1980, 1, 1))
+    member_admit(member=an, organisation=tree["cb1"], ceremony_date=D(2010, 3, 1))
+    member_recognise(member=an, decision_date=D(2011, 3, 9))
+    card_issue(member=an, number="30.000001", issued_on=D(2011, 6, 1))
+    member_transfer(member=an, to=tree["cb2"], on=D(2018, 5, 1))
+    binh = make_member(full_name="=Trần Thị Bình", birth_date=D(1990, 2, 2), hometown="Gia Lộc, Hải Dương")
+    member_admit(member=binh, organisation=tree["cbcs"], ceremony_date=D(2021, 6, 1))
+    member_ratings_save(year=2022, choices={an.pk: ("htxsnv", None), binh.pk: ("httnv", None)})
+    organisation_ratings_save(
+        year=2022, choices={tree["dbcs"].pk: ("httnv", None), tree["cb1"].pk: ("htnv", None)}
+    )
+    return an, binh
+
+
+def export(client, name):
+    response = client.get(reverse(f"admin:{name}_export"))
+    assert response.status_code == 200
+    return response.content
+
+
+@pytest.mark.django_db
+def test_member_list_round_trips_and_only_the_edited_cell_changes(admin_client, records):
+    an, binh = records
+    book = load_workbook(io.BytesIO(export(admin_client, "members_member")))
+    sheet = book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    assert headers == [
+        "STT",
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Dân tộc",
+        "Tôn giáo",
+        "Quê quán",
+        "Số CCCD",
+        "Ngày vào Đảng",
+        "Ngày chính thức",
+        "Số thẻ đảng viên",
+        "Chi bộ",
+        "Đảng bộ cơ sở",
+    ]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Nguyễn Văn An"][7:] == (
+        "030080000001",
+        datetime.datetime(2010, 3, 1),
+        datetime.datetime(2011, 3, 9),
+        "30.000001",
+        "Chi bộ Kế toán",
+        "Đảng bộ Sở A",
+    )
+    assert sheet.cell(row=3, column=2).data_type == "s"  # "=Trần…" stays text, never a formula
+    for row in sheet.iter_rows(min_row=2):
+        if row[1].value == "Nguyễn Văn An":
+            row[4].value = "Mường"  # the one edit made in Excel
+    edited = io.BytesIO()
+    book.save(edited)
+    before = snapshot()
+    preview = prepare("members", edited.getvalue(), file_name="sua.xlsx")
+    assert preview.errors == [] and preview.warnings == []
+    assert preview.updates == [[2, an.describe(), [["Dân tộc", "Kinh", "Mường"]]]]
+    assert (preview.batch.created_count, preview.batch.unchanged_count) == (0, 1)
+    commit(preview)
+    after = snapshot()
+    changed_member = next(m for m in before["Member"] if m["id"] == an.pk)
+    changed_member["ethnicity"] = "Mường"
+    assert after == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "admin_name, kind",
+    [
+        ("units_organisation", "organisations"),
+        ("members_memberrating", "member_ratings"),
+        ("units_organisationrating", "organisation_ratings"),
+    ],
+)
+def test_other_lists_reimport_unchanged(admin_client, records, admin_name, kind):
+    before = snapshot()
+    preview = prepare(kind, export(admin_client, admin_name), file_name="xuat.xlsx")
+    assert preview.errors == []
+    assert preview.batch.status == ImportStatus.UNCHANGED
+    assert (
+        preview.batch.unchanged_count
+        == {"organisations": 4, "member_ratings": 2, "organisation_ratings": 2}[kind]
+    )
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_export_follows_the_changelist_filter(admin_client, records, tree):
+    url = reverse("admin:units_organisation_export") + "?kind__exact=cbtt"
+    book = load_workbook(io.BytesIO(admin_client.get(url).content))
+    assert [r[1] for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)] == ["SOA-VP", "SOA-KT"]

@@ -1,0 +1,73 @@
+import datetime
+
+import pytest
+
+from members.badges import badges_due, next_award_day
+from members.lifecycle import add_months
+from members.models import EventKind, PartyBadge
+from members.services import (
+    member_admit_outside,
+    member_end,
+    member_recognise,
+    member_transfer_in,
+)
+from tests.members.conftest import make_member
+
+D = datetime.date
+
+
+def veteran(name, birth, ceremony, chi_bo):
+    """Admitted elsewhere on `ceremony`, in the Khối's `chi_bo` since 2005."""
+    member = make_member(full_name=name, birth_date=birth)
+    member_admit_outside(member=member, other_party="Đảng bộ huyện Thanh Hà", ceremony_date=ceremony)
+    member_recognise(member=member, decision_date=add_months(ceremony, 13))
+    member_transfer_in(member=member, to=chi_bo, from_party="Đảng bộ huyện Thanh Hà", on=D(2005, 3, 1))
+    return member
+
+
+def due_names(day):
+    return [(d.member.full_name, d.milestone, d.party_age) for d in badges_due(day)]
+
+
+@pytest.mark.parametrize(
+    ("after", "award_day"),
+    [
+        (D(2020, 1, 1), D(2020, 2, 3)),
+        (D(2020, 2, 3), D(2020, 2, 3)),
+        (D(2020, 2, 4), D(2020, 5, 19)),
+        (D(2020, 9, 3), D(2020, 11, 7)),
+        (D(2020, 11, 8), D(2021, 2, 3)),
+    ],
+)
+def test_next_award_day(after, award_day):
+    assert next_award_day(after) == award_day
+
+
+def test_badge_is_due_on_the_first_award_day_after_30_years(tree):
+    member = veteran("Nguyễn Văn Lâu", D(1960, 1, 1), D(1990, 5, 20), tree["cb1"])
+
+    assert due_names(D(2020, 5, 19)) == []  # one day short of 30 years
+    assert due_names(D(2020, 9, 2)) == [("Nguyễn Văn Lâu", 30, 30)]
+    PartyBadge.objects.create(member=member, years=30, awarded_on=D(2020, 9, 2))
+    assert due_names(D(2020, 11, 7)) == []
+
+
+def test_a_membership_gap_delays_the_badge(tree):
+    member = make_member(full_name="Trần Văn Gián", birth_date=D(1960, 1, 1))
+    member_admit_outside(member=member, other_party="Đảng bộ huyện Thanh Hà", ceremony_date=D(1985, 2, 3))
+    member_recognise(member=member, decision_date=D(1986, 3, 1))
+    member_end(member=member, kind=EventKind.REMOVAL, on=D(1990, 2, 3))  # 5 years in
+    member_admit_outside(  # after a 5-year gap
+        member=member, other_party="Đảng bộ huyện Thanh Hà", ceremony_date=D(1995, 2, 3), readmission=True
+    )
+    member_transfer_in(member=member, to=tree["cb1"], from_party="Đảng bộ huyện Thanh Hà", on=D(2005, 3, 1))
+    # Without the gap the 30 years would be reached on 3/2/2015; with it, on 3/2/2020.
+    assert due_names(D(2019, 11, 7)) == []
+    assert due_names(D(2020, 2, 3)) == [("Trần Văn Gián", 30, 30)]
+
+
+def test_the_highest_milestone_not_yet_given_is_listed(tree):
+    member = veteran("Lê Văn Cao", D(1950, 1, 1), D(1975, 1, 1), tree["cb1"])
+    PartyBadge.objects.create(member=member, years=40, awarded_on=D(2015, 2, 3))
+
+    assert due_names(D(2020, 2, 3)) == [("Lê Văn Cao", 45, 45)]

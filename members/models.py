@@ -240,7 +240,7 @@ class MemberEvent(models.Model):
         verbose_name = "sự kiện đảng viên"
         verbose_name_plural = "quá trình sinh hoạt đảng"
         ordering = ["member", "date", "pk"]
-        indexes = [models.Index(fields=["kind", "date"], name="event_kind_date")]
+        indexes = [models.Index(fields=["kind", "date"], include=["organisation"], name="event_kind_date")]
 
     def __str__(self):
         when = f"{self.date:%d/%m/%Y}" if self.date else "?"
@@ -252,9 +252,14 @@ class MembershipStatus(models.TextChoices):
     OFFICIAL = "chinh_thuc", "Chính thức"
 
 
+def covering(day):
+    """Periods in force on `day`: started on or before it and not yet ended (the end is exclusive)."""
+    return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gt=day))
+
+
 class MembershipPeriodQuerySet(models.QuerySet):
     def covering(self, day):
-        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day), starts_on__lte=day)
+        return self.filter(covering(day))
 
     def in_bloc(self):
         return self.filter(organisation__isnull=False)
@@ -299,7 +304,10 @@ class MembershipPeriod(models.Model):
         verbose_name_plural = "giai đoạn sinh hoạt"
         ordering = ["member", "starts_on"]
         indexes = [
-            models.Index(fields=["starts_on", "ends_on"], name="period_span"),
+            # Covering: headcounts on given days read only this index (PostgreSQL).
+            models.Index(
+                fields=["starts_on", "ends_on"], include=["status", "organisation"], name="period_span"
+            ),
             models.Index(fields=["organisation", "starts_on"], name="period_org_start"),
         ]
 

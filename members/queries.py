@@ -4,12 +4,20 @@ Every count of members anywhere in the project comes from `members_as_of`.
 """
 
 import datetime
-from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from .lifecycle import add_months
-from .models import Award, EventKind, Member, MemberCard, MemberEvent, MemberRating, MembershipPeriod
+from .models import (
+    Award,
+    EventKind,
+    Member,
+    MemberCard,
+    MemberEvent,
+    MemberRating,
+    MembershipPeriod,
+    covering,
+)
 
 
 def periods_as_of(day, within=None):
@@ -60,34 +68,23 @@ def member_ratings(year, within=None):
     return ratings.filter(organisation__path__startswith=within.path) if within is not None else ratings
 
 
-def awards_to_grassroots(start, end, form_code, body_code, within=None):
-    """Awards ("lượt") of `form_code` by `body_code` to TCCS, decided in [start, end]."""
+def awards_to_grassroots(start, end, form_code=None, body_code=None, within=None):
+    """Awards ("lượt") to TCCS decided in [start, end], of `form_code` by `body_code` when given."""
     from units.models import GRASSROOTS_KINDS
 
     awards = Award.objects.filter(
-        form__code=form_code,
-        body__code=body_code,
-        organisation__kind__in=GRASSROOTS_KINDS,
-        decision_date__gte=start,
-        decision_date__lte=end,
+        organisation__kind__in=GRASSROOTS_KINDS, decision_date__gte=start, decision_date__lte=end
     )
+    if form_code is not None:
+        awards = awards.filter(form__code=form_code)
+    if body_code is not None:
+        awards = awards.filter(body__code=body_code)
     return awards.filter(organisation__path__startswith=within.path) if within is not None else awards
 
 
-def good_or_better_shares(year_counts):
-    """{year: % at level 1–2} from rows of (year, rated, good), unrounded Decimals."""
-    return {
-        year: Decimal(good) * 100 / Decimal(rated) if rated else None for year, rated, good in year_counts
-    }
-
-
-def member_rating_counts(years, within=None):
-    from units.queries import rating_counts
-
+def member_ratings_within(within=None):
     ratings = MemberRating.objects.all()
-    if within is not None:
-        ratings = ratings.filter(organisation__path__startswith=within.path)
-    return rating_counts(ratings, years)
+    return ratings.filter(organisation__path__startswith=within.path) if within is not None else ratings
 
 
 def name_search(term, prefix=""):
@@ -107,3 +104,24 @@ def name_search(term, prefix=""):
 def members_with_status(day, status, within=None):
     """Members of the Khối (or `within`) on `day` who are probationary or official then."""
     return Member.objects.filter(pk__in=periods_as_of(day, within).filter(status=status).values("member_id"))
+
+
+def headcounts(days, within=None, statuses=()):
+    """{day: members of the Khối (or `within`) on that day} for several days in one query: the same
+    periods `members_as_of` selects, counted once per day (periods of a member never overlap).
+    With `statuses`, also {(day, status): count} for each day and status."""
+    periods = MembershipPeriod.objects.in_bloc()
+    if within is not None:
+        periods = periods.within(within)
+    wanted = {f"d{i}": (day, None) for i, day in enumerate(days)}
+    for status in statuses:
+        wanted.update({f"d{i}_{status}": (day, status) for i, day in enumerate(days)})
+    counts = periods.aggregate(
+        **{
+            name: Count("pk", filter=covering(day) & (Q(status=status) if status else Q()))
+            for name, (day, status) in wanted.items()
+        }
+    )
+    return {
+        (day if status is None else (day, status)): counts[name] for name, (day, status) in wanted.items()
+    }

@@ -7,25 +7,30 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
+
 from members.models import MembershipStatus
 from members.queries import (
     admissions_between,
     awards_to_grassroots,
-    good_or_better_shares,
-    member_rating_counts,
+    headcounts,
     member_ratings,
+    member_ratings_within,
     members_as_of,
     members_with_status,
 )
-from units.models import GRASSROOTS_KINDS, DocumentKind, Organisation, OrganisationKind, Term
+from partyblock.rating_schemes import GOOD_OR_BETTER_LEVELS
+from units.models import GRASSROOTS_KINDS, DocumentKind, MeetingKind, Organisation, OrganisationKind, Term
 from units.queries import (
     attendance,
     breakthrough_tasks_of_years,
     documents_issued,
     meetings_between,
-    organisation_rating_counts,
     organisation_ratings,
+    organisation_ratings_within,
     organisations_as_of,
+    rating_level_counts,
 )
 
 
@@ -61,23 +66,36 @@ class Scope:
         return min(self.ends_on, self.as_of)
 
 
+def cache_key(key, params):
+    return (key, tuple(sorted((name, str(value)) for name, value in params.items())))
+
+
 @dataclass(frozen=True)
 class Figure:
+    """A report figure. `records(scope, **params)` is the queryset it counts (and its drill-down);
+    `compute(scope)` derives a value from other figures. `batch(scope)`, when given, answers many
+    cells of the same kind in one query ({cache_key: count}); it must count exactly what `records`
+    does (the drill-down tests hold every cell to that)."""
+
     key: str
     label: str
-    records: object = None  # (scope, **params) -> queryset whose count is the figure and its drill-down
-    compute: object = None  # scope -> value, for figures derived from others
+    records: object = None
+    compute: object = None
     params: tuple = ()  # names of the parameters `records` takes (year, level, …)
     listed: bool = True  # printed by `manage.py figures` (parametrised ones are not)
+    batch: object = None
 
     def value(self, scope, **params):
-        cache_key = (self.key, tuple(sorted(params.items())))
-        if cache_key not in scope.cache:
+        wanted = cache_key(self.key, params)
+        if wanted not in scope.cache and self.batch is not None and ("batch", self.key) not in scope.cache:
+            scope.cache[("batch", self.key)] = True
+            scope.cache.update(self.batch(scope))
+        if wanted not in scope.cache:
             if self.records is not None:
-                scope.cache[cache_key] = self.records(scope, **params).count()
+                scope.cache[wanted] = self.records(scope, **params).count()
             else:
-                scope.cache[cache_key] = self.compute(scope)
-        return scope.cache[cache_key]
+                scope.cache[wanted] = self.compute(scope)
+        return scope.cache[wanted]
 
     @property
     def countable(self):
@@ -87,11 +105,11 @@ class Figure:
 FIGURES = {}
 
 
-def register(key, label, *, records=None, compute=None, params=(), listed=None):
+def register(key, label, *, records=None, compute=None, params=(), listed=None, batch=None):
     if key in FIGURES:
         raise ValueError(f"figure {key!r} registered twice")
     FIGURES[key] = Figure(
-        key, label, records, compute, tuple(params), not params if listed is None else listed
+        key, label, records, compute, tuple(params), not params if listed is None else listed, batch
     )
 
 
@@ -139,28 +157,84 @@ register(
     ),
 )
 
+
 # --- membership (members) ------------------------------------------------------------------------
-register("members", "Đảng viên", records=lambda s: members_as_of(s.as_of, within=s.organisation))
+def headcount_days(scope):
+    """The days a report counts members on: the start, each year end in between, the as-of day."""
+    days = [scope.starts_on, scope.as_of]
+    days += [datetime.date(y, 12, 31) for y in range(scope.starts_on.year, scope.as_of.year + 1)]
+    return sorted({d for d in days if scope.starts_on <= d <= scope.as_of} | {scope.as_of, scope.starts_on})
+
+
+def _headcount_batch(scope):
+    """Every headcount of a report (and of its members-over-time chart) in one pass over the periods."""
+    statuses = (MembershipStatus.OFFICIAL, MembershipStatus.PROBATIONARY)
+    counts = headcounts(headcount_days(scope), within=scope.organisation, statuses=statuses)
+    cells = {("headcount", day): n for day, n in counts.items() if not isinstance(day, tuple)}
+    cells.update(
+        {
+            cache_key("members", {}): counts[scope.as_of],
+            cache_key("members_at_start", {}): counts[scope.starts_on],
+            cache_key("members_official", {}): counts[(scope.as_of, MembershipStatus.OFFICIAL)],
+            cache_key("members_probationary", {}): counts[(scope.as_of, MembershipStatus.PROBATIONARY)],
+        }
+    )
+    return cells
+
+
+def members_over_time(scope):
+    """[(day, members)] for the report's chart, from the same pass as its headcounts."""
+    FIGURES["members"].value(scope)
+    return [(day, scope.cache[("headcount", day)]) for day in headcount_days(scope)]
+
+
+register(
+    "members",
+    "Đảng viên",
+    records=lambda s: members_as_of(s.as_of, within=s.organisation),
+    batch=_headcount_batch,
+)
 register(
     "members_official",
     "Đảng viên chính thức",
     records=lambda s: members_with_status(s.as_of, MembershipStatus.OFFICIAL, within=s.organisation),
+    batch=_headcount_batch,
 )
 register(
     "members_probationary",
     "Đảng viên dự bị",
     records=lambda s: members_with_status(s.as_of, MembershipStatus.PROBATIONARY, within=s.organisation),
+    batch=_headcount_batch,
 )
 register(
     "members_at_start",
     "Đảng viên đầu kỳ",
     records=lambda s: members_as_of(s.starts_on, within=s.organisation),
+    batch=_headcount_batch,
 )
 register(
     "admissions",
     "Kết nạp đảng viên mới",
-    records=lambda s: admissions_between(s.starts_on, min(s.ends_on, s.as_of), within=s.organisation),
+    records=lambda s: admissions_between(s.starts_on, s.activity_end, within=s.organisation),
+    batch=lambda s: _admissions_by_year(s),
 )
+
+
+def _admissions_by_year(scope):
+    rows = (
+        admissions_between(scope.starts_on, scope.activity_end, within=scope.organisation)
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found = {row["year"]: row["n"] for row in rows}
+    years = range(scope.starts_on.year, scope.activity_end.year + 1)
+    cells = {cache_key("admissions_in_year", {"year": y}): found.get(y, 0) for y in years}
+    cells[cache_key("admissions", {})] = sum(found.values())
+    return cells
+
+
 register(
     "admissions_in_year",
     "Kết nạp trong năm",
@@ -170,6 +244,7 @@ register(
         within=s.organisation,
     ),
     params=["year"],
+    batch=_admissions_by_year,
 )
 register("admissions_target", "Chỉ tiêu kết nạp", compute=_term_target("admissions"))
 
@@ -190,14 +265,38 @@ def _one_decimal(value):
     return None if value is None else float(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def _member_ratings_of(scope):
+    return member_ratings_within(scope.organisation)
+
+
+def _tccs_ratings_of(scope):
+    return organisation_ratings_within(GRASSROOTS_KINDS, scope.organisation)
+
+
+def _level_counts(scope, ratings_of):
+    """{(year, level): count} of the scope's rated years, one grouped query, kept for the report."""
+    key = ("levels", ratings_of.__name__)
+    if key not in scope.cache:
+        scope.cache[key] = rating_level_counts(ratings_of(scope), scope.rated_years)
+    return scope.cache[key]
+
+
+def _shares(scope, ratings_of):
+    counts = _level_counts(scope, ratings_of)
+    shares = {}
+    for year in scope.rated_years:
+        rated = sum(n for (y, _), n in counts.items() if y == year)
+        good = sum(n for (y, level), n in counts.items() if y == year and level in GOOD_OR_BETTER_LEVELS)
+        shares[year] = Decimal(good) * 100 / Decimal(rated) if rated else None
+    return shares
+
+
 def _member_shares(scope):
-    counts = member_rating_counts(scope.rated_years, within=scope.organisation)
-    return {str(year): _one_decimal(share) for year, share in good_or_better_shares(counts).items()}
+    return {str(year): _one_decimal(share) for year, share in _shares(scope, _member_ratings_of).items()}
 
 
 def _tccs_shares(scope):
-    counts = organisation_rating_counts(scope.rated_years, GRASSROOTS_KINDS, within=scope.organisation)
-    return good_or_better_shares(counts)
+    return _shares(scope, _tccs_ratings_of)
 
 
 def _tccs_average(scope):
@@ -273,7 +372,12 @@ def _attendance_pct(scope):
     return percent(present, expected)
 
 
-register("meeting_attendance_pct", "Tỷ lệ đảng viên dự sinh hoạt chi bộ (%)", compute=_attendance_pct)
+register(
+    "meeting_attendance_pct",
+    "Tỷ lệ đảng viên dự sinh hoạt chi bộ (%)",
+    compute=_attendance_pct,
+    batch=lambda s: _meetings_batch(s),
+)
 register(
     "meeting_attendance_target_pct",
     "Chỉ tiêu tỷ lệ dự sinh hoạt chi bộ (%)",
@@ -292,6 +396,37 @@ register(
 
 
 # --- counts behind the report's tables (parametrised: not printed by `manage.py figures`) -----------
+def _grouped(key, queryset, *fields):
+    """{cache_key: count} for each combination of `fields` present in `queryset` (one query)."""
+    rows = queryset.values(*fields).annotate(n=Count("pk")).order_by()
+    return {cache_key(key, {field.split("__")[0]: row[field] for field in fields}): row["n"] for row in rows}
+
+
+def _awards_batch(scope):
+    awards = awards_to_grassroots(scope.starts_on, scope.activity_end, None, None, within=scope.organisation)
+    return _grouped("awards_to_tccs", awards, "form__code", "body__code")
+
+
+def _tasks_batch(scope):
+    return _grouped("breakthrough_tasks_with_result", FIGURES["breakthrough_tasks"].records(scope), "result")
+
+
+def _meetings_batch(scope):
+    """Meetings by kind, all of them, and the attendance they add up to, in one query."""
+    meetings = meetings_between(scope.starts_on, scope.activity_end, within=scope.organisation)
+    totals = meetings.aggregate(
+        n=Count("pk"),
+        present=Sum("present"),
+        expected=Sum("expected"),
+        **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in MeetingKind.values},
+    )
+    return {
+        cache_key("meetings", {}): totals["n"],
+        **{cache_key("meetings", {"kind": kind}): totals[f"kind_{kind}"] for kind in MeetingKind.values},
+        cache_key("meeting_attendance_pct", {}): percent(totals["present"] or 0, totals["expected"] or 0),
+    }
+
+
 def _in_rated_year(year, scope):
     if int(year) not in scope.rated_years:
         raise ValueError(f"{year} is not a rated year of this report")
@@ -308,8 +443,33 @@ def _tccs_ratings(scope, year, level=None):
     return ratings.filter(level=level) if level else ratings
 
 
-register("member_ratings", "Đảng viên được xếp loại", records=_member_ratings, params=["year", "level"])
-register("tccs_ratings", "TCCS được xếp loại", records=_tccs_ratings, params=["year", "level"])
+def _levels_batch(key, ratings_of):
+    def batch(scope):
+        counts = _level_counts(scope, ratings_of)
+        cells = {}
+        for year in scope.rated_years:
+            levels = {level: counts.get((year, level), 0) for level in (1, 2, 3, 4)}
+            cells[cache_key(key, {"year": year})] = sum(levels.values())
+            cells.update({cache_key(key, {"year": year, "level": lv}): n for lv, n in levels.items()})
+        return cells
+
+    return batch
+
+
+register(
+    "member_ratings",
+    "Đảng viên được xếp loại",
+    records=_member_ratings,
+    params=["year", "level"],
+    batch=_levels_batch("member_ratings", _member_ratings_of),
+)
+register(
+    "tccs_ratings",
+    "TCCS được xếp loại",
+    records=_tccs_ratings,
+    params=["year", "level"],
+    batch=_levels_batch("tccs_ratings", _tccs_ratings_of),
+)
 register(
     "awards_to_tccs",
     "Lượt khen thưởng tổ chức cơ sở đảng",
@@ -317,12 +477,16 @@ register(
         s.starts_on, s.activity_end, form, body, within=s.organisation
     ),
     params=["form", "body"],
+    batch=_awards_batch,
 )
+
+
 register(
     "breakthrough_tasks_with_result",
     "Công việc đột phá theo kết quả",
     records=lambda s, result: FIGURES["breakthrough_tasks"].records(s).filter(result=result),
     params=["result"],
+    batch=_tasks_batch,
 )
 register(
     "meetings",
@@ -331,6 +495,7 @@ register(
         **({"kind": kind} if kind else {})
     ),
     params=["kind"],
+    batch=_meetings_batch,
 )
 register(
     "documents",

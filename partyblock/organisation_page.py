@@ -7,10 +7,12 @@ import datetime
 from django.db.models import Func, OuterRef, Subquery
 
 from members.models import Award, MembershipPeriod
-from members.queries import member_rating_counts, members_as_of
+from members.queries import headcounts, member_ratings_within
 from partyblock import charts
 from partyblock.figures import percent
+from partyblock.rating_schemes import GOOD_OR_BETTER_LEVELS
 from units.models import OrganisationRating
+from units.queries import rating_level_counts
 
 
 def _ancestors(organisation):
@@ -34,12 +36,15 @@ def organisation_context(organisation, as_of):
     )
     first_year = max(as_of.year - 9, (organisation.founded_on or as_of).year)
     days = [datetime.date(y, 12, 31) for y in range(first_year, as_of.year)] + [as_of]
-    over_time = [(charts.date_label(d), members_as_of(d, within=organisation).count()) for d in days]
+    counts = headcounts(days, within=organisation)
+    over_time = [(charts.date_label(d), counts[d]) for d in days]
     years = list(range(first_year, as_of.year + 1))
-    member_shares = [
-        (year, rated, good, percent(good, rated))
-        for year, rated, good in member_rating_counts(years, within=organisation)
-    ]
+    levels = rating_level_counts(member_ratings_within(organisation), years)
+    member_shares = []
+    for year in years:
+        rated = sum(n for (y, _), n in levels.items() if y == year)
+        good = sum(n for (y, level), n in levels.items() if y == year and level in GOOD_OR_BETTER_LEVELS)
+        member_shares.append((year, rated, good, percent(good, rated)))
     context = {
         "organisation": organisation,
         "as_of": as_of,

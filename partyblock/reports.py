@@ -4,12 +4,11 @@ drill-down of exactly the records it counts). The HTML page, the print view and 
 render these same sections.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from members.models import Award
 from partyblock import charts, rating_schemes
-from partyblock.figures import value
+from partyblock.figures import members_over_time, value
 from units.models import DocumentKind, MeetingKind, TaskResult
 
 
@@ -94,12 +93,7 @@ def _organisation(scope):
 
 
 def _members_over_time(scope):
-    from members.queries import members_as_of
-
-    days = [scope.starts_on]
-    days += [datetime.date(y, 12, 31) for y in range(scope.starts_on.year, scope.as_of.year + 1)]
-    days = sorted({d for d in days if scope.starts_on <= d <= scope.as_of} | {scope.as_of})
-    return [(charts.date_label(d), members_as_of(d, within=scope.organisation).count()) for d in days]
+    return [(charts.date_label(day), count) for day, count in members_over_time(scope)]
 
 
 def _years(scope):

@@ -425,7 +425,9 @@ class Meeting(models.Model):
         verbose_name = "buổi sinh hoạt chi bộ"
         verbose_name_plural = "sinh hoạt chi bộ"
         ordering = ["-held_on", "organisation__path"]
-        indexes = [models.Index(fields=["held_on"], name="meeting_held_on")]
+        indexes = [
+            models.Index(fields=["held_on"], include=["kind", "present", "expected"], name="meeting_held_on")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(present__lte=models.F("expected")),

@@ -43,23 +43,15 @@ def organisation_ratings(year, kinds=RATED_KINDS, within=None):
     return ratings.filter(organisation__path__startswith=within.path) if within is not None else ratings
 
 
-def rating_counts(ratings, years):
-    """(year, rated, good-or-better) per year of a member or organisation ratings queryset, in one query."""
-    rows = (
-        ratings.filter(year__in=years)
-        .values("year")
-        .annotate(rated=Count("pk"), good=Count("pk", filter=Q(level__lte=2)))
-        .order_by()
-    )
-    found = {row["year"]: (row["rated"], row["good"]) for row in rows}
-    return [(year, *found.get(year, (0, 0))) for year in years]
+def rating_level_counts(ratings, years):
+    """{(year, level): count} of a member or organisation ratings queryset, in one grouped query."""
+    rows = ratings.filter(year__in=years).values("year", "level").annotate(n=Count("pk")).order_by()
+    return {(row["year"], row["level"]): row["n"] for row in rows}
 
 
-def organisation_rating_counts(years, kinds, within=None):
+def organisation_ratings_within(kinds, within=None):
     ratings = OrganisationRating.objects.filter(organisation__kind__in=kinds)
-    if within is not None:
-        ratings = ratings.filter(organisation__path__startswith=within.path)
-    return rating_counts(ratings, years)
+    return ratings.filter(organisation__path__startswith=within.path) if within is not None else ratings
 
 
 def breakthrough_tasks_of_years(first_year, last_year, within=None):

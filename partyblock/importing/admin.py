@@ -87,11 +87,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "year",
         "user",
         "status_column",
-        "row_count",
-        "created_count",
-        "updated_count",
-        "unchanged_count",
-        "error_count",
+        "counts",
         "report_link",
     ]
     list_display_links = None
@@ -108,6 +104,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def status_column(self, batch):
         return format_html(
             '<span class="import-status import-{}">{}</span>', batch.status, batch.get_status_display()
+        )
+
+    @admin.display(description="số dòng")
+    def counts(self, batch):
+        return (
+            f"{batch.row_count} dòng: {batch.created_count} mới, {batch.updated_count} cập nhật, "
+            f"{batch.unchanged_count} không đổi, {batch.error_count} lỗi"
         )
 
     @admin.display(description="")
@@ -198,7 +201,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
         preview = Preview(batch)
         context = self._context(
             request,
-            f"Xem trước: {batch.file_name}",
+            f"{'Xem trước' if batch.status in (ImportStatus.PREVIEWED, ImportStatus.INVALID) else 'Kết quả nhập'}: "
+            f"{batch.file_name}",
             batch=batch,
             preview=preview,
             more_creates=max(batch.created_count - len(preview.creates), 0),

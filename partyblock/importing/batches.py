@@ -10,6 +10,7 @@ the services it calls still enforce their rules (a violation rolls everything ba
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -148,6 +149,7 @@ def prepare(
                 errors = [f"Tệp không có dòng dữ liệu nào dưới dòng tiêu đề (dòng {header_row})."]
     except SheetError as error:
         errors = [str(error)]
+    errors = sorted(errors, key=_row_of)
     batch.report = {
         "sheet": sheet_name,
         "header_row": header_row,
@@ -175,6 +177,15 @@ def prepare(
             batch.status = ImportStatus.UNCHANGED
     batch.save()
     return Preview(batch)
+
+
+_ROW = re.compile(r"^Dòng (\d+)")
+
+
+def _row_of(message):
+    """Errors are listed by row (file-level ones first), each row's in the order found."""
+    match = _ROW.match(message)
+    return int(match.group(1)) if match else 0
 
 
 def _map_columns(table, columns):

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
+
 from partyblock.text import search_key
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -110,7 +112,7 @@ class DateColumn(Column):
     def __init__(self, *args, allow_future=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.allow_future = allow_future
-        self.today = datetime.date.today()
+        self.today = timezone.localdate()
 
     def clean(self, value):
         if value is None or value == "":
@@ -226,8 +228,9 @@ class YearColumn(Column):
         if not (text.isdigit() and len(text) == 4):
             raise CellError("năm phải là số có 4 chữ số.")
         year = int(text)
-        if not 1990 <= year <= datetime.date.today().year:
-            raise CellError(f"năm phải từ 1990 đến {datetime.date.today().year}.")
+        this_year = timezone.localdate().year
+        if not 1990 <= year <= this_year:
+            raise CellError(f"năm phải từ 1990 đến {this_year}.")
         return year
 
 

@@ -173,15 +173,16 @@ def _read_xlsx(data, header_keys, sheet_name):
         raise SheetError(
             f"Trang tính có {sheet.width} cột, quá {MAX_COLUMNS} cột: không phải danh sách cần nhập."
         )
-    if sheet.total_height > MAX_ROWS + HEADER_SEARCH_ROWS:
+    last_row = sheet.end[0] + 1  # 1-based number of the last row with data
+    if last_row > MAX_ROWS + HEADER_SEARCH_ROWS:
         raise SheetError(
-            f"Trang tính có {sheet.total_height:,} dòng, quá giới hạn {MAX_ROWS:,} dòng.".replace(",", ".")
+            f"Trang tính có {last_row:,} dòng, quá giới hạn {MAX_ROWS:,} dòng.".replace(",", ".")
         )
     # iter_rows() yields every row from the sheet's first row, cells from its first used column.
     rows = enumerate(sheet.iter_rows(), start=1)
     table = _find_header(rows, header_keys, first_column)
     table.sheet_name = sheet.name
-    table.estimated_rows = max(sheet.total_height - table.header_row, 0)
+    table.estimated_rows = max(last_row - table.header_row, 0)
     return table
 
 

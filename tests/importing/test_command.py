@@ -26,7 +26,7 @@ def test_import_sheet_dry_run_then_write(tree, tmp_path, capsys):
 def test_import_sheet_exits_non_zero_on_errors(tree, tmp_path, capsys):
     path = tmp_path / "ds.xlsx"
     path.write_bytes(xlsx([ROWS[0], ["Phan Văn Hùng", "31/02/1980", "Nam", "01/01/2010", "X"]]))
-    with pytest.raises(CommandError, match="1 errors; nothing written"):
+    with pytest.raises(CommandError, match="2 errors; nothing written"):
         call_command("import_sheet", "members", str(path), "--organisation", "SOA")
     assert "Dòng 2, cột B (Ngày sinh), giá trị “31/02/1980”" in capsys.readouterr().err
     assert Member.objects.count() == 0

@@ -291,7 +291,9 @@ def test_every_error_is_listed_not_only_the_first(tree):
     errors = refused(prepare("members", xlsx(rows), organisation=tree["dbcs"]))
     assert errors == [
         "Dòng 2, cột C (Ngày, tháng, năm sinh), giá trị “31/02/1990”: ngày không có thật (tháng 2/1990 không có ngày 31).",
+        "Dòng 2, cột J (Chi bộ sinh hoạt), giá trị “Không có”: không có chi bộ có mã hoặc tên này trong Đảng bộ Sở A.",
         "Dòng 3, cột F (Số CMND/CCCD), giá trị “12345”: phải gồm đúng 12 chữ số.",
+        "Dòng 3, cột I (Số thẻ ĐV), giá trị “30.100001”: Số thẻ trùng với dòng 2 trong tệp.",
     ]
 
 

@@ -2,7 +2,7 @@
 plan, the rows handed to a kind, and the organisation directory used to resolve chi bộ and TCCS
 named by code or by name."""
 
-import datetime
+from django.utils import timezone
 
 from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind
 
@@ -32,7 +32,7 @@ class Context:
         self.organisation = organisation
         self.year = year
         self.columns = columns  # key -> (letter, header text in the file)
-        self.today = today or datetime.date.today()
+        self.today = today or timezone.localdate()
         self.errors = []
         self.warnings = []
         self.creates = []

@@ -45,43 +45,27 @@ class MemberIndex:
     def __init__(self, rows, directory):
         """`rows`: the chunk's (card, national_id, full_name, birth_date) tuples."""
         self.directory = directory
+        self.keys = {r[2]: search_key(r[2]) for r in rows if r[2]}
         cards = {r[0] for r in rows if r[0]}
         national_ids = {r[1] for r in rows if r[1]}
-        self.keys = {r[2]: search_key(r[2]) for r in rows if r[2]}
-        names = {self.keys[r[2]] for r in rows if r[2] and r[3]}
-        births = {r[3] for r in rows if r[2] and r[3]}
         self.card_owner = dict(
             MemberCard.objects.filter(number__in=cards).values_list("number", "member_id") if cards else ()
         )
-        condition = Q(pk__in=set(self.card_owner.values())) | Q(national_id__in=national_ids)
-        if names:
-            condition |= Q(search_name__in=names, birth_date__in=births)
         self.by_id = {}
-        for values in Member.objects.filter(condition).values_list(
-            "id",
-            "full_name",
-            "search_name",
-            "birth_date",
-            "gender",
-            "ethnicity",
-            "religion",
-            "hometown",
-            "national_id",
-        ):
-            known = Known()
-            (
-                known.id,
-                known.full_name,
-                known.search_name,
-                known.birth_date,
-                known.gender,
-                known.ethnicity,
-                known.religion,
-                known.hometown,
-                known.national_id,
-            ) = values
-            known.cards, known.current_card, known.periods = set(), None, []
-            self.by_id[known.id] = known
+        if self.card_owner or national_ids:
+            self._load(Q(pk__in=set(self.card_owner.values())) | Q(national_id__in=national_ids))
+        # Name and birth date only for the rows no card or ID resolved: every name of the chunk
+        # crossed with every birth date would fetch thousands of namesakes.
+        found = {k.national_id for k in self.by_id.values() if k.national_id}
+        pending = [
+            r
+            for r in rows
+            if r[2] and r[3] and r[0] not in self.card_owner and (not r[1] or r[1] not in found)
+        ]
+        if pending:
+            self._load(
+                Q(search_name__in={self.keys[r[2]] for r in pending}, birth_date__in={r[3] for r in pending})
+            )
         ids = list(self.by_id)
         if ids:
             for member_id, number, replaced_on in (
@@ -102,6 +86,37 @@ class MemberIndex:
         self.by_name_birth = {}
         for known in self.by_id.values():
             self.by_name_birth.setdefault((known.search_name, known.birth_date), []).append(known)
+
+    def _load(self, condition):
+        for values in (
+            Member.objects.filter(condition)
+            .exclude(pk__in=list(self.by_id))
+            .values_list(
+                "id",
+                "full_name",
+                "search_name",
+                "birth_date",
+                "gender",
+                "ethnicity",
+                "religion",
+                "hometown",
+                "national_id",
+            )
+        ):
+            known = Known()
+            (
+                known.id,
+                known.full_name,
+                known.search_name,
+                known.birth_date,
+                known.gender,
+                known.ethnicity,
+                known.religion,
+                known.hometown,
+                known.national_id,
+            ) = values
+            known.cards, known.current_card, known.periods = set(), None, []
+            self.by_id[known.id] = known
 
     def match(self, *, card, national_id, full_name, birth_date, within):
         """(Known or None, None) or (None, (column key, reason))."""

@@ -187,9 +187,13 @@ class MembersKind(Kind):
         directory = ctx.directory
         placed = []
         for row in rows:
-            if row.bad:
-                continue
             scope, chi_bo = self._place(row, ctx)
+            if row.bad:
+                # A refused cell stops the row, but its other checks still run: every error is listed.
+                self._unique_in_file(row, ctx)
+                if row.get("admitted_on") and row.get("official_on"):
+                    self._recognition(row, row.get("admitted_on"), ctx)
+                continue
             if scope is not False:
                 placed.append((row, scope, chi_bo))
         index = MemberIndex(

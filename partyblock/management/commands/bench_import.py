@@ -11,7 +11,6 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from members.models import Member, MemberCard, MemberEvent, MembershipPeriod
 from partyblock.demo.names import (
@@ -138,28 +137,43 @@ def run_child(scenario, path):
         from partyblock.importing import commit, prepare
 
         tccs = Organisation.objects.get(code=BENCH_CODE)
-        with CaptureQueriesContext(connection) as queries:
+        counter = StatementCounter()
+        with connection.execute_wrapper(counter):
             preview = prepare("members", path, organisation=tccs)
             result["prepare_seconds"] = time.perf_counter() - started
             if preview.errors:
                 raise CommandError("\n".join(preview.errors[:20]))
             result["status"] = preview.batch.status
             if scenario == "full":
-                before = len(queries.captured_queries)
                 confirm = time.perf_counter()
+                counter.write_seconds = 0.0
                 commit(preview)
                 result["commit_seconds"] = time.perf_counter() - confirm
-                result["write_seconds"] = sum(
-                    float(q["time"])
-                    for q in queries.captured_queries[before:]
-                    if q["sql"].startswith(("INSERT", "COPY"))
-                )
-        result["queries"] = len(queries.captured_queries)
+                result["write_seconds"] = counter.write_seconds
+        result["queries"] = counter.count
         result["created"] = preview.batch.created_count
         result["unchanged"] = preview.batch.unchanged_count
     result["seconds"] = time.perf_counter() - started
     result["peak_mb"] = _peak_mb()
     return result
+
+
+class StatementCounter:
+    """Counts every statement sent (COPY included, see importing.writing) and the time spent in
+    INSERT / COPY ones: the database write. Cheaper than Django's debug query log."""
+
+    def __init__(self):
+        self.count = 0
+        self.write_seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            if sql.startswith(("INSERT", "COPY")):
+                self.write_seconds += time.perf_counter() - started
 
 
 def _peak_mb():

@@ -35,8 +35,12 @@ class Command(BaseCommand):
         batch = preview.batch
         for error in preview.errors:
             self.stderr.write(error)
-        for warning in preview.warnings:
+        for warning in preview.warnings[:20]:
             self.stderr.write(f"Lưu ý — {warning}")
+        if len(preview.warnings) > 20:
+            self.stderr.write(
+                f"Lưu ý — … và {len(preview.warnings) - 20} lưu ý khác (xem ở Lịch sử nhập dữ liệu)."
+            )
         summary = (
             f"{kind} {batch.file_name}: {batch.row_count} rows — {batch.created_count} to create, "
             f"{batch.updated_count} to update, {batch.unchanged_count} unchanged, {batch.error_count} errors"
@@ -65,7 +69,7 @@ class Command(BaseCommand):
 
     def _progress(self, done, expected):
         """A progress bar on stderr for files of more than a few thousand rows."""
-        if expected < 5000:
+        if expected <= 2000:
             return
         self._shown = True
         width = 30

@@ -109,16 +109,15 @@ def members_with_status(day, status, within=None):
 def headcounts(days, within=None, statuses=()):
     """{day: members of the Khối (or `within`) on that day} for several days in one query: the same
     periods `members_as_of` selects, counted once per day (periods of a member never overlap).
-    With `statuses`, also {(day, status): count} for each day and status."""
+    `statuses`, pairs (day, status), adds {(day, status): count} for each."""
     periods = MembershipPeriod.objects.in_bloc()
     if within is not None:
         periods = periods.within(within)
     wanted = {f"d{i}": (day, None) for i, day in enumerate(days)}
-    for status in statuses:
-        wanted.update({f"d{i}_{status}": (day, status) for i, day in enumerate(days)})
+    wanted.update({f"d{i}_{status}": (day, status) for i, (day, status) in enumerate(statuses)})
     counts = periods.aggregate(
         **{
-            name: Count("pk", filter=covering(day) & (Q(status=status) if status else Q()))
+            name: Count("starts_on", filter=covering(day) & (Q(status=status) if status else Q()))
             for name, (day, status) in wanted.items()
         }
     )

@@ -168,7 +168,9 @@ def headcount_days(scope):
 
 def _headcount_batch(scope):
     """Every headcount of a report (and of its members-over-time chart) in one pass over the periods."""
-    statuses = (MembershipStatus.OFFICIAL, MembershipStatus.PROBATIONARY)
+    statuses = [
+        (scope.as_of, status) for status in (MembershipStatus.OFFICIAL, MembershipStatus.PROBATIONARY)
+    ]
     counts = headcounts(headcount_days(scope), within=scope.organisation, statuses=statuses)
     cells = {("headcount", day): n for day, n in counts.items() if not isinstance(day, tuple)}
     cells.update(

@@ -45,7 +45,7 @@ def organisation_ratings(year, kinds=RATED_KINDS, within=None):
 
 def rating_level_counts(ratings, years):
     """{(year, level): count} of a member or organisation ratings queryset, in one grouped query."""
-    rows = ratings.filter(year__in=years).values("year", "level").annotate(n=Count("pk")).order_by()
+    rows = ratings.filter(year__in=years).values("year", "level").annotate(n=Count("*")).order_by()
     return {(row["year"], row["level"]): row["n"] for row in rows}
 
 

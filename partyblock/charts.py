@@ -62,8 +62,9 @@ def line_chart(title, points):
     y_max = _scale(max(values or [0]))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     parts = _frame(title, y_max)
-    step = plot_w / max(len(points) - 1, 1)
-    coords = [(LEFT + i * step, TOP + plot_h - plot_h * v / y_max) for i, (_, v) in enumerate(points)]
+    inset = 28  # keeps the first and last labels clear of the axis and the edge
+    step = (plot_w - 2 * inset) / max(len(points) - 1, 1)
+    coords = [(LEFT + inset + i * step, TOP + plot_h - plot_h * v / y_max) for i, (_, v) in enumerate(points)]
     parts.append(
         '<polyline fill="none" stroke="#1f3b57" stroke-width="2.5" points="'
         + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)

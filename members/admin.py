@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from inspections.admin import MEMBER_INLINES
+from partyblock.access import mask_national_id, sees_full_national_id
 from partyblock.admin_tools import GrassrootsListFilter
+from partyblock.audit import current_user
 from partyblock.importing.exporting import ExportXlsxMixin
 
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
@@ -215,6 +217,31 @@ class MemberAdmin(ExportXlsxMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if sees_full_national_id(request.user):
+            return fieldsets
+        # Others see only the last four digits, and cannot edit the number.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": ["masked_national_id" if f == "national_id" else f for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if sees_full_national_id(request.user) else [*readonly, "masked_national_id"]
+
+    @admin.display(description="số CCCD")
+    def masked_national_id(self, obj):
+        user = current_user()  # set per request by partyblock.sessions.AuditActorMiddleware
+        return mask_national_id(obj.national_id, user) if obj and user else ""
 
     def get_queryset(self, request):
         today = timezone.localdate()

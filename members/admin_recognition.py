@@ -3,11 +3,13 @@ sick leave, awards and Huy hiệu Đảng (with the list of badges due). Importe
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
 from partyblock import rating_schemes
+from partyblock.access import default_report_organisation, visible
 from partyblock.admin_tools import (
     GrassrootsListFilter,
     RatingAdminMixin,
@@ -71,7 +73,10 @@ class MemberRatingAdmin(ExportXlsxMixin, RatingAdminMixin, MemberSearchMixin, ad
         ]
 
     def bulk_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         chooser = MemberRatingChooser(request.GET or {"nam": default_year()})
+        chooser.fields["to_chuc"].queryset = visible(chooser.fields["to_chuc"].queryset, request.user)
         rows, organisation, year = [], None, default_year()
         if chooser.is_valid():
             organisation, year = chooser.cleaned_data["to_chuc"], chooser.cleaned_data["nam"]
@@ -113,6 +118,8 @@ class MemberRatingAdmin(ExportXlsxMixin, RatingAdminMixin, MemberSearchMixin, ad
         )
 
     def checks_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         chooser = YearChooser(request.GET or {"nam": default_year()})
         year = chooser.cleaned_data["nam"] if chooser.is_valid() else default_year()
         context = {
@@ -120,7 +127,7 @@ class MemberRatingAdmin(ExportXlsxMixin, RatingAdminMixin, MemberSearchMixin, ad
             "title": f"Kiểm tra dữ liệu xếp loại năm {year}",
             "chooser": chooser,
             "year": year,
-            "checks": rating_checks(year),
+            "checks": rating_checks(year, within=default_report_organisation(request.user)),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/members/memberrating/checks.html", context)
@@ -190,10 +197,12 @@ class PartyBadgeAdmin(MemberSearchMixin, admin.ModelAdmin):
         ]
 
     def due_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         default_day = next_award_day(timezone.localdate())
         chooser = BadgeDueChooser(request.GET or {"ngay": default_day.strftime("%d/%m/%Y")})
         day = chooser.cleaned_data["ngay"] if chooser.is_valid() else default_day
-        due = badges_due(day)
+        due = badges_due(day, within=default_report_organisation(request.user))
         if request.GET.get("xuat") == "xlsx":
             return xlsx_response(f"huy-hieu-dang-{day:%Y-%m-%d}.xlsx", [due_sheet(day, due)])
         context = {

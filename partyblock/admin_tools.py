@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from partyblock import rating_schemes
+from partyblock.access import visible
 
 
 def year_choices():
@@ -39,16 +40,15 @@ class GrassrootsListFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         from units.models import Organisation
 
-        return [
-            (str(o.pk), o.name) for o in Organisation.objects.grassroots().only("pk", "name").order_by("name")
-        ]
+        organisations = visible(Organisation.objects.grassroots(), request.user)
+        return [(str(o.pk), o.name) for o in organisations.only("pk", "name").order_by("name")]
 
     def queryset(self, request, queryset):
         from units.models import Organisation
 
         if not self.value():
             return queryset
-        organisation = Organisation.objects.filter(pk=self.value()).first()
+        organisation = visible(Organisation.objects.filter(pk=self.value()), request.user).first()
         if organisation is None:
             return queryset.none()
         return self.within(queryset, organisation)

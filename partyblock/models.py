@@ -68,3 +68,80 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+class UserScope(models.Model):
+    """Where a user's grassroots role applies: the one TCCS whose records they keep."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="người dùng", on_delete=models.CASCADE, related_name="scope"
+    )
+    tccs = models.ForeignKey(
+        "units.Organisation",
+        verbose_name="tổ chức cơ sở đảng phụ trách",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind__in": ["dbcs", "cbcs"]},
+        help_text="Chỉ dùng cho cán bộ TCCS: người dùng chỉ xem và sửa hồ sơ của tổ chức này.",
+    )
+
+    class Meta:
+        verbose_name = "phạm vi phụ trách"
+        verbose_name_plural = "phạm vi phụ trách"
+
+    def __str__(self):
+        return str(self.tccs or "—")
+
+
+class ActivityAction(models.TextChoices):
+    CREATE = "create", "Thêm"
+    CHANGE = "change", "Sửa"
+    DELETE = "delete", "Xóa"
+    LOGIN = "login", "Đăng nhập"
+    LOGIN_FAILED = "login_failed", "Đăng nhập không thành công"
+    LOGOUT = "logout", "Đăng xuất"
+    DENIED = "denied", "Bị từ chối truy cập"
+
+
+class ActivityLog(models.Model):
+    """The audit trail: append-only, written only through `partyblock.audit.log_action` (and its
+    bulk form). Nobody can change or delete it from the app."""
+
+    at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField("tên đăng nhập", max_length=150, blank=True)
+    action = models.CharField("hành động", max_length=16, choices=ActivityAction.choices)
+    model = models.CharField("loại hồ sơ", max_length=60, blank=True, db_index=True)
+    object_id = models.CharField("mã hồ sơ", max_length=40, blank=True)
+    object_repr = models.CharField("hồ sơ", max_length=255, blank=True)
+    changes = models.JSONField("thay đổi (trước → sau)", default=dict, blank=True)
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name="lần nhập dữ liệu",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activity",
+    )
+    source = models.CharField(
+        "nguồn", max_length=40, blank=True, help_text="quản trị, nhập dữ liệu, nhập xếp loại…"
+    )
+    ip_address = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "nhật ký thay đổi"
+        verbose_name_plural = "nhật ký thay đổi"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["model", "object_id"], name="activity_object")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}".strip()

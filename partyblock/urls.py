@@ -4,11 +4,6 @@ from django.views.generic import RedirectView
 
 from partyblock import views
 
-admin.site.site_header = "Đảng bộ Khối các cơ quan tỉnh"
-admin.site.site_title = "partyblock"
-admin.site.index_title = "Quản lý hồ sơ đảng viên và tổ chức đảng"
-admin.site.enable_nav_sidebar = False  # wide changelists matter more than a second menu
-
 report_patterns = [
     path("", views.index, name="index"),
     path("nhiem-ky/<str:label>/", views.term_report, name="term"),

@@ -13,11 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partyblock import drilldown
+from partyblock.access import (
+    default_report_organisation,
+    organisation_in_scope,
+    visible,
+    visible_organisations,
+)
+from partyblock.audit import log_denied
 from partyblock.figures import FIGURES, Scope
 from partyblock.reports import build_report, count_cells, scope_title
 from partyblock.text import search_key
 from partyblock.xlsx import xlsx_response
-from units.models import Organisation, Term
+from units.models import Term
 
 AS_OF_PARAM = "ngay"
 PARAM_LABELS = {
@@ -42,16 +49,24 @@ def _as_of(request):
 
 
 def _organisation(request):
+    """The organisation a report is narrowed to: the one asked for (404 outside the user's scope),
+    else the user's own TCCS for grassroots staff, else the whole Khối (None)."""
     code = request.GET.get(ORGANISATION_PARAM)
     if not code:
-        return None
-    return get_object_or_404(Organisation, code=code)
+        return default_report_organisation(request.user)
+    organisation = visible_organisations(request.user).filter(code=code).first()
+    if organisation is None:
+        log_denied(request, f"báo cáo của {code}")
+        raise Http404("Không có tổ chức này trong phạm vi bạn được xem.")
+    return organisation
 
 
 def scope_from_request(request, term_label=None, year=None):
     """(scope, error message or None) for a term or a year, from ?ngay and ?to-chuc."""
     as_of, error = _as_of(request)
     organisation = _organisation(request)
+    if organisation is None and not organisation_in_scope(request.user, None):
+        raise Http404("Tài khoản chưa được giao phạm vi báo cáo.")
     if term_label is not None:
         term = get_object_or_404(Term, label=term_label)
         return Scope.for_term(term, as_of=as_of, organisation=organisation), error
@@ -77,8 +92,13 @@ def drilldown_url(scope, cell):
     )
 
 
+INSPECTION_SECTIONS = ("kiem_tra", "ky_luat")
+
+
 def _report_page(request, scope, error, kind):
     sections = build_report(scope)
+    if not request.user.has_perm("inspections.view_inspection"):
+        sections = [s for s in sections if s.key not in INSPECTION_SECTIONS]
     for cell in count_cells(sections):
         cell.url = drilldown_url(scope, cell)
     if request.GET.get("xuat") == "xlsx":
@@ -160,6 +180,7 @@ def drilldown_view(request, key):
         records = figure.records(scope, **params)
     except (TypeError, ValueError) as error:
         raise Http404(f"Tham số không hợp lệ: {error}") from None
+    records = visible(records, request.user)
     total = records.count()
     queryset, columns = drilldown.prepare(records, scope)
     search = request.GET.get("q", "").strip()
@@ -211,7 +232,10 @@ def drilldown_view(request, key):
 def organisation_page(request, code):
     from partyblock.organisation_page import organisation_context
 
-    organisation = get_object_or_404(Organisation, code=code)
+    organisation = visible_organisations(request.user).filter(code=code).first()
+    if organisation is None:
+        log_denied(request, f"trang tổ chức {code}")
+        raise Http404("Không có tổ chức này trong phạm vi bạn được xem.")
     as_of, error = _as_of(request)
     context = organisation_context(organisation, as_of or timezone.localdate())
     context.update({"error": error, "title": organisation.name, "terms": Term.objects.all()})

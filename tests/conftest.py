@@ -40,3 +40,33 @@ def tree(bloc):
         "cb2": make_organisation("SOA-KT", OrganisationKind.CHI_BO_TRUC_THUOC, dbcs, name="Chi bộ Kế toán"),
         "cbcs": make_organisation("SOB", OrganisationKind.CHI_BO_CO_SO, bloc, name="Chi bộ Sở B"),
     }
+
+
+PERSONAS = ("quantri", "vanphong", "lanhdao", "ubkt", "coso_a", "coso_b")
+
+
+@pytest.fixture
+def personas(tree, django_user_model):
+    """One user per role; grassroots staff of two TCCS: coso_a keeps Đảng bộ Sở A, coso_b Chi bộ Sở B."""
+    from django.contrib.auth.models import Group
+
+    from partyblock import access
+    from partyblock.models import UserScope
+
+    roles = {
+        "quantri": access.ROLE_ADMIN,
+        "vanphong": access.ROLE_OFFICE,
+        "lanhdao": access.ROLE_LEADER,
+        "ubkt": access.ROLE_INSPECTION,
+        "coso_a": access.ROLE_GRASSROOTS,
+        "coso_b": access.ROLE_GRASSROOTS,
+    }
+    bound = {"coso_a": tree["dbcs"], "coso_b": tree["cbcs"]}
+    users = {}
+    for username, role in roles.items():
+        user = django_user_model.objects.create_user(username, password="mat-khau-thu", is_staff=True)
+        user.groups.set([Group.objects.get(name=role)])
+        if username in bound:
+            UserScope.objects.create(user=user, tccs=bound[username])
+        users[username] = user
+    return users

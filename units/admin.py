@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from inspections.admin import ORGANISATION_INLINES
 from members.models import MembershipPeriod
+from partyblock.access import visible
 from partyblock.importing.exporting import ExportXlsxMixin
 from partyblock.text import thousands
 
@@ -16,8 +17,11 @@ class ParentFilter(admin.SimpleListFilter):
     parameter_name = "truc_thuoc"
 
     def lookups(self, request, model_admin):
-        parents = Organisation.objects.filter(
-            kind__in=[OrganisationKind.BLOC, OrganisationKind.DANG_BO_CO_SO, OrganisationKind.DANG_BO_BO_PHAN]
+        parents = visible(
+            Organisation.objects.filter(
+                kind__in=[OrganisationKind.BLOC, OrganisationKind.DANG_BO_CO_SO, OrganisationKind.DANG_BO_BO_PHAN]
+            ),
+            request.user,
         ).only("pk", "name")
         return [(str(o.pk), o.name) for o in parents]
 

@@ -3,6 +3,7 @@ chi bộ meetings (with the attendance of the filtered list) and the Khối's do
 Imported by units.admin."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 
 from partyblock import rating_schemes
@@ -37,6 +38,8 @@ class OrganisationRatingAdmin(ExportXlsxMixin, RatingAdminMixin, admin.ModelAdmi
         ]
 
     def bulk_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         chooser = YearChooser(request.GET or {"nam": default_year()})
         year = chooser.cleaned_data["nam"] if chooser.is_valid() else default_year()
         organisations = list(organisations_to_rate(year).select_related("parent").order_by("path"))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from partyblock import rating_schemes
+from partyblock.audit import diff, log_bulk, snapshot
 
 from .models import OrganisationRating
 from .queries import organisations_to_rate
@@ -77,6 +78,7 @@ def ratings_save(*, model, subject_field, year, entries):
     }
     saved = RatingsSaved()
     to_create, to_update, to_delete = [], [], []
+    before = {}
     for entry, category, score in rows:
         rating = existing.get(entry.subject.pk)
         if category is None:
@@ -93,15 +95,19 @@ def ratings_save(*, model, subject_field, year, entries):
         if rating is None:
             to_create.append(model(year=year, **{subject_field: entry.subject}, **values))
         elif any(getattr(rating, k) != v for k, v in values.items()):
+            before[rating.pk] = snapshot(rating)
             for key, value in values.items():
                 setattr(rating, key, value)
             to_update.append(rating)
         else:
             saved.unchanged += 1
     with transaction.atomic():
-        model.objects.bulk_create(to_create, batch_size=1000)
+        created = model.objects.bulk_create(to_create, batch_size=1000)
         model.objects.bulk_update(to_update, RATING_FIELDS, batch_size=1000)
-        model.objects.filter(pk__in=to_delete).delete()
+        model.objects.filter(pk__in=to_delete).delete()  # per-row signals: the audit logs each
+        # Bulk creates and updates send no signals: the audit trail is written here, one row each.
+        log_bulk("create", [(rating, diff({}, snapshot(rating))) for rating in created])
+        log_bulk("change", [(rating, diff(before[rating.pk], snapshot(rating))) for rating in to_update])
     saved.created, saved.updated, saved.cleared = len(to_create), len(to_update), len(to_delete)
     return saved
 

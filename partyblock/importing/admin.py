@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from partyblock.access import default_report_organisation, visible
 from partyblock.admin_tools import year_choices
 from partyblock.models import ImportBatch, ImportKind, ImportStatus
 from units.models import GRASSROOTS_KINDS, Organisation
@@ -37,6 +38,10 @@ KIND_PERMISSIONS = {
     ImportKind.ORGANISATION_RATINGS: "units.add_organisationrating",
     ImportKind.EVENTS: "members.change_member",
 }
+
+
+# Sheets grassroots staff may import: they name the TCCS on upload, so every row is inside it.
+GRASSROOTS_KINDS_OF_IMPORT = (ImportKind.MEMBERS, ImportKind.MEMBER_RATINGS)
 
 
 def can_import(user, kind=None):
@@ -146,9 +151,17 @@ class ImportBatchAdmin(admin.ModelAdmin):
         if not can_import(request.user):
             raise PermissionDenied
         form = UploadForm(request.POST or None, request.FILES or None)
+        # Grassroots staff import only for their own TCCS: it is their only choice, and required.
+        form.fields["organisation"].queryset = visible(form.fields["organisation"].queryset, request.user)
+        own = default_report_organisation(request.user)
+        if own is not None:
+            form.fields["organisation"].required = True
+            form.fields["organisation"].empty_label = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             if not can_import(request.user, data["kind"]):
+                raise PermissionDenied
+            if own is not None and data["kind"] not in GRASSROOTS_KINDS_OF_IMPORT:
                 raise PermissionDenied
             upload = data["file"]
             preview = prepare(

@@ -1,8 +1,10 @@
 import datetime
 import json
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from partyblock.access import default_report_organisation, organisation_in_scope, visible_organisations
 from partyblock.figures import FIGURES, Scope, compute_all
 from units.models import Organisation, Term
 
@@ -28,13 +30,25 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=_date, help="headcount date YYYY-MM-DD")
         parser.add_argument("--organisation", help="organisation code (default: the whole Khối)")
         parser.add_argument("--format", choices=["json", "table"], default="table")
+        parser.add_argument("--user", help="compute as this user: only what their role and scope allow")
 
-    def handle(self, *args, term=None, year=None, as_of=None, organisation=None, format="table", **options):
+    def handle(
+        self, *args, term=None, year=None, as_of=None, organisation=None, format="table", user=None, **options
+    ):
         within = None
+        organisations = Organisation.objects.all()
+        if user:
+            acting = get_user_model().objects.filter(username=user).first()
+            if acting is None:
+                raise CommandError(f"--user: no user {user!r}")
+            organisations = visible_organisations(acting)
+            within = default_report_organisation(acting)
+            if within is None and not organisation_in_scope(acting, None):
+                raise CommandError(f"--user: {user} may see no organisation's figures")
         if organisation:
-            within = Organisation.objects.filter(code=organisation).first()
+            within = organisations.filter(code=organisation).first()
             if within is None:
-                raise CommandError(f"--organisation: no organisation with code {organisation!r}")
+                raise CommandError(f"--organisation: no organisation with code {organisation!r} visible here")
         if term:
             found = Term.objects.filter(label=term).first()
             if found is None:

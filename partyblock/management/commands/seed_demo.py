@@ -3,17 +3,28 @@ import secrets
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError
 
 from members.models import Member
+from partyblock.access import ROLE_ADMIN, ROLE_GRASSROOTS, ROLE_INSPECTION, ROLE_LEADER, ROLE_OFFICE
+from partyblock.audit import suspended
 from partyblock.demo import build_demo
+from partyblock.models import UserScope
 from units.models import Organisation
 
 RECORD_APPS = ("inspections", "members", "units")
 REFERENCE_DATA = {"members.awardform", "members.issuingbody", "inspections.holiday"}
-DEMO_USERS = [("quantri", "Quản trị hệ thống", True)]
+# (login, full name, role, bound to the TCCS with this code)
+DEMO_USERS = [
+    ("quantri", "Quản trị hệ thống", ROLE_ADMIN, None),
+    ("vanphong", "Văn phòng Đảng ủy Khối", ROLE_OFFICE, None),
+    ("lanhdao", "Lãnh đạo Đảng ủy Khối", ROLE_LEADER, None),
+    ("ubkt", "Ủy ban Kiểm tra Đảng ủy Khối", ROLE_INSPECTION, None),
+    ("coso", "Cán bộ Đảng bộ Sở Kế hoạch và Đầu tư", ROLE_GRASSROOTS, "DB05"),
+]
 
 
 class Command(BaseCommand):
@@ -36,19 +47,23 @@ class Command(BaseCommand):
                 )
             self._reset()
             self.stdout.write("Existing records deleted (--reset).")
-        summary = build_demo()
+        with suspended():  # demo data is not anybody's activity
+            summary = build_demo()
         password = self._users()
         events = summary["events"]
+        logins = ", ".join(username for username, *_ in DEMO_USERS)
         self.stdout.write(
             f"Demo data built: {summary['organisations']} organisations, {summary['members']} members, "
             f"{sum(events.values())} lifecycle events; term {summary['term'].label}."
         )
         if password:
             self.stdout.write(
-                self.style.SUCCESS(f"Login: quantri / {password}  (shown once; set DEMO_PASSWORD to choose)")
+                self.style.SUCCESS(
+                    f"Logins: {logins} / {password}  (shown once; set DEMO_PASSWORD to choose)"
+                )
             )
         else:
-            self.stdout.write("Login: quantri with the password from DEMO_PASSWORD.")
+            self.stdout.write(f"Logins: {logins} with the password from DEMO_PASSWORD.")
 
     @transaction.atomic
     def _reset(self):
@@ -62,6 +77,7 @@ class Command(BaseCommand):
             if model._meta.label_lower not in REFERENCE_DATA
         ]
         Organisation.objects.update(parent=None, merged_into=None)
+        UserScope.objects.update(tccs=None)
         while records:
             blocked = []
             for model in records:
@@ -75,15 +91,19 @@ class Command(BaseCommand):
             records = blocked
 
     def _users(self):
-        """Create or update the demo logins; return the generated password (None if from the env)."""
+        """Create or update one login per role; return the generated password (None if from the env)."""
         chosen = os.environ.get("DEMO_PASSWORD")
         password = chosen or secrets.token_urlsafe(9)
         User = get_user_model()
-        for username, full_name, superuser in DEMO_USERS:
+        for username, full_name, role, tccs_code in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
             user.first_name = full_name
             user.is_staff = True
-            user.is_superuser = superuser
+            user.is_superuser = role == ROLE_ADMIN
             user.set_password(password)
             user.save()
+            user.groups.set([Group.objects.get(name=role)])
+            UserScope.objects.update_or_create(
+                user=user, defaults={"tccs": Organisation.objects.get(code=tccs_code) if tccs_code else None}
+            )
         return None if chosen else password

@@ -74,7 +74,9 @@ def ratings_save(*, model, subject_field, year, entries):
     subject_ids = [entry.subject.pk for entry, _, _ in rows]
     existing = {
         getattr(rating, f"{subject_field}_id"): rating
-        for rating in model.objects.filter(year=year, **{f"{subject_field}__in": subject_ids})
+        for rating in model.objects.filter(year=year, **{f"{subject_field}__in": subject_ids}).select_related(
+            subject_field
+        )
     }
     saved = RatingsSaved()
     to_create, to_update, to_delete = [], [], []

@@ -19,7 +19,11 @@ class ParentFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         parents = visible(
             Organisation.objects.filter(
-                kind__in=[OrganisationKind.BLOC, OrganisationKind.DANG_BO_CO_SO, OrganisationKind.DANG_BO_BO_PHAN]
+                kind__in=[
+                    OrganisationKind.BLOC,
+                    OrganisationKind.DANG_BO_CO_SO,
+                    OrganisationKind.DANG_BO_BO_PHAN,
+                ]
             ),
             request.user,
         ).only("pk", "name")

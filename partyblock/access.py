@@ -68,30 +68,33 @@ def _by_organisation(field="organisation"):
     return lambda queryset, root: queryset.filter(**{f"{field}__path__startswith": root.path})
 
 
+def members_of_tccs(root):
+    """Members whose last registration in the Khối is in `root` or below: its current members and
+    those who ended their membership there — not those who moved on to another organisation."""
+    from django.db.models import OuterRef, Subquery
+
+    from members.models import Member, MembershipPeriod
+
+    last_home = (
+        MembershipPeriod.objects.filter(member=OuterRef("pk"), organisation__isnull=False)
+        .order_by("-starts_on")
+        .values("organisation__path")[:1]
+    )
+    return Member.objects.annotate(home_path=Subquery(last_home)).filter(home_path__startswith=root.path)
+
+
 def _by_member(field="member"):
-    def narrow(queryset, root):
-        from members.models import MembershipPeriod
-
-        registered = MembershipPeriod.objects.filter(organisation__path__startswith=root.path).values(
-            "member_id"
-        )
-        return queryset.filter(**{f"{field}__in": registered})
-
-    return narrow
+    return lambda queryset, root: queryset.filter(**{f"{field}__in": members_of_tccs(root).values("pk")})
 
 
 def _members(queryset, root):
-    from members.models import MembershipPeriod
-
-    registered = MembershipPeriod.objects.filter(organisation__path__startswith=root.path).values("member_id")
-    return queryset.filter(pk__in=registered)
+    return queryset.filter(pk__in=members_of_tccs(root).values("pk"))
 
 
 def _awards(queryset, root):
-    from members.models import MembershipPeriod
-
-    registered = MembershipPeriod.objects.filter(organisation__path__startswith=root.path).values("member_id")
-    return queryset.filter(Q(organisation__path__startswith=root.path) | Q(member__in=registered))
+    return queryset.filter(
+        Q(organisation__path__startswith=root.path) | Q(member__in=members_of_tccs(root).values("pk"))
+    )
 
 
 def _import_batches(queryset, root):

@@ -231,3 +231,14 @@ def test_production_settings_pass_the_deploy_check():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_member_who_moved_on_belongs_to_the_receiving_tccs(personas, tree):
+    from members.services import member_transfer
+
+    mover = make_member(full_name="Lê Văn Chuyển")
+    member_admit(member=mover, organisation=tree["cb1"], ceremony_date=D(2010, 1, 1))
+    member_transfer(member=mover, to=tree["cbcs"], on=D(2019, 3, 1))
+    url = reverse("admin:members_member_change", args=[mover.pk])
+    assert client_for(personas["coso_a"]).get(url).status_code == 404
+    assert client_for(personas["coso_b"]).get(url).status_code == 200

@@ -21,7 +21,7 @@ import decimal
 import logging
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 logger = logging.getLogger("partyblock.audit")
 
@@ -208,6 +208,17 @@ def _after_delete(sender, instance, **kwargs):
     log_action("delete", instance, diff(snapshot(instance), {}))
 
 
+def _groups_changed(sender, instance, action, pk_set, reverse=False, **kwargs):
+    """A user's roles are changed through the many-to-many table: log who got or lost which role."""
+    if _suspended.get() or reverse or action not in ("post_add", "post_remove", "post_clear"):
+        return
+    from django.contrib.auth.models import Group
+
+    names = sorted(Group.objects.filter(pk__in=pk_set or ()).values_list("name", flat=True))
+    change = {"groups": [None, names]} if action == "post_add" else {"groups": [names or "(tất cả)", None]}
+    log_action("change", instance, change)
+
+
 def _logged_in(sender, request, user, **kwargs):
     _session_started(request)
     log_action("login", model="auth.user", object_id=str(user.pk), object_repr=user.get_username(), user=user)
@@ -244,6 +255,9 @@ def connect():
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
+    from django.contrib.auth.models import User
+
+    m2m_changed.connect(_groups_changed, sender=User.groups.through, dispatch_uid="audit-user-groups")
     user_logged_in.connect(_logged_in, dispatch_uid="audit-login")
     user_logged_out.connect(_logged_out, dispatch_uid="audit-logout")
     user_login_failed.connect(_login_failed, dispatch_uid="audit-login-failed")

@@ -242,3 +242,16 @@ def test_a_member_who_moved_on_belongs_to_the_receiving_tccs(personas, tree):
     url = reverse("admin:members_member_change", args=[mover.pk])
     assert client_for(personas["coso_a"]).get(url).status_code == 404
     assert client_for(personas["coso_b"]).get(url).status_code == 200
+
+
+def test_role_changes_are_in_the_audit_trail(personas):
+    from django.contrib.auth.models import Group
+
+    from partyblock.access import ROLE_LEADER
+
+    user = personas["coso_b"]
+    user.groups.add(Group.objects.get(name=ROLE_LEADER))
+    entry = ActivityLog.objects.filter(model="auth.user", object_id=str(user.pk), action="change").latest(
+        "pk"
+    )
+    assert entry.changes == {"groups": [None, [ROLE_LEADER]]}

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from members.models import EventKind, MemberEvent
 from members.queries import admissions_between, members_as_of
+from tests.demo.reference import INSPECTION_FIGURES
 from units.models import GRASSROOTS_KINDS, OrganisationKind, Term
 from units.queries import organisations_as_of
 
@@ -88,16 +89,7 @@ def test_figures_command_prints_the_report_keys(demo, db):
         "meeting_attendance_target_pct": 90,
         "conclusions": 4,
         "resolutions": 2,
-        "committee_inspections": 8,
-        "committee_inspected_orgs": 86,
-        "thematic_supervisions": 6,
-        "supervised_orgs": 18,
-        "supervised_members": 16,
-        "violation_inspected_orgs": 2,
-        "violation_inspected_members": 3,
-        "duty_inspected_orgs": 31,
-        "discipline_enforcement_members": 18,
-        "discipline_enforcement_committees": 17,
+        **INSPECTION_FIGURES,
     }
 
 

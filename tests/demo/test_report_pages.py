@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from partyblock.figures import FIGURES
+from tests.demo.reference import INSPECTION_FIGURES
 from tests.reports.helpers import count_links, drilldown_total, shown_values
 
 TERM_URL = reverse("reports:term", args=["2015-2020"])
@@ -19,16 +20,7 @@ REFERENCE_COUNTS = {
     "tccs_flag_awards": 6,
     "tccs_province_certificates": 46,
     "tccs_bloc_certificates": 100,
-    "committee_inspections": 8,
-    "committee_inspected_orgs": 86,
-    "thematic_supervisions": 6,
-    "supervised_orgs": 18,
-    "supervised_members": 16,
-    "violation_inspected_orgs": 2,
-    "violation_inspected_members": 3,
-    "duty_inspected_orgs": 31,
-    "discipline_enforcement_members": 18,
-    "discipline_enforcement_committees": 17,
+    **INSPECTION_FIGURES,
     "breakthrough_tasks": 327,
     "conclusions": 4,
     "resolutions": 2,

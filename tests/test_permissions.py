@@ -214,6 +214,10 @@ def _custom_urls(tree):
         "reports:year": reverse("reports:year", args=[2016]),
         "reports:drilldown": reverse("reports:drilldown", args=["members"]) + f"?nhiem-ky={term}",
         "organisation": reverse("organisation", args=[code]),
+        "admin:app_list": reverse("admin:app_list", args=["members"]),
+        "admin:partyblock_importbatch_template": reverse(
+            "admin:partyblock_importbatch_template", args=["members"]
+        ),
     }
 
 
@@ -249,7 +253,8 @@ CUSTOM = {
     "reports:drilldown": ALL_200,
     "organisation": {**ALL_200, "coso_b": 404},
     # Not walked: they need parameters the walk above does not build, or are Django's own.
-    "admin:app_list": None,
+    "admin:app_list": ALL_200,  # every role reads some member records
+    "admin:partyblock_importbatch_template": ALL_200,  # an empty template is no record
     "admin:autocomplete": None,
     "admin:jsi18n": None,
     "admin:login": None,
@@ -257,7 +262,6 @@ CUSTOM = {
     "admin:password_change_done": None,
     "admin:view_on_site": None,
     "admin:partyblock_importbatch_preview": None,
-    "admin:partyblock_importbatch_template": None,
 }
 
 

@@ -196,7 +196,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def preview_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        batch = get_object_or_404(ImportBatch.objects.select_related("organisation", "user"), pk=pk)
+        # The user's scope: grassroots staff see only their own TCCS's imports (404 for others).
+        batch = get_object_or_404(self.get_queryset(request).select_related("organisation", "user"), pk=pk)
         if request.method == "POST":
             if not can_import(request.user, batch.kind):
                 raise PermissionDenied

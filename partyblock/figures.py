@@ -126,8 +126,10 @@ def percent(numerator, denominator, places=1):
 
 
 def _term_target(key):
+    """The congress's target for the whole Khối: none applies to one organisation's report."""
+
     def compute(scope):
-        target = scope.term.target(key) if scope.term else None
+        target = scope.term.target(key) if scope.term and scope.organisation is None else None
         return None if target is None else float(target) if target % 1 else int(target)
 
     return compute

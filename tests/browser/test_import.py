@@ -1,0 +1,147 @@
+"""An administrator imports a member sheet as an office keeps it: upload, preview, confirm; a sheet
+with mistakes shows every row's error and writes nothing."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+from playwright.sync_api import expect
+
+from members.models import Member, MemberCard, MemberEvent, MembershipPeriod
+from partyblock.models import ImportBatch, ImportStatus
+from tests.browser.helpers import ADMIN, assert_vietnamese, login, shot
+
+pytestmark = pytest.mark.browser
+
+TITLE = [
+    ["ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH"],
+    ["ĐẢNG BỘ SỞ TÀI CHÍNH"],
+    ["DANH SÁCH ĐẢNG VIÊN KẾT NẠP MỚI"],
+    [],
+]
+HEADER = [
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số CCCD",
+    "Ngày vào Đảng",
+    "Ngày chính thức",
+    "Chi bộ",
+]
+GOOD = [
+    [
+        1,
+        "Hoàng Thị Mai Khanh",
+        "03/04/1994",
+        "Nữ",
+        "030194007701",
+        "20/05/2022",
+        "20/05/2023",
+        "Chi bộ Văn phòng",
+    ],
+    [
+        2,
+        "Vương Đình Khải",
+        "11/09/1990",
+        "Nam",
+        "030090007702",
+        "07/01/2021",
+        "07/01/2022",
+        "Chi bộ Thanh tra",
+    ],
+    [3, "Lã Thị Bích Ngọc", "25/12/1996", "Nữ", "030196007703", "02/09/2025", "", "Chi bộ Văn phòng"],
+]
+BAD = [
+    [1, "Đàm Quang Vinh", "31/02/1991", "Nam", "030091007704", "15/06/2022", "", "Chi bộ Văn phòng"],
+    [2, "Kiều Thị Hạnh", "08/08/1993", "Nữ", "0301930077", "15/06/2022", "", "Chi bộ Văn phòng"],
+    [3, "Mạc Văn Tùng", "19/10/1989", "Nam", "030089007706", "15/06/2022", "", "Chi bộ Không Có Thật"],
+]
+
+
+def sheet(rows):
+    book = Workbook()
+    for row in [*TITLE, HEADER, *rows]:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def record_counts():
+    return {
+        model.__name__: model.objects.count() for model in (Member, MemberEvent, MembershipPeriod, MemberCard)
+    }
+
+
+def upload(page, name, data):
+    page.goto("/quan-tri/partyblock/importbatch/nhap/")
+    expect(page.locator("h1")).to_have_text("Nhập dữ liệu")
+    page.select_option("#id_kind", label="Đảng viên")
+    page.select_option("#id_organisation", label="Đảng bộ Sở Tài chính")
+    page.set_input_files(
+        "#id_file",
+        files=[
+            {
+                "name": name,
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": data,
+            }
+        ],
+    )
+    page.get_by_role("button", name="Xem trước").click()
+    expect(page.locator("h1")).to_have_text(f"Xem trước: {name}")
+
+
+def test_admin_imports_a_member_sheet_through_preview_and_confirm(page):
+    login(page, ADMIN)
+    before = record_counts()
+    upload(page, "dang-vien-so-tai-chinh.xlsx", sheet(GOOD))
+
+    expect(page.locator(".import-section h2", has_text="Sẽ thêm mới")).to_have_text("Sẽ thêm mới (3)")
+    expect(page.locator(".import-rows")).to_contain_text(
+        "Vương Đình Khải (sinh 11/09/1990) — Chi bộ Thanh tra"
+    )
+    assert record_counts() == before  # the preview writes nothing
+    shot(page, "import-1-preview")
+
+    page.get_by_role("button", name="Xác nhận ghi 3 mới, 0 cập nhật").click()
+    expect(page.locator("ul.messagelist li.success")).to_contain_text(
+        "Đã ghi 3 bản ghi mới và cập nhật 0 từ tệp dang-vien-so-tai-chinh.xlsx."
+    )
+    expect(page.locator("h1")).to_have_text("Kết quả nhập: dang-vien-so-tai-chinh.xlsx")
+    assert_vietnamese(page)
+    shot(page, "import-2-confirmed")
+    batch = ImportBatch.objects.get(file_name="dang-vien-so-tai-chinh.xlsx")
+    assert batch.status == ImportStatus.COMMITTED
+    assert sorted(Member.objects.filter(import_batch=batch).values_list("full_name", flat=True)) == sorted(
+        row[1] for row in GOOD
+    )
+
+    # The imported members are in the member list like any other.
+    page.goto("/quan-tri/members/member/?q=vuong+dinh+khai")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Chi bộ Thanh tra — Đảng bộ Sở Tài chính")
+
+
+def test_a_bad_sheet_shows_its_row_errors_and_writes_nothing(page):
+    login(page, ADMIN)
+    before = record_counts()
+    upload(page, "dang-vien-co-loi.xlsx", sheet(BAD))
+
+    errors = page.locator(".import-errors li")
+    expect(page.locator(".import-errors h2")).to_contain_text("chưa có gì được ghi")
+    # Data rows start on row 6, under the title block and the header.
+    expect(errors.filter(has_text="Dòng 6, cột C (Ngày sinh), giá trị “31/02/1991”")).to_have_count(1)
+    expect(errors.filter(has_text="Dòng 7, cột E (Số CCCD), giá trị “0301930077”")).to_have_count(1)
+    expect(errors.filter(has_text="Dòng 8, cột H (Chi bộ), giá trị “Chi bộ Không Có Thật”")).to_have_count(1)
+    confirm = page.locator(".import-confirm input[type=submit]")
+    expect(confirm).to_be_disabled()
+    assert_vietnamese(page)
+    shot(page, "import-3-bad-sheet-errors")
+
+    assert record_counts() == before
+    assert ImportBatch.objects.get(file_name="dang-vien-co-loi.xlsx").status == ImportStatus.INVALID
+    page.goto("/quan-tri/members/member/?q=mac+van+tung")
+    expect(page.locator("#result_list tbody tr")).to_have_count(0)

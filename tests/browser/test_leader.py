@@ -1,0 +1,111 @@
+"""A leader reads the term summary, follows a figure to the records behind it, and exports them."""
+
+import re
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from members.models import Member
+from tests.browser.helpers import LEADER, assert_vietnamese, login, persona, shot
+
+pytestmark = pytest.mark.browser
+
+TERM = "/bao-cao/nhiem-ky/2015-2020/"
+
+
+def test_leader_follows_977_admissions_to_their_records_and_exports_them(page, tmp_path):
+    login(page, persona(LEADER))
+    page.goto(TERM)
+    expect(page.locator("h1")).to_contain_text("Báo cáo tổng hợp — Nhiệm kỳ 2015-2020")
+    assert_vietnamese(page)
+    shot(page, "leader-1-term-summary")
+
+    link = page.get_by_role("link", name="977", exact=True)
+    expect(link).to_have_count(1)
+    assert link.get_attribute("data-figure") == "admissions"
+    link.click()
+
+    page.wait_for_url(re.compile(r"/bao-cao/chi-tiet/admissions/"))
+    expect(page.locator("strong.total")).to_have_attribute("data-value", "977")
+    expect(page.locator("table.records tbody tr")).to_have_count(50)  # the first page of 20
+    expect(page.locator("nav.pages")).to_contain_text("Trang 1 / 20")
+    assert_vietnamese(page)
+    shot(page, "leader-2-admissions-drilldown")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tải về Excel (.xlsx)").click()
+    download = download_info.value
+    assert download.suggested_filename == "chi-tiet-admissions.xlsx"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    rows = list(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    header, records = rows[0], [row for row in rows[1:] if any(cell is not None for cell in row)]
+    assert header == ("Họ và tên", "Sự kiện", "Ngày", "Chi bộ", "Số quyết định")
+    assert len(records) == 977
+    assert {kind for _, kind, *_ in records} == {"Kết nạp"}
+    assert {day.year for _, _, day, *_ in records} <= set(range(2015, 2021))
+
+
+EDIT_CONTROLS = ", ".join(
+    [
+        "a.addlink",
+        "a.changelink",
+        "a.deletelink",
+        "input[name=_save]",
+        "input[name=_continue]",
+        "input[name=_addanother]",
+        "a[href$='/add/']",
+        "a[href*='/nhap-xep-loai/']",
+        "a[href*='/importbatch/nhap/']",
+        "#changelist-form select[name=action]",
+    ]
+)
+
+
+def test_leader_sees_no_edit_buttons_anywhere(page):
+    from units.models import Organisation
+
+    login(page, LEADER)
+    member = Member.objects.filter(periods__organisation__isnull=False).first()
+    organisation = Organisation.objects.get(code="DB04")
+    pages = [
+        "/quan-tri/",
+        "/quan-tri/members/member/",
+        f"/quan-tri/members/member/{member.pk}/change/",
+        "/quan-tri/units/organisation/",
+        f"/quan-tri/units/organisation/{organisation.pk}/change/",
+        "/quan-tri/members/memberrating/",
+        "/quan-tri/units/organisationrating/",
+        "/quan-tri/inspections/inspection/",
+        "/quan-tri/partyblock/importbatch/",
+        TERM,
+        "/bao-cao/nam/2019/",
+        "/bao-cao/chi-tiet/admissions/?nhiem-ky=2015-2020",
+        f"/to-chuc/{organisation.code}/",
+    ]
+    read_only_shots = {pages[1]: "leader-3-read-only-member-list", pages[2]: "leader-4-read-only-member"}
+    for url in pages:
+        response = page.goto(url)
+        assert response.status == 200, url
+        controls = page.locator(EDIT_CONTROLS).filter(visible=True)  # inlines.js adds hidden "add" rows
+        assert controls.count() == 0, (url, [c.evaluate("e => e.outerHTML") for c in controls.all()])
+        # Nothing submits a form that writes: the only posting button is "Thoát" (log out).
+        writers = page.locator("form[method=post]:not([action$='/logout/']) [type=submit]").filter(
+            visible=True
+        )
+        assert writers.count() == 0, (url, [w.evaluate("e => e.outerHTML") for w in writers.all()])
+        assert_vietnamese(page)
+        if url in read_only_shots:
+            shot(page, read_only_shots[url])
+    # The change page shows the record read-only: no field can be typed into.
+    page.goto(f"/quan-tri/members/member/{member.pk}/change/")
+    assert (
+        page.locator(
+            "#member_form input:not([type=hidden]), #member_form select, #member_form textarea"
+        ).count()
+        == 0
+    )
+    # Screens that only write answer 403.
+    for url in ["/quan-tri/members/memberrating/nhap-xep-loai/", "/quan-tri/partyblock/importbatch/nhap/"]:
+        assert page.goto(url).status == 403, url

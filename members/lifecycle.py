@@ -4,6 +4,13 @@ decide what a member's organisation and status are on each day.
 `replay()` is pure: it reads events (and the organisations they name) and returns periods and
 warnings, or raises ValidationError naming each offending event. `members.services` runs it before
 every write; the demo seeder runs it in bulk.
+
+`replay_admission()` is the same rules for the commonest story of all (admitted into a chi bộ,
+perhaps recognised official when probation ends), as the bulk import meets it thousands of times:
+it answers with plain period rows and builds no event or model instance. It decides nothing of its
+own: the admission rules (`_admission_age`, `_chi_bo_problem`) and the shape of a period
+(`_state_values`) are the functions `replay()` uses, and any story that is refused or warned about
+is handed to `replay()` itself, so that its messages are the only ones.
 """
 
 import datetime
@@ -11,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 
-from .models import EventKind, ExemptionGround, MembershipPeriod, MembershipStatus
+from .models import EventKind, ExemptionGround, Member, MembershipPeriod, MembershipStatus
 
 PROBATION_MONTHS = 12
 MIN_ADMISSION_AGE = 18
@@ -60,6 +67,8 @@ def add_months(day, months):
     """Same day `months` later; the 29th–31st fall back to the month's last day."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if day.day <= 28:  # every month has it
+        return datetime.date(year, month, day.day)
     for candidate in (day.day, 30, 29, 28):
         try:
             return datetime.date(year, month, candidate)
@@ -141,6 +150,23 @@ def check_fields(event):
     return problems
 
 
+def _admission_age(birth_date, vote_day):
+    """(refusal, warning) of admitting someone born on `birth_date` by a vote on `vote_day`: under
+    18 is refused; over 60 needs the province's consent (a warning). Both None when the age is fine."""
+    age = age_on(birth_date, vote_day)
+    if age < MIN_ADMISSION_AGE:
+        return f"người được kết nạp phải đủ 18 tuổi (ngày {fmt(vote_day)} mới {age} tuổi).", None
+    # Age limits are counted in months: one day past the 60th birthday is already over 60.
+    if age >= MAX_ADMISSION_AGE_WITHOUT_PROVINCE and vote_day > add_months(
+        birth_date, 12 * MAX_ADMISSION_AGE_WITHOUT_PROVINCE
+    ):
+        return None, (
+            f"người được kết nạp đã {_age_text(birth_date, vote_day)} (quá 60 tuổi): "
+            "cần ý kiến đồng ý của Tỉnh ủy."
+        )
+    return None, None
+
+
 def replay(member, events, organisations=None):
     """Check `events` of `member` in date order and derive its membership periods.
 
@@ -212,19 +238,12 @@ def replay(member, events, organisations=None):
             if event.kind == EventKind.ADMISSION and ended_by is not None:
                 errors.append(f"{when}: đảng viên đã từng được kết nạp; lần này phải ghi là kết nạp lại.")
                 continue
-            vote_day = event.decision_date or day
-            age = age_on(member.birth_date, vote_day)
-            if age < MIN_ADMISSION_AGE:
-                errors.append(
-                    f"{when}: người được kết nạp phải đủ 18 tuổi (ngày {fmt(vote_day)} mới {age} tuổi)."
-                )
+            refusal, warning = _admission_age(member.birth_date, event.decision_date or day)
+            if refusal:
+                errors.append(f"{when}: {refusal}")
                 continue
-            # Age limits are counted in months: one day past the 60th birthday is already over 60.
-            if vote_day > add_months(member.birth_date, 12 * MAX_ADMISSION_AGE_WITHOUT_PROVINCE):
-                result.warnings.append(
-                    f"{when}: người được kết nạp đã {_age_text(member.birth_date, vote_day)} (quá 60 tuổi): "
-                    "cần ý kiến đồng ý của Tỉnh ủy."
-                )
+            if warning:
+                result.warnings.append(f"{when}: {warning}")
             if organisation and not _check_chi_bo(organisation, day, when, errors):
                 continue
             member_now, ceremony, ended_by = True, day, None
@@ -312,6 +331,68 @@ def replay(member, events, organisations=None):
     return result
 
 
+def replay_admission(birth_date, organisation, admitted_on, recognition_decided_on=None):
+    """`replay()` of the commonest story, for bulk use: someone born on `birth_date` (required),
+    admitted into `organisation` on `admitted_on` and, when `recognition_decided_on` is given,
+    recognised official by a decision of that day (the recognition takes effect when 12 months of
+    probation are complete, as replay dates it).
+
+    Returns (period rows as tuples of PERIOD_FIELDS, warnings) or raises ValidationError, exactly as
+    replay() of those two events would. The plain case (a chi bộ active on the day, an age needing
+    no consent, a decision not before probation ends) is answered here from the rules replay uses;
+    every other case is replayed, so refusals and warnings have one source.
+    """
+    due = None if recognition_decided_on is None else add_months(admitted_on, PROBATION_MONTHS)
+    if (
+        organisation is not None
+        and (due is None or recognition_decided_on >= due)
+        and _admission_age(birth_date, admitted_on) == (None, None)
+        and _chi_bo_problem(organisation, admitted_on) is None
+    ):
+        probation, official = _admission_states(organisation.pk)
+        if due is None:
+            return [(*probation, admitted_on, None)], []
+        return [(*probation, admitted_on, due), (*official, due, None)], []
+    events = [_Event(EventKind.ADMISSION, admitted_on, organisation.pk if organisation else None)]
+    if recognition_decided_on is not None:
+        events.append(_Event(EventKind.RECOGNITION, None, None, recognition_decided_on))
+    organisations = {organisation.pk: organisation} if organisation is not None else None
+    outcome = replay(Member(birth_date=birth_date), events, organisations)
+    rows = [tuple(getattr(period, name) for name in PERIOD_FIELDS) for period in outcome.periods]
+    return rows, outcome.warnings
+
+
+_ADMISSION_STATES = {}
+
+
+def _admission_states(organisation_id):
+    """Values of the probationary and official states of a member admitted into `organisation_id`:
+    the states replay() goes through in that story."""
+    found = _ADMISSION_STATES.get(organisation_id)
+    if found is None:
+        probation = State(organisation_id=organisation_id)
+        official = replace(probation, status=MembershipStatus.OFFICIAL)
+        found = _ADMISSION_STATES[organisation_id] = (_state_values(probation), _state_values(official))
+    return found
+
+
+class _Event:
+    """An unsaved event as replay() reads it (replay is duck-typed)."""
+
+    pk = None
+    other_party = ""
+    end_date = None
+    exemption_ground = ""
+    decision_number = ""
+
+    def __init__(self, kind, date, organisation_id, decision_date=None):
+        self.kind, self.date = kind, date
+        self.organisation_id, self.decision_date = organisation_id, decision_date
+
+    def get_kind_display(self):
+        return EventKind(self.kind).label
+
+
 def _date_recognitions(events):
     """A recognition takes effect when 12 months of probation are complete, even if decided later:
     give undated ones the date due after the admission they follow."""
@@ -331,58 +412,80 @@ def _cleared(attribute):
 
 
 def _check_chi_bo(organisation, day, when, errors):
+    problem = _chi_bo_problem(organisation, day)
+    if problem:
+        errors.append(f"{when}: {problem}")
+        return False
+    return True
+
+
+def _chi_bo_problem(organisation, day):
+    """Why members cannot belong to `organisation` on `day`, or None: it must be a chi bộ (cơ sở or
+    trực thuộc) that exists on that day."""
     if not organisation.holds_members:
-        errors.append(
-            f"{when}: {organisation.name} là {organisation.get_kind_display().lower()}; "
+        return (
+            f"{organisation.name} là {organisation.get_kind_display().lower()}; "
             "đảng viên sinh hoạt tại chi bộ (chi bộ cơ sở hoặc chi bộ trực thuộc)."
         )
-        return False
     if not organisation.is_active_on(day):
         if organisation.dissolved_on and organisation.dissolved_on <= day:
             reason = f"đã giải thể từ ngày {fmt(organisation.dissolved_on)}"
         else:
             reason = f"chưa thành lập (thành lập ngày {fmt(organisation.founded_on)})"
-        errors.append(f"{when}: {organisation.name} {reason}.")
-        return False
-    return True
+        return f"{organisation.name} {reason}."
+    return None
+
+
+# The fields of a period, in the order of the rows `period_rows()` and `replay_admission()` return.
+PERIOD_FIELDS = (
+    "organisation_id",
+    "status",
+    "temporary_host_id",
+    "on_temporary_transfer",
+    "is_exempt",
+    "is_suspended",
+    "starts_on",
+    "ends_on",
+)
 
 
 def _periods(member, changes):
-    """Turn (day, state) changes into contiguous periods; None closes membership."""
+    """Turn (day, state) changes into contiguous MembershipPeriod instances of `member`."""
+    return [
+        MembershipPeriod(member=member, **dict(zip(PERIOD_FIELDS, row, strict=True)))
+        for row in period_rows(changes)
+    ]
+
+
+def period_rows(changes):
+    """Turn (day, state) changes into contiguous periods, as tuples of PERIOD_FIELDS; None closes
+    membership."""
     last_state_by_day = {}
     for day, state in changes:
         last_state_by_day[day] = state  # several changes on one day: the last one stands
-    periods = []
-    current = None
+    rows = []
+    current = None  # (state values, starts_on) of the open period
     for day, state in sorted(last_state_by_day.items()):
+        values = _state_values(state) if state is not None else None
         if current is not None:
-            if state is not None and _same(current, state):
+            if values == current[0]:
                 continue
-            current.ends_on = day
+            rows.append((*current[0], current[1], day))
             current = None
-        if state is None:
+        if values is None:
             continue
-        current = MembershipPeriod(
-            member=member,
-            organisation_id=state.organisation_id,
-            status=state.status,
-            temporary_host_id=state.temporary_host_id,
-            on_temporary_transfer=state.on_temporary_transfer,
-            is_exempt=state.is_exempt,
-            is_suspended=state.is_suspended,
-            starts_on=day,
-            ends_on=None,
-        )
-        periods.append(current)
-    return periods
+        current = (values, day)
+    if current is not None:
+        rows.append((*current[0], current[1], None))
+    return rows
 
 
-def _same(period, state):
+def _state_values(state):
     return (
-        period.organisation_id == state.organisation_id
-        and period.status == state.status
-        and period.temporary_host_id == state.temporary_host_id
-        and period.on_temporary_transfer == state.on_temporary_transfer
-        and period.is_exempt == state.is_exempt
-        and period.is_suspended == state.is_suspended
+        state.organisation_id,
+        state.status,
+        state.temporary_host_id,
+        state.on_temporary_transfer,
+        state.is_exempt,
+        state.is_suspended,
     )

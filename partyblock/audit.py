@@ -145,19 +145,44 @@ def log_action(action, instance=None, changes=None, *, model=None, object_id="",
 
 
 def log_bulk(action, rows, *, source=None):
-    """Many log rows in one insert: `rows` are (instance, changes) pairs."""
+    """Many log rows in one statement (executemany: the number of queries does not grow with the
+    rows on any engine): `rows` are (instance, changes) pairs."""
+    from django.db import connection
+    from django.utils import timezone
+
     from partyblock.models import ActivityLog
 
     if _suspended.get():
         return
     actor = _actor.get() or Actor()
-    entries = []
+    now = timezone.now()
+    fields = [f for f in ActivityLog._meta.concrete_fields if not f.primary_key]
+    values = []
     for instance, changes in rows:
         row = _row(action, instance, changes, None, "", "", actor.user, actor)
         if source:
             row["source"] = source
-        entries.append(ActivityLog(**row))
-    ActivityLog.objects.bulk_create(entries, batch_size=2000)
+        row["at"] = now
+        row["user"] = row["user"].pk if row["user"] is not None else None
+        row["import_batch"] = row["import_batch"].pk if row["import_batch"] is not None else None
+        values.append([field.get_db_prep_save(row[field.name], connection) for field in fields])
+    if not values:
+        return
+    table = connection.ops.quote_name(ActivityLog._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
+
+
+def log_created(queryset):
+    """Log as created every record of `queryset` (records written by COPY, which sends no signals)."""
+    if _suspended.get():
+        return
+    log_bulk(
+        "create",
+        [(instance, diff({}, snapshot(instance))) for instance in queryset.iterator(chunk_size=2000)],
+    )
 
 
 def _row(action, instance, changes, model, object_id, object_repr, user, actor):

@@ -1,16 +1,19 @@
 """The validated plan of an import: JSON lines, zlib-compressed, stored in the ImportBatch row.
 
-`prepare` writes one record (a JSON array of plain values, dates as ISO text) per row to create or
-update; `commit` streams them back and writes. The file is never read again, and nothing is
-re-validated from scratch: only the fingerprint of the tables the plan relied on is compared.
+`prepare` writes records (JSON arrays of plain values, dates as ISO text): one per row to update,
+and, for the rows that create, whatever the kind finds cheapest to write back (members: one record
+per chunk, column by column, see `pack`); `commit` streams them back and writes. The file is never
+read again, and nothing is re-validated from scratch: only the fingerprint of the tables the plan
+relied on is compared.
 """
 
 import datetime
 import json
+import threading
 import zlib
 from decimal import Decimal
 
-from django.db.models import Count, Max
+from django.db import connection
 
 
 def iso(day):
@@ -19,6 +22,23 @@ def iso(day):
 
 def day(text):
     return datetime.date.fromisoformat(text) if text else None
+
+
+def pack(values):
+    """A column of a plan record: the list, or {"all": value} when it holds one value only."""
+    if (
+        len(values) > 1
+        and values[0] == values[-1]
+        and values.count(values[0]) == len(values)
+        and len(set(map(type, values))) == 1
+    ):
+        return {"all": values[0]}
+    return values
+
+
+def unpack(column, count):
+    """The list of `count` values a packed column stands for."""
+    return [column["all"]] * count if isinstance(column, dict) else column
 
 
 def _default(value):
@@ -30,17 +50,44 @@ def _default(value):
 
 
 class PlanWriter:
+    """Compresses the plan as it is built. A large record (a chunk's new members) is compressed on a
+    second thread while the next chunk is validated: zlib lets go of the interpreter meanwhile."""
+
+    BACKGROUND = 64 * 1024  # bytes of JSON from which a record is compressed in the background
+
     def __init__(self):
         self._compressor = zlib.compressobj(1)
         self._parts = []
+        self._pending = None  # the thread compressing the last large record
         self.records = 0
 
     def add(self, record):
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=_default) + "\n"
-        self._parts.append(self._compressor.compress(line.encode()))
+        # ASCII JSON: escaping the few accented letters costs less than encoding them in UTF-8.
+        line = (json.dumps(record, separators=(",", ":"), default=_default) + "\n").encode("ascii")
+        self._wait()
+        if len(line) < self.BACKGROUND:
+            self._parts.append(self._compressor.compress(line))
+        else:
+            self._parts.append(None)
+            self._pending = threading.Thread(target=self._compress, args=(line, len(self._parts) - 1))
+            self._pending.start()
         self.records += 1
 
+    def _compress(self, line, slot):
+        try:
+            self._parts[slot] = self._compressor.compress(line)
+        except BaseException as error:  # handed to the caller by _wait()
+            self._parts[slot] = error
+
+    def _wait(self):
+        if self._pending is not None:
+            self._pending.join()
+            self._pending = None
+            if isinstance(self._parts[-1], BaseException):
+                raise self._parts[-1]
+
     def finish(self):
+        self._wait()
         self._parts.append(self._compressor.flush())
         return b"".join(self._parts)
 
@@ -65,10 +112,15 @@ def read_plan(blob):
 
 
 def fingerprint(models):
-    """{model label: [row count, highest id]} of `models`: any row added or removed since (the
-    periods table is rewritten on every lifecycle change) shows as a different fingerprint."""
-    result = {}
+    """{model label: [row count, highest id]} of `models`, in one query: any row added or removed
+    since (the periods table is rewritten on every lifecycle change) shows as a different
+    fingerprint."""
+    quote = connection.ops.quote_name
+    parts = []
     for model in models:
-        totals = model.objects.order_by().aggregate(n=Count("pk"), top=Max("pk"))
-        result[model._meta.label] = [totals["n"], totals["top"] or 0]
-    return result
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        parts.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX({pk}) FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}")
+        values = cursor.fetchone()
+    return {model._meta.label: [values[2 * i], values[2 * i + 1] or 0] for i, model in enumerate(models)}

@@ -13,6 +13,7 @@ openpyxl stays for writing templates and exports.
 
 import csv
 import io
+import itertools
 import struct
 import zipfile
 import zlib
@@ -247,10 +248,7 @@ def _find_header(rows, header_keys, first_column):
         if text:
             headers.append((column_letter(first_column + index), text))
             positions.append(index)
-    remaining = ((n, c) for n, c in seen if n > header_row)
-
-    def data_rows():
-        yield from remaining
-        yield from rows
-
-    return Table(header_row=header_row, headers=headers, positions=positions, rows=data_rows())
+    remaining = [(n, c) for n, c in seen if n > header_row]
+    return Table(
+        header_row=header_row, headers=headers, positions=positions, rows=itertools.chain(remaining, rows)
+    )

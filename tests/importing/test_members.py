@@ -417,3 +417,27 @@ def test_admission_in_the_admin_then_the_sheet_adds_the_recognition(tree):
     recognition = member.events.get(kind=EventKind.RECOGNITION)
     assert (recognition.date, recognition.decision_date) == (D(2020, 3, 1), D(2020, 3, 5))
     assert member.periods.order_by("starts_on").last().status == "chinh_thuc"
+
+
+def test_an_import_is_in_the_audit_trail_with_its_batch(tree, django_user_model):
+    from partyblock.models import ActivityLog
+
+    staff = django_user_model.objects.create_user("vanphong", password="x")
+    first = commit(prepare("members", xlsx(one_row()), organisation=tree["dbcs"], user=staff), user=staff)
+    member = Member.objects.get()
+    created = ActivityLog.objects.filter(import_batch=first, action="create")
+    assert sorted(set(created.values_list("model", flat=True))) == [
+        "members.member",
+        "members.membercard",
+        "members.memberevent",
+    ]
+    entry = created.get(model="members.member")
+    assert (entry.object_id, entry.username, entry.source) == (str(member.pk), "vanphong", "nhập dữ liệu")
+    assert entry.changes["full_name"] == [None, member.full_name]
+
+    second = commit(
+        prepare("members", xlsx(one_row(**{"Dân tộc": "Mường"})), organisation=tree["dbcs"], user=staff),
+        user=staff,
+    )
+    change = ActivityLog.objects.get(import_batch=second, action="change", model="members.member")
+    assert change.changes["ethnicity"] == ["Kinh", "Mường"]

@@ -9,7 +9,7 @@ from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind
 from ..columns import header_key, show
 from ..plan import PlanWriter
 
-CHUNK_ROWS = 2000  # rows validated together: database look-ups are made once per chunk
+CHUNK_ROWS = 5000  # rows validated together: database look-ups are made once per chunk
 DISPLAY_LIMIT = 500  # rows to create / update listed on the preview page (counts are exact)
 
 
@@ -23,6 +23,37 @@ class Row:
 
     def get(self, key):
         return self.values.get(key)
+
+
+class Chunk:
+    """Up to CHUNK_ROWS cleaned rows, column by column: row i has the number `numbers[i]` and the
+    value `columns[key][i]` (None when empty or refused) for each column found in the file; `bad`
+    holds the i of rows with a refused cell. Kinds that check rows one by one read `rows()`."""
+
+    __slots__ = ("numbers", "columns", "bad")
+
+    def __init__(self, numbers, columns, bad):
+        self.numbers, self.columns, self.bad = numbers, columns, bad
+
+    def __len__(self):
+        return len(self.numbers)
+
+    def column(self, key):
+        """The values of `key` (a list of None when the file has no such column)."""
+        found = self.columns.get(key)
+        return found if found is not None else [None] * len(self.numbers)
+
+    def row(self, i):
+        return Row(self.numbers[i], {key: values[i] for key, values in self.columns.items()}, i in self.bad)
+
+    def rows(self):
+        keys, bad = tuple(self.columns), self.bad
+        return [
+            Row(number, dict(zip(keys, values, strict=True)), i in bad)
+            for i, (number, values) in enumerate(
+                zip(self.numbers, zip(*self.columns.values(), strict=True), strict=True)
+            )
+        ]
 
 
 class Context:
@@ -100,6 +131,10 @@ class Kind:
 
     def process(self, rows, ctx):
         raise NotImplementedError
+
+    def process_chunk(self, chunk, ctx):
+        """Check a Chunk of rows; by default row by row (`process`)."""
+        self.process(chunk.rows(), ctx)
 
     def finish(self, ctx):
         pass

@@ -7,10 +7,12 @@ the end of 12 months of probation; the sheet's "Ngày chính thức" is the day 
 made, so it is stored as the decision date (and shown again on export). A "Ngày chính thức"
 earlier than 12 months after admission is refused with the date it could be at the earliest.
 
-New members, their events, periods (from `replay`, in memory) and cards are bulk-written. A row
-that changes an existing member goes through the services the admin uses (`member_update`,
-`card_issue`, `member_events_apply`), so a re-import of an edited sheet obeys the same rules as the
-member form; only changed members cost queries. Empty cells never clear what is stored, and the
+New members, their events, periods (from `replay_admission`, the lifecycle's rules for this story,
+in memory) and cards are bulk-written. Preview computes everything confirm writes, search and sort
+keys included, and stores it column by column, one plan record per chunk of rows; confirm only adds
+the reserved ids and COPYs. A row that changes an existing member goes through the services the
+admin uses (`member_update`, `card_issue`, `member_events_apply`), so a re-import of an edited sheet
+obeys the same rules as the member form; only changed members cost queries. Empty cells never clear what is stored, and the
 sheet never moves a member: a different chi bộ is reported as a warning (moves are lifecycle
 events).
 """
@@ -21,7 +23,7 @@ import functools
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from members.lifecycle import PROBATION_MONTHS, add_months, replay
+from members.lifecycle import PERIOD_FIELDS, PROBATION_MONTHS, add_months, replay, replay_admission
 from members.models import (
     EventKind,
     Gender,
@@ -31,7 +33,7 @@ from members.models import (
     MembershipPeriod,
 )
 from members.services import card_issue, member_events_apply, member_update
-from partyblock.text import _collation_key, normalize_text, search_key
+from partyblock.text import _collation_key
 from units.models import PATH_STEP, Organisation
 
 from ..columns import (
@@ -43,10 +45,10 @@ from ..columns import (
     fmt,
     stt_column,
 )
-from ..plan import day, iso
-from ..writing import insert, reserve_ids
-from .base import Kind
-from .matching import MemberIndex
+from ..plan import day, iso, pack, unpack
+from ..writing import Derived, insert_columns, reserve_ids
+from .base import DISPLAY_LIMIT, Kind
+from .matching import MemberIndex, NameKeys
 
 PROFILE = ["full_name", "gender", "birth_date", "ethnicity", "religion", "hometown", "national_id"]
 WRITE_CHUNK = 5000
@@ -181,137 +183,174 @@ class MembersKind(Kind):
 
     # --- validation -----------------------------------------------------------------------------
 
-    def process(self, rows, ctx):
+    def process_chunk(self, chunk, ctx):
+        """Check a chunk of rows, column by column: one pass to place rows and report refused ones,
+        the chunk's candidates loaded at once (`MemberIndex`), then one pass that matches each row
+        and checks the new members' stories; rows that match stored members are compared in bulk
+        (`_existing`)."""
         if not hasattr(ctx, "seen"):
             ctx.seen = {"card": {}, "national_id": {}, "member": {}, "new": {}}
-        directory = ctx.directory
+            ctx.name_key = NameKeys()
+            ctx.places = {}
+            ctx.iso = {None: None}
+        numbers, bad, column = chunk.numbers, chunk.bad, chunk.column
+        names, births, genders = column("full_name"), column("birth_date"), column("gender")
+        national_ids, cards = column("national_id"), column("card")
+        admitted, official = column("admitted_on"), column("official_on")
+        seen_cards, seen_ids = ctx.seen["card"], ctx.seen["national_id"]
+        places = ctx.places
+        placements = []
+        for pair in zip(column("tccs"), column("chi_bo"), strict=True):
+            found = places.get(pair)
+            if found is None:
+                found = places[pair] = self._placement(*pair, ctx)
+            placements.append(found)
+        # Rows in file order: every card and CCCD is first registered by the earliest row that has
+        # it, whatever the chunks.
         placed = []
-        for row in rows:
-            scope, chi_bo = self._place(row, ctx)
-            if row.bad:
+        for i, (_, _, problem) in enumerate(placements):
+            if problem is not None:
+                ctx.error(numbers[i], *problem)
+            number, card, national_id = numbers[i], cards[i], national_ids[i]
+            if i in bad:
                 # A refused cell stops the row, but its other checks still run: every error is listed.
-                self._unique_in_file(row, ctx)
-                if row.get("admitted_on") and row.get("official_on"):
-                    self._recognition(row, row.get("admitted_on"), ctx)
+                self._unique_in_file(number, card, national_id, ctx)
+                if admitted[i] and official[i]:
+                    self._due(number, admitted[i], official[i], ctx)
                 continue
-            if scope is not False:
-                placed.append((row, scope, chi_bo))
-        index = MemberIndex(
-            [
-                (r.get("card"), r.get("national_id"), r.get("full_name"), r.get("birth_date"))
-                for r, _, _ in placed
-            ],
-            directory,
-        )
-        existing_changes = []
-        for row, scope, chi_bo in placed:
-            if not self._unique_in_file(row, ctx):
+            if problem is not None:
                 continue
-            known, problem = index.match(
-                card=row.get("card"),
-                national_id=row.get("national_id"),
-                full_name=row.get("full_name"),
-                birth_date=row.get("birth_date"),
-                within=scope,
+            if (card and seen_cards.setdefault(card, number) != number) or (
+                national_id and seen_ids.setdefault(national_id, number) != number
+            ):
+                self._unique_in_file(number, card, national_id, ctx)
+                continue
+            placed.append(i)
+        if len(placed) == len(numbers):
+            index = MemberIndex.from_columns(cards, national_ids, names, births, ctx.directory, ctx.name_key)
+        else:
+            index = MemberIndex(
+                [(cards[i], national_ids[i], names[i], births[i]) for i in placed],
+                ctx.directory,
+                ctx.name_key,
             )
-            if problem:
-                key, reason = problem
-                ctx.error(row.number, key, row.get(key), reason)
+        keys, stored, today = index.keys, bool(index.by_id), ctx.today
+        existing_changes = []
+        new = NewMembers(ctx.iso)
+        for i in placed:
+            number, card, national_id = numbers[i], cards[i], national_ids[i]
+            scope, chi_bo, _ = placements[i]
+            name, birth = names[i], births[i]
+            if stored:
+                known, problem = index.match(
+                    card=card, national_id=national_id, full_name=name, birth_date=birth, within=scope
+                )
+                if problem:
+                    key, reason = problem
+                    ctx.error(number, key, chunk.column(key)[i], reason)
+                    continue
+                if known is not None:
+                    first = ctx.seen["member"].setdefault(known.id, number)
+                    if first != number:
+                        ctx.row_error(number, f"cùng một đảng viên với dòng {first} ({known.describe()}).")
+                        continue
+                    existing_changes.append((chunk.row(i), known, chi_bo))
+                    continue
+            # A new member.
+            admitted_on = admitted[i]
+            if not (name and birth and genders[i] and admitted_on):
+                for key, value in (
+                    ("full_name", name),
+                    ("birth_date", birth),
+                    ("gender", genders[i]),
+                    ("admitted_on", admitted_on),
+                ):
+                    if not value:
+                        ctx.error(number, key, None, "trống: bắt buộc với đảng viên mới.")
                 continue
-            if known is None:
-                self._new(row, scope, chi_bo, ctx)
+            search_name = keys[name]
+            if not (card or national_id):
+                first = ctx.seen["new"].setdefault((search_name, birth, scope.pk), number)
+                if first != number:
+                    ctx.row_error(
+                        number,
+                        f"trùng họ tên và ngày sinh với dòng {first}: hãy ghi số thẻ hoặc số CCCD để phân biệt.",
+                    )
+                    continue
+            official_on = official[i]
+            if official_on is not None:
+                due = add_months(admitted_on, PROBATION_MONTHS)
+                if official_on < due:
+                    self._due(number, admitted_on, official_on, ctx)  # reports it
+                    continue
+            else:
+                due = None
+                if add_months(admitted_on, PROBATION_MONTHS) < today:
+                    ctx.warn(
+                        number,
+                        f"{name}: không có ngày chính thức dù đã vào Đảng hơn 12 tháng; "
+                        "sẽ được ghi là đảng viên dự bị.",
+                    )
+            try:
+                periods, warnings = replay_admission(birth, chi_bo, admitted_on, official_on)
+            except ValidationError as error:
+                self._refusals(number, chunk.row(i).get, error, ctx)
                 continue
-            first = ctx.seen["member"].setdefault(known.id, row.number)
-            if first != row.number:
-                ctx.row_error(row.number, f"cùng một đảng viên với dòng {first} ({known.describe()}).")
-                continue
-            existing_changes.append((row, known, chi_bo))
+            for warning in warnings:
+                ctx.warn(number, warning)
+            if len(ctx.creates) < DISPLAY_LIMIT:
+                ctx.create(number, f"{name} (sinh {fmt(birth)}) — {chi_bo.name}", None)
+            else:
+                ctx.create(number, None, None)
+            new.add(i, search_name, chi_bo.pk, due, periods)
+        if new.count:
+            ctx.plan.add(new.record(chunk))
         if existing_changes:
             self._existing(existing_changes, ctx)
 
-    def _place(self, row, ctx):
-        """(TCCS scope, chi bộ) of a row, or (False, None) after reporting why it cannot be placed."""
+    def _placement(self, tccs_text, chi_bo_text, ctx):
+        """(scope, chi bộ, None) or (False, None, (column key, value, reason)) for a row naming
+        `tccs_text` and `chi_bo_text`: the same for every such row, so found once per import."""
         directory = ctx.directory
         scope = ctx.organisation
-        if row.get("tccs"):
-            tccs, reason = _cached(ctx, ("tccs", row.get("tccs")), directory.tccs, row.get("tccs"), ctx)
+        if tccs_text:
+            tccs, reason = directory.tccs(tccs_text, within=ctx.organisation, today=ctx.today)
             if tccs is None:
-                ctx.error(row.number, "tccs", row.get("tccs"), reason)
-                return False, None
+                return False, None, ("tccs", tccs_text, reason)
             scope = tccs
         elif scope is None:
-            ctx.error(row.number, "tccs", None, "thiếu tổ chức cơ sở đảng.")
-            return False, None
-        chi_bo, reason = _cached(
-            ctx, ("chi_bo", row.get("chi_bo"), scope), directory.chi_bo, row.get("chi_bo"), ctx, scope
-        )
+            return False, None, ("tccs", None, "thiếu tổ chức cơ sở đảng.")
+        chi_bo, reason = directory.chi_bo(chi_bo_text, within=scope, today=ctx.today)
         if chi_bo is None:
-            ctx.error(row.number, "chi_bo", row.get("chi_bo"), reason)
-            return False, None
-        return scope, chi_bo
+            return False, None, ("chi_bo", chi_bo_text, reason)
+        return scope, chi_bo, None
 
-    def _unique_in_file(self, row, ctx):
+    def _unique_in_file(self, number, card, national_id, ctx):
+        """Register the row's card and national ID and report those an earlier row of the file
+        has; False when there is one."""
         ok = True
-        for key, label in (("card", "Số thẻ"), ("national_id", "Số CCCD")):
-            value = row.get(key)
+        for key, label, value in (("card", "Số thẻ", card), ("national_id", "Số CCCD", national_id)):
             if value:
-                first = ctx.seen[key].setdefault(value, row.number)
-                if first != row.number:
-                    ctx.error(row.number, key, value, f"{label} trùng với dòng {first} trong tệp.")
+                first = ctx.seen[key].setdefault(value, number)
+                if first != number:
+                    ctx.error(number, key, value, f"{label} trùng với dòng {first} trong tệp.")
                     ok = False
         return ok
 
-    def _new(self, row, scope, chi_bo, ctx):
-        values = row.values
-        missing = [k for k in ("gender", "admitted_on") if not values.get(k)]
-        for key in missing:
-            ctx.error(row.number, key, None, "trống: bắt buộc với đảng viên mới.")
-        if missing:
-            return
-        if not (values.get("card") or values.get("national_id")):
-            twin_key = (search_key(values["full_name"]), values["birth_date"], scope.pk)
-            first = ctx.seen["new"].setdefault(twin_key, row.number)
-            if first != row.number:
-                ctx.row_error(
-                    row.number,
-                    f"trùng họ tên và ngày sinh với dòng {first}: hãy ghi số thẻ hoặc số CCCD để phân biệt.",
-                )
-                return
-        # replay() reads only the birth date; the periods it returns are serialised, not kept, so
-        # one unsaved Member serves every new row.
-        member = ctx.__dict__.get("scratch_member")
-        if member is None:
-            member = ctx.scratch_member = Member()
-        member.full_name, member.birth_date = values["full_name"], values["birth_date"]
-        admitted_on = values["admitted_on"]
-        events = [PlannedEvent(EventKind.ADMISSION, admitted_on, organisation_id=chi_bo.pk)]
-        recognition = self._recognition(row, admitted_on, ctx)
-        if recognition is False:
-            return
-        if recognition is not None:
-            events.append(recognition)
-        elif add_months(admitted_on, PROBATION_MONTHS) < ctx.today:
-            ctx.warn(
-                row.number,
-                f"{values['full_name']}: không có ngày chính thức dù đã vào Đảng hơn 12 tháng; "
-                "sẽ được ghi là đảng viên dự bị.",
+    def _due(self, number, admitted_on, official_on, ctx):
+        """The day a recognition decided on `official_on` takes effect (the end of 12 months of
+        probation), or None after reporting a decision made before it."""
+        due = add_months(admitted_on, PROBATION_MONTHS)
+        if official_on < due:
+            ctx.error(
+                number,
+                "official_on",
+                official_on,
+                f"chưa đủ 12 tháng dự bị kể từ ngày vào Đảng {fmt(admitted_on)}: "
+                f"ngày chính thức sớm nhất là {fmt(due)}.",
             )
-        outcome = self._replay(row, member, events, ctx)
-        if outcome is None:
-            return
-        profile = [values.get(name) for name in PROFILE]
-        ctx.create(
-            row.number,
-            f"{values['full_name']} (sinh {fmt(values['birth_date'])}) — {chi_bo.name}",
-            [
-                "new",
-                row.number,
-                profile,
-                [_event_record(e) for e in events],
-                [_period_record(p) for p in outcome.periods],
-                values.get("card"),
-            ],
-        )
+            return None
+        return due
 
     def _recognition(self, row, admitted_on, ctx):
         """The recognition event the row's "Ngày chính thức" means; None without one; False after
@@ -319,15 +358,8 @@ class MembersKind(Kind):
         official_on = row.get("official_on")
         if official_on is None:
             return None
-        due = add_months(admitted_on, PROBATION_MONTHS)
-        if official_on < due:
-            ctx.error(
-                row.number,
-                "official_on",
-                official_on,
-                f"chưa đủ 12 tháng dự bị kể từ ngày vào Đảng {fmt(admitted_on)}: "
-                f"ngày chính thức sớm nhất là {fmt(due)}.",
-            )
+        due = self._due(row.number, admitted_on, official_on, ctx)
+        if due is None:
             return False
         return PlannedEvent(EventKind.RECOGNITION, due, decision_date=official_on)
 
@@ -335,17 +367,22 @@ class MembersKind(Kind):
         try:
             outcome = replay(member, events, ctx.directory.by_id)
         except ValidationError as error:
-            messages = error.messages
-            if any(m.startswith("Kết nạp") for m in messages):
-                # A refused admission makes every later event "out of order": say it once.
-                messages = [m for m in messages if "chưa được kết nạp" not in m]
-            for message in messages:
-                key = "official_on" if message.startswith("Công nhận") else "admitted_on"
-                ctx.error(row.number, key, row.get(key), _lower_first(message))
+            self._refusals(row.number, row.get, error, ctx)
             return None
         for warning in outcome.warnings:
             ctx.warn(row.number, warning)
         return outcome
+
+    def _refusals(self, number, get, error, ctx):
+        """The lifecycle's refusal of a row's story, each message on the column it is about
+        (`get(key)`: the row's value in that column)."""
+        messages = error.messages
+        if any(m.startswith("Kết nạp") for m in messages):
+            # A refused admission makes every later event "out of order": say it once.
+            messages = [m for m in messages if "chưa được kết nạp" not in m]
+        for message in messages:
+            key = "official_on" if message.startswith("Công nhận") else "admitted_on"
+            ctx.error(number, key, get(key), _lower_first(message))
 
     def _existing(self, matched, ctx):
         """Compare matched rows with the stored members; rows that change events are checked
@@ -477,72 +514,57 @@ class MembersKind(Kind):
 
     def write(self, records, batch):
         created = updated = 0
-        new, upd = [], []
+        blocks, pending, upd = [], 0, []
         for record in records:
-            (new if record[0] == "new" else upd).append(record)
-            if len(new) >= WRITE_CHUNK:
-                created += self._write_new(new, batch)
-                new = []
-        created += self._write_new(new, batch)
+            if record[0] == NewMembers.TAG:
+                blocks.append(record[1])
+                pending += record[1]["n"]
+                if pending >= WRITE_CHUNK:
+                    created += self._write_new(blocks, batch)
+                    blocks, pending = [], 0
+            elif record[0] == "upd":
+                upd.append(record)
+            else:
+                raise ValidationError(
+                    "Bản xem trước này được lập bởi phiên bản cũ của chương trình: hãy tải tệp lên lại."
+                )
+        created += self._write_new(blocks, batch)
         updated += self._write_updates(upd, batch)
         return created, updated
 
-    def _write_new(self, records, batch):
-        """Members, their events, periods and cards: five statements per chunk, whatever its size."""
-        if not records:
+    def _write_new(self, blocks, batch):
+        """Members, their events, periods and cards, as preview planned them column by column:
+        five statements per chunk, whatever its size. Only the reserved ids are added here."""
+        count = sum(block["n"] for block in blocks)
+        if not count:
             return 0
-        ids = reserve_ids(Member, len(records))
-        defaults = {name: Member._meta.get_field(name).get_default() for name in PROFILE}
-        members, events, periods, cards = [], [], [], []
-        for member_id, record in zip(ids, records, strict=True):
-            profile = [
-                defaults[name] if value is None else value
-                for name, value in zip(PROFILE, record[2], strict=True)
-            ]
-            profile[2] = day(profile[2])
-            full_name = profile[0]
-            members.append((member_id, *profile, search_key(full_name), _sort_key(full_name), batch.pk))
-            for kind, date, organisation_id, decision_date in record[3]:
-                events.append((member_id, kind, day(date), organisation_id, day(decision_date), batch.pk))
-            for organisation_id, status, host_id, temporary, exempt, suspended, starts, ends in record[4]:
-                periods.append(
-                    (
-                        member_id,
-                        organisation_id,
-                        status,
-                        host_id,
-                        temporary,
-                        exempt,
-                        suspended,
-                        day(starts),
-                        day(ends),
-                    )
-                )
-            if record[5]:
-                cards.append((member_id, record[5]))
-        insert(Member, ["id", *PROFILE, "search_name", "sort_key", "import_batch_id"], members)
-        insert(
-            MemberEvent,
-            ["member_id", "kind", "date", "organisation_id", "decision_date", "import_batch_id"],
-            events,
-        )
-        insert(
-            MembershipPeriod,
-            [
-                "member_id",
-                "organisation_id",
-                "status",
-                "temporary_host_id",
-                "on_temporary_transfer",
-                "is_exempt",
-                "is_suspended",
-                "starts_on",
-                "ends_on",
-            ],
-            periods,
-        )
-        insert(MemberCard, ["member_id", "number"], cards)
-        return len(members)
+        ids = reserve_ids(Member, count)
+        rows = {}  # model -> {column: values}
+        offset = 0
+        for block in blocks:
+            mine = ids[offset : offset + block["n"]]
+            offset += block["n"]
+            for table, (model, names) in NewMembers.TABLES.items():
+                part = block[table]
+                target = rows.setdefault(model, {name: [] for name in names})
+                if model is Member:
+                    target.setdefault("id", []).extend(mine)
+                for name in names:
+                    values = unpack(part[name], part["n"])
+                    target[name].extend(map(mine.__getitem__, values) if name == "member_id" else values)
+        members = rows[Member]
+        for name in PROFILE:
+            column, default = members[name], _DEFAULTS[name]
+            if default is not None and None in column:
+                members[name] = [default if value is None else value for value in column]
+        # The sort key is needed only here: made while the rows stream to the database.
+        members["sort_key"] = Derived(functools.lru_cache(maxsize=None)(_sort_key), members["full_name"])
+        for model, columns in rows.items():
+            columns = dict(columns)
+            if model in (Member, MemberEvent):
+                columns["import_batch_id"] = [batch.pk] * len(next(iter(columns.values())))
+            insert_columns(model, list(columns), list(columns.values()))
+        return count
 
     def _write_updates(self, records, batch):
         if not records:
@@ -631,33 +653,123 @@ class MembersKind(Kind):
             ]
 
 
+_DEFAULTS = {name: Member._meta.get_field(name).get_default() for name in PROFILE}
+
+
+class NewMembers:
+    """The members one chunk of rows creates, as the plan stores them: one record holding, for
+    each table written, a list per column (dates as ISO text; a column whose values are all the
+    same packed as one, `plan.pack`), rows pointing at their member by position. This is what
+    confirm writes; it adds only the ids and the names' sort keys (which nothing checks, so they
+    are made once, while the rows stream to the database)."""
+
+    TAG = "new-members"
+    MEMBER = (*PROFILE, "search_name")
+    # table of the record -> model and columns ("member_id": the member's position in the record)
+    TABLES = {
+        "members": (Member, MEMBER),
+        "admissions": (MemberEvent, ("member_id", "kind", "date", "organisation_id", "decision_date")),
+        "recognitions": (MemberEvent, ("member_id", "kind", "date", "organisation_id", "decision_date")),
+        "periods": (MembershipPeriod, ("member_id", *PERIOD_FIELDS)),
+        "cards": (MemberCard, ("member_id", "number")),
+    }
+
+    def __init__(self, iso):
+        self.iso = iso  # day -> ISO text, for the whole import
+        self.count = 0
+        self.indexes = []  # in the chunk
+        self.search_names = []
+        self.chi_bo_ids = []
+        self.dues = []  # of the recognitions (None: probationary)
+        self.period_members = []
+        self.periods = []
+
+    def add(self, index, search_name, chi_bo_id, due, periods):
+        """The chunk's row `index` creates a member admitted into `chi_bo_id`, recognised on `due`,
+        with `periods` (rows of PERIOD_FIELDS, from the lifecycle)."""
+        self.indexes.append(index)
+        self.search_names.append(search_name)
+        self.chi_bo_ids.append(chi_bo_id)
+        self.dues.append(due)
+        self.period_members.extend([self.count] * len(periods))
+        self.periods.extend(periods)
+        self.count += 1
+
+    def record(self, chunk):
+        """The plan record: profile columns taken from the chunk, keys, cards, events, periods."""
+        indexes, count = self.indexes, self.count
+
+        def pick(key):  # the values of the rows that create members
+            values = chunk.column(key)
+            return list(values) if count == len(chunk) else [values[i] for i in indexes]
+
+        members = {name: pick(name) for name in PROFILE}
+        members["birth_date"] = _iso_column(members["birth_date"], self.iso)
+        members["search_name"] = self.search_names
+        cards = pick("card")
+        holders = [position for position, card in enumerate(cards) if card]
+        recognised = [position for position, due in enumerate(self.dues) if due is not None]
+        decided = pick("official_on")
+        tables = {
+            "members": members,
+            "admissions": {
+                "member_id": list(range(count)),
+                "kind": [EventKind.ADMISSION.value] * count,
+                "date": _iso_column(pick("admitted_on"), self.iso),
+                "organisation_id": self.chi_bo_ids,
+                "decision_date": [None] * count,
+            },
+            "recognitions": {
+                "member_id": recognised,
+                "kind": [EventKind.RECOGNITION.value] * len(recognised),
+                "date": _iso_column([self.dues[p] for p in recognised], self.iso),
+                "organisation_id": [None] * len(recognised),
+                "decision_date": _iso_column([decided[p] for p in recognised], self.iso),
+            },
+            "periods": dict(
+                zip(
+                    self.TABLES["periods"][1],
+                    [self.period_members, *map(list, zip(*self.periods, strict=True))],
+                    strict=True,
+                )
+            ),
+            "cards": {"member_id": holders, "number": [cards[p] for p in holders]},
+        }
+        for name in ("starts_on", "ends_on"):
+            tables["periods"][name] = _iso_column(tables["periods"][name], self.iso)
+        record = {"n": count}
+        for table, columns in tables.items():
+            record[table] = {"n": len(next(iter(columns.values())))}
+            record[table].update((name, pack(values)) for name, values in columns.items())
+        return [self.TAG, record]
+
+
+def _iso_column(values, texts):
+    """The days of `values` as ISO text; `texts` (day -> text) remembers them for the import: the
+    days of a sheet repeat (admissions, recognitions, periods)."""
+    for value in set(values).difference(texts):
+        texts[value] = value.isoformat()
+    return list(map(texts.__getitem__, values))
+
+
 @functools.lru_cache(maxsize=20000)
 def _words_key(words):
     return _collation_key(words)
 
 
 def _sort_key(full_name):
-    """`partyblock.text.name_sort_key`, with the keys of given names and of family + middle names
-    memoised: they repeat throughout a sheet, and the key is the slowest part of writing a member."""
-    words = tuple((normalize_text(full_name) or "").split(" "))
+    """`partyblock.text.name_sort_key` of a cleaned name (NFC, single spaces: what normalize_text
+    would make of it), with the keys of given names and of family + middle names memoised: they
+    repeat throughout a sheet."""
+    words = tuple(full_name.split(" "))
     return _words_key(words[-1:]) + _words_key(words[:-1])
-
-
-def _cached(ctx, key, find, text, ctx_, within=False):
-    """Organisation look-ups repeat on every row of a sheet: resolve each text once per import."""
-    cache = ctx.__dict__.setdefault("lookups", {})
-    if key not in cache:
-        scope = ctx_.organisation if within is False else within
-        cache[key] = find(text, within=scope, today=ctx_.today)
-    return cache[key]
 
 
 _KIND_LABELS = dict(EventKind.choices)
 
 
 class PlannedEvent:
-    """An event a row implies, as `replay` reads it (replay is duck-typed): far lighter than an
-    unsaved MemberEvent when thousands of new members are checked."""
+    """An event a row implies for an existing member, as `replay` reads it (replay is duck-typed)."""
 
     __slots__ = ("kind", "date", "organisation_id", "decision_date")
     pk = None
@@ -685,19 +797,6 @@ class _Stored:
 
 def _event_record(event):
     return [event.kind, iso(event.date), event.organisation_id, iso(event.decision_date)]
-
-
-def _period_record(period):
-    return [
-        period.organisation_id,
-        period.status,
-        period.temporary_host_id,
-        period.on_temporary_transfer,
-        period.is_exempt,
-        period.is_suspended,
-        iso(period.starts_on),
-        iso(period.ends_on),
-    ]
 
 
 def _display(name, value):

@@ -1,0 +1,377 @@
+"""The fast paths of the import give exactly what the plain ones would: column-wise cleaning with
+remembered values, name keys by translation, chunking, the packed plan, and COPY's text format."""
+
+import datetime
+import unicodedata
+
+import pytest
+from django.db import connection, transaction
+
+from members.models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod
+from partyblock.importing import ImportRefused, batches, commit, prepare, writing
+from partyblock.importing.columns import (
+    Cleaner,
+    CodeColumn,
+    DateColumn,
+    DigitsColumn,
+    Refused,
+    TextColumn,
+)
+from partyblock.importing.kinds import base
+from partyblock.importing.kinds.matching import NameKeys
+from partyblock.importing.plan import PlanWriter, pack, read_plan, unpack
+from partyblock.models import ImportStatus
+from partyblock.text import name_sort_key, search_key
+
+from .conftest import record_counts, xlsx
+
+D = datetime.date
+TODAY = datetime.date.today()
+HEADER = [
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số CCCD",
+    "Ngày vào Đảng",
+    "Ngày chính thức",
+    "Số thẻ",
+    "Chi bộ",
+]
+
+
+def member_row(n, **changes):
+    row = dict(
+        zip(
+            HEADER,
+            [
+                f"Nguyễn Văn Thứ {n}",
+                D(1980, 1, 1) + datetime.timedelta(days=n),
+                "Nam" if n % 2 else "Nữ",
+                f"0300800{n:05d}",
+                "10/01/2010",
+                D(2011, 1, 15),
+                f"30.8{n:05d}",
+                "Chi bộ Văn phòng" if n % 3 else "SOA-KT",
+            ],
+            strict=True,
+        )
+    )
+    row.update(changes)
+    return list(row.values())
+
+
+# --- cleaning ---------------------------------------------------------------------------------------
+
+
+def one_by_one(column, cells):
+    """What Column.clean makes of each cell (Refused for a refusal), without any remembering."""
+    cleaner = Cleaner(column)
+    return [cleaner._one(cell) for cell in cells]
+
+
+def same(left, right):
+    if isinstance(left, Refused) or isinstance(right, Refused):
+        return type(left) is type(right) and left.reason == right.reason
+    return type(left) is type(right) and left == right
+
+
+COLUMNS_AND_CELLS = [
+    (
+        TextColumn("full_name", "Họ và tên", max_length=20),
+        [
+            "Trần Thị Bích Ngọc",
+            unicodedata.normalize("NFD", "Trần Thị Bích Ngọc"),
+            "  Lê   Văn  Đức ",
+            "Lê\u00a0Văn Đức",
+            "Lê\tVăn",
+            "Một cái tên dài quá hai mươi ký tự",
+            "",
+            None,
+            1.0,
+            True,
+            1,
+            12.5,
+            "Trần Thị Bích Ngọc",
+        ],
+    ),
+    (
+        DigitsColumn("national_id", "Số CCCD"),
+        [
+            "030085001234",
+            30085001234.0,
+            "030 085 001 234",
+            "03008500123",
+            "０３００８５００１２３４",
+            "abc",
+            None,
+            "",
+        ],
+    ),
+    (
+        CodeColumn("card", "Số thẻ", max_length=9),
+        ["30.000001", " 30.000001", "30 000001", "30.0000001", 30.0, True],
+    ),
+    (
+        DateColumn("birth_date", "Ngày sinh"),
+        [
+            D(1985, 5, 15),
+            datetime.datetime(1985, 5, 15, 0, 0),
+            "15/05/1985",
+            "15/5/1985",
+            "15-05-1985",
+            "31/02/1990",
+            "15/13/1990",
+            "01/01/1899",
+            D(1899, 12, 31),
+            TODAY + datetime.timedelta(days=1),
+            (TODAY + datetime.timedelta(days=1)).strftime("%d/%m/%Y"),
+            "١٥/٠٥/١٩٨٥",
+            "15/05/85",
+            1985.0,
+            "không rõ",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("column, cells", COLUMNS_AND_CELLS, ids=[c.key for c, _ in COLUMNS_AND_CELLS])
+def test_cleaning_a_column_at_once_gives_what_each_cell_gives(column, cells):
+    expected = one_by_one(column, cells)
+    cleaner = Cleaner(column)
+    for _ in range(2):  # the second time every value is remembered
+        found = cleaner.clean(list(cells))
+        assert len(found) == len(expected)
+        for cell, got, want in zip(cells, found, expected, strict=True):
+            assert same(got, want), (cell, got, want)
+    assert cleaner.has_refused(cells) == any(isinstance(value, Refused) for value in expected)
+
+
+def test_true_and_one_are_not_taken_for_each_other():
+    cleaner = Cleaner(TextColumn("note", "Ghi chú"))
+    assert cleaner.clean([1.0, True, 1]) == ["1", "True", "1"]
+    assert cleaner.clean([True, 1.0]) == ["True", "1"]
+
+
+def test_a_unique_column_does_not_grow_without_bound(monkeypatch):
+    monkeypatch.setattr(Cleaner, "CACHE_LIMIT", 10)
+    cleaner = Cleaner(DigitsColumn("national_id", "Số CCCD"))
+    one_by_one_calls = []
+    monkeypatch.setattr(Cleaner, "_one", lambda self, cell: one_by_one_calls.append(cell) or cell)
+    for start in range(2, 52, 5):
+        cells = [f"{n:012d}" for n in range(start - 2, start + 5)]  # two seen in the chunk before
+        assert cleaner.clean(cells) == cells
+        assert len(cleaner.cache) <= 10
+    assert one_by_one_calls == []  # all in bulk, even right after the cache was emptied
+
+
+# --- name keys --------------------------------------------------------------------------------------
+
+
+def test_name_keys_are_search_key_s():
+    names = [
+        "Nguyễn Văn Đức",
+        "ĐẶNG THỊ HƯƠNG",
+        unicodedata.normalize("NFD", "Trần Thị Bích Ngọc"),
+        "Phạm Ngọc Ẩn",
+        "Hồ Thị Ỷ Lan",
+        "İlker Straße",
+        "ΣΟΦΙΑ ΟΔΥΣΣΕΑΣ",
+        "Nguyễn Văn A\u0301",
+        "Lò Văn Pǎn",
+    ]
+    keys = NameKeys()
+    for name in names:
+        cleaned = Cleaner(TextColumn("n", "n")).clean([name])[0]
+        assert keys(cleaned) == search_key(cleaned), name
+
+
+@pytest.mark.django_db
+def test_imported_members_have_the_keys_the_model_gives(tree):
+    names = ["Đặng Thị Hương", unicodedata.normalize("NFD", "Ngô Bảo Châu"), "Nguyễn  Văn   Ân"]
+    rows = [HEADER] + [member_row(n, **{"Họ và tên": name}) for n, name in enumerate(names)]
+    commit(prepare("members", xlsx(rows), organisation=tree["dbcs"]))
+    for member in Member.objects.all():
+        assert member.search_name == search_key(member.full_name)
+        assert member.sort_key == name_sort_key(member.full_name)
+    assert list(Member.objects.order_by("sort_key").values_list("full_name", flat=True)) == [
+        "Nguyễn Văn Ân",
+        "Ngô Bảo Châu",
+        "Đặng Thị Hương",
+    ]
+
+
+# --- rows -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "blank, key, letter",
+    [("Họ và tên", "Họ và tên", "A"), ("Ngày sinh", "Ngày sinh", "B")],
+)
+def test_a_new_member_without_name_or_birth_date_is_an_error_not_a_crash(tree, blank, key, letter):
+    rows = [HEADER, member_row(1, **{blank: None})]
+    preview = prepare("members", xlsx(rows), organisation=tree["dbcs"])
+    assert preview.errors == [
+        f"Dòng 2, cột {letter} ({key}), giá trị “(trống)”: trống: bắt buộc với đảng viên mới."
+    ]
+
+
+def sheet_with_problems():
+    rows = [HEADER]
+    for n in range(1, 13):
+        rows.append(member_row(n))
+    rows[3] = member_row(3, **{"Ngày sinh": "31/02/1990"})  # a refused cell
+    rows[5] = member_row(5, **{"Số thẻ": "30.800002"})  # the card of row 3
+    rows[7] = member_row(7, **{"Ngày chính thức": D(2010, 6, 1)})  # before probation ends
+    rows[9] = member_row(9, **{"Chi bộ": "Không có"})
+    rows[10] = [None] * len(HEADER)  # blank, in the middle
+    rows[11] = member_row(11, **{"Số CCCD": "030080000012"})  # the CCCD of the next row
+    rows[12] = member_row(12, **{"Ngày sinh": "31/02/1990", "Số CCCD": "030080000012"})
+    return rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunk_rows", [1, 2, 5, 5000])
+def test_chunks_of_any_size_give_the_same_preview(tree, monkeypatch, chunk_rows):
+    """Including which row a duplicate is reported on: the later one, even when the earlier one
+    was refused for another reason."""
+    monkeypatch.setattr(batches, "CHUNK_ROWS", chunk_rows)
+    preview = prepare("members", xlsx(sheet_with_problems()), organisation=tree["dbcs"])
+    assert preview.errors == [
+        "Dòng 4, cột B (Ngày sinh), giá trị “31/02/1990”: ngày không có thật (tháng 2/1990 không có ngày 31).",
+        "Dòng 6, cột G (Số thẻ), giá trị “30.800002”: Số thẻ trùng với dòng 3 trong tệp.",
+        "Dòng 8, cột F (Ngày chính thức), giá trị “01/06/2010”: chưa đủ 12 tháng dự bị kể từ ngày vào Đảng "
+        "10/01/2010: ngày chính thức sớm nhất là 10/01/2011.",
+        "Dòng 10, cột H (Chi bộ), giá trị “Không có”: không có chi bộ có mã hoặc tên này trong Đảng bộ Sở A.",
+        "Dòng 13, cột B (Ngày sinh), giá trị “31/02/1990”: ngày không có thật (tháng 2/1990 không có ngày 31).",
+        "Dòng 13, cột D (Số CCCD), giá trị “030080000012”: Số CCCD trùng với dòng 12 trong tệp.",
+    ]
+    assert preview.batch.row_count == 11
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunk_rows", [3, 5000])
+def test_chunks_of_any_size_write_the_same(tree, monkeypatch, chunk_rows):
+    monkeypatch.setattr(batches, "CHUNK_ROWS", chunk_rows)
+    rows = [HEADER] + [member_row(n) for n in range(1, 11)]
+    rows[4] = member_row(4, **{"Ngày chính thức": None, "Số thẻ": None})
+    batch = commit(prepare("members", xlsx(rows), organisation=tree["dbcs"]))
+    assert (batch.status, batch.created_count) == (ImportStatus.COMMITTED, 10)
+    assert MemberEvent.objects.filter(kind=EventKind.ADMISSION).count() == 10
+    assert MemberEvent.objects.filter(kind=EventKind.RECOGNITION).count() == 9
+    assert MembershipPeriod.objects.count() == 19
+    assert MemberCard.objects.count() == 9
+    member = Member.objects.get(national_id="030080000007")
+    assert list(
+        member.periods.order_by("starts_on").values_list(
+            "organisation__code", "status", "starts_on", "ends_on"
+        )
+    ) == [
+        ("SOA-VP", "du_bi", D(2010, 1, 10), D(2011, 1, 10)),
+        ("SOA-VP", "chinh_thuc", D(2011, 1, 10), None),
+    ]
+    recognition = member.events.get(kind=EventKind.RECOGNITION)
+    assert (recognition.date, recognition.decision_date, recognition.import_batch) == (
+        D(2011, 1, 10),
+        D(2011, 1, 15),
+        batch,
+    )
+    assert member.cards.get().number == "30.800007"
+
+
+# --- the plan ---------------------------------------------------------------------------------------
+
+
+def test_the_plan_reads_back_what_was_written_small_and_large_records():
+    writer = PlanWriter()
+    records = [
+        ["upd", 2, {"full_name": "Nguyễn Văn Ân"}],
+        ["new-members", {"n": 20_000, "names": [f"Trần Thị Bé {n}" for n in range(20_000)]}],
+        ["upd", 3, None],
+        ["new-members", {"n": 1, "names": ["Đỗ\\Hà\tNam"]}],
+        ["new-members", {"n": 30_000, "days": ["2015-01-10"] * 30_000}],
+    ]
+    for record in records:
+        writer.add(record)
+    assert list(read_plan(writer.finish())) == records
+
+
+def test_packed_columns_unpack_to_themselves():
+    for values in ([], [None], [None, None], [False] * 3, [0, 0], ["a", "a", "b"], [1, True], ["x"] * 4):
+        assert unpack(pack(list(values)), len(values)) == values
+
+
+@pytest.mark.django_db
+def test_a_plan_from_an_older_version_is_refused_without_writing(tree):
+    preview = prepare("members", xlsx([HEADER, member_row(1)]), organisation=tree["dbcs"])
+    old = PlanWriter()
+    old.add(["new", 2, ["Nguyễn Văn A", "nam", "1980-01-01", None, None, None, None], [], [], None])
+    preview.batch.plan = old.finish()
+    preview.batch.save()
+    before = record_counts()
+    with pytest.raises(ImportRefused, match="phiên bản cũ"):
+        commit(preview)
+    assert record_counts() == before
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_awkward_values_are_written_as_they_are(tree):
+    """COPY's text format on PostgreSQL (escapes, NULL, booleans), executemany elsewhere."""
+    awkward = ["Hà\\Nam", "\\N", "tab\there", "line\nbreak", "cr\rhere", "", "Đông Triều"]
+    with transaction.atomic():
+        ids = writing.reserve_ids(Member, len(awkward))
+        writing.insert_columns(
+            Member,
+            ["id", "full_name", "gender", "birth_date", "hometown", "national_id", "search_name", "sort_key"],
+            [
+                ids,
+                [f"Người {n}" for n in range(len(awkward))],
+                ["nam"] * len(awkward),
+                [D(1980, 1, 1), "1981-02-03", *[D(1982, 3, 4)] * (len(awkward) - 2)],
+                awkward,
+                [None, "030080000001", *[None] * (len(awkward) - 2)],
+                [f"nguoi {n}" for n in range(len(awkward))],
+                writing.Derived(str.upper, [f"k{n}" for n in range(len(awkward))]),
+            ],
+        )
+        periods = writing.insert(
+            MembershipPeriod,
+            [
+                "member_id",
+                "organisation_id",
+                "status",
+                "temporary_host_id",
+                "on_temporary_transfer",
+                "starts_on",
+            ],
+            [
+                (ids[0], tree["cb1"].pk, "du_bi", None, True, D(2010, 1, 1)),
+                (ids[1], None, "du_bi", None, False, D(2011, 1, 1)),
+            ],
+        )
+    assert periods == 2
+    stored = Member.objects.filter(pk__in=ids).order_by("pk")
+    assert [m.hometown for m in stored] == awkward
+    assert [m.birth_date for m in stored][:2] == [D(1980, 1, 1), D(1981, 2, 3)]
+    assert [m.national_id for m in stored][:2] == [None, "030080000001"]
+    assert [m.sort_key for m in stored][:2] == ["K0", "K1"]
+    assert all(m.ethnicity == "Kinh" and m.created_at for m in stored)  # defaults
+    assert list(
+        MembershipPeriod.objects.order_by("member_id").values_list("on_temporary_transfer", "organisation_id")
+    ) == [(True, tree["cb1"].pk), (False, None)]
+    MembershipPeriod.objects.all().delete()
+    Member.objects.filter(pk__in=ids).delete()
+
+
+def test_the_chunk_of_a_kind_that_reads_rows():
+    chunk = base.Chunk([7, 9], {"a": [1, None], "b": ["x", "y"]}, {1})
+    rows = chunk.rows()
+    assert [(r.number, r.values, r.bad) for r in rows] == [
+        (7, {"a": 1, "b": "x"}, False),
+        (9, {"a": None, "b": "y"}, True),
+    ]
+    assert chunk.column("c") == [None, None]
+    assert connection.vendor in ("sqlite", "postgresql")

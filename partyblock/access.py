@@ -65,43 +65,53 @@ def mask_national_id(value, user):
 
 # --- how each kind of record belongs to a TCCS -----------------------------------------------------
 def _by_organisation(field="organisation"):
-    return lambda queryset, root: queryset.filter(**{f"{field}__path__startswith": root.path})
+    return lambda queryset, root, user: queryset.filter(**{f"{field}__path__startswith": root.path})
 
 
-def members_of_tccs(root):
-    """Members whose last registration in the Khối is in `root` or below: its current members and
-    those who ended their membership there — not those who moved on to another organisation."""
-    from django.db.models import OuterRef, Subquery
+def member_ids_of_tccs(root, user=None):
+    """Ids of the members whose last registration in the Khối is in `root` or below: its current
+    members and those who ended their membership there — not those who moved on elsewhere.
+    Two indexed queries, evaluated once per request (kept on the user object)."""
+    from members.models import MembershipPeriod
 
-    from members.models import Member, MembershipPeriod
-
-    last_home = (
-        MembershipPeriod.objects.filter(member=OuterRef("pk"), organisation__isnull=False)
-        .order_by("-starts_on")
-        .values("organisation__path")[:1]
+    cache = getattr(user, "_scope_member_ids", None) if user is not None else None
+    if cache is not None and cache[0] == root.pk:
+        return cache[1]
+    candidates = set(
+        MembershipPeriod.objects.filter(organisation__path__startswith=root.path).values_list(
+            "member_id", flat=True
+        )
     )
-    return Member.objects.annotate(home_path=Subquery(last_home)).filter(home_path__startswith=root.path)
+    last = {}
+    periods = MembershipPeriod.objects.filter(member_id__in=candidates, organisation__isnull=False)
+    for member_id, starts_on, path in periods.values_list("member_id", "starts_on", "organisation__path"):
+        if member_id not in last or starts_on > last[member_id][0]:
+            last[member_id] = (starts_on, path)
+    ids = sorted(member_id for member_id, (_, path) in last.items() if path.startswith(root.path))
+    if user is not None:
+        user._scope_member_ids = (root.pk, ids)
+    return ids
 
 
 def _by_member(field="member"):
-    return lambda queryset, root: queryset.filter(**{f"{field}__in": members_of_tccs(root).values("pk")})
+    return lambda queryset, root, user: queryset.filter(**{f"{field}__in": member_ids_of_tccs(root, user)})
 
 
-def _members(queryset, root):
-    return queryset.filter(pk__in=members_of_tccs(root).values("pk"))
+def _members(queryset, root, user):
+    return queryset.filter(pk__in=member_ids_of_tccs(root, user))
 
 
-def _awards(queryset, root):
+def _awards(queryset, root, user):
     return queryset.filter(
-        Q(organisation__path__startswith=root.path) | Q(member__in=members_of_tccs(root).values("pk"))
+        Q(organisation__path__startswith=root.path) | Q(member__in=member_ids_of_tccs(root, user))
     )
 
 
-def _import_batches(queryset, root):
+def _import_batches(queryset, root, user):
     return queryset.filter(organisation__path__startswith=root.path)
 
 
-def _nothing(queryset, root):
+def _nothing(queryset, root, user):
     return queryset.none()
 
 
@@ -115,7 +125,7 @@ def scopers():
     from units import models as units
 
     return {
-        units.Organisation: lambda queryset, root: queryset.filter(path__startswith=root.path),
+        units.Organisation: lambda queryset, root, user: queryset.filter(path__startswith=root.path),
         units.OrganisationRating: _by_organisation(),
         units.Meeting: _by_organisation(),
         units.BreakthroughTask: _by_organisation(),
@@ -153,7 +163,7 @@ def visible(queryset, user):
     if _SCOPERS is None:
         _SCOPERS = scopers()
     narrow = _SCOPERS.get(queryset.model)
-    return narrow(queryset, root) if narrow else queryset
+    return narrow(queryset, root, user) if narrow else queryset
 
 
 def is_visible(user, obj):

@@ -165,9 +165,16 @@ def log_bulk(action, rows, *, source=None):
         row["at"] = now
         row["user"] = row["user"].pk if row["user"] is not None else None
         row["import_batch"] = row["import_batch"].pk if row["import_batch"] is not None else None
-        values.append([field.get_db_prep_save(row[field.name], connection) for field in fields])
+        values.append(row)
     if not values:
         return
+    if connection.vendor == "postgresql":
+        # One multi-row INSERT: psycopg's executemany would send a statement per row.
+        ActivityLog.objects.bulk_create(
+            [ActivityLog(**{f.attname: row[f.name] for f in fields}) for row in values], batch_size=5000
+        )
+        return
+    values = [[field.get_db_prep_save(row[field.name], connection) for field in fields] for row in values]
     table = connection.ops.quote_name(ActivityLog._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))

@@ -3,8 +3,9 @@
 - every create, change and delete of an audited record made through the ORM's `save()`/`delete()`
   (admin, services, importer updates) is logged by the signal handlers below, with the value of each
   changed field before and after, in the same transaction as the change;
-- bulk writes that bypass signals (the bulk rating screen, the importer's COPY, rating services) log
-  through `log_bulk` explicitly, one row per record;
+- bulk writes that bypass signals log explicitly, one row per record: the bulk rating screen and the
+  rating services through `log_bulk`, the importer's COPY of new members, events and cards through
+  `log_created_columns` (written by COPY too, from the values written, never read back);
 - each row names the user, the source ("quản trị", "nhập dữ liệu", …) and the import batch, taken
   from the request or the import that is running (`acting_as`);
 - logins, failed logins, logouts and refusals are logged too;
@@ -18,7 +19,9 @@ import contextlib
 import contextvars
 import datetime
 import decimal
+import json
 import logging
+import re
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -182,13 +185,81 @@ def log_bulk(action, rows, *, source=None):
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
 
 
-def log_created(queryset):
-    """Log as created every record of `queryset` (records written by COPY, which sends no signals)."""
+def _json_created(value):
+    """The JSON of a created field's change, [null, value]; None when the value is None (the log
+    keeps only the fields that changed)."""
+    if value is None:
+        return None
+    return f"[null, {json.dumps(_plain(value), ensure_ascii=False)}]"
+
+
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+_NONE = type(None)
+
+
+def _json_members(name, values):
+    """`"name": [null, value]` for each value of a column (None where the value is None): texts
+    and integers, nearly every column, without calling the JSON encoder value by value."""
+    prefix = f"{json.dumps(name)}: [null, "
+    kinds = set(map(type, values))
+    if kinds <= {str, _NONE} and not _JSON_ESCAPED.search("".join(filter(None, values))):
+        return [None if value is None else f'{prefix}"{value}"]' for value in values]
+    if kinds <= {int, _NONE}:
+        return [None if value is None else f"{prefix}{value}]" for value in values]
+    texts = {value: _json_created(value) for value in set(values)}  # a column's values repeat
+    return [None if texts[value] is None else f"{json.dumps(name)}: {texts[value]}" for value in values]
+
+
+def _json_object(members):
+    return "{" + ", ".join(filter(None, members)) + "}"
+
+
+def log_created_columns(model, columns, reprs):
+    """Log as created the records of `model` just written column by column, without signals (the
+    importer's COPY): `columns` maps attnames to one value per record, "id" included, dates as ISO
+    text; `reprs` gives each record's text. The log rows are written the same way, in one statement
+    (so the records are never read back): the same rows `diff({}, snapshot(record))` gives for a
+    record saved through the ORM."""
+    from partyblock.importing.writing import Derived, insert_columns
+    from partyblock.models import ActivityLog
+
     if _suspended.get():
         return
-    log_bulk(
-        "create",
-        [(instance, diff({}, snapshot(instance))) for instance in queryset.iterator(chunk_size=2000)],
+    ids = columns["id"]
+    count = len(ids)
+    if not count:
+        return
+    members = []  # for each field the log follows, by name: its JSON member on each row, or None
+    for field in sorted(model._meta.concrete_fields, key=lambda field: field.name):
+        if field.name in IGNORED_FIELDS or field.primary_key:
+            continue
+        values = columns.get(field.attname)
+        if values is None:
+            members.append(_json_members(field.name, [field.get_default()])[:1] * count)
+        else:
+            members.append(_json_members(field.name, values if isinstance(values, list) else list(values)))
+
+    actor = _actor.get() or Actor()
+    user = actor.user
+    constants = {
+        "action": "create",
+        "user_id": user.pk if user is not None else None,
+        "username": user.get_username() if user is not None else "",
+        "model": model._meta.label_lower,
+        "import_batch_id": actor.import_batch.pk if actor.import_batch is not None else None,
+        "source": actor.source,
+        "ip_address": actor.ip_address,
+    }
+    names = [*constants, "object_id", "object_repr", "changes"]
+    insert_columns(
+        ActivityLog,
+        names,
+        [
+            *([value] * count for value in constants.values()),
+            list(map(str, ids)),
+            reprs,
+            Derived(_json_object, list(zip(*members, strict=True))),
+        ],
     )
 
 

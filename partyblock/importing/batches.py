@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partyblock.audit import acting_as, current_user, log_created
+from partyblock.audit import acting_as, current_user
 from partyblock.models import ImportBatch, ImportStatus
 
 from . import plan
@@ -325,7 +325,6 @@ def commit(preview, *, user=None):
                     acting_as(user or current_user(), source="nhập dữ liệu", import_batch=locked),
                 ):
                     created, updated = spec.write(plan.read_plan(locked.plan), locked)
-                    _log_copied_records(locked)
             except (ValidationError, IntegrityError) as error:
                 detail = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
                 refusal = f"Không ghi được, không có gì thay đổi: {detail}"
@@ -343,20 +342,6 @@ def commit(preview, *, user=None):
         raise ImportRefused(refusal)
     batch.refresh_from_db()
     return batch
-
-
-def _log_copied_records(batch):
-    """New members (with their events and cards) are written by COPY, which sends no signals: log
-    them here. Everything else an import writes goes through model saves or the rating services,
-    which log themselves (with this batch, through `acting_as`)."""
-    from members.models import Member, MemberCard, MemberEvent
-
-    new_members = Member.objects.filter(import_batch=batch)
-    log_created(new_members.select_related(None))
-    log_created(
-        MemberEvent.objects.filter(member__import_batch=batch, import_batch=batch).select_related("member")
-    )
-    log_created(MemberCard.objects.filter(member__import_batch=batch).select_related("member"))
 
 
 def _mark_stale(batch, message):

@@ -33,6 +33,7 @@ from members.models import (
     MembershipPeriod,
 )
 from members.services import card_issue, member_events_apply, member_update
+from partyblock.audit import log_created_columns
 from partyblock.text import _collation_key
 from units.models import PATH_STEP, Organisation
 
@@ -559,11 +560,15 @@ class MembersKind(Kind):
                 members[name] = [default if value is None else value for value in column]
         # The sort key is needed only here: made while the rows stream to the database.
         members["sort_key"] = Derived(functools.lru_cache(maxsize=None)(_sort_key), members["full_name"])
+        for model in (MemberEvent, MemberCard):  # their ids too, for the audit trail
+            rows[model]["id"] = reserve_ids(model, len(rows[model]["member_id"]))
         for model, columns in rows.items():
             columns = dict(columns)
             if model in (Member, MemberEvent):
                 columns["import_batch_id"] = [batch.pk] * len(next(iter(columns.values())))
             insert_columns(model, list(columns), list(columns.values()))
+            if model in _AUDITED:
+                log_created_columns(model, columns, _AUDITED[model](columns))
         return count
 
     def _write_updates(self, records, batch):
@@ -654,6 +659,23 @@ class MembersKind(Kind):
 
 
 _DEFAULTS = {name: Member._meta.get_field(name).get_default() for name in PROFILE}
+
+
+def _event_texts(columns):
+    """str(event) of each new event, from its columns ("Kết nạp (03/02/2010)")."""
+    labels = dict(EventKind.choices)
+    return Derived(
+        lambda pair: f"{labels[pair[0]]} ({pair[1][8:10]}/{pair[1][5:7]}/{pair[1][:4]})",
+        list(zip(columns["kind"], columns["date"], strict=True)),
+    )
+
+
+# The records of a new member that the audit trail logs, with how to name each (as its __str__)
+_AUDITED = {
+    Member: lambda columns: columns["full_name"],
+    MemberEvent: _event_texts,
+    MemberCard: lambda columns: columns["number"],
+}
 
 
 class NewMembers:

@@ -210,8 +210,37 @@ def _json_members(name, values):
     return [None if texts[value] is None else f"{json.dumps(name)}: {texts[value]}" for value in values]
 
 
-def _json_object(members):
-    return "{" + ", ".join(filter(None, members)) + "}"
+class _CreatedChanges:
+    """The `changes` column of the log rows of records just written: made a slice at a time, when
+    COPY asks for it, so that it is built while the database writes the rows before."""
+
+    def __init__(self, model, columns, count):
+        self.count = count
+        self.fields = []  # (name, the column's values, or the JSON member every row shares)
+        for field in sorted(model._meta.concrete_fields, key=lambda field: field.name):
+            if field.name in IGNORED_FIELDS or field.primary_key:
+                continue
+            values = columns.get(field.attname)
+            if values is None:
+                shared = _json_members(field.name, [field.get_default()])[0]
+                if shared is not None:
+                    self.fields.append((field.name, shared))
+            else:
+                self.fields.append((field.name, values if isinstance(values, list) else list(values)))
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, part):
+        size = len(range(self.count)[part])
+        members = [
+            [values] * size if isinstance(values, str) else _json_members(name, values[part])
+            for name, values in self.fields
+        ]
+        return ["{" + ", ".join(filter(None, row)) + "}" for row in zip(*members, strict=True)]
+
+    def __iter__(self):
+        return iter(self[:])
 
 
 def log_created_columns(model, columns, reprs):
@@ -220,7 +249,7 @@ def log_created_columns(model, columns, reprs):
     text; `reprs` gives each record's text. The log rows are written the same way, in one statement
     (so the records are never read back): the same rows `diff({}, snapshot(record))` gives for a
     record saved through the ORM."""
-    from partyblock.importing.writing import Derived, insert_columns
+    from partyblock.importing.writing import insert_columns
     from partyblock.models import ActivityLog
 
     if _suspended.get():
@@ -229,16 +258,6 @@ def log_created_columns(model, columns, reprs):
     count = len(ids)
     if not count:
         return
-    members = []  # for each field the log follows, by name: its JSON member on each row, or None
-    for field in sorted(model._meta.concrete_fields, key=lambda field: field.name):
-        if field.name in IGNORED_FIELDS or field.primary_key:
-            continue
-        values = columns.get(field.attname)
-        if values is None:
-            members.append(_json_members(field.name, [field.get_default()])[:1] * count)
-        else:
-            members.append(_json_members(field.name, values if isinstance(values, list) else list(values)))
-
     actor = _actor.get() or Actor()
     user = actor.user
     constants = {
@@ -258,7 +277,7 @@ def log_created_columns(model, columns, reprs):
             *([value] * count for value in constants.values()),
             list(map(str, ids)),
             reprs,
-            Derived(_json_object, list(zip(*members, strict=True))),
+            _CreatedChanges(model, columns, count),
         ],
     )
 

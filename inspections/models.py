@@ -98,24 +98,33 @@ class ConductedRecord(models.Model):
         return self.get_body_display()
 
 
+def subject_relations(through, parent, *, related_name, verb):
+    """The organisations and the members a record concerns, through its subject rows."""
+    return (
+        models.ManyToManyField(
+            "units.Organisation",
+            through=through,
+            through_fields=(parent, "organisation"),
+            related_name=related_name,
+            verbose_name=f"tổ chức đảng được {verb}",
+        ),
+        models.ManyToManyField(
+            "members.Member",
+            through=through,
+            through_fields=(parent, "member"),
+            related_name=related_name,
+            verbose_name=f"đảng viên được {verb}",
+        ),
+    )
+
+
 class Inspection(ConductedRecord):
     """An inspection (cuộc kiểm tra) by the Đảng ủy Khối (thematic), by its UBKT (the UBKT kinds of
     DOMAIN.md §5), or by a grassroots committee and its UBKT (any kind)."""
 
     kind = models.CharField("loại kiểm tra", max_length=20, choices=InspectionKind.choices)
-    organisations = models.ManyToManyField(
-        "units.Organisation",
-        through="InspectionSubject",
-        through_fields=("inspection", "organisation"),
-        related_name="inspections",
-        verbose_name="tổ chức đảng được kiểm tra",
-    )
-    members = models.ManyToManyField(
-        "members.Member",
-        through="InspectionSubject",
-        through_fields=("inspection", "member"),
-        related_name="inspections",
-        verbose_name="đảng viên được kiểm tra",
+    organisations, members = subject_relations(
+        "InspectionSubject", "inspection", related_name="inspections", verb="kiểm tra"
     )
 
     class Meta:
@@ -152,19 +161,8 @@ class Supervision(ConductedRecord):
     """A supervision (giám sát), ongoing or thematic."""
 
     kind = models.CharField("loại giám sát", max_length=20, choices=SupervisionKind.choices)
-    organisations = models.ManyToManyField(
-        "units.Organisation",
-        through="SupervisionSubject",
-        through_fields=("supervision", "organisation"),
-        related_name="supervisions",
-        verbose_name="tổ chức đảng được giám sát",
-    )
-    members = models.ManyToManyField(
-        "members.Member",
-        through="SupervisionSubject",
-        through_fields=("supervision", "member"),
-        related_name="supervisions",
-        verbose_name="đảng viên được giám sát",
+    organisations, members = subject_relations(
+        "SupervisionSubject", "supervision", related_name="supervisions", verb="giám sát"
     )
 
     class Meta:
@@ -201,6 +199,29 @@ def _subject_constraints(prefix, parent):
     ]
 
 
+def subject_keys(related_name):
+    """The organisation and member foreign keys of a subject row (exactly one is set, see
+    `_subject_constraints`), reached from either side as `related_name`."""
+    return (
+        models.ForeignKey(
+            "units.Organisation",
+            verbose_name="tổ chức đảng",
+            on_delete=models.PROTECT,
+            null=True,
+            blank=True,
+            related_name=related_name,
+        ),
+        models.ForeignKey(
+            "members.Member",
+            verbose_name="đảng viên",
+            on_delete=models.PROTECT,
+            null=True,
+            blank=True,
+            related_name=related_name,
+        ),
+    )
+
+
 class Subject(models.Model):
     """One organisation or one member that a record concerns."""
 
@@ -223,22 +244,7 @@ class InspectionSubject(Subject):
     inspection = models.ForeignKey(
         Inspection, verbose_name="cuộc kiểm tra", on_delete=models.CASCADE, related_name="subjects"
     )
-    organisation = models.ForeignKey(
-        "units.Organisation",
-        verbose_name="tổ chức đảng",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="inspection_subjects",
-    )
-    member = models.ForeignKey(
-        "members.Member",
-        verbose_name="đảng viên",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="inspection_subjects",
-    )
+    organisation, member = subject_keys(related_name="inspection_subjects")
     violation_found = models.BooleanField("có vi phạm", default=False)
     follow_up = models.TextField(
         "yêu cầu khắc phục, xử lý", blank=True, help_text="Để trống nếu không có yêu cầu."
@@ -257,22 +263,7 @@ class SupervisionSubject(Subject):
     supervision = models.ForeignKey(
         Supervision, verbose_name="cuộc giám sát", on_delete=models.CASCADE, related_name="subjects"
     )
-    organisation = models.ForeignKey(
-        "units.Organisation",
-        verbose_name="tổ chức đảng",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="supervision_subjects",
-    )
-    member = models.ForeignKey(
-        "members.Member",
-        verbose_name="đảng viên",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="supervision_subjects",
-    )
+    organisation, member = subject_keys(related_name="supervision_subjects")
     note = models.TextField("ghi chú, kiến nghị", blank=True)
 
     class Meta:
@@ -584,22 +575,7 @@ class LetterSubject(Subject):
     letter = models.ForeignKey(
         Letter, verbose_name="đơn thư", on_delete=models.CASCADE, related_name="subjects"
     )
-    organisation = models.ForeignKey(
-        "units.Organisation",
-        verbose_name="tổ chức đảng",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="letter_subjects",
-    )
-    member = models.ForeignKey(
-        "members.Member",
-        verbose_name="đảng viên",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="letter_subjects",
-    )
+    organisation, member = subject_keys(related_name="letter_subjects")
 
     class Meta:
         verbose_name = "đảng viên, tổ chức đảng liên quan"

@@ -481,9 +481,11 @@ def period_rows(changes):
 
 
 def _state_values(state):
+    # The status as a plain str (not the choice): these tuples are stored as they are (the import
+    # plan, COPY), and a plain str is what every later step handles fastest.
     return (
         state.organisation_id,
-        state.status,
+        str.__str__(state.status),
         state.temporary_host_id,
         state.on_temporary_transfer,
         state.is_exempt,

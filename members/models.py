@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from partyblock import rating_schemes
+from partyblock.fields import import_batch_key
 from partyblock.text import name_sort_key, normalize_text, search_key
 from units.models import RatingFields
 
@@ -61,15 +62,7 @@ class Member(models.Model):
     search_name = models.CharField("tên không dấu", max_length=120, editable=False, db_index=True)
     sort_key = models.CharField("khóa sắp xếp", max_length=400, editable=False, db_index=True)
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
-    import_batch = models.ForeignKey(
-        "partyblock.ImportBatch",
-        verbose_name="lần nhập dữ liệu",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="members",
-    )
+    import_batch = import_batch_key(related_name="members")
 
     class Meta:
         verbose_name = "đảng viên"
@@ -226,15 +219,7 @@ class MemberEvent(models.Model):
     sponsors = models.CharField("người giới thiệu", max_length=255, blank=True)
     note = models.TextField("ghi chú", blank=True)
     created_at = models.DateTimeField("ngày nhập", auto_now_add=True)
-    import_batch = models.ForeignKey(
-        "partyblock.ImportBatch",
-        verbose_name="lần nhập dữ liệu",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="member_events",
-    )
+    import_batch = import_batch_key(related_name="member_events")
 
     class Meta:
         verbose_name = "sự kiện đảng viên"
@@ -348,15 +333,7 @@ class MemberRating(RatingFields):
 
     subject = rating_schemes.MEMBER
 
-    import_batch = models.ForeignKey(
-        "partyblock.ImportBatch",
-        verbose_name="lần nhập dữ liệu",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="member_ratings",
-    )
+    import_batch = import_batch_key(related_name="member_ratings")
 
     class Meta:
         verbose_name = "xếp loại đảng viên"

@@ -6,6 +6,8 @@ Each function returns SVG markup built only from numbers and escaped labels.
 
 from django.utils.html import escape
 
+from partyblock.text import number_text
+
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 44, 28, 48
 # Fill patterns, darkest first: solid, dense hatching, sparse hatching, dots.
@@ -20,11 +22,6 @@ PATTERN_DEFS = """<defs>
 def date_label(day):
     """Year-end points read as the year; any other day in full."""
     return str(day.year) if (day.month, day.day) == (12, 31) else f"{day:%d/%m/%Y}"
-
-
-def _number(value, decimals=0):
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def _scale(maximum):
@@ -48,7 +45,7 @@ def _frame(title, y_max, y_suffix=""):
         y = TOP + plot_h - plot_h * i / 4
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#cccccc"/>')
         parts.append(
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{_number(value)}{y_suffix}</text>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{number_text(value)}{y_suffix}</text>'
         )
     parts.append(
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#000"/>'
@@ -73,7 +70,7 @@ def line_chart(title, points):
     for (label, value), (x, y) in zip(points, coords, strict=True):
         parts.append(f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="#1f3b57"/>')
         parts.append(
-            f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11">{_number(value)}</text>'
+            f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11">{number_text(value)}</text>'
         )
         parts.append(
             f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11">{escape(label)}</text>'
@@ -95,7 +92,7 @@ def bars_against_pace(title, bars, pace, pace_label):
             f'<rect x="{x:.1f}" y="{TOP + plot_h - h:.1f}" width="{slot * 0.6:.1f}" height="{h:.1f}" fill="url(#p2)" stroke="#000"/>'
         )
         parts.append(
-            f'<text x="{x + slot * 0.3:.1f}" y="{TOP + plot_h - h - 5:.1f}" text-anchor="middle" font-size="11">{_number(value)}</text>'
+            f'<text x="{x + slot * 0.3:.1f}" y="{TOP + plot_h - h - 5:.1f}" text-anchor="middle" font-size="11">{number_text(value)}</text>'
         )
         parts.append(
             f'<text x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11">{escape(label)}</text>'
@@ -106,7 +103,7 @@ def bars_against_pace(title, bars, pace, pace_label):
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#b00020" stroke-width="2" stroke-dasharray="8 5"/>'
         )
         parts.append(
-            f'<text x="{LEFT + 4}" y="{TOP - 12}" font-size="11">- - - {escape(pace_label)}: {_number(pace, 1)}</text>'
+            f'<text x="{LEFT + 4}" y="{TOP - 12}" font-size="11">- - - {escape(pace_label)}: {number_text(pace, 1)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -117,12 +117,29 @@ def value(key, scope, **params):
     return FIGURES[key].value(scope, **params)
 
 
+def rounded(value, places=1):
+    """`value` rounded half-up (as people round, not banker's rounding), as a float; None stays."""
+    if value is None:
+        return None
+    return float(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 def percent(numerator, denominator, places=1):
-    """Percentage rounded half-up (as people round, not banker's rounding); None when undefined."""
+    """Percentage rounded half-up; None when undefined."""
     if not denominator:
         return None
-    exact = Decimal(numerator) * 100 / Decimal(denominator)
-    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return rounded(Decimal(numerator) * 100 / Decimal(denominator), places)
+
+
+def good_or_better(level_counts, year):
+    """(rated, rated good or better) in `year`, from {(year, level): count}."""
+    rated = good = 0
+    for (counted_year, level), count in level_counts.items():
+        if counted_year == year:
+            rated += count
+            if level in GOOD_OR_BETTER_LEVELS:
+                good += count
+    return rated, good
 
 
 def _term_target(key):
@@ -257,18 +274,13 @@ def _admissions_over_target(scope):
     target = value("admissions_target", scope)
     if not target:
         return None
-    exact = (Decimal(value("admissions", scope)) / Decimal(target) - 1) * 100
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return rounded((Decimal(value("admissions", scope)) / Decimal(target) - 1) * 100)
 
 
 register("admissions_over_target_pct", "Vượt chỉ tiêu kết nạp (%)", compute=_admissions_over_target)
 
 
 # --- ratings (DOMAIN.md §3) ----------------------------------------------------------------------
-def _one_decimal(value):
-    return None if value is None else float(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
 def _member_ratings_of(scope):
     return member_ratings_within(scope.organisation)
 
@@ -289,14 +301,13 @@ def _shares(scope, ratings_of):
     counts = _level_counts(scope, ratings_of)
     shares = {}
     for year in scope.rated_years:
-        rated = sum(n for (y, _), n in counts.items() if y == year)
-        good = sum(n for (y, level), n in counts.items() if y == year and level in GOOD_OR_BETTER_LEVELS)
+        rated, good = good_or_better(counts, year)
         shares[year] = Decimal(good) * 100 / Decimal(rated) if rated else None
     return shares
 
 
 def _member_shares(scope):
-    return {str(year): _one_decimal(share) for year, share in _shares(scope, _member_ratings_of).items()}
+    return {str(year): rounded(share) for year, share in _shares(scope, _member_ratings_of).items()}
 
 
 def _tccs_shares(scope):
@@ -306,7 +317,7 @@ def _tccs_shares(scope):
 def _tccs_average(scope):
     """Mean of the yearly shares (each unrounded), rounded once at the end."""
     shares = [share for share in _tccs_shares(scope).values() if share is not None]
-    return _one_decimal(sum(shares) / len(shares)) if shares else None
+    return rounded(sum(shares) / len(shares)) if shares else None
 
 
 register(
@@ -322,7 +333,7 @@ register(
 register(
     "tccs_good_or_better_pct_by_year",
     "TCCS trong sạch, vững mạnh / hoàn thành tốt nhiệm vụ trở lên (%/năm)",
-    compute=lambda s: {str(y): _one_decimal(v) for y, v in _tccs_shares(s).items()},
+    compute=lambda s: {str(y): rounded(v) for y, v in _tccs_shares(s).items()},
 )
 register(
     "tccs_good_or_better_avg_pct",

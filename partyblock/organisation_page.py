@@ -9,8 +9,7 @@ from django.db.models import Func, OuterRef, Subquery
 from members.models import Award, MembershipPeriod
 from members.queries import headcounts, member_ratings_within
 from partyblock import charts
-from partyblock.figures import percent
-from partyblock.rating_schemes import GOOD_OR_BETTER_LEVELS
+from partyblock.figures import good_or_better, percent
 from units.models import OrganisationRating
 from units.queries import rating_level_counts
 
@@ -42,8 +41,7 @@ def organisation_context(organisation, as_of):
     levels = rating_level_counts(member_ratings_within(organisation), years)
     member_shares = []
     for year in years:
-        rated = sum(n for (y, _), n in levels.items() if y == year)
-        good = sum(n for (y, level), n in levels.items() if y == year and level in GOOD_OR_BETTER_LEVELS)
+        rated, good = good_or_better(levels, year)
         member_shares.append((year, rated, good, percent(good, rated)))
     context = {
         "organisation": organisation,

@@ -81,6 +81,15 @@ def given_name(full_name):
     return (normalize_text(full_name) or "").rsplit(" ", 1)[-1]
 
 
+_VIETNAMESE_MARKS = str.maketrans({",": ".", ".": ","})
+
+
+def number_text(value, decimals=0):
+    """4925 -> "4.925", 98.7 with one decimal -> "98,7": dots group thousands and a comma marks
+    decimals, as Vietnamese write numbers."""
+    return f"{value:,.{decimals}f}".translate(_VIETNAMESE_MARKS)
+
+
 def thousands(number):
-    """4925 -> "4.925": Vietnamese digit grouping, for counts shown to people."""
-    return f"{number:,}".replace(",", ".") if number is not None else "—"
+    """4925 -> "4.925": Vietnamese digit grouping, for counts shown to people; "—" when missing."""
+    return number_text(number) if number is not None else "—"

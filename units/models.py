@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from partyblock import rating_schemes
+from partyblock.fields import import_batch_key
 from partyblock.text import normalize_text
 
 
@@ -93,15 +94,7 @@ class Organisation(models.Model):
     # Materialised path "000001/000012/…/": "under X" is one indexed prefix match.
     path = models.CharField("đường dẫn", max_length=255, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField("cấp", editable=False, default=0)
-    import_batch = models.ForeignKey(
-        "partyblock.ImportBatch",
-        verbose_name="lần nhập dữ liệu",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="organisations",
-    )
+    import_batch = import_batch_key(related_name="organisations")
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -332,15 +325,7 @@ class OrganisationRating(RatingFields):
 
     subject = rating_schemes.ORGANISATION
 
-    import_batch = models.ForeignKey(
-        "partyblock.ImportBatch",
-        verbose_name="lần nhập dữ liệu",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="organisation_ratings",
-    )
+    import_batch = import_batch_key(related_name="organisation_ratings")
 
     class Meta:
         verbose_name = "xếp loại tổ chức đảng"

@@ -228,9 +228,10 @@ class ChoiceColumn(Column):
         self.choices = choices  # [(value, label, (other spellings…)), …]
         self.lookup = {}
         for value, label, others in choices:
+            plain = getattr(value, "value", value)  # a choice's value: what the plan stores as is
             for spelling in (value, label, *others):
-                self.lookup[header_key(spelling)] = value
-        self.labels = {value: label for value, label, _ in choices}
+                self.lookup[header_key(spelling)] = plain
+        self.labels = {getattr(value, "value", value): label for value, label, _ in choices}
 
     def clean(self, value):
         text = clean_text(value)

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import python_calamine
 
+from partyblock.text import thousands
+
 from .columns import clean_text, header_key
 
 HEADER_SEARCH_ROWS = 20
@@ -177,7 +179,7 @@ def _read_xlsx(data, header_keys, sheet_name):
     last_row = sheet.end[0] + 1  # 1-based number of the last row with data
     if last_row > MAX_ROWS + HEADER_SEARCH_ROWS:
         raise SheetError(
-            f"Trang tính có {last_row:,} dòng, quá giới hạn {MAX_ROWS:,} dòng.".replace(",", ".")
+            f"Trang tính có {thousands(last_row)} dòng, quá giới hạn {thousands(MAX_ROWS)} dòng."
         )
     # iter_rows() yields every row from the sheet's first row, cells from its first used column.
     rows = enumerate(sheet.iter_rows(), start=1)
@@ -203,7 +205,7 @@ def _read_csv(data, file_name, header_keys):
         raise SheetError("Tệp rỗng: không có dòng nào.")
     lines = text.splitlines()
     if len(lines) > MAX_ROWS + HEADER_SEARCH_ROWS:
-        raise SheetError(f"Tệp có {len(lines):,} dòng, quá giới hạn {MAX_ROWS:,} dòng.".replace(",", "."))
+        raise SheetError(f"Tệp có {thousands(len(lines))} dòng, quá giới hạn {thousands(MAX_ROWS)} dòng.")
     best = None
     head = lines[:HEADER_SEARCH_ROWS]
     for delimiter in (",", ";", "\t"):

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
+from partyblock.text import number_text
+
 register = template.Library()
 
 
@@ -13,11 +15,10 @@ def so(value):
     """A number the Vietnamese way: dot for thousands, comma for decimals; "—" when missing."""
     if value is None or value == "":
         return "—"
-    if isinstance(value, (int,)) and not isinstance(value, bool):
-        return f"{value:,}".replace(",", ".")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number_text(value)
     if isinstance(value, (float, Decimal)):
-        text = f"{value:,.1f}"
-        return text.replace(",", "X").replace(".", ",").replace("X", ".")
+        return number_text(value, 1)
     return value
 
 

@@ -3,6 +3,8 @@ remembered values, name keys by translation, chunking, the packed plan, and COPY
 
 import datetime
 import unicodedata
+import zlib
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -296,6 +298,14 @@ def test_the_plan_reads_back_what_was_written_small_and_large_records():
     assert list(read_plan(writer.finish())) == records
 
 
+def test_the_plan_keeps_dates_decimals_and_choices_as_plain_text():
+    writer = PlanWriter()
+    writer.add(["upd", 7, {"date": D(2016, 1, 20), "score": Decimal("92.50"), "kind": EventKind.ADMISSION}])
+    (record,) = read_plan(writer.finish())
+    assert record == ["upd", 7, {"date": "2016-01-20", "score": "92.50", "kind": "ket_nap"}]
+    assert type(record[2]["kind"]) is str
+
+
 def test_packed_columns_unpack_to_themselves():
     for values in ([], [None], [None, None], [False] * 3, [0, 0], ["a", "a", "b"], [1, True], ["x"] * 4):
         assert unpack(pack(list(values)), len(values)) == values
@@ -307,6 +317,18 @@ def test_a_plan_from_an_older_version_is_refused_without_writing(tree):
     old = PlanWriter()
     old.add(["new", 2, ["Nguyễn Văn A", "nam", "1980-01-01", None, None, None, None], [], [], None])
     preview.batch.plan = old.finish()
+    preview.batch.save()
+    before = record_counts()
+    with pytest.raises(ImportRefused, match="phiên bản cũ"):
+        commit(preview)
+    assert record_counts() == before
+
+
+@pytest.mark.django_db
+def test_a_plan_in_the_former_format_is_refused_without_writing(tree):
+    """Plans were zlib-compressed JSON lines before: a batch previewed then is refused, not misread."""
+    preview = prepare("members", xlsx([HEADER, member_row(1)]), organisation=tree["dbcs"])
+    preview.batch.plan = zlib.compress(b'["new-members",{"n":1}]\n')
     preview.batch.save()
     before = record_counts()
     with pytest.raises(ImportRefused, match="phiên bản cũ"):

@@ -46,7 +46,7 @@ from ..columns import (
     fmt,
     stt_column,
 )
-from ..plan import day, iso, pack, unpack
+from ..plan import OUTDATED, day, iso, pack, unpack
 from ..writing import Derived, insert_columns, reserve_ids
 from .base import DISPLAY_LIMIT, Kind
 from .matching import MemberIndex, NameKeys
@@ -526,9 +526,7 @@ class MembersKind(Kind):
             elif record[0] == "upd":
                 upd.append(record)
             else:
-                raise ValidationError(
-                    "Bản xem trước này được lập bởi phiên bản cũ của chương trình: hãy tải tệp lên lại."
-                )
+                raise ValidationError(OUTDATED)
         created += self._write_new(blocks, batch)
         updated += self._write_updates(upd, batch)
         return created, updated

@@ -767,9 +767,12 @@ class NewMembers:
 def _iso_column(values, texts):
     """The days of `values` as ISO text; `texts` (day -> text) remembers them for the import: the
     days of a sheet repeat (admissions, recognitions, periods)."""
-    for value in set(values).difference(texts):
-        texts[value] = value.isoformat()
-    return list(map(texts.__getitem__, values))
+    try:
+        return list(map(texts.__getitem__, values))  # the periods' days: all met before
+    except KeyError:
+        for value in set(values).difference(texts):
+            texts[value] = value.isoformat()
+        return list(map(texts.__getitem__, values))
 
 
 @functools.lru_cache(maxsize=20000)

@@ -4,6 +4,7 @@ number of queries."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import OuterRef, Subquery
 
 from members.models import Award, Member, MemberEvent, MemberRating, MembershipPeriod
@@ -136,3 +137,42 @@ def prepare(queryset, scope):
         )
         queryset = queryset.annotate(chi_bo_name=Subquery(chi_bo.values("organisation__name")[:1]))
     return queryset, columns
+
+
+PARAM_LABELS = {
+    "year": "năm",
+    "level": "mức",
+    "form": "hình thức",
+    "body": "cơ quan khen thưởng",
+    "result": "kết quả",
+    "kind": "loại",
+    "subject": "đối tượng",
+    "status": "tình trạng",
+}
+SUBJECT_LABELS = {"member": "đảng viên", "organisation": "tổ chức đảng"}
+
+
+def describe_params(model, params):
+    """The drill-down's parameters as people read them ("loại Đơn tố cáo", "quá hạn"): a choice
+    shown by its label, a catalogue entry (award form, issuing body) by its name."""
+    described = []
+    for name, value in params.items():
+        if name == "overdue":
+            described.append("quá hạn")
+            continue
+        shown = SUBJECT_LABELS.get(value, value) if name == "subject" else _value_label(model, name, value)
+        described.append(f"{PARAM_LABELS.get(name, name)} {shown}")
+    return described
+
+
+def _value_label(model, name, value):
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a parameter that is not a field (the year, the level's year)
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(code=value).first()
+        return str(related) if related is not None else value
+    return value

@@ -27,14 +27,6 @@ from partyblock.xlsx import xlsx_response
 from units.models import Term
 
 AS_OF_PARAM = "ngay"
-PARAM_LABELS = {
-    "year": "năm",
-    "level": "mức",
-    "form": "hình thức",
-    "body": "cơ quan",
-    "result": "kết quả",
-    "kind": "loại",
-}
 ORGANISATION_PARAM = "to-chuc"
 
 
@@ -212,7 +204,7 @@ def drilldown_view(request, key):
     context = {
         "title": figure.label,
         "terms": Term.objects.all(),
-        "param_labels": [f"{PARAM_LABELS.get(name, name)} {value}" for name, value in params.items()],
+        "param_labels": drilldown.describe_params(records.model, params),
         "figure": figure,
         "scope": scope,
         "scope_title": scope_title(scope),

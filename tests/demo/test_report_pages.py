@@ -68,3 +68,21 @@ def test_each_count_equals_the_length_of_its_drilldown(db, leader, term_page, ke
         if not shown == total == listed:
             mismatches.append((params, shown, total, listed))
     assert mismatches == []
+
+
+def test_drilldown_headings_name_their_parameters_in_vietnamese(db, leader, term_page):
+    """A count reached through parameters (kind, status, form, subject, overdue …) is headed by
+    their labels ("loại Tố cáo, quá hạn"), never by field names or stored codes."""
+    import re
+    from html import unescape
+
+    headings = set()
+    for _, params, _, href in count_links(term_page):
+        if params:
+            page = leader.get(unescape(href)).content.decode()
+            headings.add(unescape(re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)))
+    assert headings
+    raw = re.compile(r"\b(subject|status|overdue|member|organisation|kind|form|body)\b|[a-z]+_[a-z_]+")
+    assert [heading for heading in headings if raw.search(heading)] == []
+    assert any("quá hạn" in heading for heading in headings)
+    assert any("đối tượng đảng viên" in heading for heading in headings)

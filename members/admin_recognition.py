@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from partyblock import rating_schemes
-from partyblock.access import default_report_organisation, visible
+from partyblock.access import report_root, visible
 from partyblock.admin_tools import (
     GrassrootsListFilter,
     RatingAdminMixin,
@@ -127,7 +127,7 @@ class MemberRatingAdmin(ExportXlsxMixin, RatingAdminMixin, MemberSearchMixin, ad
             "title": f"Kiểm tra dữ liệu xếp loại năm {year}",
             "chooser": chooser,
             "year": year,
-            "checks": rating_checks(year, within=default_report_organisation(request.user)),
+            "checks": rating_checks(year, within=report_root(request.user)),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/members/memberrating/checks.html", context)
@@ -202,7 +202,7 @@ class PartyBadgeAdmin(MemberSearchMixin, admin.ModelAdmin):
         default_day = next_award_day(timezone.localdate())
         chooser = BadgeDueChooser(request.GET or {"ngay": default_day.strftime("%d/%m/%Y")})
         day = chooser.cleaned_data["ngay"] if chooser.is_valid() else default_day
-        due = badges_due(day, within=default_report_organisation(request.user))
+        due = badges_due(day, within=report_root(request.user))
         if request.GET.get("xuat") == "xlsx":
             return xlsx_response(f"huy-hieu-dang-{day:%Y-%m-%d}.xlsx", [due_sheet(day, due)])
         context = {

@@ -9,6 +9,7 @@ pages, the drill-downs, the exports, the importer and `manage.py figures --user`
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
+from django.http import Http404
 
 from units.models import Organisation
 
@@ -181,9 +182,18 @@ def organisation_in_scope(user, organisation):
 
 
 def default_report_organisation(user):
-    """The organisation a user's reports cover when none is asked for."""
+    """The organisation a user's reports cover when none is asked for (None: the whole Khối, or
+    nothing at all — see `report_root` where the difference matters)."""
     root = scope_root(user)
     return None if root in (ALL, NOTHING) else root
+
+
+def report_root(user):
+    """The organisation a page listing records across organisations covers for `user` (None: the
+    whole Khối); a user bound to no scope gets a 404, never the whole Khối."""
+    if scope_root(user) == NOTHING:
+        raise Http404("Tài khoản chưa được giao phạm vi báo cáo.")
+    return default_report_organisation(user)
 
 
 def visible_organisations(user):

@@ -288,3 +288,6 @@ def test_a_user_without_role_or_binding_sees_nothing(db, tree, django_user_model
     client = client_for(unbound)
     assert client.get(reverse("admin:units_organisation_changelist")).context["cl"].result_count == 0
     assert client.get(reverse("reports:term", args=["2015-2020"])).status_code == 404
+    # Pages listing records across organisations never fall back to the whole Khối for them.
+    assert client.get(reverse("admin:members_memberrating_checks")).status_code == 404
+    assert client.get(reverse("admin:members_partybadge_due")).status_code == 404

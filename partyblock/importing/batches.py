@@ -12,6 +12,7 @@ import contextlib
 import gc
 import hashlib
 import itertools
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from .columns import Cleaner, IgnoredColumn, Refused
 from .kinds import KINDS
 from .kinds.base import CHUNK_ROWS, Chunk, Context
 from .readers import SheetError, read_table
+
+logger = logging.getLogger("partyblock.importing")
 
 
 class ImportRefused(Exception):
@@ -93,10 +96,15 @@ def _read_bytes(file, file_name):
         data, name = bytes(file), file_name or "tệp"
     elif isinstance(file, (str, os.PathLike)):
         name = file_name or os.path.basename(file)
-        if os.path.getsize(file) > limit:
-            raise SheetError(too_large_message(limit))
-        with open(file, "rb") as handle:
-            data = handle.read(limit + 1)
+        try:
+            if os.path.getsize(file) > limit:
+                raise SheetError(too_large_message(limit))
+            with open(file, "rb") as handle:
+                data = handle.read(limit + 1)
+        except FileNotFoundError:
+            raise SheetError(f"Không mở được tệp “{file}”: không có tệp này.") from None
+        except OSError:
+            raise SheetError(f"Không mở được tệp “{file}”: không đọc được (quyền truy cập?).") from None
     else:
         name = file_name or os.path.basename(getattr(file, "name", "") or "tệp")
         if getattr(file, "size", 0) and file.size > limit:
@@ -326,7 +334,14 @@ def commit(preview, *, user=None):
                 ):
                     created, updated = spec.write(plan.read_plan(locked.plan), locked)
             except (ValidationError, IntegrityError) as error:
-                detail = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                if isinstance(error, ValidationError):
+                    detail = "; ".join(error.messages)
+                else:  # the database's own words are English and technical: keep them for the log
+                    logger.warning("import batch %s refused by the database: %s", locked.pk, error)
+                    detail = (
+                        "dữ liệu vi phạm một ràng buộc của cơ sở dữ liệu (có thể vừa có người sửa cùng "
+                        "hồ sơ). Hãy tải tệp lên lại để xem trước theo dữ liệu hiện tại."
+                    )
                 refusal = f"Không ghi được, không có gì thay đổi: {detail}"
                 _mark_stale(locked, refusal)
             else:

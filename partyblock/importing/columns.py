@@ -262,7 +262,7 @@ class DigitsColumn(Column):
         if text is None:
             return None
         text = text.replace(" ", "").replace(".", "")
-        if not (text.isdigit() and len(text) == self.digits):
+        if not (text.isascii() and text.isdigit() and len(text) == self.digits):  # not "²" nor "١"
             raise CellError(f"phải gồm đúng {self.digits} chữ số.")
         return text
 
@@ -309,7 +309,7 @@ class YearColumn(Column):
         text = clean_text(value)
         if text is None:
             return None
-        if not (text.isdigit() and len(text) == 4):
+        if not (text.isascii() and text.isdigit() and len(text) == 4):
             raise CellError("năm phải là số có 4 chữ số.")
         year = int(text)
         this_year = timezone.localdate().year
@@ -329,6 +329,8 @@ class ScoreColumn(Column):
             score = Decimal(text.replace(",", "."))
         except InvalidOperation:
             raise CellError("điểm phải là số.") from None
+        if not score.is_finite():  # "NaN", "Infinity" parse as decimals
+            raise CellError("điểm phải là số.")
         if not 0 <= score <= 100:
             raise CellError("điểm phải từ 0 đến 100.")
         return score.quantize(Decimal("0.01"))

@@ -209,14 +209,27 @@ def _read_csv(data, file_name, header_keys):
     best = None
     head = lines[:HEADER_SEARCH_ROWS]
     for delimiter in (",", ";", "\t"):
-        sample = list(csv.reader(head, delimiter=delimiter))
+        sample = list(_csv_rows(head, delimiter))
         score = max((_header_score(row, header_keys) for row in sample), default=0)
         if best is None or score > best[0]:
             best = (score, delimiter)
-    rows = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=best[1]), start=1)
+    rows = enumerate(_csv_rows(io.StringIO(text, newline=""), best[1]), start=1)
     table = _find_header(rows, header_keys, 0)
     table.estimated_rows = max(len(lines) - table.header_row, 0)
     return table
+
+
+def _csv_rows(lines, delimiter):
+    """csv.reader's rows; what it cannot parse (a field over its size limit, a stray quote in
+    strict mode) ends the import with the line named, like any unusable file."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error:
+        raise SheetError(
+            f"Dòng {reader.line_num}: tệp CSV không đọc được (một ô dài quá giới hạn hoặc dấu ngoặc kép "
+            "không khớp): hãy mở bằng Excel, kiểm tra dòng này rồi lưu lại."
+        ) from None
 
 
 # --- header -----------------------------------------------------------------------------------------

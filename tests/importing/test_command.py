@@ -30,3 +30,10 @@ def test_import_sheet_exits_non_zero_on_errors(tree, tmp_path, capsys):
         call_command("import_sheet", "members", str(path), "--organisation", "SOA")
     assert "Dòng 2, cột B (Ngày sinh), giá trị “31/02/1980”" in capsys.readouterr().err
     assert Member.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_sheet_names_a_file_it_cannot_open(tree, tmp_path, capsys):
+    with pytest.raises(CommandError, match="1 errors; nothing written"):
+        call_command("import_sheet", "members", str(tmp_path / "khong-co.xlsx"), "--organisation", "SOA")
+    assert "Không mở được tệp" in capsys.readouterr().err

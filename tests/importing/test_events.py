@@ -69,3 +69,20 @@ def test_a_member_is_not_found_by_name_alone(tree, admitted):
         "Dòng 2, cột A (Họ và tên), giá trị “Nguyễn Văn An”: không tìm thấy đảng viên này "
         "(theo số thẻ, số CCCD, hoặc họ tên và ngày sinh)."
     ]
+
+
+@pytest.mark.django_db
+def test_an_empty_event_or_day_is_a_row_error_not_a_crash(tree, admitted):
+    card_issue(member=admitted, number="30.000444")
+    rows = [
+        HEADER,
+        ["Nguyễn Văn An", "30.000444", None, "01/03/2022", None, None],
+        ["Nguyễn Văn An", "30.000444", "Chuyển đến", None, None, "Chi bộ Kế toán"],
+    ]
+    before = record_counts()
+    preview = prepare("events", xlsx(rows), organisation=tree["dbcs"])
+    assert preview.errors == [
+        "Dòng 2, cột C (Sự kiện), giá trị “(trống)”: trống: bắt buộc.",
+        "Dòng 3, cột D (Ngày), giá trị “(trống)”: trống: bắt buộc.",
+    ]
+    assert record_counts() == before

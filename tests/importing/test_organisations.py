@@ -51,3 +51,31 @@ def test_parent_rules_and_ambiguous_names_are_row_errors(tree):
         "Dòng 3, cột F (Ngày giải thể), giá trị “01/01/2011”: ngày giải thể phải sau ngày thành lập.",
     ]
     assert datetime.date(2000, 1, 1) == tree["dbcs"].founded_on
+
+
+@pytest.mark.django_db
+def test_empty_code_name_or_kind_are_row_errors_in_the_preview(tree):
+    rows = [
+        HEADER,
+        [None, "Chi bộ Không Mã", "Chi bộ trực thuộc", "SOA", "01/01/2012", None],
+        ["SOA-NEW", None, None, "SOA", "01/01/2012", None],
+    ]
+    before = Organisation.objects.count()
+    preview = prepare("organisations", xlsx(rows))
+    assert preview.errors == [
+        "Dòng 2, cột A (Mã), giá trị “(trống)”: trống: bắt buộc.",
+        "Dòng 3, cột B (Tên tổ chức), giá trị “(trống)”: trống: bắt buộc với tổ chức mới.",
+        "Dòng 3, cột C (Loại), giá trị “(trống)”: trống: bắt buộc với tổ chức mới.",
+    ]
+    assert Organisation.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_code_in_other_letter_case_is_the_stored_organisation(tree):
+    rows = [HEADER, ["soa", "Đảng bộ Sở A", "Đảng bộ cơ sở", None, "01/01/2000", None]]
+    before = Organisation.objects.count()
+    preview = prepare("organisations", xlsx(rows))
+    assert preview.errors == []
+    assert (preview.creates, preview.batch.status) == ([], ImportStatus.UNCHANGED)
+    assert Organisation.objects.count() == before
+    assert Organisation.objects.filter(code="SOA").exists()

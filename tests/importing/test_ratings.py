@@ -118,3 +118,14 @@ def test_organisation_ratings_by_code_or_name_with_the_old_scheme(tree):
     assert prepare("organisation_ratings", xlsx(rows), year=2016).errors == [
         "Dòng 3, cột B (Tên tổ chức), giá trị “Chi bộ Không Có”: không có tổ chức đảng có mã hoặc tên này."
     ]
+
+
+@pytest.mark.django_db
+def test_an_empty_rating_is_a_row_error(tree, rated):
+    preview = prepare(
+        "member_ratings",
+        xlsx([HEADER, [1, "Nguyễn Văn An", None, "30.000111", None]]),
+        organisation=tree["dbcs"],
+        year=2020,
+    )
+    assert preview.errors == ["Dòng 2, cột E (KẾT QUẢ XẾP LOẠI), giá trị “(trống)”: trống: bắt buộc."]

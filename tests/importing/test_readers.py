@@ -5,7 +5,14 @@ import zipfile
 
 import pytest
 
-from partyblock.importing.columns import CellError, DateColumn, header_key
+from partyblock.importing.columns import (
+    CellError,
+    DateColumn,
+    DigitsColumn,
+    ScoreColumn,
+    YearColumn,
+    header_key,
+)
 from partyblock.importing.readers import SheetError, check_zip, column_letter, read_table
 
 from .conftest import csv_bytes, xlsx
@@ -61,6 +68,23 @@ def test_dates_are_day_first_and_checked():
         column.clean("29/02/2023")
     with pytest.raises(CellError, match="không có tháng 13"):
         column.clean("01/13/1990")
+
+
+def test_numbers_that_are_not_plain_digits_are_cell_errors():
+    for column, text, reason in (
+        (ScoreColumn("score", "Điểm"), "NaN", "điểm phải là số"),
+        (ScoreColumn("score", "Điểm"), "Infinity", "điểm phải là số"),
+        (YearColumn("year", "Năm"), "²⁰²⁰", "năm phải là số có 4 chữ số"),
+        (DigitsColumn("national_id", "Số CCCD"), "٠٣٠٠٨٥٠٠١٢٣٤", "đúng 12 chữ số"),
+    ):
+        with pytest.raises(CellError, match=reason):
+            column.clean(text)
+
+
+def test_a_csv_field_too_long_for_the_csv_reader_is_a_sheet_error():
+    data = csv_bytes("Họ và tên,Ngày sinh\n" + "A" * 200_000 + ",01/01/1990\n")
+    with pytest.raises(SheetError, match="Dòng 2: tệp CSV không đọc được"):
+        rows(read_table(data, "a.csv", KEYS))
 
 
 def test_old_xls_and_encrypted_files_are_named():

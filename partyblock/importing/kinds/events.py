@@ -197,6 +197,11 @@ class EventsKind(Kind):
 
     def _event(self, row, known, ctx):
         """The MemberEvent a row describes (unsaved), or None after reporting why it cannot be."""
+        missing = [key for key in ("event", "date") if row.get(key) is None]
+        for key in missing:
+            ctx.error(row.number, key, None, "trống: bắt buộc.")
+        if missing:
+            return None
         kind = row.get("event")
         event = MemberEvent(
             kind=kind,

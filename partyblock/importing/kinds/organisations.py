@@ -100,17 +100,29 @@ class OrganisationsKind(Kind):
         if directory.root is None:
             ctx.errors.append("Chưa có Đảng bộ Khối (gốc của cây tổ chức): hãy tạo trước khi nhập tổ chức.")
             return
-        existing = {o.code: o for o in directory.by_id.values()}
-        in_file, by_name = {}, {}
+        in_file, by_name, first_row = {}, {}, {}
         for row in rows:
             code = row.get("code")
-            if code in in_file:
-                ctx.error(row.number, "code", code, f"mã trùng với dòng {in_file[code][0].number}.")
+            if code is None:
+                ctx.error(row.number, "code", None, "trống: bắt buộc.")
                 continue
-            if existing.get(code) is not None and existing[code].kind == OrganisationKind.BLOC:
+            # Codes match as the directory matches them (case and accents aside): "soa" is SOA.
+            target = directory.by_code.get(header_key(code))
+            if header_key(code) in first_row:
+                ctx.error(row.number, "code", code, f"mã trùng với dòng {first_row[header_key(code)]}.")
+                continue
+            first_row[header_key(code)] = row.number
+            if target is not None and target.kind == OrganisationKind.BLOC:
                 ctx.error(row.number, "code", code, "đây là mã của Đảng bộ Khối, không nhập lại.")
                 continue
-            target = existing.get(code)
+            if target is None:
+                missing = [key for key in ("name", "kind") if row.get(key) is None]
+                for key in missing:
+                    ctx.error(row.number, key, None, "trống: bắt buộc với tổ chức mới.")
+                if missing:
+                    continue
+            else:
+                code = target.code
             planned = Organisation(
                 pk=target.pk if target else -(len(in_file) + 1),
                 code=code,

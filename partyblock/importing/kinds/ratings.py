@@ -80,6 +80,9 @@ class RatingsKind(Kind):
         if year is None:
             ctx.error(row.number, "year", None, "thiếu năm xếp loại.")
             return None
+        if row.get("category") is None:
+            ctx.error(row.number, "category", None, "trống: bắt buộc.")
+            return None
         try:
             category = rating_schemes.parse(self.subject, year, row.get("category"))
         except ValueError as error:

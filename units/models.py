@@ -294,7 +294,10 @@ class RatingFields(models.Model):
         return rating_schemes.category_label(self.subject, self.year, self.category)
 
     def clean_rating(self):
-        """Check the category against the year's scheme and derive the level; returns the scheme."""
+        """Check the category against the year's scheme and derive the level; returns the scheme
+        (None while the year or the category is missing: the form reports those fields itself)."""
+        if self.year is None or not self.category:
+            return None
         resolve, scheme_for = rating_schemes.resolve, rating_schemes.scheme_for
         try:
             self.level = resolve(self.subject, self.year, self.category).level

@@ -140,3 +140,14 @@ def test_meeting_list_shows_attendance_of_the_filtered_meetings(staff, tree):
         "expected": 10,
         "pct": 90.0,
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["memberrating", "organisationrating"])
+def test_a_rating_form_without_a_year_shows_the_missing_field(staff, tree, model):
+    """An empty year must be reported on the form, not end in a server error."""
+    app = "members" if model == "memberrating" else "units"
+    subject = {"member": ""} if model == "memberrating" else {"organisation": tree["dbcs"].pk}
+    response = staff.post(reverse(f"admin:{app}_{model}_add"), {**subject, "year": "", "category": "htnv"})
+    assert response.status_code == 200
+    assert "year" in response.context["adminform"].form.errors

@@ -1,10 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Func, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.html import format_html
 
 from inspections.admin import ORGANISATION_INLINES
 from members.models import MembershipPeriod
+from members.services import organisation_dissolve, organisation_merge
 from partyblock.access import visible
 from partyblock.importing.exporting import ExportXlsxMixin
 from partyblock.text import thousands
@@ -51,8 +55,49 @@ class ActiveFilter(admin.SimpleListFilter):
         return queryset
 
 
+class _TriedOnly(Exception):
+    """Rolls back a closing tried only to learn whether the services accept it."""
+
+
+class OrganisationForm(forms.ModelForm):
+    """Dissolving or merging an organisation here goes through the same services as anywhere
+    else (members moved by a merge; refused while members or active sub-organisations remain):
+    tried inside a rolled-back transaction when the form is checked, so a refusal is shown on the
+    form and nothing is written."""
+
+    class Meta:
+        model = Organisation
+        fields = ["code", "name", "kind", "parent", "agency", "founded_on", "dissolved_on", "merged_into"]
+
+    def closing(self):
+        """(service, its arguments) when this change dissolves or merges the organisation."""
+        on = self.cleaned_data.get("dissolved_on")
+        if not (self.instance.pk and on and "dissolved_on" in self.changed_data):
+            return None
+        into = self.cleaned_data.get("merged_into")
+        if into is not None:
+            return organisation_merge, {"into": into, "on": on}
+        return organisation_dissolve, {"on": on}
+
+    def clean(self):
+        cleaned = super().clean()
+        closing = self.closing() if not self.errors else None
+        if closing is not None:
+            service, arguments = closing
+            try:
+                with transaction.atomic():
+                    service(organisation=Organisation.objects.get(pk=self.instance.pk), **arguments)
+                    raise _TriedOnly
+            except _TriedOnly:
+                pass
+            except ValidationError as error:
+                self.add_error("dissolved_on", error.messages)
+        return cleaned
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
+    form = OrganisationForm
     export_kind = "organisations"  # the list exports in the import template's columns
     list_display = ["tree_name", "code", "kind", "founded_on", "dissolved_on", "member_count"]
     list_filter = ["kind", ParentFilter, ActiveFilter]
@@ -102,6 +147,17 @@ class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
             names.append(node.name)
             node = node.parent
         return " › ".join(reversed(names))
+
+    def save_model(self, request, obj, form, change):
+        closing = form.closing()
+        if closing is None:
+            super().save_model(request, obj, form, change)
+            return
+        service, arguments = closing
+        with transaction.atomic():
+            obj.dissolved_on, obj.merged_into = None, None  # the service sets them, after moving members
+            super().save_model(request, obj, form, change)  # the form's other changes
+            service(organisation=obj, **arguments)
 
     def has_delete_permission(self, request, obj=None):
         return False  # organisations are dissolved or merged, never deleted

@@ -238,3 +238,42 @@ def test_national_id_duplicate_names_the_other_member(staff, tree):
     assert response.context["adminform"].form.errors["national_id"] == [
         f"Số CCCD 030085000001 đã thuộc về đảng viên Nguyễn Văn An (sinh 01/06/1985, mã {other.pk})."
     ]
+
+
+def _organisation_form(organisation, **changes):
+    values = {
+        "code": organisation.code,
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "parent": organisation.parent_id or "",
+        "agency": organisation.agency,
+        "founded_on": organisation.founded_on.strftime("%d/%m/%Y") if organisation.founded_on else "",
+        "dissolved_on": "",
+        "merged_into": "",
+    }
+    for prefix in ("inspection_subjects", "supervision_subjects", "letter_subjects", "discipline_decisions"):
+        values.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    return {**values, **changes}
+
+
+@pytest.mark.django_db
+def test_dissolving_a_chi_bo_with_members_in_the_admin_is_refused_on_the_form(staff, tree):
+    admitted("Nguyễn Văn Hùng", tree["cb1"])
+    url = reverse("admin:units_organisation_change", args=[tree["cb1"].pk])
+    response = staff.post(url, _organisation_form(tree["cb1"], dissolved_on="01/01/2021"))
+    assert response.status_code == 200
+    assert "còn đảng viên sinh hoạt" in " ".join(response.context["adminform"].form.errors["dissolved_on"])
+    tree["cb1"].refresh_from_db()
+    assert tree["cb1"].dissolved_on is None
+
+
+@pytest.mark.django_db
+def test_merging_a_chi_bo_in_the_admin_moves_its_members(staff, tree):
+    member = admitted("Nguyễn Văn Hùng", tree["cb1"])
+    url = reverse("admin:units_organisation_change", args=[tree["cb1"].pk])
+    form = _organisation_form(tree["cb1"], dissolved_on="01/01/2021", merged_into=tree["cb2"].pk)
+    response = staff.post(url, form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    tree["cb1"].refresh_from_db()
+    assert (tree["cb1"].dissolved_on, tree["cb1"].merged_into) == (datetime.date(2021, 1, 1), tree["cb2"])
+    assert member.periods.order_by("starts_on").last().organisation == tree["cb2"]

@@ -16,7 +16,7 @@ from partyblock.importing.exporting import ExportXlsxMixin
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
 from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, MembershipStatus
 from .queries import members_as_of, name_search
-from .services import member_events_apply
+from .services import card_issue, member_events_apply
 
 
 class GrassrootsFilter(GrassrootsListFilter):
@@ -303,6 +303,16 @@ class MemberAdmin(ExportXlsxMixin, admin.ModelAdmin):
         return ", ".join(card.number for card in obj.live_cards) or "—"
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is MemberCard:
+            # A new card goes through card_issue, which marks the current one replaced that day.
+            formset.save(commit=False)
+            for card, _ in formset.changed_objects:
+                card.save()
+            for card in formset.deleted_objects:
+                card.delete()
+            for card in formset.new_objects:
+                card_issue(member=form.instance, number=card.number, issued_on=card.issued_on)
+            return None
         if formset.model is not MemberEvent:
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)

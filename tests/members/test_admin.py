@@ -277,3 +277,47 @@ def test_merging_a_chi_bo_in_the_admin_moves_its_members(staff, tree):
     tree["cb1"].refresh_from_db()
     assert (tree["cb1"].dissolved_on, tree["cb1"].merged_into) == (datetime.date(2021, 1, 1), tree["cb2"])
     assert member.periods.order_by("starts_on").last().organisation == tree["cb2"]
+
+
+def _as_posted(form):
+    """The data a browser would send back for `form` unchanged."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        shown = form[name].field.widget.format_value(value)
+        data[form.add_prefix(name)] = shown if shown is not None else value
+    return data
+
+
+def change_page_data(response):
+    data = _as_posted(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(_as_posted(formset.management_form))
+        for form in formset.forms:
+            data.update(_as_posted(form))
+    return data
+
+
+@pytest.mark.django_db
+def test_a_card_added_in_the_admin_replaces_the_current_one(staff, tree):
+    member = admitted("Nguyễn Văn Hùng", tree["cb1"])
+    services.card_issue(member=member, number="30.000001", issued_on=datetime.date(2011, 1, 1))
+    url = reverse("admin:members_member_change", args=[member.pk])
+    data = change_page_data(staff.get(url))
+    total = int(data["cards-TOTAL_FORMS"])
+    data.update(
+        {
+            "cards-TOTAL_FORMS": total + 1,
+            f"cards-{total}-number": "30.000002",
+            f"cards-{total}-issued_on": "01/06/2020",
+        }
+    )
+    response = staff.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert list(member.cards.order_by("issued_on").values_list("number", "replaced_on")) == [
+        ("30.000001", datetime.date(2020, 6, 1)),
+        ("30.000002", None),
+    ]

@@ -23,8 +23,15 @@ class PartyblockAdminConfig(AdminConfig):
 def _sync_roles(sender, using="default", **kwargs):
     if sender.name != "partyblock":
         return
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
     from partyblock.roles import sync_roles
 
+    # post_migrate reaches this app before units, members and inspections, whose permissions auth
+    # would create only afterwards: create them all first, or a new model's permissions would
+    # reach the roles only at the next migrate.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
     sync_roles(Group, Permission)

@@ -291,3 +291,18 @@ def test_a_user_without_role_or_binding_sees_nothing(db, tree, django_user_model
     # Pages listing records across organisations never fall back to the whole Khối for them.
     assert client.get(reverse("admin:members_memberrating_checks")).status_code == 404
     assert client.get(reverse("admin:members_partybadge_due")).status_code == 404
+
+
+def test_roles_get_the_permissions_of_a_model_new_since_the_last_migrate(db):
+    """post_migrate reaches partyblock before the apps whose permissions auth creates later: the
+    roles must still get a permission that did not exist yet when the sync ran."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    from partyblock.access import ROLE_OFFICE
+    from partyblock.apps import _sync_roles
+
+    Permission.objects.filter(codename="change_memberrating").delete()  # as if the model were new
+    _sync_roles(sender=apps.get_app_config("partyblock"), using="default")
+    office = Group.objects.get(name=ROLE_OFFICE)
+    assert office.permissions.filter(codename="change_memberrating").exists()

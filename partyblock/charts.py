@@ -24,15 +24,20 @@ def date_label(day):
     return str(day.year) if (day.month, day.day) == (12, 31) else f"{day:%d/%m/%Y}"
 
 
-def _scale(maximum):
-    """A round upper bound for the y axis."""
-    if maximum <= 0:
-        return 1
-    step = 10 ** (len(str(int(maximum))) - 1)
-    return ((int(maximum) // step) + 1) * step
+def _axis(maximum):
+    """(upper bound, intervals) of the y axis: the lowest bound at or above `maximum` split into 4
+    to 6 equal whole-number steps, so every tick label is exact."""
+    return min(
+        ((next(step for step in _ROUND_STEPS if step * n >= maximum) * n, n) for n in (4, 5, 6)),
+        key=lambda axis: axis[0],
+    )
 
 
-def _frame(title, y_max, y_suffix=""):
+# 1, 2, 5, 10, 20, 25, 50, 100, …: whole numbers only, so no tick label is rounded
+_ROUND_STEPS = [int(m * 10**k) for k in range(12) for m in (1, 2, 2.5, 5) if (m * 10**k) % 1 == 0]
+
+
+def _frame(title, y_max, intervals=4, y_suffix=""):
     plot_h = HEIGHT - TOP - BOTTOM
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -40,9 +45,9 @@ def _frame(title, y_max, y_suffix=""):
         PATTERN_DEFS,
         f"<title>{escape(title)}</title>",
     ]
-    for i in range(5):
-        value = y_max * i / 4
-        y = TOP + plot_h - plot_h * i / 4
+    for i in range(intervals + 1):
+        value = y_max * i / intervals
+        y = TOP + plot_h - plot_h * i / intervals
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#cccccc"/>')
         parts.append(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{number_text(value)}{y_suffix}</text>'
@@ -56,9 +61,9 @@ def _frame(title, y_max, y_suffix=""):
 def line_chart(title, points):
     """`points`: [(label, value)], e.g. members at successive dates."""
     values = [v for _, v in points]
-    y_max = _scale(max(values or [0]))
+    y_max, intervals = _axis(max(values or [0]))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    parts = _frame(title, y_max)
+    parts = _frame(title, y_max, intervals)
     inset = 28  # keeps the first and last labels clear of the axis and the edge
     step = (plot_w - 2 * inset) / max(len(points) - 1, 1)
     coords = [(LEFT + inset + i * step, TOP + plot_h - plot_h * v / y_max) for i, (_, v) in enumerate(points)]
@@ -81,9 +86,9 @@ def line_chart(title, points):
 
 def bars_against_pace(title, bars, pace, pace_label):
     """Bars [(label, value)] with a dashed line at `pace` (e.g. the yearly admissions a target needs)."""
-    y_max = _scale(max([v for _, v in bars] + [pace or 0]))
+    y_max, intervals = _axis(max([v for _, v in bars] + [pace or 0]))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    parts = _frame(title, y_max)
+    parts = _frame(title, y_max, intervals)
     slot = plot_w / max(len(bars), 1)
     for i, (label, value) in enumerate(bars):
         h = plot_h * value / y_max
@@ -112,7 +117,7 @@ def bars_against_pace(title, bars, pace, pace_label):
 def stacked_shares(title, columns, legend):
     """Stacked 100% bars: `columns` [(label, [count per series])], `legend` series names (≤ 4)."""
     plot_w = WIDTH - LEFT - RIGHT
-    parts = _frame(title, 100, "%")
+    parts = _frame(title, 100, 4, "%")
     slot = plot_w / max(len(columns), 1)
     for i, (label, counts) in enumerate(columns):
         total = sum(counts) or 1

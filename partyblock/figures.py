@@ -234,6 +234,12 @@ register(
     batch=_headcount_batch,
 )
 register(
+    "members_growth",
+    "Tăng so với đầu kỳ",
+    compute=lambda s: value("members", s) - value("members_at_start", s),
+    listed=False,  # derived from two printed keys; the command prints DOMAIN.md §6's keys
+)
+register(
     "admissions",
     "Kết nạp đảng viên mới",
     records=lambda s: admissions_between(s.starts_on, s.activity_end, within=s.organisation),
@@ -324,6 +330,15 @@ register(
     "member_good_or_better_pct_by_year",
     "Đảng viên hoàn thành tốt nhiệm vụ trở lên (%/năm)",
     compute=_member_shares,
+)
+register(
+    "member_good_or_better_min_pct",
+    "Đảng viên hoàn thành tốt nhiệm vụ trở lên, năm thấp nhất (%)",
+    compute=lambda s: min(
+        (share for share in value("member_good_or_better_pct_by_year", s).values() if share is not None),
+        default=None,
+    ),
+    listed=False,  # derived from the printed yearly shares
 )
 register(
     "member_good_or_better_target_pct",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from members.models import Award
 from partyblock import charts, rating_schemes
-from partyblock.figures import members_over_time, value
+from partyblock.figures import FIGURES, members_over_time, rounded, value
 from units.models import DocumentKind, MeetingKind, TaskResult
 
 
@@ -83,10 +83,7 @@ def _organisation(scope):
         Row("Đảng viên chính thức", count(scope, "members_official"), level=1),
         Row("Đảng viên dự bị", count(scope, "members_probationary"), level=1),
         Row(f"Đảng viên đầu kỳ ({scope.starts_on:%d/%m/%Y})", count(scope, "members_at_start")),
-        Row(
-            "Tăng so với đầu kỳ",
-            Cell(value("members", scope) - value("members_at_start", scope)),
-        ),
+        Row(FIGURES["members_growth"].label, plain(scope, "members_growth")),
     ]
     section.charts.append(charts.line_chart("Số đảng viên theo thời gian", _members_over_time(scope)))
     return section
@@ -169,15 +166,16 @@ def _ratings(scope):
         Table("Đảng viên theo mức xếp loại", headers, member_rows),
         Table("Tổ chức cơ sở đảng theo mức xếp loại", headers, tccs_rows),
     ]
-    shares = [s for s in member_shares.values() if s is not None]
+    lowest = value("member_good_or_better_min_pct", scope)
     section.rows = [
         Row(
-            "Đảng viên hoàn thành tốt nhiệm vụ trở lên, năm thấp nhất (%)",
-            Cell(min(shares) if shares else None, unit="%"),
+            FIGURES["member_good_or_better_min_pct"].label,
+            plain(scope, "member_good_or_better_min_pct", "%"),
             Cell(member_target, unit="%", source="member_good_or_better_target_pct")
             if member_target is not None
             else None,
-            _met(round(min(shares)) if shares else None, member_target),
+            # The report rounds the lowest year to whole percent before comparing (95 % a year).
+            _met(rounded(lowest, 0), member_target),
         ),
         Row(
             "TCCS trong sạch, vững mạnh / hoàn thành tốt nhiệm vụ trở lên, bình quân (%)",

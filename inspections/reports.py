@@ -86,9 +86,11 @@ def organisation_blocks(organisation):
         .select_related("conducting_organisation")
         .order_by("-decision_date")[:50]
     )
-    decisions = DisciplineDecision.objects.filter(organisation__path__startswith=organisation.path).order_by(
-        "-decision_date"
-    )[:50]
+    decisions = (
+        DisciplineDecision.objects.filter(organisation__path__startswith=organisation.path)
+        .select_related("organisation")
+        .order_by("-decision_date")[:50]
+    )
     letters = Letter.objects.filter(below).distinct().order_by("-received_on")[:50]
     return [
         {

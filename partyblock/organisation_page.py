@@ -14,14 +14,6 @@ from units.models import OrganisationRating
 from units.queries import rating_level_counts
 
 
-def _ancestors(organisation):
-    chain, node = [], organisation.parent
-    while node is not None:
-        chain.append(node)
-        node = node.parent
-    return list(reversed(chain))
-
-
 def organisation_context(organisation, as_of):
     members_below = (
         MembershipPeriod.objects.covering(as_of)
@@ -46,7 +38,7 @@ def organisation_context(organisation, as_of):
     context = {
         "organisation": organisation,
         "as_of": as_of,
-        "ancestors": _ancestors(organisation),
+        "ancestors": list(organisation.ancestors()),
         "children": children,
         "members": over_time[-1][1],
         "members_chart": charts.line_chart("Số đảng viên theo thời gian", over_time),

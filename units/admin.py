@@ -141,12 +141,7 @@ class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
 
     @admin.display(description="thuộc cây")
     def path_display(self, obj):
-        names = []
-        node = obj
-        while node is not None:
-            names.append(node.name)
-            node = node.parent
-        return " › ".join(reversed(names))
+        return " › ".join([*(o.name for o in obj.ancestors()), obj.name])
 
     def save_model(self, request, obj, form, change):
         closing = form.closing()

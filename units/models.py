@@ -150,6 +150,11 @@ class Organisation(models.Model):
         None for the root."""
         return int(self.path[PATH_STEP : 2 * PATH_STEP - 1]) if self.depth >= 1 else None
 
+    def ancestors(self):
+        """The organisations above this one, root first, in one query (read off the path)."""
+        prefixes = [self.path[:end] for end in range(PATH_STEP, len(self.path), PATH_STEP)]
+        return Organisation.objects.filter(path__in=prefixes).order_by("depth")
+
     def grassroots_ancestor(self):
         """The TCCS this organisation belongs to (itself if it is one); None for the root."""
         node = self

@@ -388,3 +388,9 @@ def test_term_must_end_after_it_starts(db):
     )
 
     assert clean_errors(term) == {"__all__": ["Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu."]}
+
+
+def test_ancestors_are_read_off_the_path_in_one_query(tree, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert list(tree["cb1"].ancestors()) == [tree["bloc"], tree["dbcs"]]
+    assert list(tree["bloc"].ancestors()) == []

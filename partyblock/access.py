@@ -167,10 +167,6 @@ def visible(queryset, user):
     return narrow(queryset, root, user) if narrow else queryset
 
 
-def is_visible(user, obj):
-    return visible(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
-
-
 def organisation_in_scope(user, organisation):
     """Whether a report of `organisation` (None: the whole Khối) is within the user's scope."""
     root = scope_root(user)

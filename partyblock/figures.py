@@ -23,7 +23,6 @@ from members.queries import (
 from partyblock.rating_schemes import GOOD_OR_BETTER_LEVELS
 from units.models import GRASSROOTS_KINDS, DocumentKind, MeetingKind, Organisation, OrganisationKind, Term
 from units.queries import (
-    attendance,
     breakthrough_tasks_of_years,
     documents_issued,
     meetings_between,
@@ -395,18 +394,10 @@ register(
 )
 
 
-def _attendance_pct(scope):
-    present, expected = attendance(
-        meetings_between(scope.starts_on, scope.activity_end, within=scope.organisation)
-    )
-    return percent(present, expected)
-
-
 register(
     "meeting_attendance_pct",
     "Tỷ lệ đảng viên dự sinh hoạt chi bộ (%)",
-    compute=_attendance_pct,
-    batch=lambda s: _meetings_batch(s),
+    batch=lambda s: _meetings_batch(s),  # with the meeting counts, from the same grouped query
 )
 register(
     "meeting_attendance_target_pct",

@@ -10,12 +10,6 @@ from partyblock.text import search_key
 MEMBER = "member"
 ORGANISATION = "organisation"
 GOOD_OR_BETTER_LEVELS = (1, 2)
-LEVEL_LABELS = {
-    1: "Mức 1 (xuất sắc / trong sạch, vững mạnh)",
-    2: "Mức 2 (hoàn thành tốt nhiệm vụ)",
-    3: "Mức 3 (hoàn thành nhiệm vụ)",
-    4: "Mức 4 (không hoàn thành nhiệm vụ / yếu kém)",
-}
 LEVEL_SHORT = {1: "Mức 1", 2: "Mức 2", 3: "Mức 3", 4: "Mức 4"}
 
 

@@ -15,10 +15,6 @@ from .models import (
 )
 
 
-def bloc_root():
-    return Organisation.objects.get(kind=OrganisationKind.BLOC)
-
-
 def organisations_as_of(day, kinds, within=None):
     """Organisations of `kinds` that exist on `day` (founded on or before, not yet dissolved),
     below `within` when given (the whole Khối otherwise)."""

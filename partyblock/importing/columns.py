@@ -81,13 +81,11 @@ def fmt(day):
 class Column:
     """One field of a sheet. `key` names the cleaned value, `header` is the template's heading."""
 
-    def __init__(self, key, header, aliases=(), *, required=False, field=None, note=""):
+    def __init__(self, key, header, aliases=(), *, required=False):
         self.key = key
         self.header = header
         self.aliases = tuple(aliases)
         self.required = required
-        self.field = field  # model attribute set by assign(); None when the kind sets it itself
-        self.note = note  # shown on the upload page
         self.keys = {header_key(h) for h in (header, *self.aliases)}
 
     def clean(self, value):
@@ -103,12 +101,6 @@ class Column:
         default the plain() ones."""
         plain = self.plain(cells)
         return dict(zip(plain, plain, strict=True)) if plain else {}
-
-    def assign(self, target, value):
-        setattr(target, self.field or self.key, value)
-
-    def export(self, value):
-        return value
 
 
 class TextColumn(Column):
@@ -186,9 +178,6 @@ class DateColumn(Column):
                         found[cell] = value
         return found
 
-    def export(self, value):
-        return value
-
 
 def parse_date_text(text):
     if text is None:
@@ -243,9 +232,6 @@ class ChoiceColumn(Column):
         if found is None:
             raise CellError(f"không thuộc danh mục ({', '.join(self.labels.values())}).")
         return found
-
-    def export(self, value):
-        return self.labels.get(value, value)
 
 
 class DigitsColumn(Column):
@@ -334,9 +320,6 @@ class ScoreColumn(Column):
         if not 0 <= score <= 100:
             raise CellError("điểm phải từ 0 đến 100.")
         return score.quantize(Decimal("0.01"))
-
-    def export(self, value):
-        return float(value) if value is not None else None
 
 
 class IgnoredColumn(Column):

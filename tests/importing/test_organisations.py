@@ -79,3 +79,23 @@ def test_a_code_in_other_letter_case_is_the_stored_organisation(tree):
     assert (preview.creates, preview.batch.status) == ([], ImportStatus.UNCHANGED)
     assert Organisation.objects.count() == before
     assert Organisation.objects.filter(code="SOA").exists()
+
+
+@pytest.mark.django_db
+def test_a_chi_bo_moved_under_another_stored_tccs(tree):
+    commit(
+        prepare(
+            "organisations",
+            xlsx([HEADER, ["SOC", "Đảng bộ Sở C", "Đảng bộ cơ sở", None, "01/01/1991", None]]),
+        )
+    )
+    soc = Organisation.objects.get(code="SOC")
+    rows = [HEADER, ["SOA-VP", "Chi bộ Văn phòng", "Chi bộ trực thuộc", "SOC", None, None]]
+    preview = prepare("organisations", xlsx(rows))
+    assert (preview.errors, preview.updates) == (
+        [],
+        [[2, "Chi bộ Văn phòng (SOA-VP)", [["Trực thuộc", "Đảng bộ Sở A", "Đảng bộ Sở C"]]]],
+    )
+    commit(preview)
+    moved = Organisation.objects.get(code="SOA-VP")
+    assert (moved.parent, moved.path.startswith(soc.path)) == (soc, True)

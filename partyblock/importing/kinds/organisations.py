@@ -291,6 +291,9 @@ class OrganisationsKind(Kind):
             Organisation.objects.bulk_update(created, ["path", "depth"])
         if upd:
             targets = Organisation.objects.in_bulk([r[2] for r in upd])
+            parents = Organisation.objects.in_bulk(
+                [r[4]["parent"][1] for r in upd if "parent" in r[4] and r[4]["parent"][0] == "id"]
+            )
             for _, row, pk, before, changes in upd:
                 organisation = targets[pk]
                 for name, old in before.items():
@@ -300,9 +303,7 @@ class OrganisationsKind(Kind):
                 for name, value in changes.items():
                     if name == "parent":
                         ref_kind, ref = value
-                        organisation.parent = (
-                            Organisation.objects.get(pk=ref) if ref_kind == "id" else by_code[ref]
-                        )
+                        organisation.parent = parents[ref] if ref_kind == "id" else by_code[ref]
                     else:
                         setattr(organisation, name, day(value) if name.endswith("_on") else value)
                 organisation.full_clean()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from partyblock.text import search_key
+from partyblock.admin_tools import MemberSearchMixin
 
 from . import services
 from .models import (
@@ -314,7 +314,7 @@ class SubjectTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(DisciplineDecision)
-class DisciplineDecisionAdmin(RegisterMedia, admin.ModelAdmin):
+class DisciplineDecisionAdmin(RegisterMedia, MemberSearchMixin, admin.ModelAdmin):
     form = DisciplineDecisionForm
     list_display = [
         "decision_number",
@@ -332,7 +332,8 @@ class DisciplineDecisionAdmin(RegisterMedia, admin.ModelAdmin):
         SubjectTypeFilter,
         InForceFilter,
     ]
-    search_fields = ["decision_number"]  # widened in get_search_results
+    search_fields = ["decision_number"]  # widened by MemberSearchMixin
+    also_searched = ["decision_number", "organisation__name"]
     search_help_text = "Tìm theo số quyết định, tên đảng viên (có dấu hoặc không dấu) hoặc tên tổ chức."
     autocomplete_fields = ["member", "organisation", "inspection"]
     list_per_page = 50
@@ -343,20 +344,6 @@ class DisciplineDecisionAdmin(RegisterMedia, admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return _pick_only(super().formfield_for_dbfield(db_field, request, **kwargs), db_field)
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        name = Q()
-        for word in search_key(term).split():
-            name &= Q(member__search_name__contains=word)
-        return (
-            queryset.filter(
-                Q(decision_number__icontains=term) | Q(organisation__name__icontains=term) | name
-            ),
-            False,
-        )
 
     DECISION_FIELDS = ["form", "deciding_body", "decision_number", "decision_date", "effective_on"]
 

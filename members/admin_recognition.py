@@ -12,6 +12,7 @@ from partyblock import rating_schemes
 from partyblock.access import report_root, visible
 from partyblock.admin_tools import (
     GrassrootsListFilter,
+    MemberSearchMixin,
     RatingAdminMixin,
     YearChooser,
     YearListFilter,
@@ -25,7 +26,7 @@ from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind
 from .badges import badges_due, is_award_day, next_award_day
 from .models import Award, AwardForm, IssuingBody, MemberRating, PartyBadge, SickLeave
 from .quality import rating_checks
-from .queries import name_search, periods_to_rate
+from .queries import periods_to_rate
 from .services import member_ratings_save
 
 
@@ -37,15 +38,6 @@ class MemberRatingChooser(forms.Form):
         label="Tổ chức đảng",
     )
     nam = forms.TypedChoiceField(choices=year_choices, coerce=int, label="Năm")
-
-
-class MemberSearchMixin:
-    """Accent-insensitive search on the member's name, ID or card (same rule as the member list)."""
-
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        return queryset.filter(name_search(search_term, prefix="member__")), False
 
 
 @admin.register(MemberRating)
@@ -155,12 +147,13 @@ class IssuingBodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(MemberSearchMixin, admin.ModelAdmin):
     list_display = ["form", "body", "recipient_name", "year", "decision_number", "decision_date"]
     list_filter = ["form", "body", "year"]
     list_select_related = ["form", "body", "organisation", "member"]
     autocomplete_fields = ["organisation", "member"]
-    search_fields = ["decision_number", "organisation__name", "member__search_name"]
+    search_fields = ["decision_number"]  # widened by MemberSearchMixin
+    also_searched = ["decision_number", "organisation__name"]
     date_hierarchy = "decision_date"
 
     @admin.display(description="tổ chức / đảng viên được khen")

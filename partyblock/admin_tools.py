@@ -3,6 +3,7 @@ and the rating form that offers only the chosen year's categories."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.utils import timezone
 
 from partyblock import rating_schemes
@@ -77,3 +78,21 @@ class RatingAdminMixin:
             choices=[("", "---------"), *choices], label="xếp loại"
         )
         return form
+
+
+class MemberSearchMixin:
+    """Accent-insensitive search on the member's name, ID or card (the member list's rule,
+    `members.queries.name_search`), or any of `also_searched` (icontains)."""
+
+    also_searched = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        from members.queries import name_search
+
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        found = name_search(term, prefix="member__")
+        for field in self.also_searched:
+            found |= Q(**{f"{field}__icontains": term})
+        return queryset.filter(found), False

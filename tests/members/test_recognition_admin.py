@@ -151,3 +151,26 @@ def test_a_rating_form_without_a_year_shows_the_missing_field(staff, tree, model
     response = staff.post(reverse(f"admin:{app}_{model}_add"), {**subject, "year": "", "category": "htnv"})
     assert response.status_code == 200
     assert "year" in response.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_award_list_finds_a_member_by_an_accented_name(staff, tree):
+    """The award list (like the discipline list, through the same mixin) searches members as the
+    member list does: "Nguyễn" with or without its accents."""
+    from members.models import Award, AwardForm, IssuingBody
+
+    member = make_member(full_name="Nguyễn Thị Hằng")
+    member_admit(member=member, organisation=tree["cb1"], ceremony_date=datetime.date(2015, 3, 1))
+    form = AwardForm.objects.create(code="giay-khen-thu", name="Giấy khen thử")
+    body = IssuingBody.objects.create(code="co-quan-thu", name="Cơ quan thử")
+    Award.objects.create(
+        form=form,
+        body=body,
+        decision_number="1-QĐ",
+        decision_date=datetime.date(2019, 1, 2),
+        year=2018,
+        member=member,
+    )
+    for query in ("Nguyễn Thị Hằng", "nguyen hang"):
+        response = staff.get(reverse("admin:members_award_changelist"), {"q": query})
+        assert response.context["cl"].result_count == 1, query

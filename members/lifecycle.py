@@ -8,9 +8,11 @@ every write; the demo seeder runs it in bulk.
 `replay_admission()` is the same rules for the commonest story of all (admitted into a chi bộ,
 perhaps recognised official when probation ends), as the bulk import meets it thousands of times:
 it answers with plain period rows and builds no event or model instance. It decides nothing of its
-own: the admission rules (`_admission_age`, `_chi_bo_problem`) and the shape of a period
-(`_state_values`) are the functions `replay()` uses, and any story that is refused or warned about
-is handed to `replay()` itself, so that its messages are the only ones.
+own: the admission rules (`plain_admission`: `_admission_age`, `_chi_bo_problem`) and the shape of a
+period (`_state_values`) are the functions `replay()` uses, and any story that is refused or warned
+about is handed to `replay()` itself, so that its messages are the only ones. The periods of a plain
+admission (`admission_periods`, or `admission_period_columns` for many at once) follow from its days
+alone: the import derives them at confirm.
 """
 
 import datetime
@@ -338,21 +340,15 @@ def replay_admission(birth_date, organisation, admitted_on, recognition_decided_
     probation are complete, as replay dates it).
 
     Returns (period rows as tuples of PERIOD_FIELDS, warnings) or raises ValidationError, exactly as
-    replay() of those two events would. The plain case (a chi bộ active on the day, an age needing
-    no consent, a decision not before probation ends) is answered here from the rules replay uses;
-    every other case is replayed, so refusals and warnings have one source.
+    replay() of those two events would. The plain case (`plain_admission`, and a decision not
+    before probation ends) is answered here from the rules replay uses (`admission_periods`); every
+    other case is replayed, so refusals and warnings have one source.
     """
     due = None if recognition_decided_on is None else add_months(admitted_on, PROBATION_MONTHS)
-    if (
-        organisation is not None
-        and (due is None or recognition_decided_on >= due)
-        and _admission_age(birth_date, admitted_on) == (None, None)
-        and _chi_bo_problem(organisation, admitted_on) is None
+    if (due is None or recognition_decided_on >= due) and plain_admission(
+        birth_date, organisation, admitted_on
     ):
-        probation, official = _admission_states(organisation.pk)
-        if due is None:
-            return [(*probation, admitted_on, None)], []
-        return [(*probation, admitted_on, due), (*official, due, None)], []
+        return admission_periods(organisation.pk, admitted_on, due), []
     events = [_Event(EventKind.ADMISSION, admitted_on, organisation.pk if organisation else None)]
     if recognition_decided_on is not None:
         events.append(_Event(EventKind.RECOGNITION, None, None, recognition_decided_on))
@@ -362,12 +358,49 @@ def replay_admission(birth_date, organisation, admitted_on, recognition_decided_
     return rows, outcome.warnings
 
 
+def plain_admission(birth_date, organisation, admitted_on):
+    """True when admitting someone born on `birth_date` into `organisation` on `admitted_on` is
+    something replay() neither refuses nor warns about: an age needing no consent, a chi bộ that
+    exists that day. Its periods are then `admission_periods` (given a recognition decided no
+    earlier than the end of probation)."""
+    return (
+        organisation is not None
+        and _admission_age(birth_date, admitted_on) == (None, None)
+        and _chi_bo_problem(organisation, admitted_on) is None
+    )
+
+
+def admission_periods(organisation_id, admitted_on, recognised_on=None):
+    """The period rows (PERIOD_FIELDS) of a plain admission (`plain_admission`) into
+    `organisation_id` on `admitted_on`, recognised official from `recognised_on` (the end of
+    probation) or still probationary."""
+    probation, official = admission_states(organisation_id)
+    if recognised_on is None:
+        return [(*probation, admitted_on, None)]
+    return [(*probation, admitted_on, recognised_on), (*official, recognised_on, None)]
+
+
+def admission_period_columns(organisation_ids, admitted_on, recognised_on):
+    """`admission_periods` of many plain admissions at once, column by column, for bulk writes:
+    member i was admitted into organisation_ids[i] on admitted_on[i] and recognised from
+    recognised_on[i] (None: probationary). Returns (the member index of each row, {field: values});
+    days are passed through as given (dates or ISO text)."""
+    recognised = [i for i, day in enumerate(recognised_on) if day is not None]
+    states = {organisation_id: admission_states(organisation_id) for organisation_id in set(organisation_ids)}
+    rows = [states[organisation_id][0] for organisation_id in organisation_ids]
+    rows += [states[organisation_ids[i]][1] for i in recognised]
+    columns = dict(zip(STATE_FIELDS, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
+    columns["starts_on"] = [*admitted_on, *(recognised_on[i] for i in recognised)]
+    columns["ends_on"] = [*recognised_on, *([None] * len(recognised))]
+    return [*range(len(organisation_ids)), *recognised], columns
+
+
 _ADMISSION_STATES = {}
 
 
-def _admission_states(organisation_id):
-    """Values of the probationary and official states of a member admitted into `organisation_id`:
-    the states replay() goes through in that story."""
+def admission_states(organisation_id):
+    """Values (STATE_FIELDS) of the probationary and official states of a member admitted into
+    `organisation_id`: the states replay() goes through in that story."""
     found = _ADMISSION_STATES.get(organisation_id)
     if found is None:
         probation = State(organisation_id=organisation_id)
@@ -436,7 +469,8 @@ def _chi_bo_problem(organisation, day):
     return None
 
 
-# The fields of a period, in the order of the rows `period_rows()` and `replay_admission()` return.
+# The fields of a period, in the order of the rows `period_rows()` and `replay_admission()` return:
+# the state's (`_state_values`), then its days.
 PERIOD_FIELDS = (
     "organisation_id",
     "status",
@@ -447,6 +481,7 @@ PERIOD_FIELDS = (
     "starts_on",
     "ends_on",
 )
+STATE_FIELDS = PERIOD_FIELDS[:-2]
 
 
 def _periods(member, changes):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
+from members.lifecycle import PERIOD_FIELDS, replay
 from members.models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod
 from partyblock.importing import ImportRefused, batches, commit, prepare, writing
 from partyblock.importing.columns import (
@@ -397,3 +398,22 @@ def test_the_chunk_of_a_kind_that_reads_rows():
     ]
     assert chunk.column("c") == [None, None]
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+@pytest.mark.django_db
+def test_new_members_periods_are_replay_s_whether_the_story_is_plain_or_not(tree):
+    """Plain admissions' periods are derived at confirm; a story replay() warns about (admitted
+    over 60) keeps the periods replay() made at preview: both are what replay() makes."""
+    rows = [HEADER] + [member_row(n) for n in range(1, 7)]
+    rows[2] = member_row(2, **{"Ngày sinh": D(1949, 1, 1)})  # over 60 at the ceremony
+    rows[5] = member_row(5, **{"Ngày chính thức": None, "Số thẻ": None})  # still probationary
+    preview = prepare("members", xlsx(rows), organisation=tree["dbcs"])
+    assert any("quá 60 tuổi" in warning for warning in preview.warnings)
+    commit(preview)
+    assert Member.objects.count() == 6
+    for member in Member.objects.all():
+        stored = list(member.periods.order_by("starts_on").values_list(*PERIOD_FIELDS))
+        assert stored == [
+            tuple(getattr(period, name) for name in PERIOD_FIELDS)
+            for period in replay(member, list(member.events.order_by("date")), None).periods
+        ], member.full_name

@@ -139,3 +139,20 @@ def test_periods_of_the_plain_story():
         [(CHI_BO.pk, "du_bi", None, False, False, False, D(2015, 1, 10), None)],
         [],
     )
+
+
+def test_period_columns_of_many_admissions_are_each_admission_s_periods():
+    stories = [story for story in demo_like_stories(200) if lifecycle.plain_admission(*story[:3])]
+    dues = [add_months(admitted, 12) if decided else None for _, _, admitted, decided in stories]
+    members, columns = lifecycle.admission_period_columns(
+        [chi_bo.pk for _, chi_bo, _, _ in stories], [story[2] for story in stories], dues
+    )
+    assert list(columns) == list(PERIOD_FIELDS)
+    rows = sorted(zip(members, *columns.values(), strict=True), key=lambda row: (row[0], row[-2]))
+    expected = [
+        (index, *row)
+        for index, ((birth, chi_bo, admitted, decided), due) in enumerate(zip(stories, dues, strict=True))
+        for row in replay_admission(birth, chi_bo, admitted, decided)[0]
+    ]
+    assert rows == expected
+    assert sum(due is None for due in dues) > 20  # probationary ones among them

@@ -7,14 +7,16 @@ the end of 12 months of probation; the sheet's "Ngày chính thức" is the day 
 made, so it is stored as the decision date (and shown again on export). A "Ngày chính thức"
 earlier than 12 months after admission is refused with the date it could be at the earliest.
 
-New members, their events, periods (from `replay_admission`, the lifecycle's rules for this story,
-in memory) and cards are bulk-written. Preview computes everything confirm writes, search and sort
-keys included, and stores it column by column, one plan record per chunk of rows; confirm only adds
-the reserved ids and COPYs. A row that changes an existing member goes through the services the
-admin uses (`member_update`, `card_issue`, `member_events_apply`), so a re-import of an edited sheet
-obeys the same rules as the member form; only changed members cost queries. Empty cells never clear what is stored, and the
-sheet never moves a member: a different chi bộ is reported as a warning (moves are lifecycle
-events).
+New members, their events, periods and cards are bulk-written. Preview checks each new member's
+story with the lifecycle's rules (`plain_admission`, else `replay_admission`) and stores, column by
+column, one plan record per chunk of rows, what cannot be derived without a check: the profile and
+search key, the chi bộ and days of admission and recognition, the card, and the periods of the few
+stories that are not plain. Confirm adds the reserved ids and derives the rest in bulk (events,
+periods by `admission_period_columns`, cards, sort keys), then COPYs. A row that changes an
+existing member goes through the services the admin uses (`member_update`, `card_issue`,
+`member_events_apply`), so a re-import of an edited sheet obeys the same rules as the member form;
+only changed members cost queries. Empty cells never clear what is stored, and the sheet never
+moves a member: a different chi bộ is reported as a warning (moves are lifecycle events).
 """
 
 import datetime
@@ -23,7 +25,15 @@ import functools
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from members.lifecycle import PERIOD_FIELDS, PROBATION_MONTHS, add_months, replay, replay_admission
+from members.lifecycle import (
+    PERIOD_FIELDS,
+    PROBATION_MONTHS,
+    add_months,
+    admission_period_columns,
+    plain_admission,
+    replay,
+    replay_admission,
+)
 from members.models import (
     EventKind,
     Gender,
@@ -292,13 +302,16 @@ class MembersKind(Kind):
                         f"{name}: không có ngày chính thức dù đã vào Đảng hơn 12 tháng; "
                         "sẽ được ghi là đảng viên dự bị.",
                     )
-            try:
-                periods, warnings = replay_admission(birth, chi_bo, admitted_on, official_on)
-            except ValidationError as error:
-                self._refusals(number, chunk.row(i).get, error, ctx)
-                continue
-            for warning in warnings:
-                ctx.warn(number, warning)
+            if plain_admission(birth, chi_bo, admitted_on):
+                periods = None  # confirm derives them (`admission_period_columns`)
+            else:
+                try:
+                    periods, warnings = replay_admission(birth, chi_bo, admitted_on, official_on)
+                except ValidationError as error:
+                    self._refusals(number, chunk.row(i).get, error, ctx)
+                    continue
+                for warning in warnings:
+                    ctx.warn(number, warning)
             if len(ctx.creates) < DISPLAY_LIMIT:
                 ctx.create(number, f"{name} (sinh {fmt(birth)}) — {chi_bo.name}", None)
             else:
@@ -532,42 +545,72 @@ class MembersKind(Kind):
         return created, updated
 
     def _write_new(self, blocks, batch):
-        """Members, their events, periods and cards, as preview planned them column by column:
-        five statements per chunk, whatever its size. Only the reserved ids are added here."""
+        """Members, their events, periods and cards, from the columns preview planned: five
+        statements per chunk, whatever its size. Only the reserved ids are added here, and what
+        follows from the plan without a check: the events and periods of each admission, the
+        cards (`NewMembers`)."""
         count = sum(block["n"] for block in blocks)
         if not count:
             return 0
-        ids = reserve_ids(Member, count)
-        rows = {}  # model -> {column: values}
-        offset = 0
+        planned = {name: [] for name in NewMembers.COLUMNS}
+        explicit = {}  # member index -> the periods replay() made for a story that is not plain
         for block in blocks:
-            mine = ids[offset : offset + block["n"]]
-            offset += block["n"]
-            for table, (model, names) in NewMembers.TABLES.items():
-                part = block[table]
-                target = rows.setdefault(model, {name: [] for name in names})
-                if model is Member:
-                    target.setdefault("id", []).extend(mine)
-                for name in names:
-                    values = unpack(part[name], part["n"])
-                    target[name].extend(map(mine.__getitem__, values) if name == "member_id" else values)
-        members = rows[Member]
+            offset = len(planned["full_name"])
+            for name, values in planned.items():
+                values.extend(unpack(block[name], block["n"]))
+            for position, *row in block["periods"]:
+                explicit.setdefault(offset + position, []).append(row)
+        ids = reserve_ids(Member, count)
+        members = {name: planned[name] for name in (*PROFILE, "search_name")}
         for name in PROFILE:
             column, default = members[name], _DEFAULTS[name]
             if default is not None and None in column:
                 members[name] = [default if value is None else value for value in column]
+        members["id"] = ids
         # The sort key is needed only here: made while the rows stream to the database.
         members["sort_key"] = Derived(functools.lru_cache(maxsize=None)(_sort_key), members["full_name"])
-        for model in (MemberEvent, MemberCard):  # their ids too, for the audit trail
-            rows[model]["id"] = reserve_ids(model, len(rows[model]["member_id"]))
-        for model, columns in rows.items():
-            columns = dict(columns)
+        chi_bo, admitted = planned["chi_bo_id"], planned["admitted_on"]
+        recognised_on, decided_on = planned["recognised_on"], planned["decided_on"]
+        recognised = [position for position, day in enumerate(recognised_on) if day is not None]
+        events = {
+            "member_id": [*ids, *(ids[p] for p in recognised)],
+            "kind": [EventKind.ADMISSION.value] * count + [EventKind.RECOGNITION.value] * len(recognised),
+            "date": [*admitted, *(recognised_on[p] for p in recognised)],
+            "organisation_id": [*chi_bo, *([None] * len(recognised))],
+            "decision_date": [*([None] * count), *(decided_on[p] for p in recognised)],
+        }
+        periods = self._period_columns(ids, chi_bo, admitted, recognised_on, explicit)
+        holders = [position for position, card in enumerate(planned["card"]) if card]
+        cards = {"member_id": [ids[p] for p in holders], "number": [planned["card"][p] for p in holders]}
+        tables = ((Member, members), (MemberEvent, events), (MembershipPeriod, periods), (MemberCard, cards))
+        for model, columns in tables:
+            if model in (MemberEvent, MemberCard):  # their ids too, for the audit trail
+                columns["id"] = reserve_ids(model, len(columns["member_id"]))
             if model in (Member, MemberEvent):
-                columns["import_batch_id"] = [batch.pk] * len(next(iter(columns.values())))
+                columns["import_batch_id"] = [batch.pk] * len(columns["id"])
             insert_columns(model, list(columns), list(columns.values()))
             if model in _AUDITED:
                 log_created_columns(model, columns, _AUDITED[model](columns))
         return count
+
+    @staticmethod
+    def _period_columns(ids, chi_bo, admitted, recognised_on, explicit):
+        """The periods of the new members: those of a plain admission derived in bulk, the others
+        (`explicit`, few) as replay() made them at preview."""
+        if explicit:
+            plain = [position for position in range(len(ids)) if position not in explicit]
+            chi_bo, admitted, recognised_on = (
+                [values[p] for p in plain] for values in (chi_bo, admitted, recognised_on)
+            )
+        else:
+            plain = range(len(ids))
+        members, columns = admission_period_columns(chi_bo, admitted, recognised_on)
+        columns = {"member_id": [ids[plain[i]] for i in members], **columns}
+        for position, rows in explicit.items():
+            columns["member_id"].extend([ids[position]] * len(rows))
+            for name, values in zip(PERIOD_FIELDS, zip(*rows, strict=True), strict=True):
+                columns.setdefault(name, []).extend(values)
+        return columns
 
     def _write_updates(self, records, batch):
         if not records:
@@ -677,22 +720,17 @@ _AUDITED = {
 
 
 class NewMembers:
-    """The members one chunk of rows creates, as the plan stores them: one record holding, for
-    each table written, a list per column (dates as ISO text; a column whose values are all the
-    same packed as one, `plan.pack`), rows pointing at their member by position. This is what
-    confirm writes; it adds only the ids and the names' sort keys (which nothing checks, so they
-    are made once, while the rows stream to the database)."""
+    """The members one chunk of rows creates, as the plan stores them: one record holding a list
+    per column (`COLUMNS`: the profile, the search name, the chi bộ and day of admission, the day
+    the recognition takes effect and the day it was decided, both None while probationary, the
+    card; dates as ISO text, a column of one repeated value packed, `plan.pack`), and, for the
+    few members whose story is not a plain admission (`lifecycle.plain_admission`), the periods
+    replay() made of it. Everything else follows from these without a check (the events, the
+    periods of a plain admission, the cards), so confirm derives it while writing, with the ids
+    and the names' sort keys."""
 
-    TAG = "new-members"
-    MEMBER = (*PROFILE, "search_name")
-    # table of the record -> model and columns ("member_id": the member's position in the record)
-    TABLES = {
-        "members": (Member, MEMBER),
-        "admissions": (MemberEvent, ("member_id", "kind", "date", "organisation_id", "decision_date")),
-        "recognitions": (MemberEvent, ("member_id", "kind", "date", "organisation_id", "decision_date")),
-        "periods": (MembershipPeriod, ("member_id", *PERIOD_FIELDS)),
-        "cards": (MemberCard, ("member_id", "number")),
-    }
+    TAG = "new-members-3"
+    COLUMNS = (*PROFILE, "search_name", "chi_bo_id", "admitted_on", "recognised_on", "decided_on", "card")
 
     def __init__(self, iso):
         self.iso = iso  # day -> ISO text, for the whole import
@@ -700,68 +738,52 @@ class NewMembers:
         self.indexes = []  # in the chunk
         self.search_names = []
         self.chi_bo_ids = []
-        self.dues = []  # of the recognitions (None: probationary)
-        self.period_members = []
-        self.periods = []
+        self.dues = []  # when the recognitions take effect (None: probationary)
+        self.periods = []  # [member index, *period row] of the stories that are not plain
 
-    def add(self, index, search_name, chi_bo_id, due, periods):
-        """The chunk's row `index` creates a member admitted into `chi_bo_id`, recognised on `due`,
-        with `periods` (rows of PERIOD_FIELDS, from the lifecycle)."""
+    def add(self, index, search_name, chi_bo_id, due, periods=None):
+        """The chunk's row `index` creates a member admitted into `chi_bo_id`, recognised on `due`;
+        `periods`: the rows (PERIOD_FIELDS) replay() made when the story is not plain."""
         self.indexes.append(index)
         self.search_names.append(search_name)
         self.chi_bo_ids.append(chi_bo_id)
         self.dues.append(due)
-        self.period_members.extend([self.count] * len(periods))
-        self.periods.extend(periods)
+        if periods:
+            iso = self.iso
+            for row in periods:
+                *state, starts_on, ends_on = row
+                self.periods.append([self.count, *state, iso_text(starts_on, iso), iso_text(ends_on, iso)])
         self.count += 1
 
     def record(self, chunk):
-        """The plan record: profile columns taken from the chunk, keys, cards, events, periods."""
-        indexes, count = self.indexes, self.count
+        """The plan record: the profile columns taken from the chunk, the rest from `add`."""
+        indexes, count, iso = self.indexes, self.count, self.iso
 
         def pick(key):  # the values of the rows that create members
             values = chunk.column(key)
             return list(values) if count == len(chunk) else [values[i] for i in indexes]
 
-        members = {name: pick(name) for name in PROFILE}
-        members["birth_date"] = _iso_column(members["birth_date"], self.iso)
-        members["search_name"] = self.search_names
-        cards = pick("card")
-        holders = [position for position, card in enumerate(cards) if card]
-        recognised = [position for position, due in enumerate(self.dues) if due is not None]
-        decided = pick("official_on")
-        tables = {
-            "members": members,
-            "admissions": {
-                "member_id": list(range(count)),
-                "kind": [EventKind.ADMISSION.value] * count,
-                "date": _iso_column(pick("admitted_on"), self.iso),
-                "organisation_id": self.chi_bo_ids,
-                "decision_date": [None] * count,
-            },
-            "recognitions": {
-                "member_id": recognised,
-                "kind": [EventKind.RECOGNITION.value] * len(recognised),
-                "date": _iso_column([self.dues[p] for p in recognised], self.iso),
-                "organisation_id": [None] * len(recognised),
-                "decision_date": _iso_column([decided[p] for p in recognised], self.iso),
-            },
-            "periods": dict(
-                zip(
-                    self.TABLES["periods"][1],
-                    [self.period_members, *map(list, zip(*self.periods, strict=True))],
-                    strict=True,
-                )
-            ),
-            "cards": {"member_id": holders, "number": [cards[p] for p in holders]},
-        }
-        for name in ("starts_on", "ends_on"):
-            tables["periods"][name] = _iso_column(tables["periods"][name], self.iso)
-        record = {"n": count}
-        for table, columns in tables.items():
-            record[table] = {"n": len(next(iter(columns.values())))}
-            record[table].update((name, pack(values)) for name, values in columns.items())
+        columns = {name: pick(name) for name in PROFILE}
+        columns["birth_date"] = _iso_column(columns["birth_date"], iso)
+        columns.update(
+            search_name=self.search_names,
+            chi_bo_id=self.chi_bo_ids,
+            admitted_on=_iso_column(pick("admitted_on"), iso),
+            recognised_on=_iso_column(self.dues, iso),
+            decided_on=_iso_column(pick("official_on"), iso),
+            card=pick("card"),
+        )
+        record = {name: pack(values) for name, values in columns.items()}
+        record.update(n=count, periods=self.periods)
         return [self.TAG, record]
+
+
+def iso_text(day, texts):
+    """`day` as ISO text, remembered in `texts` (day -> text)."""
+    found = texts.get(day)
+    if found is None and day is not None:
+        found = texts[day] = day.isoformat()
+    return found
 
 
 def _iso_column(values, texts):

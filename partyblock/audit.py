@@ -226,7 +226,7 @@ class _CreatedChanges:
                 if shared is not None:
                     self.fields.append((field.name, shared))
             else:
-                self.fields.append((field.name, values if isinstance(values, list) else list(values)))
+                self.fields.append((field.name, values))  # a list, or a Derived made as it is written
 
     def __len__(self):
         return self.count
@@ -246,9 +246,9 @@ class _CreatedChanges:
 def log_created_columns(model, columns, reprs):
     """Log as created the records of `model` just written column by column, without signals (the
     importer's COPY): `columns` maps attnames to one value per record, "id" included, dates as ISO
-    text; `reprs` gives each record's text. The log rows are written the same way, in one statement
-    (so the records are never read back): the same rows `diff({}, snapshot(record))` gives for a
-    record saved through the ORM."""
+    text (a list, or a `Derived` made as it is written); `reprs` gives each record's text. The log
+    rows are written the same way, in one statement (so the records are never read back): the same
+    rows `diff({}, snapshot(record))` gives for a record saved through the ORM."""
     from partyblock.importing.writing import insert_columns
     from partyblock.models import ActivityLog
 

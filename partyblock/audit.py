@@ -249,7 +249,7 @@ def log_created_columns(model, columns, reprs):
     text (a list, or a `Derived` made as it is written); `reprs` gives each record's text. The log
     rows are written the same way, in one statement (so the records are never read back): the same
     rows `diff({}, snapshot(record))` gives for a record saved through the ORM."""
-    from partyblock.importing.writing import insert_columns
+    from partyblock.importing.writing import Derived, insert_columns
     from partyblock.models import ActivityLog
 
     if _suspended.get():
@@ -275,7 +275,7 @@ def log_created_columns(model, columns, reprs):
         names,
         [
             *([value] * count for value in constants.values()),
-            list(map(str, ids)),
+            Derived(str, ids),
             reprs,
             _CreatedChanges(model, columns, count),
         ],

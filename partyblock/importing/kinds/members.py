@@ -572,16 +572,18 @@ class MembersKind(Kind):
         chi_bo, admitted = planned["chi_bo_id"], planned["admitted_on"]
         recognised_on, decided_on = planned["recognised_on"], planned["decided_on"]
         recognised = [position for position, day in enumerate(recognised_on) if day is not None]
+        # Rows point at their member by position; the ids are put in while the rows are written.
+        member_ids = functools.partial(Derived, ids.__getitem__)
         events = {
-            "member_id": [*ids, *(ids[p] for p in recognised)],
+            "member_id": member_ids([*range(count), *recognised]),
             "kind": [EventKind.ADMISSION.value] * count + [EventKind.RECOGNITION.value] * len(recognised),
-            "date": iso_days([*admitted, *(recognised_on[p] for p in recognised)]),
+            "date": iso_days([*admitted, *map(recognised_on.__getitem__, recognised)]),
             "organisation_id": [*chi_bo, *([None] * len(recognised))],
-            "decision_date": iso_days([*([None] * count), *(decided_on[p] for p in recognised)]),
+            "decision_date": iso_days([*([None] * count), *map(decided_on.__getitem__, recognised)]),
         }
-        periods = self._period_columns(ids, chi_bo, admitted, recognised_on, explicit)
+        periods = self._period_columns(member_ids, chi_bo, admitted, recognised_on, explicit)
         holders = [position for position, card in enumerate(planned["card"]) if card]
-        cards = {"member_id": [ids[p] for p in holders], "number": [planned["card"][p] for p in holders]}
+        cards = {"member_id": member_ids(holders), "number": list(map(planned["card"].__getitem__, holders))}
         tables = ((Member, members), (MemberEvent, events), (MembershipPeriod, periods), (MemberCard, cards))
         for model, columns in tables:
             if model in (MemberEvent, MemberCard):  # their ids too, for the audit trail
@@ -594,22 +596,24 @@ class MembersKind(Kind):
         return count
 
     @staticmethod
-    def _period_columns(ids, chi_bo, admitted, recognised_on, explicit):
+    def _period_columns(member_ids, chi_bo, admitted, recognised_on, explicit):
         """The periods of the new members: those of a plain admission derived in bulk, the others
-        (`explicit`, few) as replay() made them at preview."""
+        (`explicit`, few) as replay() made them at preview. `member_ids(positions)`: the column of
+        member ids of those positions."""
         if explicit:
-            plain = [position for position in range(len(ids)) if position not in explicit]
+            plain = [position for position in range(len(chi_bo)) if position not in explicit]
             chi_bo, admitted, recognised_on = (
-                [values[p] for p in plain] for values in (chi_bo, admitted, recognised_on)
+                list(map(values.__getitem__, plain)) for values in (chi_bo, admitted, recognised_on)
             )
+            positions, columns = admission_period_columns(chi_bo, admitted, recognised_on)
+            positions = list(map(plain.__getitem__, positions))
         else:
-            plain = range(len(ids))
-        members, columns = admission_period_columns(chi_bo, admitted, recognised_on)
-        columns = {"member_id": [ids[plain[i]] for i in members], **columns}
+            positions, columns = admission_period_columns(chi_bo, admitted, recognised_on)
         for position, rows in explicit.items():
-            columns["member_id"].extend([ids[position]] * len(rows))
+            positions.extend([position] * len(rows))
             for name, values in zip(PERIOD_FIELDS, zip(*rows, strict=True), strict=True):
                 columns.setdefault(name, []).extend(values)
+        columns = {"member_id": member_ids(positions), **columns}
         columns["starts_on"], columns["ends_on"] = (
             iso_days(columns["starts_on"]),
             iso_days(columns["ends_on"]),

@@ -221,6 +221,21 @@ def test_existing_members_are_found_by_card_id_or_name_and_birth_date(tree, admi
 
 
 @pytest.mark.django_db
+def test_name_and_birth_date_match_within_an_organisation_that_has_members_and_only_there(tree, admitted):
+    """Two TCCS in one sheet: in Đảng bộ Sở A the row is the stored member (found by name and birth
+    date); in Chi bộ Sở B, which has never had a member, the namesake is someone new."""
+    rows = [
+        ["Họ và tên", "Ngày sinh", "Giới tính", "Ngày vào Đảng", "Chi bộ", "Đảng bộ cơ sở"],
+        ["Nguyễn Văn An", "15/05/1990", "Nam", "10/01/2020", "Chi bộ Văn phòng", "SOA"],
+        ["Nguyễn Văn An", "15/05/1990", "Nam", "10/01/2021", None, "SOB"],
+    ]
+    preview = prepare("members", xlsx(rows))
+    assert preview.errors == []
+    assert (preview.batch.unchanged_count, preview.batch.created_count) == (1, 1)
+    assert preview.creates == [[3, "Nguyễn Văn An (sinh 15/05/1990) — Chi bộ Sở B"]]
+
+
+@pytest.mark.django_db
 def test_a_row_matching_two_members_is_an_error(tree):
     first = make_member(full_name="Hoàng Văn Nam", national_id="030090000001")
     card_issue(member=first, number="30.000777")

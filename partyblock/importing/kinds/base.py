@@ -2,8 +2,10 @@
 plan, the rows handed to a kind, and the organisation directory used to resolve chi bộ and TCCS
 named by code or by name."""
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from members.models import MembershipPeriod
 from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind
 
 from ..columns import header_key, show
@@ -169,6 +171,27 @@ class Directory:
             self.by_code[header_key(organisation.code)] = organisation
             self.by_name.setdefault(header_key(organisation.name), []).append(organisation)
         self.root = next((o for o in self.by_id.values() if o.kind == OrganisationKind.BLOC), None)
+        self._member_paths = None  # paths of the organisations that have had members
+        self._had_members = {}
+
+    def has_had_members(self, scope):
+        """Whether any member ever belonged to `scope` or an organisation under it (None: anywhere,
+        always True). The organisations that have had members are read once, in one query."""
+        if scope is None:
+            return True
+        found = self._had_members.get(scope.pk)
+        if found is None:
+            if self._member_paths is None:
+                ever = MembershipPeriod.objects.filter(organisation=OuterRef("pk"))
+                self._member_paths = [
+                    self.by_id[pk].path
+                    for pk in Organisation.objects.filter(Exists(ever)).values_list("pk", flat=True)
+                    if pk in self.by_id
+                ]
+            found = self._had_members[scope.pk] = any(
+                path.startswith(scope.path) for path in self._member_paths
+            )
+        return found
 
     def find(self, text, *, kinds=None, within=None, today=None):
         """(organisation, None) or (None, reason): by code first, then by name within `within`;

@@ -109,20 +109,21 @@ class Known:
 
 
 class MemberIndex:
-    def __init__(self, rows, directory, name_keys=None):
+    def __init__(self, rows, directory, name_keys=None, scopes=None):
         """`rows`: the chunk's (card, national_id, full_name, birth_date) tuples; `name_keys`, a
-        NameKeys, remembers the names' search keys across chunks."""
+        NameKeys, remembers the names' search keys across chunks; `scopes`, when given, the
+        organisation each row's name and birth date are matched `within` (see `match`)."""
         columns = tuple(zip(*rows, strict=True)) if rows else ((), (), (), ())
-        self._build(*columns, directory, name_keys)
+        self._build(*columns, directory, name_keys, scopes)
 
     @classmethod
-    def from_columns(cls, cards, national_ids, names, birth_dates, directory, name_keys=None):
+    def from_columns(cls, cards, national_ids, names, birth_dates, directory, name_keys=None, scopes=None):
         """The same from the chunk's columns (one value per row in each)."""
         index = cls.__new__(cls)
-        index._build(cards, national_ids, names, birth_dates, directory, name_keys)
+        index._build(cards, national_ids, names, birth_dates, directory, name_keys, scopes)
         return index
 
-    def _build(self, card_column, national_id_column, names, birth_dates, directory, name_keys):
+    def _build(self, card_column, national_id_column, names, birth_dates, directory, name_keys, scopes):
         self.directory = directory
         self.keys = (name_keys or NameKeys()).learn(names)
         cards = set(card_column).difference((None, ""))
@@ -140,21 +141,33 @@ class MemberIndex:
             else:
                 condition = among("pk", owners) if owners else among("national_id", national_ids)
             self._load(condition)
-        # Name and birth date only for the rows no card or ID resolved: every name of the chunk
-        # crossed with every birth date would fetch thousands of namesakes.
+        # Name and birth date only for the rows no card or ID resolved (every name of the chunk
+        # crossed with every birth date would fetch thousands of namesakes), and only where a
+        # namesake could be found: within an organisation that has had members (the first list an
+        # organisation sends needs no such look-up).
         found = {k.national_id for k in self.by_id.values() if k.national_id}
         owner = self.card_owner
-        if not owner and not found:  # no row was resolved: every named and dated row is pending
-            pending = set(zip(names, birth_dates, strict=True))
+        if scopes is None:
+            scopes = [None] * len(names)
+        distinct = set(scopes)
+        searched = {scope for scope in distinct if directory.has_had_members(scope)}
+        if not searched:
+            pending = set()
+        elif not owner and not found and len(searched) == len(distinct):
+            pending = set(zip(names, birth_dates, strict=True))  # every named and dated row
             if any(name is None or birth_date is None for name, birth_date in pending):
                 pending = {(name, birth_date) for name, birth_date in pending if name and birth_date}
         else:
             pending = {
                 (name, birth_date)
-                for card, national_id, name, birth_date in zip(
-                    card_column, national_id_column, names, birth_dates, strict=True
+                for card, national_id, name, birth_date, scope in zip(
+                    card_column, national_id_column, names, birth_dates, scopes, strict=True
                 )
-                if name and birth_date and card not in owner and (not national_id or national_id not in found)
+                if name
+                and birth_date
+                and scope in searched
+                and card not in owner
+                and (not national_id or national_id not in found)
             }
         if pending:
             search_names, days = (set(values) for values in zip(*pending, strict=True))

@@ -236,13 +236,17 @@ class MembersKind(Kind):
                 self._unique_in_file(number, card, national_id, ctx)
                 continue
             placed.append(i)
+        scopes = [placement[0] for placement in placements]
         if len(placed) == len(numbers):
-            index = MemberIndex.from_columns(cards, national_ids, names, births, ctx.directory, ctx.name_key)
+            index = MemberIndex.from_columns(
+                cards, national_ids, names, births, ctx.directory, ctx.name_key, scopes=scopes
+            )
         else:
             index = MemberIndex(
                 [(cards[i], national_ids[i], names[i], births[i]) for i in placed],
                 ctx.directory,
                 ctx.name_key,
+                scopes=[scopes[i] for i in placed],
             )
         keys, stored, today = index.keys, bool(index.by_id), ctx.today
         existing_changes = []

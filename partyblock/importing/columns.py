@@ -40,6 +40,26 @@ def _tidy(text):
     return text.isprintable() and text != "" and "  " not in text and text[0] != " " and text[-1] != " "
 
 
+def _all_tidy(texts):
+    """`_tidy` and NFC for every one of `texts`, checked on them joined (in C): a joined text is
+    printable, NFC and free of double or edge spaces only if each part is (the separator "|" is a
+    printable starter that composes with nothing); a false "no" (a part holding "| ") only sends
+    the texts to the one-by-one check."""
+    joined = "|".join(texts)
+    return (
+        joined.isprintable()
+        and "  " not in joined
+        and "| " not in joined
+        and " |" not in joined
+        and joined[0] != " "
+        and joined[-1] != " "
+        and "||" not in joined
+        and joined[0] != "|"
+        and joined[-1] != "|"
+        and is_normalized("NFC", joined)
+    )
+
+
 def header_key(text):
     """ "Ngày, tháng, năm sinh" -> "ngay thang nam sinh": case, diacritics (đ = d), punctuation and
     spacing do not matter when a header is matched."""
@@ -121,11 +141,10 @@ class TextColumn(Column):
 
     def plain(self, cells):
         limit = self.max_length
-        return [
-            cell
-            for cell in cells
-            if type(cell) is str and _tidy(cell) and len(cell) <= limit and is_normalized("NFC", cell)
-        ]
+        texts = [cell for cell in cells if type(cell) is str]
+        if texts and _all_tidy(texts) and max(map(len, texts)) <= limit:
+            return texts  # checked all at once, as nearly always
+        return [cell for cell in texts if _tidy(cell) and len(cell) <= limit and is_normalized("NFC", cell)]
 
 
 class DateColumn(Column):
@@ -166,16 +185,17 @@ class DateColumn(Column):
             found = dict(zip(days, days, strict=True))  # all in range, as nearly always
         else:
             found = {day: day for day in days if first <= day <= last}
+        from_iso = date.fromisoformat
         for cell in cells:
             if type(cell) is str and len(cell) == 10 and cell[2] == "/" and cell[5] == "/":
-                day, month, year = cell[:2], cell[3:5], cell[6:]
-                if day.isdecimal() and month.isdecimal() and year.isdecimal():
-                    try:
-                        value = datetime.date(int(year), int(month), int(day))
-                    except ValueError:
-                        continue
-                    if first <= value <= last:
-                        found[cell] = value
+                # dd/mm/yyyy read as yyyy-mm-dd, in C: ASCII digits of a real day only (anything
+                # else, non-ASCII digits included, is left to clean()).
+                try:
+                    value = from_iso(f"{cell[6:]}-{cell[3:5]}-{cell[:2]}")
+                except ValueError:
+                    continue
+                if first <= value <= last:
+                    found[cell] = value
         return found
 
 
@@ -254,11 +274,11 @@ class DigitsColumn(Column):
 
     def plain(self, cells):
         digits = self.digits
-        return [
-            cell
-            for cell in cells
-            if type(cell) is str and len(cell) == digits and cell.isascii() and cell.isdigit()
-        ]
+        texts = [cell for cell in cells if type(cell) is str]
+        joined = "".join(texts)
+        if texts and joined.isascii() and joined.isdigit() and set(map(len, texts)) == {digits}:
+            return texts  # checked all at once, as nearly always
+        return [cell for cell in texts if len(cell) == digits and cell.isascii() and cell.isdigit()]
 
 
 class CodeColumn(Column):
@@ -277,14 +297,20 @@ class CodeColumn(Column):
     def plain(self, cells):
         # ASCII codes without spaces (nearly all): nothing for clean_text to change.
         limit = self.max_length
+        texts = [cell for cell in cells if type(cell) is str]
+        joined, lengths = "".join(texts), set(map(len, texts))
+        if (
+            texts
+            and joined.isascii()
+            and joined.isprintable()
+            and " " not in joined
+            and 0 < min(lengths) <= max(lengths) <= limit
+        ):
+            return texts  # checked all at once, as nearly always
         return [
             cell
-            for cell in cells
-            if type(cell) is str
-            and 0 < len(cell) <= limit
-            and cell.isascii()
-            and cell.isprintable()
-            and " " not in cell
+            for cell in texts
+            if 0 < len(cell) <= limit and cell.isascii() and cell.isprintable() and " " not in cell
         ]
 
 
@@ -344,6 +370,7 @@ class Refused:
 
 # Cell types whose equal values clean alike (True == 1 == 1.0 must not share a cache entry).
 _CACHEABLE = frozenset({str, float, datetime.date, datetime.datetime, type(None)})
+_WITHOUT_NUMBERS = _CACHEABLE - {float}
 
 
 class Cleaner:
@@ -360,14 +387,19 @@ class Cleaner:
         self.refused = set()  # cell values refused so far
 
     def clean(self, cells):
-        if not _CACHEABLE.issuperset(map(type, cells)):
+        distinct = set(cells)
+        # Numbers are equal only to numbers (True == 1 == 1.0): when the distinct values hold none,
+        # no cell is one, and only the distinct values' types need a look.
+        if not _WITHOUT_NUMBERS.issuperset(map(type, distinct)) and not _CACHEABLE.issuperset(
+            map(type, cells)
+        ):
             return [self._one(cell) for cell in cells]
         cache = self.cache
-        new = set(cells).difference(cache)
+        new = distinct.difference(cache)
         if new:
             if len(cache) + len(new) > self.CACHE_LIMIT:  # start afresh with this chunk's values
                 cache = self.cache = {None: None, "": None}
-                new = set(cells).difference(cache)
+                new = distinct.difference(cache)
             quick = self.column.quick(new)
             if quick:
                 cache.update(quick)

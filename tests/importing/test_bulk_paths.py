@@ -149,6 +149,49 @@ def test_cleaning_a_column_at_once_gives_what_each_cell_gives(column, cells):
     assert cleaner.has_refused(cells) == any(isinstance(value, Refused) for value in expected)
 
 
+# Cells nothing needs to change (checked all at once by the fast paths), per column.
+PLAIN_CELLS = {
+    "full_name": ["Trần Thị Bích Ngọc", "Lê Văn Đức", "Võ A", "Lê|Hà"],
+    "national_id": ["030085001234", "030085001235"],
+    "card": ["30.000001", "30.000002"],
+    "birth_date": [D(1985, 5, 15), "16/05/1985", "29/02/1988", "05/06/1985", "12/01/2000"],
+}
+ODD_CELLS = {
+    "full_name": [
+        "Đặng| Hà",
+        "Ngọc ",
+        " Ngọc",
+        "Lê  Văn",
+        "Lê |Văn",
+        "Lê| ",
+        "|",
+        "Lê\u0301",
+        "\u0301Lê",
+        "x" * 21,
+    ],
+    "national_id": [
+        "03008500123",
+        "0300850012345",
+        "03008500123x",
+        "０３００８５００１２３４",
+        "٠٣٠٠٨٥٠٠١٢٣٤",
+    ],
+    "card": ["30.00000001", "30 0001", "30.00000é", "30\t01"],
+    "birth_date": ["15/5/1985", "31/02/1990", "٠١/٠١/١٩٨٥", "+1/01/1985", "01/W1/1985", "1985-01-01"],
+}
+
+
+@pytest.mark.parametrize("column, cells", COLUMNS_AND_CELLS, ids=[c.key for c, _ in COLUMNS_AND_CELLS])
+def test_one_odd_cell_among_plain_ones_is_cleaned_as_if_alone(column, cells):
+    """The fast paths check a chunk's new values all at once; one odd value among them must still
+    be cleaned (or refused) exactly as on its own."""
+    for odd in [*cells, *ODD_CELLS[column.key]]:
+        batch = [*PLAIN_CELLS[column.key], odd]
+        found = Cleaner(column).clean(list(batch))
+        for cell, got, want in zip(batch, found, one_by_one(column, batch), strict=True):
+            assert same(got, want), (cell, got, want)
+
+
 def test_true_and_one_are_not_taken_for_each_other():
     cleaner = Cleaner(TextColumn("note", "Ghi chú"))
     assert cleaner.clean([1.0, True, 1]) == ["1", "True", "1"]

@@ -363,11 +363,16 @@ def plain_admission(birth_date, organisation, admitted_on):
     something replay() neither refuses nor warns about: an age needing no consent, a chi bộ that
     exists that day. Its periods are then `admission_periods` (given a recognition decided no
     earlier than the end of probation)."""
-    return (
-        organisation is not None
-        and _admission_age(birth_date, admitted_on) == (None, None)
-        and _chi_bo_problem(organisation, admitted_on) is None
-    )
+    if organisation is None:
+        return False
+    # Whole years apart strictly between the two limits: the age (that or one less) is within them,
+    # as _admission_age would say; otherwise it decides.
+    years = admitted_on.year - birth_date.year
+    if not MIN_ADMISSION_AGE < years < MAX_ADMISSION_AGE_WITHOUT_PROVINCE and _admission_age(
+        birth_date, admitted_on
+    ) != (None, None):
+        return False
+    return _chi_bo_problem(organisation, admitted_on) is None
 
 
 def admission_periods(organisation_id, admitted_on, recognised_on=None):

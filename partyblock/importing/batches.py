@@ -311,7 +311,7 @@ def commit(preview, *, user=None):
     spec = KINDS[batch.kind]
     refusal = None
     with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        locked = ImportBatch.objects.select_for_update().defer("report").get(pk=batch.pk)
         if locked.status != ImportStatus.PREVIEWED:
             refusal = {
                 ImportStatus.INVALID: "Tệp có lỗi nên không thể ghi; hãy sửa tệp rồi tải lên lại.",
@@ -351,12 +351,15 @@ def commit(preview, *, user=None):
                 locked.plan = None
                 if user is not None and locked.user_id is None:
                     locked.user = user
-                locked.save()
+                locked.save(update_fields=COMMITTED_FIELDS)  # the report (large) is as preview left it
     if refusal:
         batch.refresh_from_db()
         raise ImportRefused(refusal)
-    batch.refresh_from_db()
+    batch.refresh_from_db(fields=COMMITTED_FIELDS)
     return batch
+
+
+COMMITTED_FIELDS = ["status", "created_count", "updated_count", "committed_at", "plan", "user"]
 
 
 def _mark_stale(batch, message):

@@ -226,9 +226,13 @@ def test_name_keys_are_search_key_s():
         "Lò Văn Pǎn",
     ]
     keys = NameKeys()
-    for name in names:
-        cleaned = Cleaner(TextColumn("n", "n")).clean([name])[0]
-        assert keys(cleaned) == search_key(cleaned), name
+    cleaned = Cleaner(TextColumn("n", "n")).clean(names)
+    for name in cleaned:
+        assert keys(name) == search_key(name), name
+    # All at once (one translation of the names joined), with and without the capital sigma.
+    for batch in (cleaned, [name for name in cleaned if "\u03a3" not in name]):
+        learnt = NameKeys().learn(batch)
+        assert {name: learnt[name] for name in batch} == {name: search_key(name) for name in batch}
 
 
 @pytest.mark.django_db

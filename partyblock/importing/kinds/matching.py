@@ -37,10 +37,14 @@ class NameKeys:
         new.discard(None)
         if new:
             letters = self.letters
-            for letter in set("".join(new)).difference(map(chr, letters)):
+            new = list(new)
+            joined = "\n".join(new)  # cleaned names hold no line break: all keyed in one call
+            for letter in set(joined).difference(map(chr, letters), "\n"):
                 letters[ord(letter)] = search_key(letter)
-            for name in new:
-                known[name] = search_key(name) if "\u03a3" in name else name.translate(letters)
+            keys = joined.translate(letters).split("\n")
+            if len(keys) != len(new) or "\u03a3" in joined:  # a break after all, or a capital sigma
+                keys = [search_key(name) if "\u03a3" in name else name.translate(letters) for name in new]
+            known.update(zip(new, keys, strict=True))
         return known
 
     def __call__(self, name):

@@ -203,18 +203,17 @@ class MembersKind(Kind):
             ctx.seen = {"card": {}, "national_id": {}, "member": {}, "new": {}}
             ctx.name_key = NameKeys()
             ctx.places = {}
+            ctx.dues = {}  # admission day -> the day probation ends (days repeat down a sheet)
         numbers, bad, column = chunk.numbers, chunk.bad, chunk.column
         names, births, genders = column("full_name"), column("birth_date"), column("gender")
         national_ids, cards = column("national_id"), column("card")
         admitted, official = column("admitted_on"), column("official_on")
         seen_cards, seen_ids = ctx.seen["card"], ctx.seen["national_id"]
-        places = ctx.places
-        placements = []
-        for pair in zip(column("tccs"), column("chi_bo"), strict=True):
-            found = places.get(pair)
-            if found is None:
-                found = places[pair] = self._placement(*pair, ctx)
-            placements.append(found)
+        places, dues = ctx.places, ctx.dues
+        pairs = list(zip(column("tccs"), column("chi_bo"), strict=True))
+        for pair in set(pairs).difference(places):
+            places[pair] = self._placement(*pair, ctx)
+        placements = list(map(places.__getitem__, pairs))
         # Rows in file order: every card and CCCD is first registered by the earliest row that has
         # it, whatever the chunks.
         placed = []
@@ -293,7 +292,9 @@ class MembersKind(Kind):
                     continue
             official_on = official[i]
             if official_on is not None:
-                due = add_months(admitted_on, PROBATION_MONTHS)
+                due = dues.get(admitted_on)
+                if due is None:
+                    due = dues[admitted_on] = add_months(admitted_on, PROBATION_MONTHS)
                 if official_on < due:
                     self._due(number, admitted_on, official_on, ctx)  # reports it
                     continue

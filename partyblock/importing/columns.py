@@ -47,7 +47,8 @@ def _all_tidy(texts):
     the texts to the one-by-one check."""
     joined = "|".join(texts)
     return (
-        joined.isprintable()
+        joined != ""
+        and joined.isprintable()
         and "  " not in joined
         and "| " not in joined
         and " |" not in joined
@@ -114,7 +115,19 @@ class Column:
     def plain(self, cells):
         """Those of the distinct `cells` that clean() would return unchanged, found in bulk (a
         cheaper test than clean() itself); the others go through clean() one by one."""
-        return ()
+        texts = [cell for cell in cells if type(cell) is str]
+        if texts and self.all_plain(texts):
+            return texts  # checked all at once, as nearly always
+        return [cell for cell in texts if self.one_plain(cell)]
+
+    def all_plain(self, texts):
+        """Whether clean() returns every one of `texts` (a list of str) unchanged, decided for them
+        all at once, in C; False also when that cannot be told at once."""
+        return False
+
+    def one_plain(self, text):
+        """Whether clean() returns the str `text` unchanged (a cheaper test than clean() itself)."""
+        return False
 
     def quick(self, cells):
         """{cell: clean(cell)} for those of the distinct `cells` that are cleaned in bulk: by
@@ -139,12 +152,11 @@ class TextColumn(Column):
             text = self._seen.setdefault(text, text)
         return text
 
-    def plain(self, cells):
-        limit = self.max_length
-        texts = [cell for cell in cells if type(cell) is str]
-        if texts and _all_tidy(texts) and max(map(len, texts)) <= limit:
-            return texts  # checked all at once, as nearly always
-        return [cell for cell in texts if _tidy(cell) and len(cell) <= limit and is_normalized("NFC", cell)]
+    def all_plain(self, texts):
+        return _all_tidy(texts) and max(map(len, texts)) <= self.max_length
+
+    def one_plain(self, text):
+        return _tidy(text) and len(text) <= self.max_length and is_normalized("NFC", text)
 
 
 class DateColumn(Column):
@@ -272,13 +284,12 @@ class DigitsColumn(Column):
             raise CellError(f"phải gồm đúng {self.digits} chữ số.")
         return text
 
-    def plain(self, cells):
-        digits = self.digits
-        texts = [cell for cell in cells if type(cell) is str]
+    def all_plain(self, texts):
         joined = "".join(texts)
-        if texts and joined.isascii() and joined.isdigit() and set(map(len, texts)) == {digits}:
-            return texts  # checked all at once, as nearly always
-        return [cell for cell in texts if len(cell) == digits and cell.isascii() and cell.isdigit()]
+        return joined.isascii() and joined.isdigit() and set(map(len, texts)) == {self.digits}
+
+    def one_plain(self, text):
+        return len(text) == self.digits and text.isascii() and text.isdigit()
 
 
 class CodeColumn(Column):
@@ -294,24 +305,18 @@ class CodeColumn(Column):
             raise CellError(f"dài quá {self.max_length} ký tự.")
         return text
 
-    def plain(self, cells):
-        # ASCII codes without spaces (nearly all): nothing for clean_text to change.
-        limit = self.max_length
-        texts = [cell for cell in cells if type(cell) is str]
+    # ASCII codes without spaces (nearly all): nothing for clean_text to change.
+    def all_plain(self, texts):
         joined, lengths = "".join(texts), set(map(len, texts))
-        if (
-            texts
-            and joined.isascii()
+        return (
+            joined.isascii()
             and joined.isprintable()
             and " " not in joined
-            and 0 < min(lengths) <= max(lengths) <= limit
-        ):
-            return texts  # checked all at once, as nearly always
-        return [
-            cell
-            for cell in texts
-            if 0 < len(cell) <= limit and cell.isascii() and cell.isprintable() and " " not in cell
-        ]
+            and 0 < min(lengths) <= max(lengths) <= self.max_length
+        )
+
+    def one_plain(self, text):
+        return 0 < len(text) <= self.max_length and text.isascii() and text.isprintable() and " " not in text
 
 
 class YearColumn(Column):
@@ -370,7 +375,7 @@ class Refused:
 
 # Cell types whose equal values clean alike (True == 1 == 1.0 must not share a cache entry).
 _CACHEABLE = frozenset({str, float, datetime.date, datetime.datetime, type(None)})
-_WITHOUT_NUMBERS = _CACHEABLE - {float}
+_TEXTS, _TEXTS_AND_EMPTY = {str}, {str, type(None)}
 
 
 class Cleaner:
@@ -387,14 +392,17 @@ class Cleaner:
         self.refused = set()  # cell values refused so far
 
     def clean(self, cells):
-        distinct = set(cells)
-        # Numbers are equal only to numbers (True == 1 == 1.0): when the distinct values hold none,
-        # no cell is one, and only the distinct values' types need a look.
-        if not _WITHOUT_NUMBERS.issuperset(map(type, distinct)) and not _CACHEABLE.issuperset(
-            map(type, cells)
-        ):
+        kinds = set(map(type, cells))
+        if kinds in (_TEXTS, _TEXTS_AND_EMPTY):
+            texts = cells if kinds == _TEXTS else [cell for cell in cells if cell is not None]
+            if self.column.all_plain(texts):
+                # Nothing to change in any cell, told for the whole column at once: no value needs
+                # looking up (unique columns, Số CCCD or names, would gain nothing from the cache).
+                return list(cells)
+        if not _CACHEABLE.issuperset(kinds):  # True == 1 == 1.0 must not share a cache entry
             return [self._one(cell) for cell in cells]
         cache = self.cache
+        distinct = set(cells)
         new = distinct.difference(cache)
         if new:
             if len(cache) + len(new) > self.CACHE_LIMIT:  # start afresh with this chunk's values

@@ -393,11 +393,13 @@ class Cleaner:
 
     def clean(self, cells):
         kinds = set(map(type, cells))
-        if kinds in (_TEXTS, _TEXTS_AND_EMPTY):
+        sample = cells[:200]
+        if kinds in (_TEXTS, _TEXTS_AND_EMPTY) and 2 * len(set(sample)) > len(sample):
+            # Mostly distinct texts (Số CCCD, names), which the cache would not help with: when
+            # clean() leaves every one unchanged, told for the whole column at once in C, the cells
+            # are taken as they are, without hashing or looking up a single value.
             texts = cells if kinds == _TEXTS else [cell for cell in cells if cell is not None]
             if self.column.all_plain(texts):
-                # Nothing to change in any cell, told for the whole column at once: no value needs
-                # looking up (unique columns, Số CCCD or names, would gain nothing from the cache).
                 return list(cells)
         if not _CACHEABLE.issuperset(kinds):  # True == 1 == 1.0 must not share a cache entry
             return [self._one(cell) for cell in cells]

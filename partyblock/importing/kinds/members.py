@@ -215,26 +215,29 @@ class MembersKind(Kind):
             places[pair] = self._placement(*pair, ctx)
         placements = list(map(places.__getitem__, pairs))
         # Rows in file order: every card and CCCD is first registered by the earliest row that has
-        # it, whatever the chunks.
-        placed = []
-        for i, (_, _, problem) in enumerate(placements):
-            if problem is not None:
-                ctx.error(numbers[i], *problem)
-            number, card, national_id = numbers[i], cards[i], national_ids[i]
-            if i in bad:
-                # A refused cell stops the row, but its other checks still run: every error is listed.
-                self._unique_in_file(number, card, national_id, ctx)
-                if admitted[i] and official[i]:
-                    self._due(number, admitted[i], official[i], ctx)
-                continue
-            if problem is not None:
-                continue
-            if (card and seen_cards.setdefault(card, number) != number) or (
-                national_id and seen_ids.setdefault(national_id, number) != number
-            ):
-                self._unique_in_file(number, card, national_id, ctx)
-                continue
-            placed.append(i)
+        # it, whatever the chunks. The common chunk (every row placed, no refused cell, no card or
+        # CCCD met twice) is registered at once; any other goes row by row.
+        placed = self._register_at_once(placements, numbers, cards, national_ids, bad, ctx)
+        if placed is None:
+            placed = []
+            for i, (_, _, problem) in enumerate(placements):
+                if problem is not None:
+                    ctx.error(numbers[i], *problem)
+                number, card, national_id = numbers[i], cards[i], national_ids[i]
+                if i in bad:
+                    # A refused cell stops the row, but its other checks still run: every error is listed.
+                    self._unique_in_file(number, card, national_id, ctx)
+                    if admitted[i] and official[i]:
+                        self._due(number, admitted[i], official[i], ctx)
+                    continue
+                if problem is not None:
+                    continue
+                if (card and seen_cards.setdefault(card, number) != number) or (
+                    national_id and seen_ids.setdefault(national_id, number) != number
+                ):
+                    self._unique_in_file(number, card, national_id, ctx)
+                    continue
+                placed.append(i)
         scopes = [placement[0] for placement in placements]
         if len(placed) == len(numbers):
             index = MemberIndex.from_columns(
@@ -342,6 +345,24 @@ class MembersKind(Kind):
         if chi_bo is None:
             return False, None, ("chi_bo", chi_bo_text, reason)
         return scope, chi_bo, None
+
+    @staticmethod
+    def _register_at_once(placements, numbers, cards, national_ids, bad, ctx):
+        """All the chunk's rows (a range) after registering their cards and CCCDs, when no row is
+        refused, unplaced, or holds a card or CCCD met before (in this chunk or an earlier one);
+        None otherwise, registering nothing (the rows are then taken one by one)."""
+        distinct = {id(placement): placement for placement in placements}.values()
+        if bad or any(problem is not None for _, _, problem in distinct):
+            return None
+        registered = []
+        for values, seen in ((cards, ctx.seen["card"]), (national_ids, ctx.seen["national_id"])):
+            given = {value: number for value, number in zip(values, numbers, strict=True) if value}
+            if len(given) != sum(map(bool, values)) or not seen.keys().isdisjoint(given):
+                return None
+            registered.append((seen, given))
+        for seen, given in registered:
+            seen.update(given)
+        return range(len(numbers))
 
     def _unique_in_file(self, number, card, national_id, ctx):
         """Register the row's card and national ID and report those an earlier row of the file

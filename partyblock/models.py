@@ -56,7 +56,7 @@ class ImportBatch(models.Model):
     error_count = models.PositiveIntegerField("số lỗi", default=0)
     # What the preview page shows: errors, warnings, unknown columns, rows to create and update.
     report = models.JSONField("báo cáo", default=dict, editable=False)
-    # The validated plan (zlib-compressed JSON lines) until it is committed; then cleared.
+    # The validated plan (marshal records, zlib-compressed; see importing.plan) until it is committed; then cleared.
     plan = models.BinaryField("kế hoạch ghi", null=True, editable=False)
     # Counts of the tables the plan relies on, taken at preview time (see importing.commit).
     fingerprint = models.JSONField("dấu dữ liệu", default=dict, editable=False)

@@ -570,8 +570,8 @@ class MembersKind(Kind):
         return created, updated
 
     def _write_new(self, blocks, batch):
-        """Members, their events, periods and cards, from the columns preview planned: five
-        statements per chunk, whatever its size. Only the reserved ids are added here, and what
+        """Members, their events, periods and cards, from the columns preview planned: one COPY per
+        table (and one per audited table), whatever the chunk's size. Only the reserved ids are added here, and what
         follows from the plan without a check: the events and periods of each admission, the
         cards (`NewMembers`)."""
         count = sum(block["n"] for block in blocks)
@@ -758,7 +758,7 @@ class NewMembers:
     """The members one chunk of rows creates, as the plan stores them: one record holding a list
     per column (`COLUMNS`: the profile, the search name, the chi bộ and day of admission, the day
     the recognition takes effect and the day it was decided, both None while probationary, the
-    card; dates as ISO text, a column of one repeated value packed, `plan.pack`), and, for the
+    card; days as ordinals, `ordinals`; a column of one repeated value packed, `plan.pack`), and, for the
     few members whose story is not a plain admission (`lifecycle.plain_admission`), the periods
     replay() made of it. Everything else follows from these without a check (the events, the
     periods of a plain admission, the cards), so confirm derives it while writing, with the ids

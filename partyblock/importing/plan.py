@@ -2,9 +2,9 @@
 stored in the ImportBatch row.
 
 `prepare` writes records (lists of plain values; dates as ISO text, or as ordinals where a kind
-says so): one per row to update,
-and, for the rows that create, whatever the kind finds cheapest to write back (members: one record
-per chunk, column by column, see `pack`); `commit` streams them back and writes. The file is never
+says so): one per row to update, and, for the rows that create, whatever the kind finds cheapest to
+write back (members: one record per chunk, column by column, see `pack`); `commit` streams them
+back and writes. The file is never
 read again, and nothing is re-validated from scratch: only the fingerprint of the tables the plan
 relied on is compared.
 """

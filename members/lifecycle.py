@@ -16,6 +16,7 @@ alone: the import derives them at confirm.
 """
 
 import datetime
+import operator
 from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
@@ -77,6 +78,18 @@ def add_months(day, months):
         except ValueError:
             continue
     raise ValueError(day)
+
+
+def add_months_each(days, months):
+    """`add_months(day, months)` of each of `days`, for a column of them: a whole number of years
+    later is the same day of the same month (told at once, in C) unless one is 29 February."""
+    years, rest = divmod(months, 12)
+    if not rest:
+        try:
+            return [day.replace(year=day.year + years) for day in days]
+        except ValueError:  # a 29 February: its month's last day that year
+            pass
+    return [add_months(day, months) for day in days]
 
 
 def age_on(birth_date, day):
@@ -373,6 +386,30 @@ def plain_admission(birth_date, organisation, admitted_on):
     ) != (None, None):
         return False
     return _chi_bo_problem(organisation, admitted_on) is None
+
+
+def plain_admissions(birth_dates, organisations, admitted_on):
+    """Whether `plain_admission` holds for every row i of the columns (birth_dates[i],
+    organisations[i], admitted_on[i]), told at once where it can be: whole years strictly between
+    the age limits on every row, and each organisation (told apart by identity) a chi bộ that exists
+    on the earliest and on the latest of the days, so on every day between. Otherwise row by row."""
+    if not admitted_on:
+        return True
+    year = operator.attrgetter("year")
+    years = list(map(operator.sub, map(year, admitted_on), map(year, birth_dates)))
+    first, last = min(admitted_on), max(admitted_on)
+    if (
+        min(years) > MIN_ADMISSION_AGE
+        and max(years) < MAX_ADMISSION_AGE_WITHOUT_PROVINCE
+        and all(
+            organisation is not None
+            and _chi_bo_problem(organisation, first) is None
+            and _chi_bo_problem(organisation, last) is None
+            for organisation in dict(zip(map(id, organisations), organisations, strict=True)).values()
+        )
+    ):
+        return True
+    return all(map(plain_admission, birth_dates, organisations, admitted_on))
 
 
 def admission_periods(organisation_id, admitted_on, recognised_on=None):

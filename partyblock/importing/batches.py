@@ -15,6 +15,7 @@ import itertools
 import logging
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from partyblock.models import ImportBatch, ImportStatus
 from . import plan
 from .columns import Cleaner, IgnoredColumn, Refused
 from .kinds import KINDS
-from .kinds.base import CHUNK_ROWS, Chunk, Context
+from .kinds.base import CHUNK_ROWS, Chunk, Context, Directory
 from .readers import SheetError, read_table
 
 logger = logging.getLogger("partyblock.importing")
@@ -143,14 +144,20 @@ def prepare(
         data, batch.file_name = _read_bytes(file, file_name)
         batch.size = len(data)
         batch.sha256 = hashlib.sha256(data).hexdigest()
-        batch.fingerprint = plan.fingerprint(spec.fingerprint_models())
         columns = spec.columns()
         known_keys = set().union(*(c.keys for c in columns))
-        table = read_table(data, batch.file_name, known_keys, sheet=sheet)
-        del data
+        # The sheet is unzipped and parsed (in C, without the interpreter's lock) on a second
+        # thread while this one makes the look-ups that need no row.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            reading = pool.submit(read_table, data, batch.file_name, known_keys, sheet=sheet)
+            del data
+            batch.fingerprint = plan.fingerprint(spec.fingerprint_models())
+            directory = Directory()
+            spec.look_ahead(directory, organisation)
+            table = reading.result()
         header_row, sheet_name = table.header_row, table.sheet_name
         mapped, present, notices, errors = _map_columns(table, columns)
-        ctx = Context(organisation=organisation, year=year, columns=present)
+        ctx = Context(organisation=organisation, year=year, columns=present, directory=directory)
         if not errors:
             errors = spec.check(ctx)
         if not errors:

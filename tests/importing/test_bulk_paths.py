@@ -21,7 +21,9 @@ from partyblock.importing.columns import (
     TextColumn,
 )
 from partyblock.importing.kinds import base
+from partyblock.importing.kinds import members as members_kind
 from partyblock.importing.kinds.matching import NameKeys
+from partyblock.importing.kinds.members import MembersKind
 from partyblock.importing.plan import PlanWriter, pack, read_plan, unpack
 from partyblock.models import ImportStatus
 from partyblock.text import name_sort_key, search_key
@@ -484,3 +486,86 @@ def test_reserved_ids_are_fresh_and_increasing_consecutive_or_not():
     scattered = writing.reserve_ids(Member, 4)
     assert list(scattered) == [scattered[0] + 3 * n for n in range(4)]
     assert scattered[0] > following[-1]
+
+
+# --- the whole chunk of new members at once -------------------------------------------------------
+
+
+def preview_both_ways(monkeypatch, organisation, rows):
+    """The preview of `rows` with the column-wise check of a chunk of new members, then with every
+    row checked one by one; with whether the column-wise check took the chunk."""
+    taken = []
+    create_all = MembersKind._create_all
+
+    def spying(*args):
+        taken.append(create_all(*args))
+        return taken[-1]
+
+    monkeypatch.setattr(MembersKind, "_create_all", staticmethod(spying))
+    at_once = prepare("members", xlsx(rows), organisation=organisation)
+    monkeypatch.setattr(MembersKind, "_create_all", staticmethod(lambda *args: False))
+    one_by_one = prepare("members", xlsx(rows), organisation=organisation)
+
+    def seen(preview):
+        batch = preview.batch
+        report = batch.report
+        counts = (batch.status, batch.row_count, batch.created_count, batch.error_count)
+        return report, counts, list(read_plan(batch.plan))
+
+    return seen(at_once), seen(one_by_one), taken
+
+
+def old_probationary_row(n):
+    return member_row(n, **{"Ngày chính thức": None, "Số thẻ": None})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunk_rows, listed", [(5000, 500), (4, 5)])
+def test_a_chunk_of_plain_new_members_is_checked_at_once_as_row_by_row(tree, monkeypatch, chunk_rows, listed):
+    """Recognised members, members still probationary for over a year (a warning each), and members
+    with neither card nor CCCD (told apart by name and birth date): the same report, counts and
+    plan, in the same order, whether the chunk is checked column by column or row by row; also when
+    the rows listed on the preview run out within a chunk."""
+    monkeypatch.setattr(batches, "CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr(base, "DISPLAY_LIMIT", listed)
+    monkeypatch.setattr(members_kind, "DISPLAY_LIMIT", listed)
+    rows = [HEADER] + [member_row(n) for n in range(1, 13)]
+    rows[3] = old_probationary_row(3)
+    rows[8] = old_probationary_row(8)
+    rows[5] = member_row(5, **{"Số thẻ": None, "Số CCCD": None})
+    rows[6] = member_row(6, **{"Số thẻ": None, "Số CCCD": None, "Ngày chính thức": None})
+    at_once, one_by_one, taken = preview_both_ways(monkeypatch, tree["dbcs"], rows)
+    assert taken == [True] * (12 // min(chunk_rows, 12))
+    assert at_once == one_by_one
+    report, counts, _ = at_once
+    assert counts == (ImportStatus.PREVIEWED, 12, 12, 0)
+    assert len(report["creates"]) == min(listed, 12)
+    assert [warning[:7] for warning in report["warnings"]] == ["Dòng 4:", "Dòng 7:", "Dòng 9:"]
+    assert report["creates"][0] == [2, "Nguyễn Văn Thứ 1 (sinh 02/01/1980) — Chi bộ Văn phòng"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "changes, found",
+    [
+        ({"Ngày sinh": D(1949, 1, 1)}, "quá 60 tuổi"),  # a story that is not plain
+        ({"Ngày chính thức": D(2010, 6, 1)}, "chưa đủ 12 tháng dự bị"),
+        ({"Ngày sinh": D(1995, 1, 1)}, "phải đủ 18 tuổi"),
+        (
+            {"Số thẻ": None, "Số CCCD": None, "Họ và tên": "Nguyễn Văn Thứ 5", "Ngày sinh": D(1980, 1, 6)},
+            "trùng họ tên và ngày sinh với dòng 6",
+        ),
+        ({"Giới tính": None}, "bắt buộc với đảng viên mới"),
+    ],
+)
+def test_a_chunk_the_column_wise_check_declines_is_checked_row_by_row(tree, monkeypatch, changes, found):
+    """One row that is not a plain new member sends its chunk to the row-by-row checks, which say
+    what they always said (a warning, or errors), with nothing reported or planned twice."""
+    rows = [HEADER] + [member_row(n) for n in range(1, 9)]
+    rows[5] = member_row(5, **{"Số thẻ": None, "Số CCCD": None})
+    rows[6] = member_row(6, **changes)
+    at_once, one_by_one, taken = preview_both_ways(monkeypatch, tree["dbcs"], rows)
+    assert taken == [False]
+    assert at_once == one_by_one
+    report = at_once[0]
+    assert any(found in message for message in report["warnings"] + report["errors"]), report

@@ -168,3 +168,36 @@ def test_plain_admission_decides_ages_as_the_admission_rules_do():
             for born in (birth, D(1996, 3, 1), D(1995, 12, 31), D(1996, 1, 1)):
                 rules = lifecycle._admission_age(born, day) == (None, None)
                 assert lifecycle.plain_admission(born, CHI_BO, day) == rules, (born, day)
+
+
+def test_plain_admissions_of_columns_is_each_row_s_plain_admission():
+    """Told at once where the bounds allow it, row by row otherwise: always what every row's
+    plain_admission says, for columns mixing demo-like stories with the edges (ages around the
+    limits, a chi bộ dissolved or founded within the columns' days, no chi bộ, not a chi bộ)."""
+    rng = random.Random(11)
+    stories = [story[:3] for story in demo_like_stories(200)] + [tuple(edge[1:4]) for edge in EDGES]
+    answers = set()
+    for _ in range(400):
+        picked = rng.sample(stories, rng.randint(1, 6))
+        columns = [list(column) for column in zip(*picked, strict=True)]
+        expected = all(lifecycle.plain_admission(*story) for story in picked)
+        assert lifecycle.plain_admissions(*columns) == expected, picked
+        answers.add(expected)
+    assert answers == {True, False}
+    # All ages fine and the chi bộ existing on some of the days only: the bounds alone say no.
+    assert (
+        lifecycle.plain_admissions([D(1980, 1, 1)] * 2, [DISSOLVED] * 2, [D(2010, 1, 10), D(2010, 7, 1)])
+        is False
+    )
+    assert (
+        lifecycle.plain_admissions([D(1980, 1, 1)] * 2, [YOUNG] * 2, [D(2017, 1, 10), D(2018, 3, 1)]) is False
+    )
+    assert lifecycle.plain_admissions([], [], []) is True
+
+
+@pytest.mark.parametrize("months", [12, 24, 1, 13])
+def test_months_added_to_a_column_are_each_day_s(months):
+    days = [D(2012, 2, 29), D(2011, 1, 31), D(2015, 12, 31), D(2016, 2, 28), D(2019, 8, 30)]
+    days += [D(2000, 1, 1) + datetime.timedelta(days=n) for n in range(0, 4000, 7)]
+    assert lifecycle.add_months_each(days, months) == [add_months(day, months) for day in days]
+    assert lifecycle.add_months_each(days[1:], months) == [add_months(day, months) for day in days[1:]]

@@ -61,7 +61,7 @@ class Chunk:
 class Context:
     """One import in progress: options, the columns found, and everything the preview reports."""
 
-    def __init__(self, *, organisation, year, columns, today=None):
+    def __init__(self, *, organisation, year, columns, today=None, directory=None):
         self.organisation = organisation
         self.year = year
         self.columns = columns  # key -> (letter, header text in the file)
@@ -72,7 +72,7 @@ class Context:
         self.updates = []
         self.created = self.updated = self.unchanged = 0
         self.plan = PlanWriter()
-        self._directory = None
+        self._directory = directory
 
     @property
     def directory(self):
@@ -106,6 +106,13 @@ class Context:
         if record is not None:
             self.plan.add(record)
 
+    def create_rows(self, numbers, label):
+        """`create` for rows numbered `numbers` whose records the kind plans itself; `label(i)`, the
+        label of the i-th, is made only for the rows the preview lists."""
+        listed = max(min(DISPLAY_LIMIT - len(self.creates), len(numbers)), 0)
+        self.creates.extend([numbers[i], label(i)] for i in range(listed))
+        self.created += len(numbers)
+
     def update(self, row, label, changes, record):
         """`changes`: [(field label, old value, new value)] as shown to people."""
         self.updated += 1
@@ -137,6 +144,10 @@ class Kind:
     def process_chunk(self, chunk, ctx):
         """Check a Chunk of rows; by default row by row (`process`)."""
         self.process(chunk.rows(), ctx)
+
+    def look_ahead(self, directory, organisation):
+        """Look-ups that need no row of the sheet (`directory`, the upload's `organisation`), made
+        while the sheet is being read."""
 
     def finish(self, ctx):
         pass

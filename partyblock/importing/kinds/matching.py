@@ -155,7 +155,7 @@ class MemberIndex:
             scopes = [None] * len(names)
         # By identity: the rows of one organisation share its instance, and a model's own hash and
         # equality cost microseconds each, thousands of times.
-        distinct = {id(scope): scope for scope in scopes}
+        distinct = dict(zip(map(id, scopes), scopes, strict=True))
         searched = {key for key, scope in distinct.items() if directory.has_had_members(scope)}
         if not searched:
             pending = set()

@@ -21,6 +21,8 @@ moves a member: a different chi bộ is reported as a warning (moves are lifecyc
 
 import datetime
 import functools
+import itertools
+import operator
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -29,8 +31,10 @@ from members.lifecycle import (
     PERIOD_FIELDS,
     PROBATION_MONTHS,
     add_months,
+    add_months_each,
     admission_period_columns,
     plain_admission,
+    plain_admissions,
     replay,
     replay_admission,
 )
@@ -192,6 +196,10 @@ class MembersKind(Kind):
     def fingerprint_models(self):
         return [Member, MemberEvent, MemberCard, MembershipPeriod, Organisation]
 
+    def look_ahead(self, directory, organisation):
+        if organisation is not None:
+            directory.has_had_members(organisation)  # namesakes are looked up only where it did
+
     # --- validation -----------------------------------------------------------------------------
 
     def process_chunk(self, chunk, ctx):
@@ -211,13 +219,15 @@ class MembersKind(Kind):
         seen_cards, seen_ids = ctx.seen["card"], ctx.seen["national_id"]
         places, dues = ctx.places, ctx.dues
         pairs = list(zip(column("tccs"), column("chi_bo"), strict=True))
-        for pair in set(pairs).difference(places):
+        distinct_pairs = set(pairs)
+        for pair in distinct_pairs.difference(places):
             places[pair] = self._placement(*pair, ctx)
         placements = list(map(places.__getitem__, pairs))
+        distinct = [places[pair] for pair in distinct_pairs]
         # Rows in file order: every card and CCCD is first registered by the earliest row that has
         # it, whatever the chunks. The common chunk (every row placed, no refused cell, no card or
         # CCCD met twice) is registered at once; any other goes row by row.
-        placed = self._register_at_once(placements, numbers, cards, national_ids, bad, ctx)
+        placed = self._register_at_once(distinct, numbers, cards, national_ids, bad, ctx)
         if placed is None:
             placed = []
             for i, (_, _, problem) in enumerate(placements):
@@ -238,7 +248,7 @@ class MembersKind(Kind):
                     self._unique_in_file(number, card, national_id, ctx)
                     continue
                 placed.append(i)
-        scopes = [placement[0] for placement in placements]
+        scopes = list(map(operator.itemgetter(0), placements))
         if len(placed) == len(numbers):
             index = MemberIndex.from_columns(
                 cards, national_ids, names, births, ctx.directory, ctx.name_key, scopes=scopes
@@ -251,6 +261,8 @@ class MembersKind(Kind):
                 scopes=[scopes[i] for i in placed],
             )
         keys, stored, today = index.keys, bool(index.by_id), ctx.today
+        if not stored and len(placed) == len(numbers) and self._create_all(chunk, placements, keys, ctx):
+            return
         existing_changes = []
         new = NewMembers()
         for i in placed:
@@ -304,11 +316,7 @@ class MembersKind(Kind):
             else:
                 due = None
                 if add_months(admitted_on, PROBATION_MONTHS) < today:
-                    ctx.warn(
-                        number,
-                        f"{name}: không có ngày chính thức dù đã vào Đảng hơn 12 tháng; "
-                        "sẽ được ghi là đảng viên dự bị.",
-                    )
+                    ctx.warn(number, _still_probationary(name))
             if plain_admission(birth, chi_bo, admitted_on):
                 periods = None  # confirm derives them (`admission_period_columns`)
             else:
@@ -320,7 +328,7 @@ class MembersKind(Kind):
                 for warning in warnings:
                     ctx.warn(number, warning)
             if len(ctx.creates) < DISPLAY_LIMIT:
-                ctx.create(number, f"{name} (sinh {fmt(birth)}) — {chi_bo.name}", None)
+                ctx.create(number, _new_label(name, birth, chi_bo), None)
             else:
                 ctx.create(number, None, None)
             new.add(i, search_name, chi_bo.pk, due, periods)
@@ -328,6 +336,60 @@ class MembersKind(Kind):
             ctx.plan.add(new.record(chunk))
         if existing_changes:
             self._existing(existing_changes, ctx)
+
+    @staticmethod
+    def _create_all(chunk, placements, keys, ctx):
+        """The common chunk, checked column by column: every row (all of them placed, none matching
+        a stored member) a new member with all a new member needs, no two without card and CCCD
+        sharing name and birth date, no recognition decided before probation ends, a plain story
+        (`lifecycle.plain_admissions`). Then reports and plans what the row-by-row checks would, in
+        the same order, and returns True; otherwise False, having reported and planned nothing (the
+        rows are then checked one by one)."""
+        numbers, column = chunk.numbers, chunk.column
+        names, births, admitted, official = (
+            column("full_name"),
+            column("birth_date"),
+            column("admitted_on"),
+            column("official_on"),
+        )
+        if None in names or None in births or None in admitted or None in column("gender"):
+            return False
+        search_names = list(map(keys.__getitem__, names))
+        cards, national_ids = column("card"), column("national_id")
+        if None in national_ids:
+            # Rows with neither card nor CCCD are told apart by name and birth date within their
+            # organisation; registering them is what the row-by-row checks would do first, too.
+            seen = ctx.seen["new"]
+            for i, (card, national_id) in enumerate(zip(cards, national_ids, strict=True)):
+                if not (card or national_id):
+                    key = (search_names[i], births[i], placements[i][0].pk)
+                    if seen.setdefault(key, numbers[i]) != numbers[i]:
+                        return False
+        chi_bos = list(map(operator.itemgetter(1), placements))
+        if not plain_admissions(births, chi_bos, admitted):
+            return False
+        dues = add_months_each(admitted, PROBATION_MONTHS)
+        if None in official:
+            # Column-wise, in C: `decided` tells the rows with a "Ngày chính thức".
+            decided = list(map(operator.is_not, official, itertools.repeat(None)))
+            if not all(
+                map(operator.ge, itertools.compress(official, decided), itertools.compress(dues, decided))
+            ):
+                return False
+            # (None, due)[decided]: the end of probation where a recognition was decided, else None.
+            recognised = list(map(operator.getitem, zip(itertools.repeat(None), dues), decided))
+            for i in itertools.compress(range(len(official)), map(operator.not_, decided)):
+                if dues[i] < ctx.today:
+                    ctx.warn(numbers[i], _still_probationary(names[i]))
+        else:
+            if not all(map(operator.ge, official, dues)):
+                return False
+            recognised = dues
+        ctx.create_rows(numbers, lambda i: _new_label(names[i], births[i], chi_bos[i]))
+        new = NewMembers()
+        new.add_all(search_names, list(map(_ORGANISATION_ID, chi_bos)), recognised)
+        ctx.plan.add(new.record(chunk))
+        return True
 
     def _placement(self, tccs_text, chi_bo_text, ctx):
         """(scope, chi bộ, None) or (False, None, (column key, value, reason)) for a row naming
@@ -349,15 +411,18 @@ class MembersKind(Kind):
     @staticmethod
     def _register_at_once(placements, numbers, cards, national_ids, bad, ctx):
         """All the chunk's rows (a range) after registering their cards and CCCDs, when no row is
-        refused, unplaced, or holds a card or CCCD met before (in this chunk or an earlier one);
-        None otherwise, registering nothing (the rows are then taken one by one)."""
-        distinct = {id(placement): placement for placement in placements}.values()
-        if bad or any(problem is not None for _, _, problem in distinct):
+        refused, unplaced (`placements`: the chunk's distinct ones), or holds a card or CCCD met
+        before (in this chunk or an earlier one); None otherwise, registering nothing (the rows are
+        then taken one by one)."""
+        if bad or any(problem is not None for _, _, problem in placements):
             return None
         registered = []
         for values, seen in ((cards, ctx.seen["card"]), (national_ids, ctx.seen["national_id"])):
-            given = {value: number for value, number in zip(values, numbers, strict=True) if value}
-            if len(given) != sum(map(bool, values)) or not seen.keys().isdisjoint(given):
+            given = dict(zip(values, numbers, strict=True))  # cleaned values: None when empty, never ""
+            blanks = values.count(None)
+            if blanks:
+                del given[None]
+            if len(given) != len(values) - blanks or not seen.keys().isdisjoint(given):
                 return None
             registered.append((seen, given))
         for seen, given in registered:
@@ -733,6 +798,16 @@ class MembersKind(Kind):
             ]
 
 
+def _new_label(name, birth_date, chi_bo):
+    """A row that creates a member, as the preview lists it."""
+    return f"{name} (sinh {fmt(birth_date)}) — {chi_bo.name}"
+
+
+def _still_probationary(name):
+    return f"{name}: không có ngày chính thức dù đã vào Đảng hơn 12 tháng; sẽ được ghi là đảng viên dự bị."
+
+
+_ORGANISATION_ID = operator.attrgetter(Organisation._meta.pk.attname)
 _DEFAULTS = {name: Member._meta.get_field(name).get_default() for name in PROFILE}
 
 
@@ -786,6 +861,12 @@ class NewMembers:
             self.periods.append([self.count, *state, *ordinals([starts_on, ends_on])])
         self.count += 1
 
+    def add_all(self, search_names, chi_bo_ids, dues):
+        """Every row of the chunk creates a member, each story plain: `add` for all of them at once."""
+        self.count = len(search_names)
+        self.indexes = range(self.count)
+        self.search_names, self.chi_bo_ids, self.dues = search_names, chi_bo_ids, dues
+
     def record(self, chunk):
         """The plan record: the profile columns taken from the chunk, the rest from `add`."""
         indexes, count = self.indexes, self.count
@@ -812,8 +893,12 @@ class NewMembers:
 def ordinals(days):
     """Days as the plan stores them: their ordinals (marshal has no dates, and an ordinal costs a
     tenth of what ISO text costs to make); None stays None. `iso_days` turns them back."""
-    if None in days:
-        return [None if day is None else day.toordinal() for day in days]
+    if None in days:  # each distinct day once, the look-ups in C
+        distinct = set(days)
+        distinct.discard(None)
+        table = dict(zip(distinct, map(datetime.date.toordinal, distinct), strict=True))
+        table[None] = None
+        return list(map(table.__getitem__, days))
     return list(map(datetime.date.toordinal, days))
 
 

@@ -16,6 +16,7 @@ alone: the import derives them at confirm.
 """
 
 import datetime
+import itertools
 import operator
 from dataclasses import dataclass, field, replace
 
@@ -427,12 +428,19 @@ def admission_period_columns(organisation_ids, admitted_on, recognised_on):
     member i was admitted into organisation_ids[i] on admitted_on[i] and recognised from
     recognised_on[i] (None: probationary). Returns (the member index of each row, {field: values});
     days are passed through as given (dates or ISO text)."""
-    recognised = [i for i, day in enumerate(recognised_on) if day is not None]
+    recognised = list(itertools.compress(range(len(recognised_on)), recognised_on))  # days are never falsy
+    recognised_in = list(map(organisation_ids.__getitem__, recognised))
     states = {organisation_id: admission_states(organisation_id) for organisation_id in set(organisation_ids)}
-    rows = [states[organisation_id][0] for organisation_id in organisation_ids]
-    rows += [states[organisation_ids[i]][1] for i in recognised]
-    columns = dict(zip(STATE_FIELDS, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
-    columns["starts_on"] = [*admitted_on, *(recognised_on[i] for i in recognised)]
+    columns = {}
+    for position, name in enumerate(STATE_FIELDS):
+        # Each field's value in each organisation's two states, looked up a column at a time in C.
+        probation = {organisation_id: found[0][position] for organisation_id, found in states.items()}
+        official = {organisation_id: found[1][position] for organisation_id, found in states.items()}
+        columns[name] = [
+            *map(probation.__getitem__, organisation_ids),
+            *map(official.__getitem__, recognised_in),
+        ]
+    columns["starts_on"] = [*admitted_on, *map(recognised_on.__getitem__, recognised)]
     columns["ends_on"] = [*recognised_on, *([None] * len(recognised))]
     return [*range(len(organisation_ids)), *recognised], columns
 

@@ -362,7 +362,9 @@ def commit(preview, *, user=None):
     if refusal:
         batch.refresh_from_db()
         raise ImportRefused(refusal)
-    batch.refresh_from_db(fields=COMMITTED_FIELDS)
+    for name in COMMITTED_FIELDS:  # what was just saved, without reading it back
+        attname = ImportBatch._meta.get_field(name).attname
+        setattr(batch, attname, getattr(locked, attname))
     return batch
 
 

@@ -25,7 +25,7 @@ from partyblock.importing.kinds import members as members_kind
 from partyblock.importing.kinds.matching import NameKeys
 from partyblock.importing.kinds.members import MembersKind
 from partyblock.importing.plan import PlanWriter, pack, read_plan, unpack
-from partyblock.models import ImportStatus
+from partyblock.models import ImportBatch, ImportStatus
 from partyblock.text import name_sort_key, search_key
 
 from .conftest import record_counts, xlsx
@@ -569,3 +569,23 @@ def test_a_chunk_the_column_wise_check_declines_is_checked_row_by_row(tree, monk
     assert at_once == one_by_one
     report = at_once[0]
     assert any(found in message for message in report["warnings"] + report["errors"]), report
+
+
+@pytest.mark.django_db
+def test_a_committed_batch_comes_back_as_stored(tree, django_user_model):
+    """commit() hands back the batch with what it saved (status, counts, time, the plan dropped,
+    the user who confirmed a preview nobody signed), without reading it again."""
+    staff = django_user_model.objects.create_user("nhapdulieu", password="x")
+    preview = prepare("members", xlsx([HEADER, member_row(1), member_row(2)]), organisation=tree["dbcs"])
+    batch = commit(preview, user=staff)
+    stored = ImportBatch.objects.get(pk=batch.pk)
+    assert [getattr(batch, name) for name in batches.COMMITTED_FIELDS] == [
+        getattr(stored, name) for name in batches.COMMITTED_FIELDS
+    ]
+    assert (batch.status, batch.created_count, batch.plan, batch.user) == (
+        ImportStatus.COMMITTED,
+        2,
+        None,
+        staff,
+    )
+    assert batch.committed_at is not None

@@ -662,7 +662,7 @@ class MembersKind(Kind):
         members["sort_key"] = Derived(functools.lru_cache(maxsize=None)(_sort_key), members["full_name"])
         chi_bo, admitted = planned["chi_bo_id"], planned["admitted_on"]
         recognised_on, decided_on = planned["recognised_on"], planned["decided_on"]
-        recognised = [position for position, day in enumerate(recognised_on) if day is not None]
+        recognised = list(itertools.compress(range(count), recognised_on))  # ordinals are never 0
         # Rows point at their member by position; the ids are put in while the rows are written.
         member_ids = functools.partial(Derived, ids.__getitem__)
         events = {
@@ -673,7 +673,7 @@ class MembersKind(Kind):
             "decision_date": iso_days([*([None] * count), *map(decided_on.__getitem__, recognised)]),
         }
         periods = self._period_columns(member_ids, chi_bo, admitted, recognised_on, explicit)
-        holders = [position for position, card in enumerate(planned["card"]) if card]
+        holders = list(itertools.compress(range(count), planned["card"]))
         cards = {"member_id": member_ids(holders), "number": list(map(planned["card"].__getitem__, holders))}
         tables = ((Member, members), (MemberEvent, events), (MembershipPeriod, periods), (MemberCard, cards))
         for model, columns in tables:

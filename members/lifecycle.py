@@ -86,8 +86,9 @@ def add_months_each(days, months):
     later is the same day of the same month (told at once, in C) unless one is 29 February."""
     years, rest = divmod(months, 12)
     if not rest:
+        date = datetime.date
         try:
-            return [day.replace(year=day.year + years) for day in days]
+            return [date(day.year + years, day.month, day.day) for day in days]
         except ValueError:  # a 29 February: its month's last day that year
             pass
     return [add_months(day, months) for day in days]

@@ -19,6 +19,7 @@ from partyblock.importing.columns import (
     DigitsColumn,
     Refused,
     TextColumn,
+    fmt,
 )
 from partyblock.importing.kinds import base
 from partyblock.importing.kinds import members as members_kind
@@ -589,3 +590,9 @@ def test_a_committed_batch_comes_back_as_stored(tree, django_user_model):
         staff,
     )
     assert batch.committed_at is not None
+
+
+def test_days_are_shown_as_strftime_shows_them():
+    days = [D(1900, 1, 1) + datetime.timedelta(days=n) for n in range(0, 60000, 37)]
+    assert [fmt(day) for day in days] == [f"{day:%d/%m/%Y}" for day in days]
+    assert (fmt(D(2024, 3, 5)), fmt(None)) == ("05/03/2024", "")

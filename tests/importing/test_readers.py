@@ -119,6 +119,17 @@ def test_a_member_inflating_beyond_its_declared_size_is_refused():
         check_zip(bytes(data))
 
 
+def test_a_member_whose_compressed_data_is_damaged_is_refused():
+    sheet = "".join(f"<row><c><v>{n}</v></c></row>" for n in range(5000)).encode()
+    data = bytearray(_zip({"xl/workbook.xml": "<workbook/>", "xl/worksheets/sheet1.xml": sheet}))
+    start = data.find(b"xl/worksheets/sheet1.xml") + len(
+        "xl/worksheets/sheet1.xml"
+    )  # its local header's name
+    data[start + 10 : start + 60] = b"\xff" * 50  # garbage inside the deflate stream
+    with pytest.raises(SheetError, match=r"tệp nén bị hỏng"):
+        check_zip(bytes(data))
+
+
 def test_a_zip_that_is_not_a_workbook():
     with pytest.raises(SheetError, match=r"không phải bảng tính Excel \(\.xlsx\)"):
         read_table(_zip({"word/document.xml": "<w/>"}), "a.docx", KEYS)

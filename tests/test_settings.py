@@ -61,3 +61,29 @@ def test_defaults_to_sqlite_and_reads_postgres_urls():
         0,
         "False django.db.backends.postgresql",
     )
+
+
+def test_commands_that_read_only_code_run_without_a_key_and_serving_still_refuses(tmp_path):
+    """`makemigrations --check` runs on a bare checkout (DEBUG off, no SECRET_KEY, no .env);
+    anything that serves, here the WSGI application, still stops for want of a key."""
+    unset = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}  # the project's own settings
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    env = {
+        **clean,
+        "PYTHONPATH": str(ROOT),
+        "ENV_FILE": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (checked.returncode, checked.stdout.strip()) == (0, "No changes detected"), checked.stderr
+    served = subprocess.run(
+        [sys.executable, "-c", "import partyblock.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert served.returncode != 0
+    assert "SECRET_KEY: required when DEBUG is off" in served.stderr

@@ -636,9 +636,9 @@ class MembersKind(Kind):
 
     def _write_new(self, blocks, batch):
         """Members, their events, periods and cards, from the columns preview planned: one COPY per
-        table (and one per audited table), whatever the chunk's size. Only the reserved ids are added here, and what
-        follows from the plan without a check: the events and periods of each admission, the
-        cards (`NewMembers`)."""
+        table (and one per audited table), whatever the chunk's size. Only the reserved ids are
+        added here, and what follows from the plan without a check: the events and periods of each
+        admission, the cards (`NewMembers`)."""
         count = sum(block["n"] for block in blocks)
         if not count:
             return 0

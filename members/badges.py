@@ -63,8 +63,16 @@ class BadgeDue:
 
 def badges_due(day, within=None):
     """Members of the Khối (or of `within`) on `day` whose party age on `day` reaches a badge
-    milestone they have not been given: the highest such milestone each. Three queries."""
-    members = members_as_of(day, within).only("pk", "full_name", "birth_date", "sort_key")
+    milestone they have not been given: the highest such milestone each. Three queries.
+
+    Party age is at most the time since the first membership period began, so only members with
+    a period begun by the first milestone's anniversary are looked at."""
+    reachable = MembershipPeriod.objects.filter(starts_on__lte=add_months(day, -12 * BADGE_MILESTONES[0]))
+    members = (
+        members_as_of(day, within)
+        .filter(pk__in=reachable.values("member_id"))
+        .only("pk", "full_name", "birth_date", "sort_key")
+    )
     members = {m.pk: m for m in members}
     periods = defaultdict(list)
     current = {}

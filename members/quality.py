@@ -51,15 +51,20 @@ def excellent_cap_violations(year, within=None):
     return sorted(findings, key=lambda f: f.tccs.path)
 
 
-def unrated_members(year, within=None):
-    """Periods (member, chi bộ) of members who must be rated but have no rating for the year."""
+def unrated_member_periods(year, within=None):
+    """Periods (member, chi bộ) of members who must be rated but have no rating for the year, as
+    a queryset (counted and paged by the home page's to-do list)."""
     rated = MemberRating.objects.filter(year=year).values("member_id")
-    return list(
+    return (
         periods_to_rate(year, within)
         .exclude(member_id__in=rated)
         .select_related("member", "organisation")
-        .order_by("organisation__path", "member__sort_key")
+        .order_by("organisation__path", "member__sort_key", "member_id")
     )
+
+
+def unrated_members(year, within=None):
+    return list(unrated_member_periods(year, within))
 
 
 def ratings_of_non_members(year, within=None):

@@ -4,8 +4,10 @@ inlines show only the user's scope; a record outside it answers 404; deletions n
 """
 
 from django.contrib import admin
-from django.http import Http404
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from partyblock.access import is_admin, visible
 from partyblock.audit import log_denied
@@ -87,6 +89,15 @@ class PartyblockAdminSite(admin.AdminSite):
     site_title = "partyblock"
     index_title = "Quản lý hồ sơ đảng viên và tổ chức đảng"
     enable_nav_sidebar = False  # wide changelists matter more than a second menu
+    site_url = "/"  # "Trang chủ": each role's home (partyblock.home)
+
+    def login(self, request, extra_context=None):
+        """Everyone lands on the home page after logging in, unless a page asked for the login."""
+        if request.method == "GET" and self.has_permission(request):
+            return HttpResponseRedirect(reverse("home"))
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            extra_context = {REDIRECT_FIELD_NAME: reverse("home"), **(extra_context or {})}
+        return super().login(request, extra_context)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

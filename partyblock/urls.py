@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
-from partyblock import views
+from partyblock import home, views
 
 report_patterns = [
     path("", views.index, name="index"),
@@ -12,7 +11,9 @@ report_patterns = [
 ]
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", home.home, name="home"),
+    path("viec-can-lam/<slug:key>/", home.todo_list, name="todo"),
+    path("tim-kiem/", home.search, name="search"),
     path("bao-cao/", include((report_patterns, "reports"))),
     path("to-chuc/<str:code>/", views.organisation_page, name="organisation"),
     path("quan-tri/", admin.site.urls),

@@ -214,6 +214,10 @@ def _custom_urls(tree):
         "reports:year": reverse("reports:year", args=[2016]),
         "reports:drilldown": reverse("reports:drilldown", args=["members"]) + f"?nhiem-ky={term}",
         "organisation": reverse("organisation", args=[code]),
+        "home": reverse("home"),
+        "search": reverse("search") + "?q=nguyen",
+        "todo": reverse("todo", args=["du-bi-qua-han"]),
+        "todo@inspection": reverse("todo", args=["ky-luat-trong-nam"]),
         "admin:app_list": reverse("admin:app_list", args=["members"]),
         "admin:partyblock_importbatch_template": reverse(
             "admin:partyblock_importbatch_template", args=["members"]
@@ -252,6 +256,11 @@ CUSTOM = {
     "reports:year": ALL_200,
     "reports:drilldown": ALL_200,
     "organisation": {**ALL_200, "coso_b": 404},
+    "home": ALL_200,
+    "search": ALL_200,
+    # to-do lists belong to the roles whose home shows them (office roles, the UBKT)
+    "todo": {**ALL_200, "lanhdao": 404, "ubkt": 404},
+    "todo@inspection": {**dict.fromkeys(PERSONAS, 404), "ubkt": 200},
     # Not walked: they need parameters the walk above does not build, or are Django's own.
     "admin:app_list": ALL_200,  # every role reads some member records
     "admin:partyblock_importbatch_template": ALL_200,  # an empty template is no record

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from inspections.admin import MEMBER_INLINES
-from partyblock.access import mask_national_id, sees_full_national_id
+from partyblock.access import locked_member_fields, mask_national_id
 from partyblock.admin_tools import GrassrootsListFilter
 from partyblock.audit import current_user
 from partyblock.importing.exporting import ExportXlsxMixin
@@ -218,17 +218,23 @@ class MemberAdmin(ExportXlsxMixin, admin.ModelAdmin):
         ),
     ]
 
+    # How a field the user may not write (`locked_member_fields`) is shown instead, read-only.
+    LOCKED_DISPLAY = {"national_id": "masked_national_id"}
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if sees_full_national_id(request.user):
+        locked = locked_member_fields(request.user)
+        if not locked:
             return fieldsets
-        # Others see only the last four digits, and cannot edit the number.
+        # Others see only the last four digits of the national ID, and cannot edit it.
         return [
             (
                 name,
                 {
                     **options,
-                    "fields": ["masked_national_id" if f == "national_id" else f for f in options["fields"]],
+                    "fields": [
+                        self.LOCKED_DISPLAY.get(f, f) if f in locked else f for f in options["fields"]
+                    ],
                 },
             )
             for name, options in fieldsets
@@ -236,7 +242,7 @@ class MemberAdmin(ExportXlsxMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        return readonly if sees_full_national_id(request.user) else [*readonly, "masked_national_id"]
+        return [*readonly, *(self.LOCKED_DISPLAY.get(f, f) for f in locked_member_fields(request.user))]
 
     @admin.display(description="số CCCD")
     def masked_national_id(self, obj):

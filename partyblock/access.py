@@ -57,6 +57,13 @@ def sees_full_national_id(user):
     return user.is_authenticated and (user.is_superuser or bool(role_names(user) & set(FULL_ID_ROLES)))
 
 
+def locked_member_fields(user):
+    """The member profile fields `user` sees but may not write: the member form shows them read-only
+    and the import refuses a row that would write one (the one rule both follow). The national ID
+    is written only by the roles that see it whole."""
+    return () if sees_full_national_id(user) else ("national_id",)
+
+
 def mask_national_id(value, user):
     """The national ID as this user may see it: whole, or its last 4 digits."""
     if not value or sees_full_national_id(user):

@@ -9,8 +9,8 @@ sheet means and how it is written), `plan` (the stored plan), `batches` (prepare
 `templates` (blank templates and exports in the template's columns).
 """
 
-from .batches import ImportRefused, Preview, commit, prepare
+from .batches import ImportDenied, ImportRefused, Preview, commit, prepare
 from .kinds import KINDS
 from .readers import SheetError
 
-__all__ = ["KINDS", "ImportRefused", "Preview", "SheetError", "commit", "prepare"]
+__all__ = ["KINDS", "ImportDenied", "ImportRefused", "Preview", "SheetError", "commit", "prepare"]

@@ -20,6 +20,7 @@ from units.models import GRASSROOTS_KINDS, Organisation
 from . import ImportRefused, Preview, commit, prepare
 from .batches import size_label, too_large_message
 from .kinds import KINDS
+from .scope import can_import, masked_report, refusal, report_readable
 from .templates import template_response
 
 # What a kind needs on the upload form, shown beside its template link.
@@ -30,24 +31,6 @@ KIND_NOTES = {
     ImportKind.ORGANISATION_RATINGS: "Chọn năm (nếu tệp không có cột “Năm”); tổ chức ghi theo mã hoặc tên.",
     ImportKind.EVENTS: "Mỗi dòng một sự kiện của một đảng viên đã có (kết nạp, chính thức, chuyển sinh hoạt, xóa tên, từ trần…).",
 }
-# The permission a user needs on the records a kind writes, besides adding import batches.
-KIND_PERMISSIONS = {
-    ImportKind.ORGANISATIONS: "units.add_organisation",
-    ImportKind.MEMBERS: "members.add_member",
-    ImportKind.MEMBER_RATINGS: "members.add_memberrating",
-    ImportKind.ORGANISATION_RATINGS: "units.add_organisationrating",
-    ImportKind.EVENTS: "members.change_member",
-}
-
-
-# Sheets grassroots staff may import: they name the TCCS on upload, so every row is inside it.
-GRASSROOTS_KINDS_OF_IMPORT = (ImportKind.MEMBERS, ImportKind.MEMBER_RATINGS)
-
-
-def can_import(user, kind=None):
-    if not user.has_perm("partyblock.add_importbatch"):
-        return False
-    return kind is None or user.has_perm(KIND_PERMISSIONS[kind])
 
 
 class UploadForm(forms.Form):
@@ -159,9 +142,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             form.fields["organisation"].empty_label = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            if not can_import(request.user, data["kind"]):
-                raise PermissionDenied
-            if own is not None and data["kind"] not in GRASSROOTS_KINDS_OF_IMPORT:
+            if refusal(request.user, data["kind"], data["organisation"]):
                 raise PermissionDenied
             upload = data["file"]
             preview = prepare(
@@ -198,6 +179,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
             raise PermissionDenied
         # The user's scope: grassroots staff see only their own TCCS's imports (404 for others).
         batch = get_object_or_404(self.get_queryset(request).select_related("organisation", "user"), pk=pk)
+        if not report_readable(batch, request.user):
+            raise Http404
         if request.method == "POST":
             if not can_import(request.user, batch.kind):
                 raise PermissionDenied
@@ -212,6 +195,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                     f"từ tệp {batch.file_name}.",
                 )
             return redirect("admin:partyblock_importbatch_preview", batch.pk)
+        batch.report = masked_report(batch.report, request.user)
         preview = Preview(batch)
         context = self._context(
             request,

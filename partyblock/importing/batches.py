@@ -31,12 +31,18 @@ from .columns import Cleaner, IgnoredColumn, Refused
 from .kinds import KINDS
 from .kinds.base import CHUNK_ROWS, Chunk, Context, Directory
 from .readers import SheetError, read_table
+from .scope import OUTSIDE_PLAN, ImportScope, masked_report
+from .scope import refusal as refusal_of
 
 logger = logging.getLogger("partyblock.importing")
 
 
 class ImportRefused(Exception):
     """commit() did not write: the batch had errors, was already written, or the data changed."""
+
+
+class ImportDenied(ImportRefused):
+    """The user may not import this sheet at all (`scope.refusal`): nothing read, nothing recorded."""
 
 
 @dataclass
@@ -133,10 +139,16 @@ def too_large_message(limit):
 def prepare(
     kind, file, *, organisation=None, year=None, user=None, file_name=None, sheet=None, progress=None
 ):
-    """Read and validate `file` as a sheet of `kind`; record and return the Preview.
+    """Read and validate `file` as a sheet of `kind` for `user` (None: the trusted operator, see
+    `scope`); record and return the Preview. Raises ImportDenied when the user may not import it.
 
     `progress(rows_done, rows_expected)` is called after each chunk of rows when given."""
     spec = KINDS[kind]
+    if user is not None:
+        denied = refusal_of(user, kind, organisation)
+        if denied:
+            raise ImportDenied(denied)
+    scope = ImportScope(user)
     batch = ImportBatch(kind=kind, organisation=organisation, year=year, user=user, file_name=file_name or "")
     ctx = None
     errors, notices, header_row, sheet_name, rows_seen = [], [], None, "", 0
@@ -157,7 +169,7 @@ def prepare(
             table = reading.result()
         header_row, sheet_name = table.header_row, table.sheet_name
         mapped, present, notices, errors = _map_columns(table, columns)
-        ctx = Context(organisation=organisation, year=year, columns=present, directory=directory)
+        ctx = Context(organisation=organisation, year=year, columns=present, directory=directory, scope=scope)
         if not errors:
             errors = spec.check(ctx)
         if not errors:
@@ -180,6 +192,7 @@ def prepare(
         "creates": ctx.creates if ctx and not errors else [],
         "updates": ctx.updates if ctx and not errors else [],
     }
+    batch.report = masked_report(batch.report, user)
     batch.row_count = rows_seen
     batch.error_count = len(errors)
     if errors:
@@ -313,12 +326,24 @@ def _column_report(ctx):
 
 def commit(preview, *, user=None):
     """Write a previewed batch in one transaction; returns the batch. Raises ImportRefused (with a
-    Vietnamese message, the batch marked accordingly) when it cannot be written."""
+    Vietnamese message, the batch marked accordingly) when it cannot be written.
+
+    The plan is not taken on trust: `user` (None: the trusted operator) must be allowed to import
+    it (`scope.refusal`), and when their scope or writable fields are limited every record of the
+    plan is checked against them again (`Kind.outside`), whoever prepared the batch."""
     batch = preview.batch if isinstance(preview, Preview) else preview
     spec = KINDS[batch.kind]
+    scope = ImportScope(user)
+    if user is not None:
+        denied = refusal_of(user, batch.kind, batch.organisation)
+        if denied:
+            raise ImportDenied(denied)
     refusal = None
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().defer("report").get(pk=batch.pk)
+        restricted = locked.status == ImportStatus.PREVIEWED and scope.restricted
+        if restricted and spec.outside(plan.read_plan(locked.plan), scope):
+            raise ImportDenied(OUTSIDE_PLAN)
         if locked.status != ImportStatus.PREVIEWED:
             refusal = {
                 ImportStatus.INVALID: "Tệp có lỗi nên không thể ghi; hãy sửa tệp rồi tải lên lại.",

@@ -29,7 +29,7 @@ from partyblock.importing.plan import PlanWriter, pack, read_plan, unpack
 from partyblock.models import ImportBatch, ImportStatus
 from partyblock.text import name_sort_key, search_key
 
-from .conftest import record_counts, xlsx
+from .conftest import office_user, record_counts, xlsx
 
 D = datetime.date
 TODAY = datetime.date.today()
@@ -576,7 +576,7 @@ def test_a_chunk_the_column_wise_check_declines_is_checked_row_by_row(tree, monk
 def test_a_committed_batch_comes_back_as_stored(tree, django_user_model):
     """commit() hands back the batch with what it saved (status, counts, time, the plan dropped,
     the user who confirmed a preview nobody signed), without reading it again."""
-    staff = django_user_model.objects.create_user("nhapdulieu", password="x")
+    staff = office_user(django_user_model, "nhapdulieu")  # a role that may import
     preview = prepare("members", xlsx([HEADER, member_row(1), member_row(2)]), organisation=tree["dbcs"])
     batch = commit(preview, user=staff)
     stored = ImportBatch.objects.get(pk=batch.pk)

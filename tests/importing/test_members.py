@@ -13,7 +13,7 @@ from partyblock.importing import ImportRefused, commit, prepare
 from partyblock.models import ImportBatch, ImportStatus
 from tests.members.conftest import make_member
 
-from .conftest import TITLE, csv_bytes, record_counts, xlsx
+from .conftest import TITLE, csv_bytes, office_user, record_counts, xlsx
 
 D = datetime.date
 TODAY = datetime.date.today()
@@ -437,7 +437,7 @@ def test_admission_in_the_admin_then_the_sheet_adds_the_recognition(tree):
 def test_an_import_is_in_the_audit_trail_with_its_batch(tree, django_user_model):
     from partyblock.models import ActivityLog
 
-    staff = django_user_model.objects.create_user("vanphong", password="x")
+    staff = office_user(django_user_model, "vanphong")
     first = commit(prepare("members", xlsx(one_row()), organisation=tree["dbcs"], user=staff), user=staff)
     member = Member.objects.get()
     created = ActivityLog.objects.filter(import_batch=first, action="create")
@@ -478,7 +478,7 @@ def test_imported_records_are_logged_as_a_save_would_log_them(tree, django_user_
     from partyblock.audit import diff, snapshot
     from partyblock.models import ActivityLog
 
-    staff = django_user_model.objects.create_user("vanphong", password="x")
+    staff = office_user(django_user_model, "vanphong")
     batch = commit(prepare("members", xlsx(rows), organisation=tree["dbcs"], user=staff), user=staff)
     logged = {
         (row.model, row.object_id): row

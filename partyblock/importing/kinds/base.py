@@ -10,6 +10,7 @@ from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind
 
 from ..columns import header_key, show
 from ..plan import PlanWriter
+from ..scope import ImportScope
 
 CHUNK_ROWS = 5000  # rows validated together: database look-ups are made once per chunk
 DISPLAY_LIMIT = 500  # rows to create / update listed on the preview page (counts are exact)
@@ -61,8 +62,9 @@ class Chunk:
 class Context:
     """One import in progress: options, the columns found, and everything the preview reports."""
 
-    def __init__(self, *, organisation, year, columns, today=None, directory=None):
+    def __init__(self, *, organisation, year, columns, today=None, directory=None, scope=None):
         self.organisation = organisation
+        self.scope = scope or ImportScope()  # what the user may touch (`scope.ImportScope`)
         self.year = year
         self.columns = columns  # key -> (letter, header text in the file)
         self.today = today or timezone.localdate()
@@ -86,6 +88,8 @@ class Context:
     def error(self, row, key, value, reason):
         """ "Dòng N, cột X (tiêu đề), giá trị “V”: lý do" — the column as the file names it."""
         where = self.columns.get(key)
+        if key == "national_id" and value is not None:
+            value = self.scope.national_id(show(value))
         if where is None:
             self.errors.append(f"Dòng {row}: {reason}")
         else:
@@ -157,6 +161,12 @@ class Kind:
 
     def write(self, records, batch):
         """Write the plan's records; returns (created, updated)."""
+        raise NotImplementedError
+
+    def outside(self, records, scope):
+        """Whether any of the plan's records touches a member or an organisation outside `scope`
+        (an `ImportScope`), or writes a field it locks: confirm checks this again, whoever prepared
+        the plan."""
         raise NotImplementedError
 
     def choices(self):
@@ -242,6 +252,11 @@ class Directory:
                 "hãy ghi chi bộ sinh hoạt."
             )
         return found, None
+
+
+def organisations_by_id():
+    """{id: organisation} of every organisation (a few hundred), for checking a plan's ids."""
+    return Organisation.objects.only("pk", "path").in_bulk()
 
 
 def _fits(organisation, kinds, within):

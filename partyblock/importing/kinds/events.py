@@ -23,7 +23,8 @@ from units.models import MEMBER_HOLDING_KINDS, Organisation
 
 from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, fmt, stt_column
 from ..plan import day, iso
-from .base import CHUNK_ROWS, Kind
+from ..scope import OUTSIDE_ORGANISATION
+from .base import CHUNK_ROWS, Kind, organisations_by_id
 from .matching import MemberIndex
 from .members import birth_date_column, card_column, chi_bo_column, full_name_column, national_id_column
 
@@ -158,6 +159,7 @@ class EventsKind(Kind):
                     for r in chunk
                 ],
                 ctx.directory,
+                scope=ctx.scope,
             )
             for row in chunk:
                 known, problem = index.match(
@@ -221,10 +223,16 @@ class EventsKind(Kind):
             if chi_bo is None:
                 ctx.error(row.number, "chi_bo", row.get("chi_bo"), reason.replace("tổ chức đảng", "chi bộ"))
                 return None
+            if not ctx.scope.has_organisation(chi_bo):
+                ctx.error(row.number, "chi_bo", row.get("chi_bo"), OUTSIDE_ORGANISATION)
+                return None
         elif place:
             found, reason = ctx.directory.find(
                 place, kinds=MEMBER_HOLDING_KINDS, within=ctx.organisation, today=ctx.today
             )
+            if found is not None and not ctx.scope.has_organisation(found):
+                ctx.error(row.number, "place", place, OUTSIDE_ORGANISATION)
+                return None
             if found is not None:
                 chi_bo, place = found, None
             elif "cùng tên" in reason:
@@ -324,6 +332,15 @@ class EventsKind(Kind):
                 [_period_record(p) for p in outcome.periods],
             ]
         )
+
+    def outside(self, records, scope):
+        organisations = organisations_by_id()
+        for _, member_id, adds, _, _ in records:
+            if not scope.has_member(member_id):
+                return True
+            if not all(scope.has_organisation(organisations.get(add[3])) for add in adds if add[3]):
+                return True
+        return False
 
     def write(self, records, batch):
         created = updated = 0

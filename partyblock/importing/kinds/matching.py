@@ -17,6 +17,7 @@ from members.models import Member, MemberCard, MembershipPeriod
 from partyblock.text import search_key
 
 from ..columns import fmt
+from ..scope import OUTSIDE_MEMBER, OUTSIDE_NAMESAKE
 
 
 class NameKeys:
@@ -113,22 +114,29 @@ class Known:
 
 
 class MemberIndex:
-    def __init__(self, rows, directory, name_keys=None, scopes=None):
+    def __init__(self, rows, directory, name_keys=None, scopes=None, *, scope):
         """`rows`: the chunk's (card, national_id, full_name, birth_date) tuples; `name_keys`, a
         NameKeys, remembers the names' search keys across chunks; `scopes`, when given, the
-        organisation each row's name and birth date are matched `within` (see `match`)."""
+        organisation each row's name and birth date are matched `within` (see `match`); `scope`,
+        the user's `ImportScope`: members are looked up in the whole Khối, but one outside it is
+        never handed back (nor named)."""
         columns = tuple(zip(*rows, strict=True)) if rows else ((), (), (), ())
-        self._build(*columns, directory, name_keys, scopes)
+        self._build(*columns, directory, name_keys, scopes, scope)
 
     @classmethod
-    def from_columns(cls, cards, national_ids, names, birth_dates, directory, name_keys=None, scopes=None):
+    def from_columns(
+        cls, cards, national_ids, names, birth_dates, directory, name_keys=None, scopes=None, *, scope
+    ):
         """The same from the chunk's columns (one value per row in each)."""
         index = cls.__new__(cls)
-        index._build(cards, national_ids, names, birth_dates, directory, name_keys, scopes)
+        index._build(cards, national_ids, names, birth_dates, directory, name_keys, scopes, scope)
         return index
 
-    def _build(self, card_column, national_id_column, names, birth_dates, directory, name_keys, scopes):
+    def _build(
+        self, card_column, national_id_column, names, birth_dates, directory, name_keys, scopes, scope
+    ):
         self.directory = directory
+        self.scope = scope
         self.keys = (name_keys or NameKeys()).learn(names)
         cards = set(card_column).difference((None, ""))
         national_ids = set(national_id_column).difference((None, ""))
@@ -236,16 +244,23 @@ class MemberIndex:
             by_id[known.id] = known
 
     def match(self, *, card, national_id, full_name, birth_date, within):
-        """(Known or None, None) or (None, (column key, reason))."""
+        """(Known or None, None) or (None, (column key, reason)). A member the card, the CCCD, or
+        the name and birth date point at outside the user's scope is a problem naming no one."""
         if not self.by_id:
             return None, None  # nobody the chunk could mean is stored: every row is new
         by_card = self.by_id.get(self.card_owner.get(card)) if card else None
         by_id = self.by_national_id.get(national_id) if national_id else None
+        scope = self.scope
+        if scope.restricted:
+            if by_card is not None and not scope.has_member(by_card.id):
+                return None, ("card", OUTSIDE_MEMBER)
+            if by_id is not None and not scope.has_member(by_id.id):
+                return None, ("national_id", OUTSIDE_MEMBER)
         if by_card and by_id and by_card.id != by_id.id:
             return None, (
                 "national_id",
                 f"dòng này khớp với hai đảng viên: số thẻ {card} là của {by_card.describe()}, "
-                f"còn số CCCD {national_id} là của {by_id.describe()}.",
+                f"còn số CCCD {scope.national_id(national_id)} là của {by_id.describe()}.",
             )
         key = (self.keys.get(full_name) or search_key(full_name)) if full_name else None
         for found, column, what in ((by_card, "card", f"Số thẻ {card}"), (by_id, "national_id", "Số CCCD")):
@@ -265,6 +280,19 @@ class MemberIndex:
             for k in self.by_name_birth.get((key, birth_date), ())
             if within is None or self._inside(k, within)
         ]
+        if scope.restricted and namesakes:
+            inside = [k for k in namesakes if scope.has_member(k.id)]
+            if not inside:
+                return None, ("full_name", OUTSIDE_NAMESAKE)
+            if len(inside) < len(namesakes):
+                names = "; ".join(k.describe() for k in inside)
+                others = len(namesakes) - len(inside)
+                return None, (
+                    "full_name",
+                    f"khớp với {len(namesakes)} đảng viên cùng họ tên và ngày sinh ({names}; và {others} "
+                    "đảng viên ngoài phạm vi quản lý của bạn): hãy ghi số thẻ đảng viên hoặc số CCCD để "
+                    "phân biệt.",
+                )
         if len(namesakes) > 1:
             names = "; ".join(k.describe() for k in namesakes)
             return None, (

@@ -61,8 +61,9 @@ from ..columns import (
     stt_column,
 )
 from ..plan import OUTDATED, day, iso, pack, unpack
+from ..scope import locked_field_reason
 from ..writing import Derived, insert_columns, reserve_ids
-from .base import DISPLAY_LIMIT, Kind
+from .base import DISPLAY_LIMIT, Kind, organisations_by_id
 from .matching import MemberIndex, NameKeys
 
 PROFILE = ["full_name", "gender", "birth_date", "ethnicity", "religion", "hometown", "national_id"]
@@ -251,7 +252,14 @@ class MembersKind(Kind):
         scopes = list(map(operator.itemgetter(0), placements))
         if len(placed) == len(numbers):
             index = MemberIndex.from_columns(
-                cards, national_ids, names, births, ctx.directory, ctx.name_key, scopes=scopes
+                cards,
+                national_ids,
+                names,
+                births,
+                ctx.directory,
+                ctx.name_key,
+                scopes=scopes,
+                scope=ctx.scope,
             )
         else:
             index = MemberIndex(
@@ -259,11 +267,13 @@ class MembersKind(Kind):
                 ctx.directory,
                 ctx.name_key,
                 scopes=[scopes[i] for i in placed],
+                scope=ctx.scope,
             )
         keys, stored, today = index.keys, bool(index.by_id), ctx.today
         if not stored and len(placed) == len(numbers) and self._create_all(chunk, placements, keys, ctx):
             return
         existing_changes = []
+        locked_columns = [(key, column(key)) for key in sorted(ctx.scope.locked) if ctx.has(key)]
         new = NewMembers()
         for i in placed:
             number, card, national_id = numbers[i], cards[i], national_ids[i]
@@ -285,6 +295,11 @@ class MembersKind(Kind):
                     existing_changes.append((chunk.row(i), known, chi_bo))
                     continue
             # A new member.
+            locked = [(key, values[i]) for key, values in locked_columns if values[i] is not None]
+            if locked:
+                for key, value in locked:
+                    ctx.error(number, key, value, locked_field_reason(self.labels[key]))
+                continue
             admitted_on = admitted[i]
             if not (name and birth and genders[i] and admitted_on):
                 for key, value in (
@@ -354,6 +369,8 @@ class MembersKind(Kind):
         )
         if None in names or None in births or None in admitted or None in column("gender"):
             return False
+        if any(column(key).count(None) != len(numbers) for key in ctx.scope.locked):
+            return False  # a field the user may not write: refused row by row
         search_names = list(map(keys.__getitem__, names))
         cards, national_ids = column("card"), column("national_id")
         if None in national_ids:
@@ -538,10 +555,14 @@ class MembersKind(Kind):
         values = row.values
         labels = self.labels
         before, profile, shown = {}, {}, []
+        locked = ctx.scope.locked
         for name in PROFILE:
             new = values.get(name)
             old = getattr(known, name)
             if new is not None and new != old:
+                if name in locked:
+                    ctx.error(row.number, name, new, locked_field_reason(labels[name]))
+                    return None
                 before[name], profile[name] = iso(old) if name == "birth_date" else old, new
                 shown.append((labels[name], _display(name, old), _display(name, new)))
         card = values.get("card")
@@ -633,6 +654,25 @@ class MembersKind(Kind):
         created += self._write_new(blocks, batch)
         updated += self._write_updates(upd, batch)
         return created, updated
+
+    def outside(self, records, scope):
+        organisations = organisations_by_id()
+        for record in records:
+            if record[0] == NewMembers.TAG:
+                block = record[1]
+                count = block["n"]
+                chi_bo_ids = set(unpack(block["chi_bo_id"], count))
+                if not all(scope.has_organisation(organisations.get(pk)) for pk in chi_bo_ids):
+                    return True
+                if any(set(unpack(block[key], count)) != {None} for key in scope.locked):
+                    return True
+            elif record[0] == "upd":
+                _, _, member_id, _, profile, _, adds, _ = record
+                if not scope.has_member(member_id) or scope.locked.intersection(profile):
+                    return True
+                if not all(scope.has_organisation(organisations.get(add[2])) for add in adds if add[2]):
+                    return True
+        return False
 
     def _write_new(self, blocks, batch):
         """Members, their events, periods and cards, from the columns preview planned: one COPY per

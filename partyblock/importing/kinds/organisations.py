@@ -14,7 +14,8 @@ from units.models import Organisation, OrganisationKind
 
 from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, header_key, stt_column
 from ..plan import day, iso
-from .base import Kind
+from ..scope import OUTSIDE_ORGANISATION
+from .base import Kind, organisations_by_id
 
 FIELDS = ["name", "kind", "founded_on", "dissolved_on", "agency"]
 LABELS = {
@@ -115,6 +116,9 @@ class OrganisationsKind(Kind):
             if target is not None and target.kind == OrganisationKind.BLOC:
                 ctx.error(row.number, "code", code, "đây là mã của Đảng bộ Khối, không nhập lại.")
                 continue
+            if target is not None and not ctx.scope.has_organisation(target):
+                ctx.error(row.number, "code", code, OUTSIDE_ORGANISATION)
+                continue
             if target is None:
                 missing = [key for key in ("name", "kind") if row.get(key) is None]
                 for key in missing:
@@ -138,6 +142,9 @@ class OrganisationsKind(Kind):
         for code, (row, planned, target) in in_file.items():
             parent = self._parent(row, planned, target, in_file, by_name, ctx)
             if parent is False:
+                continue
+            if parent.pk > 0 and not ctx.scope.has_organisation(parent):
+                ctx.error(row.number, "parent", row.get("parent"), OUTSIDE_ORGANISATION)
                 continue
             parents[code] = parent
             planned.parent = parent
@@ -258,6 +265,23 @@ class OrganisationsKind(Kind):
                 )
                 levels[code] = 0
         return levels
+
+    def outside(self, records, scope):
+        organisations = organisations_by_id()
+        for record in records:
+            if record[0] == "new":
+                parent_ref = record[6]
+            else:
+                if not scope.has_organisation(organisations.get(record[2])):
+                    return True
+                parent_ref = record[4].get("parent")
+            if (
+                parent_ref
+                and parent_ref[0] == "id"
+                and not scope.has_organisation(organisations.get(parent_ref[1]))
+            ):
+                return True
+        return False
 
     def write(self, records, batch):
         records = list(records)  # a few hundred organisations at most

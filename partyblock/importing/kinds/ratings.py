@@ -17,7 +17,8 @@ from units.queries import RATED_KINDS, organisations_to_rate
 from units.services import organisation_ratings_save
 
 from ..columns import Column, ScoreColumn, TextColumn, YearColumn, stt_column
-from .base import Kind
+from ..scope import OUTSIDE_ORGANISATION
+from .base import Kind, organisations_by_id
 from .matching import MemberIndex
 from .members import (
     birth_date_column,
@@ -182,6 +183,9 @@ class MemberRatingsKind(RatingsKind):
     def subjects_to_rate(self, year, within):
         return set(periods_to_rate(year, within).values_list("member_id", flat=True))
 
+    def outside(self, records, scope):
+        return not all(scope.has_member(record[3]) for record in records)
+
     def save(self, year, choices):
         return member_ratings_save(year=year, choices=choices)
 
@@ -200,6 +204,7 @@ class MemberRatingsKind(RatingsKind):
                 for r, *_ in parsed
             ],
             ctx.directory,
+            scope=ctx.scope,
         )
         planned = []
         for row, year, category, score in parsed:
@@ -298,6 +303,10 @@ class OrganisationRatingsKind(RatingsKind):
     def subjects_to_rate(self, year, within):
         return set(organisations_to_rate(year, within).values_list("pk", flat=True))
 
+    def outside(self, records, scope):
+        organisations = organisations_by_id()
+        return not all(scope.has_organisation(organisations.get(record[3])) for record in records)
+
     def save(self, year, choices):
         return organisation_ratings_save(year=year, choices=choices)
 
@@ -321,6 +330,9 @@ class OrganisationRatingsKind(RatingsKind):
             )
             if organisation is None:
                 ctx.error(row.number, key, row.get(key), reason)
+                continue
+            if not ctx.scope.has_organisation(organisation):
+                ctx.error(row.number, key, row.get(key), OUTSIDE_ORGANISATION)
                 continue
             if organisation.pk not in self._to_rate(ctx, year):
                 ctx.error(

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from partyblock import rating_schemes
+from partyblock import limits, rating_schemes
 from partyblock.fields import import_batch_key
-from partyblock.text import name_sort_key, normalize_text, search_key
+from partyblock.text import name_sort_key, normalize_text, search_key, validate_name
 from units.models import RatingFields
 
 
@@ -36,9 +36,9 @@ NATIONAL_ID_RE = re.compile(r"^\d{12}$")
 class Member(models.Model):
     """A party member's profile (lý lịch đảng viên). Never deleted: membership ends through an event."""
 
-    full_name = models.CharField("họ và tên", max_length=120)
+    full_name = models.CharField("họ và tên", max_length=120, validators=[validate_name])
     gender = models.CharField("giới tính", max_length=3, choices=Gender.choices)
-    birth_date = models.DateField("ngày sinh")
+    birth_date = models.DateField("ngày sinh", validators=[limits.past_day])
     birthplace = models.CharField("nơi sinh", max_length=255, blank=True)
     hometown = models.CharField("quê quán", max_length=255, blank=True)
     ethnicity = models.CharField("dân tộc", max_length=50, default="Kinh")
@@ -122,7 +122,7 @@ class MemberCard(models.Model):
         Member, verbose_name="đảng viên", on_delete=models.PROTECT, related_name="cards"
     )
     number = models.CharField("số thẻ", max_length=30, unique=True)
-    issued_on = models.DateField("ngày cấp", null=True, blank=True)
+    issued_on = models.DateField("ngày cấp", null=True, blank=True, validators=[limits.past_day])
     replaced_on = models.DateField("ngày thay thế / thu hồi", null=True, blank=True)
 
     class Meta:
@@ -191,10 +191,11 @@ class MemberEvent(models.Model):
         "ngày hiệu lực",
         null=True,
         blank=True,
+        validators=[limits.past_day],
         help_text="Kết nạp: ngày lễ kết nạp. Công nhận chính thức: để trống, tự tính đủ 12 tháng dự bị.",
     )
     decision_number = models.CharField("số quyết định", max_length=60, blank=True)
-    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True, validators=[limits.past_day])
     organisation = models.ForeignKey(
         "units.Organisation",
         verbose_name="chi bộ",
@@ -211,7 +212,11 @@ class MemberEvent(models.Model):
         help_text="Nơi chuyển đến / chuyển đi / kết nạp khi ở ngoài Đảng bộ Khối.",
     )
     end_date = models.DateField(
-        "đến hết ngày", null=True, blank=True, help_text="Chuyển tạm thời, miễn sinh hoạt, đình chỉ."
+        "đến hết ngày",
+        null=True,
+        blank=True,
+        validators=[limits.day_ahead],
+        help_text="Chuyển tạm thời, miễn sinh hoạt, đình chỉ.",
     )
     exemption_ground = models.CharField(
         "lý do miễn", max_length=10, choices=ExemptionGround.choices, blank=True

@@ -7,6 +7,8 @@ on SQLite and PostgreSQL whatever collation the database was created with.
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
+
 _SPACES = re.compile(r"\s+")
 
 # Vietnamese alphabet order (foreign letters f, j, w, z in their Latin places).
@@ -37,6 +39,50 @@ def normalize_text(value):
     if value is None:
         return None
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+# Characters that change how the text around them is shown without showing themselves: bidi
+# embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069), direction marks (U+200E,
+# U+200F), zero-width space, non-joiner and joiner (U+200B–U+200D), word joiner (U+2060) and the
+# zero-width no-break space (U+FEFF). None belongs in a Vietnamese name; in one they can make it
+# display as another name, or two names that look alike differ.
+HIDDEN_MARKS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u200b\u200c\u200d\u2060\ufeff"
+)
+
+
+def hidden_marks(value):
+    """The hidden or direction-changing characters in `value`, as "U+202E" codes, in order."""
+    if not value or str(value).isascii():
+        return []
+    return [f"U+{ord(ch):04X}" for ch in dict.fromkeys(str(value)) if ch in HIDDEN_MARKS]
+
+
+def name_problem(value):
+    """Why `value` cannot be a person's or an organisation's name (None: it can). The member and
+    organisation forms (model validator `validate_name`) and the import refuse the same names with
+    this message."""
+    found = hidden_marks(value)
+    if not found:
+        return None
+    return (
+        f"Tên chứa ký tự ẩn hoặc ký tự đảo chiều chữ ({', '.join(found)}), có thể làm tên hiển thị sai: "
+        "hãy gõ lại tên thay vì dán."
+    )
+
+
+def validate_name(value):
+    problem = name_problem(value)
+    if problem:
+        raise ValidationError(problem, code="hidden_marks")
+
+
+def visible_marks(text):
+    """`text` with each hidden or direction-changing character written as its code ("<U+202E>"),
+    for showing a refused value without letting it reorder the message around it."""
+    if not text or text.isascii():
+        return text
+    return "".join(f"<U+{ord(ch):04X}>" if ch in HIDDEN_MARKS else ch for ch in text)
 
 
 def search_key(value):

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from partyblock import rating_schemes
+from partyblock import limits, rating_schemes
 from partyblock.fields import import_batch_key
-from partyblock.text import normalize_text
+from partyblock.text import normalize_text, validate_name
 
 
 class OrganisationKind(models.TextChoices):
@@ -65,7 +65,7 @@ class Organisation(models.Model):
     """A party organisation. Never deleted: it is dissolved or merged, and its records stay."""
 
     code = models.CharField("mã", max_length=30, unique=True)
-    name = models.CharField("tên tổ chức", max_length=255)
+    name = models.CharField("tên tổ chức", max_length=255, validators=[validate_name])
     kind = models.CharField("loại", max_length=4, choices=OrganisationKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -76,11 +76,12 @@ class Organisation(models.Model):
         related_name="children",
     )
     agency = models.CharField("cơ quan, đơn vị", max_length=255, blank=True)
-    founded_on = models.DateField("ngày thành lập", null=True, blank=True)
+    founded_on = models.DateField("ngày thành lập", null=True, blank=True, validators=[limits.past_day])
     dissolved_on = models.DateField(
         "ngày giải thể / sáp nhập",
         null=True,
         blank=True,
+        validators=[limits.past_day],
         help_text="Từ ngày này tổ chức không còn hoạt động; hồ sơ vẫn được lưu.",
     )
     merged_into = models.ForeignKey(
@@ -284,10 +285,12 @@ class RatingFields(models.Model):
     """What member and organisation ratings share: the year, the category of that year's scheme
     (`partyblock.rating_schemes`), its level 1–4 stored for reports, and the optional score (2025–)."""
 
-    year = models.PositiveSmallIntegerField("năm")
+    year = models.PositiveSmallIntegerField("năm", validators=[limits.rating_year])
     category = models.CharField("xếp loại", max_length=20)
     level = models.PositiveSmallIntegerField("mức", editable=False)
-    score = models.DecimalField("điểm", max_digits=5, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(
+        "điểm", max_digits=5, decimal_places=2, null=True, blank=True, validators=[limits.score]
+    )
     note = models.CharField("ghi chú", max_length=255, blank=True)
 
     subject = None  # MEMBER or ORGANISATION, set by subclasses
@@ -406,7 +409,7 @@ class Meeting(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name="chi bộ", on_delete=models.PROTECT, related_name="meetings"
     )
-    held_on = models.DateField("ngày sinh hoạt")
+    held_on = models.DateField("ngày sinh hoạt", validators=[limits.past_day])
     kind = models.CharField(
         "hình thức", max_length=10, choices=MeetingKind.choices, default=MeetingKind.REGULAR
     )

@@ -15,7 +15,8 @@ from unicodedata import is_normalized
 
 from django.utils import timezone
 
-from partyblock.text import search_key
+from partyblock import limits
+from partyblock.text import name_problem, search_key, visible_marks
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})$")
@@ -30,7 +31,7 @@ class CellError(Exception):
         self.reason = reason
 
 
-_FIRST_DAY = datetime.date(1900, 1, 1)
+_FIRST_DAY = limits.EARLIEST_DAY
 
 
 def _tidy(text):
@@ -91,7 +92,7 @@ def show(value):
         return f"{value:%d/%m/%Y}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = clean_text(value) or ""
+    text = visible_marks(clean_text(value) or "")
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -138,9 +139,14 @@ class Column:
 
 
 class TextColumn(Column):
-    def __init__(self, *args, max_length=255, **kwargs):
+    """Free text; `name=True` for a person's or organisation's name, refused as the forms refuse it
+    (`text.name_problem`: hidden or direction-changing characters). Such characters are never
+    "plain" (str.isprintable() refuses them), so a name holding one always reaches clean()."""
+
+    def __init__(self, *args, max_length=255, name=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_length = max_length
+        self.name = name
         self._seen = {}  # repeated values (chi bộ, dân tộc, …) share one string
 
     def clean(self, value):
@@ -149,6 +155,10 @@ class TextColumn(Column):
             return None
         if len(text) > self.max_length:
             raise CellError(f"dài quá {self.max_length} ký tự.")
+        if self.name:
+            problem = name_problem(text)
+            if problem:
+                raise CellError(limits.lower_first(problem))
         if len(text) <= 40:
             text = self._seen.setdefault(text, text)
         return text
@@ -182,16 +192,19 @@ class DateColumn(Column):
             day = parse_date_text(clean_text(value))
             if day is None:
                 return None
-        if not self.allow_future and day > self.today:
-            raise CellError(f"ngày trong tương lai (hôm nay là {self.today:%d/%m/%Y}).")
-        if day.year < 1900:
-            raise CellError("năm trước 1900.")
+        if self.allow_future:
+            problem = limits.day_ahead_problem(day, self.today)
+        else:
+            problem = limits.past_day_problem(day, self.today)
+        if problem:
+            raise CellError(limits.lower_first(problem))
         return day
 
     def quick(self, cells):
         """Date cells in range stay as they are; dd/mm/yyyy texts of real days in range are read
         without the regex. Anything else (and every refusal) is left to clean()."""
-        first, last = _FIRST_DAY, datetime.date.max if self.allow_future else self.today
+        first = _FIRST_DAY
+        last = limits.latest_day_ahead(self.today) if self.allow_future else self.today
         date = datetime.date
         days = [cell for cell in cells if type(cell) is date]
         if days and first <= min(days) and max(days) <= last:
@@ -330,9 +343,9 @@ class YearColumn(Column):
         if not (text.isascii() and text.isdigit() and len(text) == 4):
             raise CellError("năm phải là số có 4 chữ số.")
         year = int(text)
-        this_year = timezone.localdate().year
-        if not 1990 <= year <= this_year:
-            raise CellError(f"năm phải từ 1990 đến {this_year}.")
+        problem = limits.rating_year_problem(year)
+        if problem:
+            raise CellError(limits.lower_first(problem))
         return year
 
 
@@ -349,8 +362,9 @@ class ScoreColumn(Column):
             raise CellError("điểm phải là số.") from None
         if not score.is_finite():  # "NaN", "Infinity" parse as decimals
             raise CellError("điểm phải là số.")
-        if not 0 <= score <= 100:
-            raise CellError("điểm phải từ 0 đến 100.")
+        problem = limits.score_problem(score)
+        if problem:
+            raise CellError(limits.lower_first(problem))
         return score.quantize(Decimal("0.01"))
 
 

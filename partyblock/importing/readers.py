@@ -14,6 +14,7 @@ openpyxl stays for writing templates and exports.
 import csv
 import io
 import itertools
+import logging
 import struct
 import zipfile
 from dataclasses import dataclass, field
@@ -35,6 +36,19 @@ RATIO_FLOOR = 1024 * 1024
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+# A document type declaration (and the entities it declares) in any XML part: Excel never writes
+# one, and it is how XXE and "billion laughs" attacks are made. Looked for in UTF-8 and UTF-16.
+_DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_DTD_OVERLAP = max(map(len, _DTD_MARKERS)) - 1
+DTD_MESSAGE = (
+    "Tệp chứa khai báo DTD / thực thể XML (<!DOCTYPE>, <!ENTITY>), thứ Excel không bao giờ ghi và có "
+    "thể dùng để tấn công máy chủ: không đọc. Hãy mở bằng Excel, lưu lại rồi tải lên lại."
+)
+logger = logging.getLogger("partyblock.importing")
 
 
 class SheetError(Exception):
@@ -114,10 +128,24 @@ def _bomb_message():
     )
 
 
+def _refuse_dtd(text):
+    # "<!" (UTF-8) and "<\0!" (UTF-16, either order) are rare in a sheet's XML: two quick scans,
+    # and the markers themselves only looked for when one is there.
+    if (b"<!" in text or b"<\x00!" in text) and any(marker in text for marker in _DTD_MARKERS):
+        raise SheetError(DTD_MESSAGE)
+
+
 def _check_inflated_size(data, info):
+    """The XML part `info` inflates to no more than it declares, and declares no DTD."""
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size:
             raise SheetError("Tệp không phải bảng tính hợp lệ (tệp nén bị hỏng).")
+        start = info.header_offset + _LOCAL_HEADER.size
+        if len(data) < start:
+            raise SheetError("Tệp không phải bảng tính hợp lệ (tệp nén bị hỏng).")
+        fields = _LOCAL_HEADER.unpack(data[info.header_offset : start])
+        start += fields[10] + fields[11]
+        _refuse_dtd(data[start : start + info.compress_size])
         return
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise SheetError("Tệp Excel dùng kiểu nén không được hỗ trợ: hãy lưu lại bằng Excel.")
@@ -131,13 +159,18 @@ def _check_inflated_size(data, info):
     produced = 0
     limit = info.file_size
     step = 64 * 1024
+    tail = b""  # the end of the text inflated so far, so a marker split between chunks is found
     try:
         for offset in range(0, len(stream), step):
             chunk = inflater.decompress(stream[offset : offset + step], limit - produced + 1)
             produced += len(chunk)
+            _refuse_dtd(tail + chunk)
+            tail = (tail + chunk)[-_DTD_OVERLAP:]
             while inflater.unconsumed_tail and produced <= limit:
                 chunk = inflater.decompress(inflater.unconsumed_tail, limit - produced + 1)
                 produced += len(chunk)
+                _refuse_dtd(tail + chunk)
+                tail = (tail + chunk)[-_DTD_OVERLAP:]
             if produced > limit:
                 raise SheetError(_bomb_message())
     except isal_zlib.error:
@@ -167,7 +200,12 @@ def _read_xlsx(data, header_keys, sheet_name):
     except python_calamine.PasswordError:
         raise SheetError("Tệp Excel được đặt mật khẩu (mã hóa): hãy gỡ mật khẩu rồi tải lên lại.") from None
     except python_calamine.CalamineError as error:
-        raise SheetError(f"Không đọc được tệp Excel (tệp bị hỏng: {error}).") from None
+        # The parser's own words are English and technical: kept for the log, not shown.
+        logger.warning("xlsx refused by the parser: %s", error)
+        raise SheetError(
+            "Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx. "
+            "Hãy mở bằng Excel, lưu lại rồi tải lên lại."
+        ) from None
     start = sheet.start
     if start is None:
         raise SheetError(f"Trang tính “{sheet.name}” không có dữ liệu.")

@@ -81,6 +81,7 @@ def full_name_column(required=True):
         ("Họ tên", "Họ và tên đảng viên", "Họ, tên", "Tên đảng viên", "Họ và tên ĐV"),
         required=required,
         max_length=_max("full_name"),
+        name=True,
     )
 
 

@@ -60,6 +60,7 @@ class OrganisationsKind(Kind):
                 ("Tên", "Tên tổ chức đảng", "Tổ chức đảng"),
                 required=True,
                 max_length=_max("name"),
+                name=True,
             ),
             ChoiceColumn(
                 "kind",

@@ -97,12 +97,9 @@ class ImportScope:
         self.everything = self.root == ALL
         self.locked = frozenset(locked_member_fields(user)) if user is not None else frozenset()
         self.masks = user is not None and not sees_full_national_id(user)
+        # Whether anything at all is out of bounds (else every check passes): read once per row.
+        self.restricted = not self.everything or bool(self.locked)
         self._member_ids = None
-
-    @property
-    def restricted(self):
-        """Whether anything at all is out of bounds (else every check passes)."""
-        return not self.everything or bool(self.locked)
 
     def has_member(self, member_id):
         if self.everything:

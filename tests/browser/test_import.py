@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from members.models import Member, MemberCard, MemberEvent, MembershipPeriod
 from partyblock.models import ImportBatch, ImportStatus
-from tests.browser.helpers import ADMIN, assert_vietnamese, login, shot
+from tests.browser.helpers import ADMIN, GRASSROOTS, assert_vietnamese, login, persona, shot
 
 pytestmark = pytest.mark.browser
 
@@ -145,3 +145,63 @@ def test_a_bad_sheet_shows_its_row_errors_and_writes_nothing(page):
     assert ImportBatch.objects.get(file_name="dang-vien-co-loi.xlsx").status == ImportStatus.INVALID
     page.goto("/quan-tri/members/member/?q=mac+van+tung")
     expect(page.locator("#result_list tbody tr")).to_have_count(0)
+
+
+def test_grassroots_staff_cannot_reach_a_member_of_another_tccs_through_a_sheet(page):
+    """Issue 14: coso's sheet carries the card and the CCCD of a member of another TCCS, with a
+    new name. The preview refuses both rows without naming the member or showing the CCCD, and
+    nothing is written."""
+    from django.contrib.auth import get_user_model
+
+    from partyblock.access import member_ids_of_tccs, scope_root
+
+    coso = get_user_model().objects.get(username=persona(GRASSROOTS))
+    root = scope_root(coso)
+    inside = set(member_ids_of_tccs(root))
+    outsider = next(
+        m
+        for m in Member.objects.exclude(pk__in=inside).exclude(national_id=None).order_by("pk")
+        if m.cards.exists()
+    )
+    card = outsider.cards.order_by("pk").first().number
+    chi_bo = root if root.holds_members else root.children.filter(kind="cbtt").order_by("pk").first()
+    rows = [
+        [1, "Người Đổi Tên", "01/01/1970", "Nam", None, "01/01/2000", None, chi_bo.name, card],
+        [2, "Người Thử Số", "02/02/1972", "Nữ", outsider.national_id, "01/01/2001", None, chi_bo.name, None],
+    ]
+    book = Workbook()
+    for row in [*TITLE, [*HEADER, "Số thẻ đảng viên"], *rows]:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    before = (record_counts(), Member.objects.get(pk=outsider.pk).full_name)
+
+    login(page, coso.username)
+    page.goto("/quan-tri/partyblock/importbatch/nhap/")
+    page.select_option("#id_kind", label="Đảng viên")
+    page.set_input_files(
+        "#id_file",
+        files=[
+            {
+                "name": "dang-vien-ngoai-pham-vi.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": buffer.getvalue(),
+            }
+        ],
+    )
+    page.get_by_role("button", name="Xem trước").click()
+    expect(page.locator("h1")).to_have_text("Xem trước: dang-vien-ngoai-pham-vi.xlsx")
+    outside = "số thẻ / số CCCD này thuộc một đảng viên ngoài phạm vi quản lý của bạn."
+    errors = page.locator(".import-errors li")
+    expect(errors).to_have_text(
+        [
+            f"Dòng 6, cột I (Số thẻ đảng viên), giá trị “{card}”: {outside}",
+            f"Dòng 7, cột E (Số CCCD), giá trị “••••••••{outsider.national_id[-4:]}”: {outside}",
+        ]
+    )
+    expect(page.locator(".import-confirm input[type=submit]")).to_be_disabled()
+    html = page.content()
+    assert outsider.full_name not in html and outsider.national_id not in html
+    assert_vietnamese(page)
+    shot(page, "import-4-grassroots-outside-scope")
+    assert (record_counts(), Member.objects.get(pk=outsider.pk).full_name) == before

@@ -1,9 +1,13 @@
 """Admin for the yearly work on members: ratings (with the bulk screen and the data-quality checks),
 sick leave, awards and Huy hiệu Đảng (with the list of badges due). Imported by members.admin."""
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,9 +23,10 @@ from partyblock.admin_tools import (
     year_choices,
 )
 from partyblock.importing.exporting import ExportXlsxMixin
+from partyblock.placing import PlacedOrganisationField, placed, tccs_names
 from partyblock.rating_entry import EntryRow, default_year, rating_entry_view
 from partyblock.xlsx import xlsx_response
-from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind
+from units.models import GRASSROOTS_KINDS, PATH_STEP, Organisation, OrganisationKind
 
 from .badges import badges_due, is_award_day, next_award_day
 from .models import Award, AwardForm, IssuingBody, MemberRating, PartyBadge, SickLeave
@@ -31,7 +36,7 @@ from .services import member_ratings_save
 
 
 class MemberRatingChooser(forms.Form):
-    to_chuc = forms.ModelChoiceField(
+    to_chuc = PlacedOrganisationField(
         queryset=Organisation.objects.filter(
             kind__in=[*GRASSROOTS_KINDS, OrganisationKind.CHI_BO_TRUC_THUOC, OrganisationKind.DANG_BO_BO_PHAN]
         ).order_by("path"),
@@ -67,7 +72,9 @@ class MemberRatingAdmin(ExportXlsxMixin, RatingAdminMixin, MemberSearchMixin, ad
     def bulk_view(self, request):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        chooser = MemberRatingChooser(request.GET or {"nam": default_year()})
+        # Nothing chosen yet: an unbound form, so no "required" error greets the user.
+        chosen = request.GET if request.GET.get("to_chuc") else None
+        chooser = MemberRatingChooser(chosen, initial={"nam": request.GET.get("nam") or default_year()})
         chooser.fields["to_chuc"].queryset = visible(chooser.fields["to_chuc"].queryset, request.user)
         rows, organisation, year = [], None, default_year()
         if chooser.is_valid():
@@ -110,16 +117,36 @@ class MemberRatingAdmin(ExportXlsxMixin, RatingAdminMixin, MemberSearchMixin, ad
         )
 
     def checks_view(self, request):
+        """The year's checks: first how many findings each TCCS has, then each check's findings
+        (of one TCCS when one is picked from the summary), a page at a time. The year defaults to
+        the last one that has ratings."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        chooser = YearChooser(request.GET or {"nam": default_year()})
-        year = chooser.cleaned_data["nam"] if chooser.is_valid() else default_year()
+        last_rated = MemberRating.objects.order_by("-year").values_list("year", flat=True).first()
+        fallback = last_rated or default_year()
+        chooser = YearChooser(request.GET if request.GET.get("nam") else {"nam": fallback})
+        year = chooser.cleaned_data["nam"] if chooser.is_valid() else fallback
+        checks = rating_checks(year, within=report_root(request.user))
+        summary, tccs = checks_by_tccs(checks), None
+        if request.GET.get("tccs", "").isdigit():
+            tccs = next((row for row in summary if row.tccs.pk == int(request.GET["tccs"])), None)
+        names = tccs_names()
+        for check in checks:
+            findings = check.findings
+            if tccs is not None:
+                findings = [f for f in findings if finding_tccs_id(f) == tccs.tccs.pk]
+            check.total = len(findings)
+            check.page = Paginator(findings, CHECK_PAGE_SIZE).get_page(request.GET.get(f"trang-{check.key}"))
+            for finding in check.page.object_list:
+                finding.placed = placed(getattr(finding, "organisation", None), names)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Kiểm tra dữ liệu xếp loại năm {year}",
+            "title": f"Kiểm tra dữ liệu xếp loại năm {year}" + (f" — {tccs.tccs.name}" if tccs else ""),
             "chooser": chooser,
             "year": year,
-            "checks": rating_checks(year, within=report_root(request.user)),
+            "checks": checks,
+            "summary": summary,
+            "chosen_tccs": tccs,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/members/memberrating/checks.html", context)
@@ -161,6 +188,36 @@ class AwardAdmin(MemberSearchMixin, admin.ModelAdmin):
         return str(award.recipient)
 
 
+CHECK_PAGE_SIZE = 50
+BADGE_PAGE_SIZE = 100
+
+
+def finding_tccs_id(finding):
+    """The TCCS a check's finding belongs to (a rating's or a period's chi bộ, or the TCCS itself)."""
+    tccs = getattr(finding, "tccs", None)
+    if isinstance(tccs, Organisation):
+        return tccs.pk
+    return finding.organisation.grassroots_id
+
+
+@dataclass
+class TccsChecks:
+    tccs: Organisation
+    counts: list  # findings per check, in the checks' order
+    total: int
+
+
+def checks_by_tccs(checks):
+    """[TccsChecks] of every TCCS with at least one finding, in tree order: the page's summary."""
+    counts = defaultdict(lambda: [0] * len(checks))
+    for position, check in enumerate(checks):
+        for finding in check.findings:
+            counts[finding_tccs_id(finding)][position] += 1
+    organisations = Organisation.objects.in_bulk(list(counts))
+    rows = [TccsChecks(organisations[pk], row, sum(row)) for pk, row in counts.items() if pk in organisations]
+    return sorted(rows, key=lambda row: row.tccs.path)
+
+
 class BadgeDueChooser(forms.Form):
     ngay = forms.DateField(label="Đợt trao (3/2, 19/5, 2/9, 7/11)")
 
@@ -198,12 +255,24 @@ class PartyBadgeAdmin(MemberSearchMixin, admin.ModelAdmin):
         due = badges_due(day, within=report_root(request.user))
         if request.GET.get("xuat") == "xlsx":
             return xlsx_response(f"huy-hieu-dang-{day:%Y-%m-%d}.xlsx", [due_sheet(day, due)])
+        names = tccs_names()
+        rows = sorted(
+            due, key=lambda d: (d.organisation.path[: 2 * PATH_STEP], -d.milestone, d.member.sort_key)
+        )
+        page = Paginator(rows, BADGE_PAGE_SIZE).get_page(request.GET.get("trang"))
+        for d in page.object_list:
+            tccs = d.organisation.grassroots_id
+            d.tccs_name = names.get(tccs, d.organisation.name)
+            d.chi_bo = d.organisation.name if tccs != d.organisation.pk else ""
+            d.is_overdue = d.overdue(day)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Đảng viên đến hạn trao Huy hiệu Đảng đợt {day:%d/%m/%Y}",
             "chooser": chooser,
             "day": day,
             "due": due,
+            "page": page,
+            "overdue_count": sum(1 for d in due if d.overdue(day)),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/members/partybadge/due.html", context)

@@ -25,6 +25,16 @@ def next_award_day(after):
     raise AssertionError("unreachable")
 
 
+def previous_award_day(before):
+    """The last award day strictly before `before`."""
+    for year in (before.year, before.year - 1):
+        for month, day in reversed(AWARD_DAYS):
+            candidate = datetime.date(year, month, day)
+            if candidate < before:
+                return candidate
+    raise AssertionError("unreachable")
+
+
 def is_award_day(day):
     return (day.month, day.day) in AWARD_DAYS
 
@@ -59,6 +69,11 @@ class BadgeDue:
     @property
     def reached_on(self):
         return add_months(self.counted_from, 12 * self.milestone)
+
+    def overdue(self, day):
+        """Whether the milestone was reached before the award day preceding `day`: the badge
+        should have been given at an earlier award."""
+        return self.reached_on <= previous_award_day(day)
 
 
 def badges_due(day, within=None):

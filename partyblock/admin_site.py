@@ -84,6 +84,50 @@ class ScopedModelAdmin(ScopedChoicesMixin):
         return TemplateResponse(request, "admin/activity_history.html", context)
 
 
+# The admin index, grouped by the work people come to do, in this order (issue 18).
+INDEX_GROUPS = [
+    ("dang-vien", "Đảng viên", ["members.member", "members.sickleave"]),
+    (
+        "xep-loai-khen-thuong",
+        "Xếp loại, khen thưởng, Huy hiệu Đảng",
+        [
+            "members.memberrating",
+            "units.organisationrating",
+            "members.partybadge",
+            "members.award",
+            "members.awardform",
+            "members.issuingbody",
+        ],
+    ),
+    (
+        "to-chuc-dang",
+        "Tổ chức đảng",
+        ["units.organisation", "units.meeting", "units.breakthroughtask", "units.term", "units.document"],
+    ),
+    (
+        "kiem-tra",
+        "Kiểm tra, giám sát, kỷ luật, đơn thư",
+        [
+            "inspections.inspection",
+            "inspections.supervision",
+            "inspections.disciplinedecision",
+            "inspections.letter",
+            "inspections.holiday",
+        ],
+    ),
+    ("nhap-du-lieu", "Nhập dữ liệu, nhật ký", ["partyblock.importbatch", "partyblock.activitylog"]),
+    ("tai-khoan", "Tài khoản, đăng nhập", ["auth.user", "auth.group", "axes.*"]),
+]
+
+
+def _group_of(label):
+    for position, (_, _, labels) in enumerate(INDEX_GROUPS):
+        for wanted in labels:
+            if label == wanted or (wanted.endswith(".*") and label.startswith(wanted[:-1])):
+                return position, labels.index(wanted)
+    return len(INDEX_GROUPS), 0
+
+
 class PartyblockAdminSite(admin.AdminSite):
     site_header = "Đảng bộ Khối các cơ quan tỉnh"
     site_title = "partyblock"
@@ -98,6 +142,32 @@ class PartyblockAdminSite(admin.AdminSite):
         if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
             extra_context = {REDIRECT_FIELD_NAME: reverse("home"), **(extra_context or {})}
         return super().login(request, extra_context)
+
+    def get_app_list(self, request, app_label=None):
+        """The index grouped by task (INDEX_GROUPS), Đảng viên first; an app's own page as Django has it."""
+        apps = super().get_app_list(request, app_label)
+        if app_label is not None:
+            return apps
+        groups = {}
+        for app in apps:
+            for model in app["models"]:
+                label = f"{app['app_label']}.{model['object_name'].lower()}"
+                position, order = _group_of(label)
+                groups.setdefault(position, []).append(((order, model["name"]), model, app))
+        result = []
+        for position in sorted(groups):
+            key, name = INDEX_GROUPS[position][:2] if position < len(INDEX_GROUPS) else ("khac", "Khác")
+            entries = sorted(groups[position], key=lambda entry: entry[0])
+            result.append(
+                {
+                    "name": name,
+                    "app_label": key,
+                    "app_url": entries[0][2]["app_url"],
+                    "has_module_perms": True,
+                    "models": [model for _, model, _ in entries],
+                }
+            )
+        return result
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

@@ -22,7 +22,8 @@ from members.models import EventKind, MemberEvent, MembershipPeriod, MembershipS
 from members.quality import unrated_member_periods
 from partyblock.access import report_root, visible
 from partyblock.models import ImportBatch, ImportStatus
-from units.models import MEMBER_HOLDING_KINDS, Meeting, Organisation, OrganisationRating
+from partyblock.placing import placed, tccs_names
+from units.models import MEMBER_HOLDING_KINDS, Meeting, OrganisationRating
 from units.queries import organisations_as_of, organisations_to_rate
 
 RECOGNITION_HORIZON_DAYS = 30
@@ -66,17 +67,11 @@ class TodoContext:
 
     @cached_property
     def tccs_names(self):
-        """{TCCS id: name} of every TCCS, to show a chi bộ with the TCCS it belongs to."""
-        return dict(Organisation.objects.filter(depth=1).values_list("pk", "name"))
+        return tccs_names()
 
     def placed(self, organisation):
         """`organisation` named with its TCCS ("Chi bộ Văn phòng — Đảng bộ Sở A")."""
-        if organisation is None:
-            return ""
-        tccs = organisation.grassroots_id
-        if tccs is None or tccs == organisation.pk:
-            return organisation.name
-        return f"{organisation.name} — {self.tccs_names.get(tccs, '')}"
+        return placed(organisation, self.tccs_names)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,131 @@
+"""The admin screens of issue 18: the index grouped by task, Vietnamese wording, grouped counts."""
+
+import datetime
+
+from django.urls import reverse
+
+from members.services import member_admit
+from tests.members.conftest import make_member
+
+
+def test_the_index_is_grouped_by_task_with_members_first(client, personas):
+    client.force_login(personas["quantri"])
+    page = client.get(reverse("admin:index"))
+    groups = [(app["name"], [m["object_name"] for m in app["models"]]) for app in page.context["app_list"]]
+    assert [name for name, _ in groups] == [
+        "Đảng viên",
+        "Xếp loại, khen thưởng, Huy hiệu Đảng",
+        "Tổ chức đảng",
+        "Kiểm tra, giám sát, kỷ luật, đơn thư",
+        "Nhập dữ liệu, nhật ký",
+        "Tài khoản, đăng nhập",
+    ]
+    assert groups[0][1] == ["Member", "SickLeave"]
+    text = page.content.decode()
+    assert "Access attempts" not in text and "Access logs" not in text
+    assert "Nhật ký đăng nhập" in text
+
+
+def test_grassroots_index_shows_only_their_models_in_the_same_order(client, personas):
+    client.force_login(personas["coso_a"])
+    page = client.get(reverse("admin:index"))
+    assert [app["name"] for app in page.context["app_list"]] == [
+        "Đảng viên",
+        "Xếp loại, khen thưởng, Huy hiệu Đảng",
+        "Tổ chức đảng",
+        "Nhập dữ liệu, nhật ký",
+    ]
+
+
+def test_history_filters_and_counts_read_vietnamese(client, personas, tree):
+    for name in ("Nguyễn Văn Số 1", "Nguyễn Văn Số 2", "Nguyễn Văn Số 3", "Trần Thị Khác"):
+        member = make_member(full_name=name)
+        member_admit(member=member, organisation=tree["cb1"], ceremony_date=datetime.date(2015, 1, 5))
+    client.force_login(personas["vanphong"])
+    text = client.get(reverse("admin:members_member_changelist") + "?q=nguyen").content.decode()
+    assert "Theo " in text and "Bởi " not in text
+    assert "3 kết quả (<a" in text and "tổng số 4</a>" in text
+    change = client.get(reverse("admin:members_member_change", args=[member.pk])).content.decode()
+    assert "Lịch sử thay đổi" in change and "Bản ghi nhớ" not in change
+
+
+def test_the_bulk_rating_screen_shows_no_error_before_a_choice(client, personas, tree):
+    client.force_login(personas["vanphong"])
+    page = client.get(reverse("admin:members_memberrating_bulk"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "errorlist" not in text
+    options = [label for _, label in page.context["chooser"].fields["to_chuc"].choices][1:]
+    assert options == [
+        "Đảng bộ Sở A",
+        "Chi bộ Văn phòng — Đảng bộ Sở A",
+        "Chi bộ Kế toán — Đảng bộ Sở A",
+        "Chi bộ Sở B",
+    ]
+    chosen = client.get(reverse("admin:members_memberrating_bulk"), {"to_chuc": tree["cb1"].pk, "nam": 2024})
+    assert "errorlist" not in chosen.content.decode()
+    assert chosen.context["chooser"].is_valid()
+
+
+CHECKS = reverse("admin:members_memberrating_checks")
+
+
+def test_checks_open_on_the_last_rated_year_with_a_per_tccs_summary_and_pages(client, personas, tree):
+    from members.services import member_ratings_save
+    from tests.members.test_recognition_admin import admit_many
+
+    in_a = admit_many(tree["cb1"], 55)
+    in_b = admit_many(tree["cbcs"], 3, start=60)
+    member_ratings_save(year=2016, choices={in_b[0].pk: ("httnv", None)})  # the last rated year
+    client.force_login(personas["vanphong"])
+    page = client.get(CHECKS)
+    assert page.context["year"] == 2016
+    summary = [(row.tccs.code, row.counts[1], row.total) for row in page.context["summary"]]
+    assert summary == [("SOA", 55, 55), ("SOB", 2, 2)]
+    unrated = next(c for c in page.context["checks"] if c.key == "chua_xep_loai")
+    assert unrated.total == 57
+    assert len(unrated.page.object_list) == 50
+    assert unrated.page.object_list[0].placed == "Chi bộ Văn phòng — Đảng bộ Sở A"
+    second = client.get(CHECKS, {"nam": 2016, "trang-chua_xep_loai": 2})
+    rest = next(c for c in second.context["checks"] if c.key == "chua_xep_loai").page.object_list
+    assert len(rest) == 7
+    # One TCCS picked from the summary: its findings only.
+    narrowed = client.get(CHECKS, {"nam": 2016, "tccs": tree["cbcs"].pk})
+    unrated = next(c for c in narrowed.context["checks"] if c.key == "chua_xep_loai")
+    assert [p.member.full_name for p in unrated.page.object_list] == [m.full_name for m in in_b[1:]]
+    assert {m.pk for m in in_a}.isdisjoint(p.member_id for p in unrated.page.object_list)
+
+
+def test_grassroots_checks_summary_holds_only_their_tccs(client, personas, tree):
+    from tests.members.test_recognition_admin import admit_many
+
+    admit_many(tree["cb1"], 2)
+    admit_many(tree["cbcs"], 2, start=10)
+    client.force_login(personas["coso_b"])
+    page = client.get(CHECKS, {"nam": 2016})
+    assert [row.tccs.code for row in page.context["summary"]] == ["SOB"]
+    assert "Trần Văn Số00" not in page.content.decode()
+
+
+def test_badges_due_are_grouped_by_tccs_and_flag_the_overdue(client, personas, tree):
+    from members.services import member_admit_outside, member_recognise, member_transfer_in
+    from tests.members.conftest import make_member
+
+    def veteran(name, admitted, chi_bo):
+        member = make_member(full_name=name, birth_date=datetime.date(1960, 1, 1))
+        member_admit_outside(member=member, other_party="Đảng bộ huyện", ceremony_date=admitted)
+        member_recognise(member=member, decision_date=admitted.replace(year=admitted.year + 1))
+        member_transfer_in(member=member, to=chi_bo, from_party="Đảng bộ huyện", on=datetime.date(2001, 1, 2))
+
+    veteran("Lê Văn Quá", datetime.date(1985, 6, 1), tree["cbcs"])  # 30 years on 01/06/2015
+    veteran("Lê Văn Đúng", datetime.date(1986, 3, 1), tree["cb1"])  # 30 years on 01/03/2016
+    client.force_login(personas["vanphong"])
+    page = client.get(reverse("admin:members_partybadge_due"), {"ngay": "19/05/2016"})
+    rows = [(d.tccs_name, d.chi_bo, d.member.full_name, d.is_overdue) for d in page.context["page"]]
+    assert rows == [
+        ("Đảng bộ Sở A", "Chi bộ Văn phòng", "Lê Văn Đúng", False),
+        ("Chi bộ Sở B", "", "Lê Văn Quá", True),
+    ]
+    text = page.content.decode()
+    assert '<tr class="group-row"><th colspan="8">Đảng bộ Sở A</th></tr>' in text
+    assert "1 quá hạn" in text

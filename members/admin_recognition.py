@@ -136,6 +136,7 @@ class MemberRatingAdmin(ExportXlsxMixin, RatingAdminMixin, MemberSearchMixin, ad
             if tccs is not None:
                 findings = [f for f in findings if finding_tccs_id(f) == tccs.tccs.pk]
             check.total = len(findings)
+            check.short_title = CHECK_SHORT_TITLES.get(check.key, check.title)
             check.page = Paginator(findings, CHECK_PAGE_SIZE).get_page(request.GET.get(f"trang-{check.key}"))
             for finding in check.page.object_list:
                 finding.placed = placed(getattr(finding, "organisation", None), names)
@@ -189,6 +190,14 @@ class AwardAdmin(MemberSearchMixin, admin.ModelAdmin):
 
 
 CHECK_PAGE_SIZE = 50
+# Column headings of the checks' per-TCCS summary (the full titles head each list below it).
+CHECK_SHORT_TITLES = {
+    "tran_20": "Vượt tỷ lệ 20%",
+    "chua_xep_loai": "Chưa xếp loại",
+    "khong_phai_dang_vien": "Không phải đảng viên",
+    "hai_nam_khong_hoan_thanh": "2 năm liền không hoàn thành",
+    "nghi_om": "Nghỉ ốm (cảnh báo)",
+}
 BADGE_PAGE_SIZE = 100
 
 

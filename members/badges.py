@@ -8,6 +8,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from units.models import Organisation
+
 from .lifecycle import add_months, age_on
 from .models import BADGE_MILESTONES, MembershipPeriod, PartyBadge
 from .queries import members_as_of
@@ -78,7 +80,7 @@ class BadgeDue:
 
 def badges_due(day, within=None):
     """Members of the Khối (or of `within`) on `day` whose party age on `day` reaches a badge
-    milestone they have not been given: the highest such milestone each. Three queries.
+    milestone they have not been given: the highest such milestone each. Four queries.
 
     Party age is at most the time since the first membership period began, so only members with
     a period begun by the first milestone's anniversary are looked at."""
@@ -91,12 +93,11 @@ def badges_due(day, within=None):
     members = {m.pk: m for m in members}
     periods = defaultdict(list)
     current = {}
-    for period in MembershipPeriod.objects.filter(member_id__in=members, starts_on__lte=day).select_related(
-        "organisation"
-    ):
-        periods[period.member_id].append(period)
-        if period.ends_on is None or period.ends_on > day:
-            current[period.member_id] = period
+    spans = MembershipPeriod.objects.filter(member_id__in=members, starts_on__lte=day)
+    for span in spans.values_list("member_id", "starts_on", "ends_on", "organisation_id", named=True):
+        periods[span.member_id].append(span)
+        if span.ends_on is None or span.ends_on > day:
+            current[span.member_id] = span.organisation_id
     given = defaultdict(int)
     for member_id, years in PartyBadge.objects.filter(member_id__in=members).values_list(
         "member_id", "years"
@@ -109,6 +110,9 @@ def badges_due(day, within=None):
             continue
         reached = [m for m in BADGE_MILESTONES if m <= years and m > given[member_id]]
         if reached:
-            due.append(BadgeDue(member, reached[-1], years, counted_from, current[member_id].organisation))
+            due.append(BadgeDue(member, reached[-1], years, counted_from, current[member_id]))
+    organisations = Organisation.objects.in_bulk({d.organisation for d in due})
+    for d in due:
+        d.organisation = organisations[d.organisation]
     due.sort(key=lambda d: (-d.milestone, d.member.sort_key))
     return due

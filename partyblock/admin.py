@@ -1,24 +1,93 @@
 """Admin of the partyblock app itself: the import screens and history (partyblock.importing), the
 audit trail, and users with their roles and TCCS binding."""
 
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.utils.text import capfirst
 
 from .importing import admin as importing_admin  # noqa: F401  (registers ImportBatch)
 from .models import ActivityLog, UserScope
+
+
+def record_type(label):
+    """ "members.member" -> "Đảng viên": the model's own Vietnamese name; the label if unknown."""
+    try:
+        return capfirst(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+class RecordTypeFilter(admin.SimpleListFilter):
+    title = "loại hồ sơ"
+    parameter_name = "model"
+
+    def lookups(self, request, model_admin):
+        labels = model_admin.get_queryset(request).order_by().values_list("model", flat=True).distinct()
+        return sorted(((label, record_type(label)) for label in labels if label), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(model=self.value()) if self.value() else queryset
+
+
+# Records that belong to one member: their log rows name the member.
+MEMBER_RECORDS = ("members.memberevent", "members.membercard", "members.memberrating", "members.sickleave")
+
+
+class ActivityChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        members_of(self.result_list)
+
+
+def members_of(entries):
+    """Set `member_name` on log rows of a member's records (one query per kind of record)."""
+    wanted = {}
+    for entry in entries:
+        entry.member_name = entry.object_repr if entry.model == "members.member" else ""
+        if entry.model in MEMBER_RECORDS and entry.object_id.isdigit():
+            wanted.setdefault(entry.model, set()).add(int(entry.object_id))
+    names = {}
+    for label, ids in wanted.items():
+        rows = apps.get_model(label).objects.filter(pk__in=ids).values_list("pk", "member__full_name")
+        names.update({(label, str(pk)): name for pk, name in rows})
+    for entry in entries:
+        if entry.model in MEMBER_RECORDS:
+            entry.member_name = names.get((entry.model, entry.object_id), "")
 
 
 @admin.register(ActivityLog)
 class ActivityLogAdmin(admin.ModelAdmin):
     """Read-only: the log is appended to by `partyblock.audit` and never edited."""
 
-    list_display = ["at", "username", "action", "model", "object_repr", "source", "import_batch"]
-    list_filter = ["action", "model", "source", ("at", admin.DateFieldListFilter)]
+    list_display = [
+        "at",
+        "username",
+        "action",
+        "record_type",
+        "object_repr",
+        "member",
+        "source",
+        "import_batch",
+    ]
+    list_filter = ["action", RecordTypeFilter, "source", ("at", admin.DateFieldListFilter)]
     search_fields = ["username", "object_repr", "object_id"]
     date_hierarchy = "at"
     list_select_related = ["import_batch"]
     readonly_fields = [f.name for f in ActivityLog._meta.fields]
+
+    def get_changelist(self, request, **kwargs):
+        return ActivityChangeList
+
+    @admin.display(description="loại hồ sơ", ordering="model")
+    def record_type(self, entry):
+        return record_type(entry.model)
+
+    @admin.display(description="đảng viên")
+    def member(self, entry):
+        return getattr(entry, "member_name", "")
 
     def has_add_permission(self, request):
         return False

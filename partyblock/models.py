@@ -67,7 +67,10 @@ class ImportBatch(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+        from django.utils import timezone
+
+        uploaded = timezone.localtime(self.created_at) if self.created_at else None
+        return f"{self.get_kind_display()}: {self.file_name} ({uploaded:%d/%m/%Y %H:%M})"
 
 
 class UserScope(models.Model):

@@ -129,3 +129,26 @@ def test_badges_due_are_grouped_by_tccs_and_flag_the_overdue(client, personas, t
     text = page.content.decode()
     assert '<tr class="group-row"><th colspan="8">Đảng bộ Sở A</th></tr>' in text
     assert "1 quá hạn" in text
+
+
+def test_the_audit_log_names_record_types_and_the_member_in_local_time(client, personas, tree):
+    from django.utils import timezone
+
+    from partyblock.models import ActivityLog, ImportBatch, ImportKind, ImportStatus
+
+    member = make_member(full_name="Phạm Thị Nhật Ký")
+    member_admit(member=member, organisation=tree["cb1"], ceremony_date=datetime.date(2015, 1, 5))
+    client.force_login(personas["quantri"])
+    page = client.get(reverse("admin:partyblock_activitylog_changelist"))
+    rows = {(e.model, e.member_name) for e in page.context["cl"].result_list}
+    assert ("members.memberevent", "Phạm Thị Nhật Ký") in rows
+    assert ("members.member", "Phạm Thị Nhật Ký") in rows
+    text = page.content.decode()
+    assert "Sự kiện đảng viên" in text
+    assert "members.memberevent" not in text.replace('model=members.memberevent"', "")
+    batch = ImportBatch.objects.create(
+        kind=ImportKind.MEMBERS, file_name="a.xlsx", sha256="0" * 64, status=ImportStatus.COMMITTED
+    )
+    local = timezone.localtime(batch.created_at)
+    assert str(batch) == f"Đảng viên: a.xlsx ({local:%d/%m/%Y %H:%M})"
+    assert ActivityLog.objects.filter(model="members.memberevent").exists()

@@ -5,9 +5,16 @@ Each is a queryset over the scope's period by decision date (up to `scope.activi
 activity figures), narrowed to subjects inside `scope.organisation` when one is given.
 """
 
-from partyblock.figures import register
+import functools
+
+from partyblock import figures
+from partyblock.access import INSPECTION_RECORDS
 
 from . import queries
+
+# Every figure here counts inspection records: only users who may read them see it (page, drill-down,
+# xlsx, `manage.py figures --user`).
+register = functools.partial(figures.register, permission=INSPECTION_RECORDS)
 
 
 def _period(queryset_function):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from inspections.admin import MEMBER_INLINES
-from partyblock.access import locked_member_fields, mask_national_id
+from partyblock.access import locked_member_fields, may_look_up, shown_value
 from partyblock.admin_tools import GrassrootsListFilter
 from partyblock.audit import current_user
 from partyblock.importing.exporting import ExportXlsxMixin
@@ -247,7 +247,13 @@ class MemberAdmin(ExportXlsxMixin, admin.ModelAdmin):
     @admin.display(description="số CCCD")
     def masked_national_id(self, obj):
         user = current_user()  # set per request by partyblock.sessions.AuditActorMiddleware
-        return mask_national_id(obj.national_id, user) if obj and user else ""
+        return shown_value(user, Member, "national_id", obj.national_id) or "" if obj and user else ""
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if not may_look_up(request.user, Member, "national_id"):
+            changelist.search_help_text = "Tìm theo họ tên (có dấu hoặc không dấu) hoặc số thẻ đảng viên."
+        return changelist
 
     def get_queryset(self, request):
         today = timezone.localdate()
@@ -273,10 +279,10 @@ class MemberAdmin(ExportXlsxMixin, admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Every word must appear in the name, ignoring case and diacritics (đ matches d);
-        a bare number also finds the national ID or a party card."""
+        a bare number also finds a party card, and the national ID for those who see it whole."""
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(name_search(search_term)), False
+        return queryset.filter(name_search(search_term, user=request.user)), False
 
     @admin.display(description="họ và tên", ordering="sort_key")
     def name_column(self, obj):

@@ -87,10 +87,12 @@ def member_ratings_within(within=None):
     return ratings.filter(organisation__path__startswith=within.path) if within is not None else ratings
 
 
-def name_search(term, prefix=""):
+def name_search(term, *, user, prefix=""):
     """Q matching members whose name has every word of `term`, ignoring case and diacritics (đ = d),
-    or whose national ID or a party card number is exactly `term`. `prefix` reaches the member from
-    another model ("member__")."""
+    or whose party card number is exactly `term`, or whose national ID is, for a `user` who sees it
+    whole (`partyblock.access.may_look_up`: no search by a value seen masked). `prefix` reaches
+    the member from another model ("member__")."""
+    from partyblock.access import may_look_up
     from partyblock.text import search_key
 
     term = term.strip()
@@ -98,7 +100,10 @@ def name_search(term, prefix=""):
     for word in search_key(term).split():
         name_match &= Q(**{f"{prefix}search_name__contains": word})
     cards = MemberCard.objects.filter(number=term).values("member_id")
-    return name_match | Q(**{f"{prefix}national_id": term}) | Q(**{f"{prefix}pk__in": cards})
+    found = name_match | Q(**{f"{prefix}pk__in": cards})
+    if may_look_up(user, Member, "national_id"):
+        found |= Q(**{f"{prefix}national_id": term})
+    return found
 
 
 def members_with_status(day, status, within=None):

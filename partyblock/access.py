@@ -53,8 +53,20 @@ def scope_root(user):
     return NOTHING
 
 
+# --- personal data (DOMAIN.md §8) -------------------------------------------------------------------
+# The one rule: the fields below are shown whole only to the roles that maintain the whole Khối's
+# member profiles (FULL_ID_ROLES); everyone else sees them masked, in every output (admin pages,
+# history and the activity log, exports, drill-downs, commands), and may not filter, search or
+# order by them. Outputs go through `shown_value` / `shown_changes` (`sees_whole` says whether a
+# value would be masked), admin lookups through `lookup_reveals_masked`, searches ask `may_look_up`.
+
+
 def sees_full_national_id(user):
-    return user.is_authenticated and (user.is_superuser or bool(role_names(user) & set(FULL_ID_ROLES)))
+    return (
+        user is not None
+        and user.is_authenticated
+        and (user.is_superuser or bool(role_names(user) & set(FULL_ID_ROLES)))
+    )
 
 
 def locked_member_fields(user):
@@ -68,7 +80,108 @@ def mask_national_id(value, user):
     """The national ID as this user may see it: whole, or its last 4 digits."""
     if not value or sees_full_national_id(user):
         return value or ""
+    value = str(value)
     return "•" * (len(value) - 4) + value[-4:]
+
+
+MASKED_FIELDS = {
+    # model label -> {field name: function(value, user) -> the value as the user may see it}
+    "members.member": {"national_id": mask_national_id},
+}
+# Fields that hold other records' values (the log's before/after JSON): no lookups into them for a
+# user who sees anything masked.
+MASKED_CONTAINERS = {"partyblock.activitylog": {"changes"}}
+
+
+def _label(model):
+    return model if isinstance(model, str) else model._meta.label_lower
+
+
+def shown_value(user, model, field, value):
+    """`value` of `model`'s `field` as `user` may see it; every output of a record's field
+    (pages, exports, history, commands) passes it through here."""
+    mask = MASKED_FIELDS.get(_label(model), {}).get(field)
+    return mask(value, user) if mask is not None else value
+
+
+def shown_changes(user, model, changes):
+    """An activity log diff ({field: [before, after]}) of a `model` record as `user` may see it."""
+    masks = MASKED_FIELDS.get(_label(model), {})
+    if not masks or not isinstance(changes, dict):
+        return changes
+    return {
+        field: [masks[field](v, user) if v is not None else None for v in values]
+        if field in masks and isinstance(values, list)
+        else values
+        for field, values in changes.items()
+    }
+
+
+def sees_whole(user, model, field):
+    """Whether `user` sees `model`'s `field` as stored (not masked)."""
+    return field not in MASKED_FIELDS.get(_label(model), {}) or sees_full_national_id(user)
+
+
+def may_look_up(user, model, field):
+    """Whether `user` may filter or search `model` by `field` (not if they see it masked)."""
+    masked_container = field in MASKED_CONTAINERS.get(_label(model), ())
+    return sees_whole(user, model, field) and (not masked_container or sees_full_national_id(user))
+
+
+def lookup_reveals_masked(user, model, lookup):
+    """Whether an admin list lookup (`national_id__startswith`, `member__national_id`, …) reaches,
+    along its path from `model`, a field `user` sees masked."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    for part in lookup.split("__"):
+        if not may_look_up(user, model, part):
+            return True
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if not field.is_relation or field.related_model is None:
+            return False
+        model = field.related_model
+    return False
+
+
+# --- report figures and sections --------------------------------------------------------------------
+# A figure (`partyblock.figures.Figure`) may need a permission: the inspection figures need the right
+# to read inspection records. The report page, its xlsx, the drill-downs and their xlsx, the
+# organisation page and `manage.py figures --user` all ask here.
+INSPECTION_RECORDS = "inspections.view_inspection"
+
+
+def may_see_figure(user, figure):
+    """Whether `user` may see `figure`'s value and the records behind it."""
+    return not figure.permission or user.has_perm(figure.permission)
+
+
+def may_see_section(user, section):
+    """Whether `user` may see a report section: every figure it shows (counted or derived)."""
+    from partyblock.figures import FIGURES
+
+    keys = set()
+    for row in section.rows:
+        keys.update(_cell_figures(row.actual, row.target))
+    for table in section.tables:
+        for _, cells in table.rows:
+            keys.update(_cell_figures(*cells))
+    return all(may_see_figure(user, FIGURES[key]) for key in keys if key in FIGURES)
+
+
+def _cell_figures(*cells):
+    for cell in cells:
+        if cell is not None:
+            # A derived cell's source is a figure key, sometimes with ":year" after it.
+            yield from (key.split(":")[0] for key in (cell.key, cell.source) if key)
+
+
+def may_see_inspections(user):
+    """Whether `user` may see inspection, supervision, discipline and letter records (the
+    organisation page's blocks of them)."""
+    return user.has_perm(INSPECTION_RECORDS)
 
 
 # --- how each kind of record belongs to a TCCS -----------------------------------------------------

@@ -6,8 +6,11 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 
+from .access import shown_changes
+from .audit import current_user
 from .importing import admin as importing_admin  # noqa: F401  (registers ImportBatch)
 from .models import ActivityLog, UserScope
 
@@ -76,7 +79,15 @@ class ActivityLogAdmin(admin.ModelAdmin):
     search_fields = ["username", "object_repr", "object_id"]
     date_hierarchy = "at"
     list_select_related = ["import_batch"]
-    readonly_fields = [f.name for f in ActivityLog._meta.fields]
+    readonly_fields = [f.name if f.name != "changes" else "changes_shown" for f in ActivityLog._meta.fields]
+
+    @admin.display(description="thay đổi (trước → sau)")
+    def changes_shown(self, entry):
+        """The diff with the fields the viewer sees masked masked (`partyblock.access`)."""
+        changes = shown_changes(current_user(), entry.model, entry.changes)
+        return format_html_join(
+            "", "<div><strong>{}</strong>: {} → {}</div>", ((f, *_pair(v)) for f, v in changes.items())
+        )
 
     def get_changelist(self, request, **kwargs):
         return ActivityChangeList
@@ -97,6 +108,13 @@ class ActivityLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _pair(values):
+    """[before, after] of a log diff, "—" for none; anything else (a note) shown as it is."""
+    if isinstance(values, list) and len(values) == 2:
+        return ["—" if v is None else v for v in values]
+    return [values, ""]
 
 
 class UserScopeInline(admin.StackedInline):

@@ -1,6 +1,7 @@
 """The admin site: every ModelAdmin registered on it (ours and Django's) is made to go through the
 one access rule (`partyblock.access`): lists, change pages, autocompletes, foreign-key choices and
-inlines show only the user's scope; a record outside it answers 404; deletions need the admin role.
+inlines show only the user's scope; a record outside it answers 404; deletions need the admin role;
+no list may be filtered by a field the user sees masked, and history shows such fields masked.
 """
 
 from django.contrib import admin
@@ -9,7 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from partyblock.access import is_admin, visible
+from partyblock.access import is_admin, lookup_reveals_masked, shown_changes, visible
 from partyblock.audit import log_denied
 
 NOT_FOUND = "Không tìm thấy hồ sơ này, hoặc hồ sơ nằm ngoài phạm vi bạn được xem."
@@ -53,6 +54,14 @@ class ScopedModelAdmin(ScopedChoicesMixin):
                 inline.__class__ = type(inline.__class__.__name__, (ScopedInlineMixin, inline.__class__), {})
         return instances
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # A filter on a field seen masked (`?national_id__startswith=0301`) would reveal it digit by
+        # digit: refused (400), whatever the value, so the answer tells nothing about the records.
+        if request is not None and lookup_reveals_masked(request.user, self.model, lookup):
+            log_denied(request, f"lọc {self.opts.label_lower} theo {lookup}")
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index; a record outside the user's scope must be a plain 404.
         log_denied(request, f"{opts.label_lower} #{object_id}")
@@ -69,9 +78,13 @@ class ScopedModelAdmin(ScopedChoicesMixin):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
-        entries = ActivityLog.objects.filter(
-            model=self.opts.label_lower, object_id=str(obj.pk)
-        ).select_related("import_batch")
+        entries = list(
+            ActivityLog.objects.filter(model=self.opts.label_lower, object_id=str(obj.pk)).select_related(
+                "import_batch"
+            )
+        )
+        for entry in entries:
+            entry.shown_changes = shown_changes(request.user, entry.model, entry.changes)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Lịch sử thay đổi: {obj}",

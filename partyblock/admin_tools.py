@@ -81,7 +81,7 @@ class RatingAdminMixin:
 
 
 class MemberSearchMixin:
-    """Accent-insensitive search on the member's name, ID or card (the member list's rule,
+    """Accent-insensitive search on the member's name, card or ID (the member list's rule,
     `members.queries.name_search`), or any of `also_searched` (icontains)."""
 
     also_searched = ()
@@ -92,7 +92,7 @@ class MemberSearchMixin:
         term = search_term.strip()
         if not term:
             return queryset, False
-        found = name_search(term, prefix="member__")
+        found = name_search(term, user=request.user, prefix="member__")
         for field in self.also_searched:
             found |= Q(**{f"{field}__icontains": term})
         return queryset.filter(found), False

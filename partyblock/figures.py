@@ -83,6 +83,7 @@ class Figure:
     params: tuple = ()  # names of the parameters `records` takes (year, level, …)
     listed: bool = True  # printed by `manage.py figures` (parametrised ones are not)
     batch: object = None
+    permission: str | None = None  # needed to see it (`partyblock.access.may_see_figure`)
 
     def value(self, scope, **params):
         wanted = cache_key(self.key, params)
@@ -104,11 +105,18 @@ class Figure:
 FIGURES = {}
 
 
-def register(key, label, *, records=None, compute=None, params=(), listed=None, batch=None):
+def register(key, label, *, records=None, compute=None, params=(), listed=None, batch=None, permission=None):
     if key in FIGURES:
         raise ValueError(f"figure {key!r} registered twice")
     FIGURES[key] = Figure(
-        key, label, records, compute, tuple(params), not params if listed is None else listed, batch
+        key,
+        label,
+        records,
+        compute,
+        tuple(params),
+        not params if listed is None else listed,
+        batch,
+        permission,
     )
 
 
@@ -528,7 +536,15 @@ register(
 
 def compute_all(scope, keys=None):
     """Every listed figure (or those in `keys`) for `scope`, in registration order."""
-    return {key: FIGURES[key].value(scope) for key in (keys or [k for k, f in FIGURES.items() if f.listed])}
+    keys = [k for k, f in FIGURES.items() if f.listed] if keys is None else keys
+    return {key: FIGURES[key].value(scope) for key in keys}
+
+
+def listed_figures(user):
+    """Keys of the listed figures `user` may see (`partyblock.access.may_see_figure`)."""
+    from partyblock.access import may_see_figure
+
+    return [key for key, figure in FIGURES.items() if figure.listed and may_see_figure(user, figure)]
 
 
 # Figures of the other apps register themselves after the ones above (their keys follow in order).

@@ -1,6 +1,6 @@
 """What the organisation page shows: its place in the tree, its sub-organisations and members on
 the as-of day, members over time, ratings, awards, and (from the inspections app) inspections and
-discipline concerning it. A fixed number of queries."""
+discipline concerning it for users who may read them. A fixed number of queries."""
 
 import datetime
 
@@ -9,12 +9,13 @@ from django.db.models import Func, OuterRef, Subquery
 from members.models import Award, MembershipPeriod
 from members.queries import headcounts, member_ratings_within
 from partyblock import charts
+from partyblock.access import may_see_inspections
 from partyblock.figures import good_or_better, percent
 from units.models import OrganisationRating
 from units.queries import rating_level_counts
 
 
-def organisation_context(organisation, as_of):
+def organisation_context(organisation, as_of, *, user):
     members_below = (
         MembershipPeriod.objects.covering(as_of)
         .filter(organisation__path__startswith=OuterRef("path"))
@@ -49,6 +50,8 @@ def organisation_context(organisation, as_of):
         .order_by("-decision_date")[:100],
         "inspection_blocks": [],
     }
+    if not may_see_inspections(user):
+        return context
     try:
         from inspections.reports import organisation_blocks
     except ImportError:

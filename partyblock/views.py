@@ -15,6 +15,8 @@ from django.utils import timezone
 from partyblock import drilldown
 from partyblock.access import (
     default_report_organisation,
+    may_see_figure,
+    may_see_section,
     organisation_in_scope,
     visible,
     visible_organisations,
@@ -84,13 +86,8 @@ def drilldown_url(scope, cell):
     )
 
 
-INSPECTION_SECTIONS = ("kiem_tra", "ky_luat")
-
-
 def _report_page(request, scope, error, kind):
-    sections = build_report(scope)
-    if not request.user.has_perm("inspections.view_inspection"):
-        sections = [s for s in sections if s.key not in INSPECTION_SECTIONS]
+    sections = [s for s in build_report(scope) if may_see_section(request.user, s)]
     for cell in count_cells(sections):
         cell.url = drilldown_url(scope, cell)
     if request.GET.get("xuat") == "xlsx":
@@ -159,6 +156,9 @@ def year_report(request, year):
 def drilldown_view(request, key):
     figure = FIGURES.get(key)
     if figure is None or not figure.countable:
+        raise Http404("Không có số liệu này.")
+    if not may_see_figure(request.user, figure):
+        log_denied(request, f"chi tiết số liệu {key}")
         raise Http404("Không có số liệu này.")
     term_label, year = request.GET.get("nhiem-ky"), request.GET.get("nam")
     if term_label:
@@ -229,6 +229,6 @@ def organisation_page(request, code):
         log_denied(request, f"trang tổ chức {code}")
         raise Http404("Không có tổ chức này trong phạm vi bạn được xem.")
     as_of, error = _as_of(request)
-    context = organisation_context(organisation, as_of or timezone.localdate())
+    context = organisation_context(organisation, as_of or timezone.localdate(), user=request.user)
     context.update({"error": error, "title": organisation.name, "terms": Term.objects.all()})
     return render(request, "reports/organisation.html", context)

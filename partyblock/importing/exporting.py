@@ -27,7 +27,7 @@ class ExportXlsxMixin:
         if not self.has_view_permission(request):
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
-        return export_response(self.export_kind, changelist.get_queryset(request))
+        return export_response(self.export_kind, changelist.get_queryset(request), user=request.user)
 
     def changelist_view(self, request, extra_context=None):
         info = self.model._meta.app_label, self.model._meta.model_name

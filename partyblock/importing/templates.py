@@ -9,6 +9,8 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from members.models import Member
+from partyblock.access import sees_whole, shown_value
 from partyblock.xlsx import XLSX_TYPE, workbook
 
 from .columns import DateColumn, parse_date_text
@@ -68,9 +70,16 @@ def template_book(kind):
     return book
 
 
-def export_book(kind, queryset):
+def export_book(kind, queryset, *, user):
+    """The records of `queryset` in the template's columns, as `user` may see them: a column named
+    after a member's field (every kind's person columns are) goes through the personal-data rule."""
     spec = KINDS[kind]
+    keys = [column.key for column in spec.columns()]
+    personal = [i for i, key in enumerate(keys) if not sees_whole(user, Member, key)]
     rows = list(spec.export_rows(queryset))
+    for row in rows:
+        for i in personal:
+            row[i] = shown_value(user, Member, keys[i], row[i]) or None
     book = workbook([(spec.label, headers(kind), rows)])
     _add_lists(book, book.worksheets[0], spec, len(rows) + 1)
     return book
@@ -88,6 +97,6 @@ def template_response(kind):
     return _response(template_book(kind), f"mau-nhap-{kind.replace('_', '-')}.xlsx")
 
 
-def export_response(kind, queryset):
+def export_response(kind, queryset, *, user):
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _response(export_book(kind, queryset), f"{kind.replace('_', '-')}-{stamp}.xlsx")
+    return _response(export_book(kind, queryset, user=user), f"{kind.replace('_', '-')}-{stamp}.xlsx")

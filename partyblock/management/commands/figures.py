@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from partyblock.access import default_report_organisation, organisation_in_scope, visible_organisations
-from partyblock.figures import FIGURES, Scope, compute_all
+from partyblock.figures import FIGURES, Scope, compute_all, listed_figures
 from units.models import Organisation, Term
 
 
@@ -20,7 +20,8 @@ class Command(BaseCommand):
     help = (
         "Print the report figures computed from the records, by the same functions the report pages use. "
         "With --term the period is the term and headcounts are taken on its last day (or --as-of); with "
-        "--year, the calendar year. --organisation narrows every figure to that organisation and below."
+        "--year, the calendar year. --organisation narrows every figure to that organisation and below. "
+        "--user computes as that user: their scope, and only the figures their role may see (as the page)."
     )
 
     def add_arguments(self, parser):
@@ -37,6 +38,7 @@ class Command(BaseCommand):
     ):
         within = None
         organisations = Organisation.objects.all()
+        keys = None  # every listed figure
         if user:
             acting = get_user_model().objects.filter(username=user).first()
             if acting is None:
@@ -45,6 +47,7 @@ class Command(BaseCommand):
             within = default_report_organisation(acting)
             if within is None and not organisation_in_scope(acting, None):
                 raise CommandError(f"--user: {user} may see no organisation's figures")
+            keys = listed_figures(acting)
         if organisation:
             within = organisations.filter(code=organisation).first()
             if within is None:
@@ -57,7 +60,7 @@ class Command(BaseCommand):
             scope = Scope.for_term(found, as_of=as_of, organisation=within)
         else:
             scope = Scope.for_year(year, as_of=as_of, organisation=within)
-        figures = compute_all(scope)
+        figures = compute_all(scope, keys)
         if format == "json":
             self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
             return

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from inspections.admin import MEMBER_INLINES
-from partyblock.access import locked_member_fields, may_look_up, shown_value
-from partyblock.admin_tools import GrassrootsListFilter
+from partyblock.access import locked_member_fields, shown_value
+from partyblock.admin_tools import GrassrootsListFilter, NationalIdSearchHelpMixin
 from partyblock.audit import current_user
 from partyblock.importing.exporting import ExportXlsxMixin
 
@@ -186,12 +186,13 @@ def describe_period(period):
 
 
 @admin.register(Member)
-class MemberAdmin(ExportXlsxMixin, admin.ModelAdmin):
+class MemberAdmin(ExportXlsxMixin, NationalIdSearchHelpMixin, admin.ModelAdmin):
     export_kind = "members"  # the list exports in the import template's columns
     list_display = ["name_column", "birth_date", "gender", "chi_bo_column", "status_column", "card_column"]
     list_filter = [GrassrootsFilter, StatusFilter, "gender", AdmissionYearFilter]
     search_fields = ["full_name"]  # replaced by the accent-insensitive search below
     search_help_text = "Tìm theo họ tên (có dấu hoặc không dấu), số CCCD hoặc số thẻ đảng viên."
+    search_help_text_masked = "Tìm theo họ tên (có dấu hoặc không dấu) hoặc số thẻ đảng viên."
     ordering = ["sort_key", "birth_date", "pk"]
     list_per_page = 50
     inlines = [MemberEventInline, MemberCardInline, MembershipPeriodInline, *MEMBER_INLINES]
@@ -248,12 +249,6 @@ class MemberAdmin(ExportXlsxMixin, admin.ModelAdmin):
     def masked_national_id(self, obj):
         user = current_user()  # set per request by partyblock.sessions.AuditActorMiddleware
         return shown_value(user, Member, "national_id", obj.national_id) or "" if obj and user else ""
-
-    def get_changelist_instance(self, request):
-        changelist = super().get_changelist_instance(request)
-        if not may_look_up(request.user, Member, "national_id"):
-            changelist.search_help_text = "Tìm theo họ tên (có dấu hoặc không dấu) hoặc số thẻ đảng viên."
-        return changelist
 
     def get_queryset(self, request):
         today = timezone.localdate()

@@ -53,6 +53,7 @@ class MemberRatingAdmin(ExportXlsxMixin, RatingAdminMixin, MemberSearchMixin, ad
     list_select_related = ["member", "organisation"]
     search_fields = ["member__full_name"]
     search_help_text = "Tìm theo họ tên đảng viên (có dấu hoặc không dấu), số CCCD hoặc số thẻ."
+    search_help_text_masked = "Tìm theo họ tên đảng viên (có dấu hoặc không dấu) hoặc số thẻ."
     autocomplete_fields = ["member"]
     readonly_fields = ["organisation", "tccs"]
     fields = ["member", "year", "category", "score", "note", "organisation", "tccs"]

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partyblock import rating_schemes
-from partyblock.access import visible
+from partyblock.access import may_look_up, visible
 
 
 def year_choices():
@@ -80,7 +80,22 @@ class RatingAdminMixin:
         return form
 
 
-class MemberSearchMixin:
+class NationalIdSearchHelpMixin:
+    """A list whose search finds members by CCCD says so only to users who may search by it
+    (`partyblock.access.may_look_up`); others read `search_help_text_masked`."""
+
+    search_help_text_masked = None
+
+    def get_changelist_instance(self, request):
+        from members.models import Member
+
+        changelist = super().get_changelist_instance(request)
+        if self.search_help_text_masked and not may_look_up(request.user, Member, "national_id"):
+            changelist.search_help_text = self.search_help_text_masked
+        return changelist
+
+
+class MemberSearchMixin(NationalIdSearchHelpMixin):
     """Accent-insensitive search on the member's name, card or ID (the member list's rule,
     `members.queries.name_search`), or any of `also_searched` (icontains)."""
 

@@ -328,6 +328,9 @@ def test_search_and_autocomplete_do_not_match_a_masked_national_id(persona, plan
     # The name still finds the in-scope member: the search works, only the CCCD is not searched.
     expected = sorted(SCOPE[persona])
     assert sorted(listed(user, "ngoai vi") + listed(user, "noi bo")) == expected
+    for name in ("members_member", "members_memberrating"):
+        help_text = client_for(user).get(reverse(f"admin:{name}_changelist")).context["cl"].search_help_text
+        assert "CCCD" not in help_text and "số thẻ" in help_text
 
 
 @pytest.mark.parametrize("persona", FULL_ID)
@@ -336,6 +339,9 @@ def test_search_and_autocomplete_match_the_national_id_for_full_id_roles(persona
     assert listed(user, OUTSIDER_ID) == [OUTSIDER]
     assert autocompleted(user, INSIDER_ID) == [INSIDER]
     assert listed(user, "030196655399") == []
+    for name in ("members_member", "members_memberrating"):
+        help_text = client_for(user).get(reverse(f"admin:{name}_changelist")).context["cl"].search_help_text
+        assert "số CCCD" in help_text
 
 
 def test_a_refused_filter_is_logged(planted, personas):

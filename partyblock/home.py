@@ -9,13 +9,13 @@ from urllib.parse import urlencode
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Member, MemberCard, MembershipPeriod
+from members.models import Member, MembershipPeriod
+from members.queries import name_search
 from partyblock.access import (
     ROLE_ADMIN,
     ROLE_GRASSROOTS,
@@ -25,6 +25,7 @@ from partyblock.access import (
     default_report_organisation,
     role_names,
     sees_full_national_id,
+    shown_value,
     visible,
     visible_organisations,
 )
@@ -217,16 +218,9 @@ class MemberHit:
 def member_matches(term, user):
     """Members in the user's scope whose name holds every word of `term` (without diacritics),
     whose party card number is `term`, or — only for roles that see it whole — whose CCCD is `term`."""
-    term = term.strip()
-    words = search_key(term).split()
-    if not words:
+    if not search_key(term).split():
         return Member.objects.none()
-    matches = Q()
-    for word in words:
-        matches &= Q(search_name__contains=word)
-    matches |= Q(pk__in=MemberCard.objects.filter(number=term).values("member_id"))
-    if sees_full_national_id(user):
-        matches |= Q(national_id=term)
+    matches = name_search(term, user=user)  # the member list's search, the CCCD as the rule allows
     return visible(Member.objects.filter(matches), user).order_by("sort_key", "birth_date", "pk")
 
 
@@ -260,8 +254,6 @@ def _placements(members, ctx):
 
 @staff_member_required
 def search(request):
-    from partyblock.access import mask_national_id
-
     term = request.GET.get("q", "").strip()[:100]
     context = _admin_context(request, f"Tìm kiếm “{term}”" if term else "Tìm kiếm")
     members, organisations, total, organisation_total = [], [], 0, 0
@@ -276,7 +268,7 @@ def search(request):
                 m,
                 reverse("admin:members_member_change", args=[m.pk]),
                 placements.get(m.pk, ""),
-                mask_national_id(m.national_id, request.user),
+                shown_value(request.user, Member, "national_id", m.national_id),
             )
             for m in shown
         ]

@@ -185,6 +185,11 @@ def _autocomplete(user, planted):
     return get(user, reverse("admin:autocomplete"), params)
 
 
+def _header_search(user, planted):
+    # A letter both names hold (searching by a CCCD echoes it: see the search tests below).
+    return get(user, reverse("search"), {"q": "o"})
+
+
 def _only(*personas):
     return lambda persona: 200 if persona in personas else 403
 
@@ -213,6 +218,7 @@ OUTPUTS = [
         lambda user, planted: get(user, reverse("admin:members_memberrating_changelist")),
     ),
     Output("member autocomplete", _autocomplete),
+    Output("header search", _header_search),
     Output("drill-down of members", _drilldown("members")),
     Output("drill-down of members, xlsx", _drilldown("members", xlsx=True)),
     Output(
@@ -314,6 +320,11 @@ def listed(user, term):
     return [m.full_name for m in response.context["cl"].result_list]
 
 
+def header_searched(user, term):
+    response = client_for(user).get(reverse("search"), {"q": term})
+    return [hit.member.full_name for hit in response.context["members"]]
+
+
 def autocompleted(user, term):
     params = {"app_label": "members", "model_name": "memberrating", "field_name": "member", "term": term}
     return [r["text"] for r in client_for(user).get(reverse("admin:autocomplete"), params).json()["results"]]
@@ -325,6 +336,7 @@ def test_search_and_autocomplete_do_not_match_a_masked_national_id(persona, plan
     for national_id in (OUTSIDER_ID, INSIDER_ID, "030196655399"):
         assert listed(user, national_id) == []
         assert autocompleted(user, national_id) == []
+        assert header_searched(user, national_id) == []
     # The name still finds the in-scope member: the search works, only the CCCD is not searched.
     expected = sorted(SCOPE[persona])
     assert sorted(listed(user, "ngoai vi") + listed(user, "noi bo")) == expected
@@ -338,6 +350,7 @@ def test_search_and_autocomplete_match_the_national_id_for_full_id_roles(persona
     user = personas[persona]
     assert listed(user, OUTSIDER_ID) == [OUTSIDER]
     assert autocompleted(user, INSIDER_ID) == [INSIDER]
+    assert header_searched(user, OUTSIDER_ID) == [OUTSIDER]
     assert listed(user, "030196655399") == []
     for name in ("members_member", "members_memberrating"):
         help_text = client_for(user).get(reverse(f"admin:{name}_changelist")).context["cl"].search_help_text

@@ -76,12 +76,21 @@ def locked_member_fields(user):
     return () if sees_full_national_id(user) else ("national_id",)
 
 
+MASK = "•"
+
+
 def mask_national_id(value, user):
     """The national ID as this user may see it: whole, or its last 4 digits."""
     if not value or sees_full_national_id(user):
         return value or ""
     value = str(value)
-    return "•" * (len(value) - 4) + value[-4:]
+    return MASK * (len(value) - 4) + value[-4:]
+
+
+def is_masked_national_id(text):
+    """Whether `text` is a national ID as `mask_national_id` shows it masked (an exported sheet
+    re-imported: the cell stands for the stored number, not a new one)."""
+    return len(text) > 4 and text[-4:].isdigit() and text[-4:].isascii() and set(text[:-4]) == {MASK}
 
 
 MASKED_FIELDS = {

@@ -16,6 +16,7 @@ from unicodedata import is_normalized
 from django.utils import timezone
 
 from partyblock import limits
+from partyblock.access import is_masked_national_id
 from partyblock.text import name_problem, search_key, visible_marks
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -281,7 +282,9 @@ class ChoiceColumn(Column):
 
 
 class DigitsColumn(Column):
-    """Số CCCD: exactly 12 digits. A number cell lost its leading zero in Excel: put it back."""
+    """Số CCCD: exactly 12 digits. A number cell lost its leading zero in Excel: put it back. A
+    masked number (`••••••••5380`, as the export shows it to users who see it masked) is read as
+    an empty cell: the stored number stays, so such a user's export imports back."""
 
     def __init__(self, *args, digits=12, **kwargs):
         super().__init__(*args, **kwargs)
@@ -294,6 +297,8 @@ class DigitsColumn(Column):
         if text is None:
             return None
         text = text.replace(" ", "").replace(".", "")
+        if is_masked_national_id(text):
+            return None
         if not (text.isascii() and text.isdigit() and len(text) == self.digits):  # not "²" nor "١"
             raise CellError(f"phải gồm đúng {self.digits} chữ số.")
         return text

@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -119,3 +120,28 @@ def test_the_export_follows_the_changelist_filter(admin_client, records, tree):
     url = reverse("admin:units_organisation_export") + "?kind__exact=cbtt"
     book = load_workbook(io.BytesIO(admin_client.get(url).content))
     assert [r[1] for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)] == ["SOA-VP", "SOA-KT"]
+
+
+@pytest.mark.django_db
+def test_a_grassroots_users_export_with_masked_ids_imports_back(records, personas, tree):
+    an, _ = records
+    client = Client()
+    client.force_login(personas["coso_a"])
+    book = load_workbook(io.BytesIO(export(client, "members_member")))
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [(r[1].value, r[7].value) for r in rows] == [("Nguyễn Văn An", "••••••••0001")]
+    rows[0][4].value = "Mường"
+    edited = io.BytesIO()
+    book.save(edited)
+    before = snapshot()
+    preview = prepare(
+        "members", edited.getvalue(), organisation=tree["dbcs"], user=personas["coso_a"], file_name="sua.xlsx"
+    )
+    assert preview.errors == [] and preview.warnings == []
+    assert preview.updates == [[2, an.describe(), [["Dân tộc", "Kinh", "Mường"]]]]
+    commit(preview)
+    changed_member = next(m for m in before["Member"] if m["id"] == an.pk)
+    changed_member["ethnicity"] = "Mường"
+    assert snapshot() == before
+    assert Member.objects.get(pk=an.pk).national_id == "030080000001"

@@ -445,3 +445,21 @@ def test_a_report_shows_national_ids_as_its_reader_sees_them(client, personas, p
         page = client.get(url).text
         shown[username] = (error.format("030190000001") in page, error.format("••••••••0001") in page)
     assert shown == {"vanphong": (True, False), "lanhdao": (False, True)}
+
+
+@pytest.mark.django_db
+def test_a_cccd_exported_masked_is_read_as_an_empty_cell(personas, people, tree):
+    """A list coso exported (CCCD masked) and sends back unchanged matches by card and changes
+    nothing; a masked cell never counts as a CCCD."""
+    sheet = xlsx(
+        [
+            HEADER,
+            own_row(national_id="••••••••1222"),
+            row("Người Mới", "01/01/1980", national_id="••••••••0001"),
+        ]
+    )
+    preview = prepare("members", sheet, organisation=tree["dbcs"], user=personas["coso_a"])
+    assert (preview.errors, preview.updates, preview.batch.unchanged_count) == ([], [], 1)
+    assert [label for _, label in preview.creates] == ["Người Mới (sinh 01/01/1980) — Chi bộ Văn phòng"]
+    commit(preview, user=personas["coso_a"])
+    assert Member.objects.get(full_name="Người Mới").national_id is None

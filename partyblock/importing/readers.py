@@ -128,11 +128,21 @@ def _bomb_message():
     )
 
 
-def _refuse_dtd(text):
-    # "<!" (UTF-8) and "<\0!" (UTF-16, either order) are rare in a sheet's XML: two quick scans,
-    # and the markers themselves only looked for when one is there.
-    if (b"<!" in text or b"<\x00!" in text) and any(marker in text for marker in _DTD_MARKERS):
-        raise SheetError(DTD_MESSAGE)
+class _DtdScan:
+    """Looks for a DTD in an XML part as it is inflated, chunk by chunk: each chunk scanned once for
+    "!" (one byte, found by memchr: rare in a sheet's XML, where "<" is everywhere), the markers
+    themselves looked for only where there is one, and across the joins of chunks."""
+
+    def __init__(self):
+        self.tail = b""
+
+    def feed(self, chunk):
+        joint = self.tail + chunk[:_DTD_OVERLAP]
+        if (b"!" in chunk or b"!" in joint) and any(
+            marker in chunk or marker in joint for marker in _DTD_MARKERS
+        ):
+            raise SheetError(DTD_MESSAGE)
+        self.tail = chunk[-_DTD_OVERLAP:]
 
 
 def _check_inflated_size(data, info):
@@ -145,7 +155,7 @@ def _check_inflated_size(data, info):
             raise SheetError("Tệp không phải bảng tính hợp lệ (tệp nén bị hỏng).")
         fields = _LOCAL_HEADER.unpack(data[info.header_offset : start])
         start += fields[10] + fields[11]
-        _refuse_dtd(data[start : start + info.compress_size])
+        _DtdScan().feed(data[start : start + info.compress_size])
         return
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise SheetError("Tệp Excel dùng kiểu nén không được hỗ trợ: hãy lưu lại bằng Excel.")
@@ -159,18 +169,16 @@ def _check_inflated_size(data, info):
     produced = 0
     limit = info.file_size
     step = 64 * 1024
-    tail = b""  # the end of the text inflated so far, so a marker split between chunks is found
+    dtd = _DtdScan()
     try:
         for offset in range(0, len(stream), step):
             chunk = inflater.decompress(stream[offset : offset + step], limit - produced + 1)
             produced += len(chunk)
-            _refuse_dtd(tail + chunk)
-            tail = (tail + chunk)[-_DTD_OVERLAP:]
+            dtd.feed(chunk)
             while inflater.unconsumed_tail and produced <= limit:
                 chunk = inflater.decompress(inflater.unconsumed_tail, limit - produced + 1)
                 produced += len(chunk)
-                _refuse_dtd(tail + chunk)
-                tail = (tail + chunk)[-_DTD_OVERLAP:]
+                dtd.feed(chunk)
             if produced > limit:
                 raise SheetError(_bomb_message())
     except isal_zlib.error:

@@ -226,3 +226,18 @@ def test_a_sheet_the_parser_cannot_read_is_refused_in_vietnamese(tree):
         "Không đọc được tệp Excel: tệp bị hỏng hoặc không đúng định dạng .xlsx. "
         "Hãy mở bằng Excel, lưu lại rồi tải lên lại."
     ]
+
+
+def test_a_dtd_split_between_two_inflated_chunks_is_found():
+    from partyblock.importing.readers import SheetError, _DtdScan
+
+    scan = _DtdScan()
+    scan.feed(b'<?xml version="1.0"?><worksheet><v>Xin ch\xc3\xa0o!</v>')  # a "!" that is no DTD
+    with pytest.raises(SheetError, match="khai báo DTD"):
+        scan.feed(b"<!DOC")
+        scan.feed(b"TYPE worksheet []>")
+    utf16 = _DtdScan()
+    text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x []>'.encode("utf-16-le")
+    with pytest.raises(SheetError, match="khai báo DTD"):
+        utf16.feed(text[:45])
+        utf16.feed(text[45:])

@@ -144,6 +144,7 @@ def discipline_decide(*, decision=None, **fields):
             decision_number=decision.decision_number,
             decision_date=decision.decision_date,
             note=f"Kỷ luật khai trừ: {decision.get_deciding_body_display()}",
+            by_discipline=True,
         )
         decision.member_event = outcome.event
     elif decision.form == DisciplineForm.DISSOLUTION:
@@ -181,7 +182,7 @@ def discipline_update(*, decision):
         event = decision.member_event
         if event is not None and event.decision_number != decision.decision_number:
             event.decision_number = decision.decision_number
-            member_events_apply(decision.member, change=[event])
+            member_events_apply(decision.member, change=[event], by_discipline=True)
         decision.save()
     return decision
 
@@ -203,7 +204,7 @@ def discipline_withdraw(*, decision, on, withdrawal_decision):
     decision.withdrawal_decision = withdrawal_decision
     decision.full_clean()
     if decision.form == DisciplineForm.EXPULSION and decision.member_event_id:
-        member_events_apply(decision.member, delete=[decision.member_event])
+        member_events_apply(decision.member, delete=[decision.member_event], by_discipline=True)
         decision.member_event = None
     elif decision.form == DisciplineForm.DISSOLUTION:
         organisation = decision.organisation

@@ -16,7 +16,7 @@ from partyblock.importing.exporting import ExportXlsxMixin
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
 from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, MembershipStatus
 from .queries import members_as_of, name_search
-from .services import card_issue, member_events_apply
+from .services import card_issue, discipline_event_problems, member_events_apply
 
 
 class GrassrootsFilter(GrassrootsListFilter):
@@ -91,16 +91,25 @@ class MemberEventFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        events = []
+        events, written, deleted = [], [], []
         for form in self.forms:
-            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+            if not hasattr(form, "cleaned_data"):
+                continue
+            if self._should_delete_form(form):
+                if form.instance.pk:
+                    deleted.append(form.instance)
                 continue
             if form.instance.pk or form.has_changed():
                 events.append(form.instance)
+            if form.has_changed():
+                written.append(form.instance)
+        problems = discipline_event_problems(deleted)
+        if problems:
+            raise ValidationError(problems)
         if self.instance.birth_date is None:
             return  # the member form reports the missing birth date
         try:
-            self.warnings = replay(self.instance, events).warnings
+            self.warnings = replay(self.instance, events, written=written).warnings
         except ValidationError as error:
             raise ValidationError(error.messages) from None
 
@@ -118,6 +127,8 @@ class MemberEventInline(admin.TabularInline):
         "other_party",
         "end_date",
         "exemption_ground",
+        "ending_ground",
+        "readmission_consent",
         "sponsors",
         "note",
     ]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 
-from .models import EventKind, ExemptionGround, Member, MembershipPeriod, MembershipStatus
+from .models import EndingGround, EventKind, ExemptionGround, Member, MembershipPeriod, MembershipStatus
 
 PROBATION_MONTHS = 12
 MIN_ADMISSION_AGE = 18
@@ -30,6 +30,42 @@ MAX_ADMISSION_AGE_WITHOUT_PROVINCE = 60
 TEMPORARY_TRANSFER_MIN_MONTHS = 3
 TEMPORARY_TRANSFER_MAX_MONTHS = 24
 HEALTH_EXEMPTION_MAX_MONTHS = 12
+# Readmission (docs/rules.md): at least 36 months out of the Party, with the written consent of the
+# province's standing committee (QĐ 29-QĐ/TW 2016 §3.5, QĐ 24-QĐ/TW 2021 §3.5.1, QĐ 294-QĐ/TW 2025
+# §3.5.1); once only. Readmissions decided before QĐ 29 took effect are only warned about: the
+# earlier texts were not looked up.
+READMISSION_MIN_MONTHS_OUT = 36
+READMISSION_RULES_FROM = datetime.date(2016, 7, 25)
+# Grounds that exclude readmission (QĐ 24-QĐ/TW 2021 §3.5.2, kept by QĐ 294-QĐ/TW 2025 §3.5.2);
+# before QĐ 24 only warned about (not confirmed for QĐ 29).
+READMISSION_EXCLUSIONS_FROM = datetime.date(2021, 7, 30)
+READMISSION_EXCLUDED_GROUNDS = (
+    EndingGround.LEFT_ACTIVITY,
+    EndingGround.RESIGNED,
+    EndingGround.DISUNITY,
+    EndingGround.CORRUPTION,
+    EndingGround.SERIOUS_CRIME,
+)
+# The grounds each ending takes; removal and resignation need one when written (the readmission
+# rules depend on it), an expulsion's comes with its discipline decision when known.
+ENDING_GROUNDS = {
+    EventKind.REMOVAL: (
+        EndingGround.NOT_RECOGNISED,
+        EndingGround.LEFT_ACTIVITY,
+        EndingGround.UNPAID_DUES,
+        EndingGround.WANING,
+        EndingGround.TWO_YEARS_FAILING,
+        EndingGround.OTHER,
+    ),
+    EventKind.RESIGNATION: (EndingGround.RESIGNED, EndingGround.FAMILY_HARDSHIP),
+    EventKind.EXPULSION: (
+        EndingGround.DISUNITY,
+        EndingGround.CORRUPTION,
+        EndingGround.SERIOUS_CRIME,
+        EndingGround.OTHER,
+    ),
+}
+GROUND_REQUIRED_KINDS = (EventKind.REMOVAL, EventKind.RESIGNATION)
 
 
 @dataclass(frozen=True)
@@ -184,13 +220,25 @@ def _admission_age(birth_date, vote_day):
     return None, None
 
 
-def replay(member, events, organisations=None):
+def replay(member, events, organisations=None, *, written=None, by_discipline=False):
     """Check `events` of `member` in date order and derive its membership periods.
 
     `organisations` (id -> Organisation) avoids a query per event in bulk use. Recognition events
     without a date get it here: the end of 12 months of probation counted from the ceremony.
     Raises ValidationError with every problem found, each naming the event and its date.
+
+    `written` lists the events being added or changed now (default: all of them). The rules on
+    what is written (`_ending_problem`, `_readmission_problems`: grounds, expulsion only by a
+    discipline decision, readmission conditions) apply to those only, so a record stored before a
+    rule was enforced does not block later edits; the checks page lists it instead.
+    `by_discipline`: the write comes from a discipline decision (`inspections.services`), the only
+    writer of expulsions.
     """
+    written_ids = None if written is None else {id(event) for event in written}
+
+    def is_written(event):
+        return written_ids is None or id(event) in written_ids
+
     result = ReplayResult()
     errors = []
     for event in events:
@@ -203,6 +251,8 @@ def replay(member, events, organisations=None):
     state = State()
     ceremony = None  # of the current membership
     ended_by = None  # kind of the event that ended the last membership
+    ending = None  # that event
+    readmitted_on = None  # day of a readmission already replayed
     timed = []  # (ends_after_day, attribute) of temporary states
     changes = []  # (day, State or None)
 
@@ -255,6 +305,12 @@ def replay(member, events, organisations=None):
             if event.kind == EventKind.ADMISSION and ended_by is not None:
                 errors.append(f"{when}: đảng viên đã từng được kết nạp; lần này phải ghi là kết nạp lại.")
                 continue
+            if event.kind == EventKind.READMISSION and is_written(event):
+                refusals, warnings = _readmission_problems(event, ending, readmitted_on)
+                errors.extend(f"{when}: {refusal}" for refusal in refusals)
+                result.warnings.extend(f"{when}: {warning}" for warning in warnings)
+                if refusals:
+                    continue
             refusal, warning = _admission_age(member.birth_date, event.decision_date or day)
             if refusal:
                 errors.append(f"{when}: {refusal}")
@@ -264,6 +320,8 @@ def replay(member, events, organisations=None):
             if organisation and not _check_chi_bo(organisation, day, when, errors):
                 continue
             member_now, ceremony, ended_by = True, day, None
+            if event.kind == EventKind.READMISSION:
+                readmitted_on = day
             state = State(organisation_id=organisation.pk if organisation else None)
             changes.append((day, state))
             continue
@@ -334,7 +392,11 @@ def replay(member, events, organisations=None):
             if event.end_date:
                 timed.append((event.end_date, "suspended"))
         elif rule.ends_membership:
-            member_now, ended_by = False, event.kind
+            problem = is_written(event) and _ending_problem(event, state, by_discipline)
+            if problem:
+                errors.append(f"{when}: {problem}")
+                continue
+            member_now, ended_by, ending = False, event.kind, event
             timed.clear()
             changes.append((day, None))
             continue
@@ -346,6 +408,73 @@ def replay(member, events, organisations=None):
         expire_until(datetime.date.max)
     result.periods = _periods(member, changes)
     return result
+
+
+def _ending_problem(event, state, by_discipline):
+    """Why an ending event being written breaks the rules on endings, or None."""
+    if event.kind == EventKind.EXPULSION:
+        if not by_discipline:
+            return (
+                "khai trừ là hình thức kỷ luật đảng: chỉ ghi được bằng quyết định kỷ luật "
+                "(Kiểm tra, kỷ luật › Kỷ luật), quyết định đó tự ghi sự kiện khai trừ."
+            )
+        if state.status == MembershipStatus.PROBATIONARY:
+            return (
+                "đảng viên dự bị không bị kỷ luật khai trừ (chỉ khiển trách hoặc cảnh cáo); "
+                "nếu không còn đủ tư cách đảng viên thì xóa tên."
+            )
+    ground = getattr(event, "ending_ground", "")
+    label = event.get_kind_display().lower()
+    if not ground:
+        if event.kind in GROUND_REQUIRED_KINDS:
+            return f"cần chọn lý do {label} (các trường hợp do Điều lệ Đảng và quy định thi hành nêu)."
+        return None
+    if ground not in ENDING_GROUNDS.get(event.kind, ()):
+        return f"lý do “{EndingGround(ground).label}” không dùng cho {label}."
+    if ground == EndingGround.NOT_RECOGNISED and state.status != MembershipStatus.PROBATIONARY:
+        return (
+            "chỉ đảng viên dự bị mới bị xóa tên vì không được công nhận đảng viên chính thức; "
+            "đảng viên này đã là đảng viên chính thức."
+        )
+    return None
+
+
+def _readmission_problems(event, ending, readmitted_on):
+    """(refusals, warnings) of a readmission being written after `ending` (the event that ended the
+    earlier membership); `readmitted_on` is the day of an earlier readmission, if any."""
+    refusals, warnings = [], []
+    if readmitted_on is not None:
+        refusals.append(
+            f"đã được kết nạp lại một lần (ngày {fmt(readmitted_on)}); mỗi người chỉ được kết nạp lại một lần."
+        )
+        return refusals, warnings
+    decided = event.decision_date or event.date
+    confirmed = decided >= READMISSION_RULES_FROM
+    unconfirmed = "" if confirmed else " (quy định trước ngày 25/7/2016 chưa xác nhận: chỉ cảnh báo)"
+    earliest = add_months(ending.date, READMISSION_MIN_MONTHS_OUT)
+    if decided < earliest:
+        (refusals if confirmed else warnings).append(
+            f"chưa đủ 36 tháng kể từ khi ra khỏi Đảng ({ending.get_kind_display().lower()} ngày "
+            f"{fmt(ending.date)}); sớm nhất xét kết nạp lại ngày {fmt(earliest)}{unconfirmed}."
+        )
+    if not (getattr(event, "readmission_consent", "") or "").strip():
+        (refusals if confirmed else warnings).append(
+            "cần ghi văn bản đồng ý của Ban Thường vụ Tỉnh ủy (hoặc tương đương) về việc kết nạp lại"
+            f"{unconfirmed}."
+        )
+    ground = getattr(ending, "ending_ground", "")
+    if ground in READMISSION_EXCLUDED_GROUNDS:
+        excluded = decided >= READMISSION_EXCLUSIONS_FROM
+        (refusals if excluded else warnings).append(
+            f"không xem xét kết nạp lại người đã ra khỏi Đảng vì lý do “{EndingGround(ground).label}”"
+            + ("." if excluded else " (trước QĐ 24-QĐ/TW ngày 30/7/2021 chưa xác nhận: chỉ cảnh báo).")
+        )
+    elif not ground:
+        warnings.append(
+            f"lần ra khỏi Đảng trước ({ending.get_kind_display().lower()} ngày {fmt(ending.date)}) chưa ghi "
+            "lý do: chưa kiểm tra được các trường hợp không xem xét kết nạp lại."
+        )
+    return refusals, warnings
 
 
 def replay_admission(birth_date, organisation, admitted_on, recognition_decided_on=None):
@@ -467,6 +596,8 @@ class _Event:
     other_party = ""
     end_date = None
     exemption_ground = ""
+    ending_ground = ""
+    readmission_consent = ""
     decision_number = ""
 
     def __init__(self, kind, date, organisation_id, decision_date=None):

@@ -175,6 +175,24 @@ class ExemptionGround(models.TextChoices):
     HEALTH = "suc_khoe", "Sức khỏe yếu"
 
 
+class EndingGround(models.TextChoices):
+    """Why a membership ended by removal, resignation or expulsion: the grounds the regulations name
+    (Điều lệ Đảng Điều 5, 8; QĐ 24-QĐ/TW 2021 and QĐ 294-QĐ/TW 2025 on removal and readmission).
+    Which kind takes which grounds: `members.lifecycle.ENDING_GROUNDS`."""
+
+    NOT_RECOGNISED = "khong_cong_nhan", "Không được công nhận đảng viên chính thức"
+    LEFT_ACTIVITY = "bo_sinh_hoat", "Tự bỏ sinh hoạt đảng"
+    UNPAID_DUES = "khong_dong_dang_phi", "Không đóng đảng phí 3 tháng trong năm không có lý do chính đáng"
+    WANING = "giam_sut_y_chi", "Giảm sút ý chí phấn đấu, không làm nhiệm vụ đảng viên, giáo dục không tiến bộ"
+    TWO_YEARS_FAILING = "hai_nam_khtnv", "Hai năm liền không hoàn thành nhiệm vụ"
+    RESIGNED = "xin_ra", "Tự nguyện xin ra khỏi Đảng"
+    FAMILY_HARDSHIP = "gia_dinh_kho_khan", "Xin ra khỏi Đảng vì hoàn cảnh gia đình đặc biệt khó khăn"
+    DISUNITY = "mat_doan_ket", "Gây mất đoàn kết nội bộ nghiêm trọng"
+    CORRUPTION = "an_tham_nhung", "Bị kết án hình sự về tội tham nhũng"
+    SERIOUS_CRIME = "an_nghiem_trong", "Bị kết án hình sự về tội phạm nghiêm trọng trở lên"
+    OTHER = "khac", "Lý do khác (ghi rõ ở ghi chú)"
+
+
 class MemberEvent(models.Model):
     """One event of a member's lifecycle, with the decision behind it.
 
@@ -220,6 +238,19 @@ class MemberEvent(models.Model):
     )
     exemption_ground = models.CharField(
         "lý do miễn", max_length=10, choices=ExemptionGround.choices, blank=True
+    )
+    ending_ground = models.CharField(
+        "lý do ra khỏi Đảng",
+        max_length=24,
+        choices=EndingGround.choices,
+        blank=True,
+        help_text="Xóa tên, xin ra khỏi Đảng (bắt buộc); khai trừ (theo quyết định kỷ luật).",
+    )
+    readmission_consent = models.CharField(
+        "văn bản đồng ý kết nạp lại",
+        max_length=120,
+        blank=True,
+        help_text="Kết nạp lại: số, ngày văn bản đồng ý của Ban Thường vụ Tỉnh ủy (hoặc tương đương).",
     )
     sponsors = models.CharField("người giới thiệu", max_length=255, blank=True)
     note = models.TextField("ghi chú", blank=True)

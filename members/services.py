@@ -45,12 +45,19 @@ def card_issue(*, member, number, issued_on=None, replaces_current=True):
     return card
 
 
-def member_events_apply(member, *, add=(), change=(), delete=()):
+def member_events_apply(member, *, add=(), change=(), delete=(), by_discipline=False):
     """Validate the member's whole history with these edits, then write it and its periods.
 
     Nothing is written when any event breaks a rule: the ValidationError lists every problem.
     `change` holds already-modified (unsaved) instances; `delete` instances to remove as corrections.
+    The rules on what is written (`lifecycle.replay`'s `written`) apply to `add` and `change`.
+    `by_discipline` is passed by `inspections.services` only: an expulsion event is written,
+    changed and deleted by its discipline decision, never by hand (`discipline_event_problems`).
     """
+    if not by_discipline:
+        problems = discipline_event_problems(delete)
+        if problems:
+            raise ValidationError(problems)
     deleted_ids = {e.pk for e in delete}
     changed = {e.pk: e for e in change}
     events = [changed.get(e.pk, e) for e in member.events.exclude(pk__in=deleted_ids)]
@@ -58,7 +65,7 @@ def member_events_apply(member, *, add=(), change=(), delete=()):
     for event in events:
         event.member = member
         event.full_clean(exclude=["member"], validate_unique=False)
-    outcome = replay(member, events)
+    outcome = replay(member, events, written=[*change, *add], by_discipline=by_discipline)
     with transaction.atomic():
         if deleted_ids:
             MemberEvent.objects.filter(pk__in=deleted_ids).delete()
@@ -68,9 +75,22 @@ def member_events_apply(member, *, add=(), change=(), delete=()):
     return outcome.warnings
 
 
+def discipline_event_problems(deleted):
+    """Messages refusing the deletion of events written by a discipline decision (an expulsion):
+    only withdrawing the decision (`inspections.services.discipline_withdraw`) removes them."""
+    linked = [
+        e for e in deleted if e.pk and e.kind == EventKind.EXPULSION and e.discipline_decisions.exists()
+    ]
+    return [
+        f"{e.get_kind_display()} ngày {e.date:%d/%m/%Y} được ghi theo quyết định kỷ luật; "
+        "muốn bỏ sự kiện này hãy hủy bỏ quyết định kỷ luật đó."
+        for e in linked
+    ]
+
+
 def member_periods_rebuild(member):
     """Re-derive stored periods from events (after a change of the rules, or for repairs)."""
-    outcome = replay(member, list(member.events.all()))
+    outcome = replay(member, list(member.events.all()), written=())
     with transaction.atomic():
         _store_periods(member, outcome.periods)
 
@@ -80,9 +100,9 @@ def _store_periods(member, periods):
     MembershipPeriod.objects.bulk_create(periods)
 
 
-def _record(member, kind, **fields):
+def _record(member, kind, by_discipline=False, **fields):
     event = MemberEvent(member=member, kind=kind, **fields)
-    warnings = member_events_apply(member, add=[event])
+    warnings = member_events_apply(member, add=[event], by_discipline=by_discipline)
     return Outcome(event=event, warnings=warnings)
 
 
@@ -95,9 +115,11 @@ def member_admit(
     decision_number="",
     sponsors="",
     readmission=False,
+    readmission_consent="",
     note="",
 ):
-    """Admission (kết nạp) or readmission: probationary from the ceremony."""
+    """Admission (kết nạp) or readmission: probationary from the ceremony. A readmission needs the
+    written consent of the province's standing committee (`readmission_consent`)."""
     kind = EventKind.READMISSION if readmission else EventKind.ADMISSION
     return _record(
         member,
@@ -107,12 +129,20 @@ def member_admit(
         decision_date=decision_date,
         decision_number=decision_number,
         sponsors=sponsors,
+        readmission_consent=readmission_consent,
         note=note,
     )
 
 
 def member_admit_outside(
-    *, member, other_party, ceremony_date, decision_date=None, decision_number="", readmission=False
+    *,
+    member,
+    other_party,
+    ceremony_date,
+    decision_date=None,
+    decision_number="",
+    readmission=False,
+    readmission_consent="",
 ):
     """(Re)admission in a party organisation outside the Khối, recorded for party age and status."""
     kind = EventKind.READMISSION if readmission else EventKind.ADMISSION
@@ -123,6 +153,7 @@ def member_admit_outside(
         date=ceremony_date,
         decision_date=decision_date,
         decision_number=decision_number,
+        readmission_consent=readmission_consent,
     )
 
 
@@ -197,12 +228,24 @@ def member_suspend(*, member, on, until=None, decision_number=""):
     return _record(member, EventKind.SUSPENSION, date=on, end_date=until, decision_number=decision_number)
 
 
-def member_end(*, member, kind, on, decision_number="", decision_date=None, note=""):
-    """Removal, expulsion, resignation or death: membership ends on `on`."""
+def member_end(
+    *, member, kind, on, ground="", decision_number="", decision_date=None, note="", by_discipline=False
+):
+    """Removal, expulsion, resignation or death: membership ends on `on`.
+
+    Removal and resignation need their `ground` (`lifecycle.ENDING_GROUNDS`). Expulsion is a
+    discipline form: only `inspections.services.discipline_decide` writes it (`by_discipline`)."""
     if kind not in (EventKind.REMOVAL, EventKind.EXPULSION, EventKind.RESIGNATION, EventKind.DEATH):
         raise ValueError(f"not a membership-ending event: {kind}")
     return _record(
-        member, kind, date=on, decision_number=decision_number, decision_date=decision_date, note=note
+        member,
+        kind,
+        by_discipline=by_discipline,
+        date=on,
+        ending_ground=ground,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        note=note,
     )
 
 

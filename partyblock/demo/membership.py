@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from members.lifecycle import add_months, replay
 from members.models import (
+    EndingGround,
     EventKind,
     ExemptionGround,
     Gender,
@@ -48,6 +49,8 @@ LEAVERS = {
     EventKind.RESIGNATION: 1,
     EventKind.TRANSFER_OUT: 152,
 }
+# The ground recorded on each kind of leaver's ending (an expulsion's comes with its decision).
+LEAVER_GROUNDS = {EventKind.REMOVAL: EndingGround.WANING, EventKind.RESIGNATION: EndingGround.FAMILY_HARDSHIP}
 INTERNAL_TRANSFERS = 120
 EXEMPTIONS = 45
 TEMPORARY_TRANSFERS = 25
@@ -411,7 +414,12 @@ class MembershipPlanner:
             ceremony = self.ceremony_for(story, datetime.date(1990, 1, 1), datetime.date(2005, 12, 31))
             story.admit(rng, ceremony, outside=rng.choice(OUTSIDE_PARTIES))
             due = story.recognise(rng, ceremony)
-            story.add(EventKind.REMOVAL, due + _days(rng.randint(400, 1500)), note="Bỏ sinh hoạt đảng")
+            story.add(
+                EventKind.REMOVAL,
+                due + _days(rng.randint(400, 1500)),
+                ending_ground=EndingGround.UNPAID_DUES,
+                note="Không đóng đảng phí",
+            )
             again = _between(rng, max(TERM_START, holder.founded_on) + _days(30), TERM_END - _days(400))
             story.add(
                 EventKind.READMISSION,
@@ -419,6 +427,7 @@ class MembershipPlanner:
                 organisation=holder.organisation,
                 decision_date=again - _days(14),
                 decision_number=f"{rng.randint(100, 999)}-QĐ/ĐUK",
+                readmission_consent=f"Công văn đồng ý của Ban Thường vụ Tỉnh ủy ngày {again - _days(45):%d/%m/%Y}",
             )
             story.recognise(rng, again)
 
@@ -450,7 +459,12 @@ class MembershipPlanner:
                         decision_number=f"{rng.randint(10, 99)}-QĐ/ĐUK",
                     )
                 else:
-                    story.add(kind, on, decision_number=f"{rng.randint(10, 99)}-QĐ/ĐUK")
+                    story.add(
+                        kind,
+                        on,
+                        decision_number=f"{rng.randint(10, 99)}-QĐ/ĐUK",
+                        ending_ground=LEAVER_GROUNDS.get(kind, ""),
+                    )
 
     def _admitted_leavers(self):
         rng = self.rng
@@ -468,7 +482,7 @@ class MembershipPlanner:
                     story.add(
                         kind,
                         add_months(ceremony, 12) - _days(rng.randint(1, 20)),
-                        note="Không được công nhận đảng viên chính thức",
+                        ending_ground=EndingGround.NOT_RECOGNISED,
                     )
                 else:
                     story.recognise(rng, ceremony)
@@ -490,7 +504,8 @@ def write_members(planner):
     for story, member in zip(stories, members, strict=True):
         for event in story.events:
             event.member = member
-        outcome = replay(member, story.events, organisations)
+        # The plan's expulsions are taken over by discipline decisions (demo/inspections.py).
+        outcome = replay(member, story.events, organisations, by_discipline=True)
         events.extend(story.events)
         periods.extend(outcome.periods)
         official_since = next((e.date for e in story.events if e.kind == EventKind.RECOGNITION), None)

@@ -4,7 +4,7 @@ import pytest
 
 from members.badges import badges_due, next_award_day
 from members.lifecycle import add_months
-from members.models import EventKind, PartyBadge
+from members.models import EndingGround, EventKind, PartyBadge
 from members.services import (
     member_admit_outside,
     member_end,
@@ -56,7 +56,9 @@ def test_a_membership_gap_delays_the_badge(tree):
     member = make_member(full_name="Trần Văn Gián", birth_date=D(1960, 1, 1))
     member_admit_outside(member=member, other_party="Đảng bộ huyện Thanh Hà", ceremony_date=D(1985, 2, 3))
     member_recognise(member=member, decision_date=D(1986, 3, 1))
-    member_end(member=member, kind=EventKind.REMOVAL, on=D(1990, 2, 3))  # 5 years in
+    member_end(
+        member=member, kind=EventKind.REMOVAL, on=D(1990, 2, 3), ground=EndingGround.WANING
+    )  # 5 years in
     member_admit_outside(  # after a 5-year gap
         member=member, other_party="Đảng bộ huyện Thanh Hà", ceremony_date=D(1995, 2, 3), readmission=True
     )

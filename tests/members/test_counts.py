@@ -2,7 +2,8 @@ import datetime
 
 import pytest
 
-from members.models import EventKind, ExemptionGround
+from members.lifecycle import ENDING_GROUNDS
+from members.models import EndingGround, EventKind, ExemptionGround
 from members.queries import admissions_between, members_as_of
 from members.services import (
     member_admit,
@@ -141,7 +142,16 @@ def test_dead_member_is_not_counted_from_that_date(tree, members):
 
 @pytest.mark.parametrize("kind", [EventKind.REMOVAL, EventKind.EXPULSION, EventKind.RESIGNATION])
 def test_member_whose_membership_ended_is_not_counted_from_that_date(tree, members, kind):
-    member_end(member=members["Bình"], kind=kind, on=D(2021, 3, 1))
+    # Official by then (a probationary member cannot be expelled); an expulsion comes from its
+    # discipline decision, which passes by_discipline.
+    member_recognise(member=members["Bình"], decision_date=D(2021, 1, 20))
+    member_end(
+        member=members["Bình"],
+        kind=kind,
+        on=D(2021, 3, 1),
+        ground=ENDING_GROUNDS[kind][-1],
+        by_discipline=kind == EventKind.EXPULSION,
+    )
 
     assert headcount(tree, D(2021, 2, 28)) == EVERYONE_HOME
     assert headcount(tree, D(2021, 3, 1)) == WITHOUT_BINH
@@ -171,13 +181,17 @@ def test_member_transferred_in_from_outside_counts_from_that_date(tree, members)
 
 
 def test_readmitted_member_counts_again_from_the_new_ceremony(tree, members):
-    member_end(member=members["Bình"], kind=EventKind.REMOVAL, on=D(2020, 11, 1))
+    member_end(member=members["Bình"], kind=EventKind.REMOVAL, on=D(2020, 11, 1), ground=EndingGround.WANING)
     member_admit(
-        member=members["Bình"], organisation=tree["cbcs"], ceremony_date=D(2023, 5, 19), readmission=True
+        member=members["Bình"],
+        organisation=tree["cbcs"],
+        ceremony_date=D(2023, 11, 1),
+        readmission=True,
+        readmission_consent="CV 15-CV/TU",
     )
 
-    assert headcount(tree, D(2023, 5, 18)) == WITHOUT_BINH
-    assert headcount(tree, D(2023, 5, 19)) == {
+    assert headcount(tree, D(2023, 10, 31)) == WITHOUT_BINH
+    assert headcount(tree, D(2023, 11, 1)) == {
         None: ["An", "Bình", "Cường"],
         "bloc": ["An", "Bình", "Cường"],
         "dbcs": ["An"],
@@ -231,11 +245,15 @@ def test_admissions_between_counts_where_the_member_was_admitted(tree, members):
 
 
 def test_admissions_between_leaves_out_readmissions_and_admissions_outside_the_bloc(tree, members):
-    member_end(member=members["Bình"], kind=EventKind.REMOVAL, on=D(2020, 3, 1))
+    member_end(member=members["Bình"], kind=EventKind.REMOVAL, on=D(2020, 3, 1), ground=EndingGround.WANING)
     member_admit(
-        member=members["Bình"], organisation=tree["cb2"], ceremony_date=D(2020, 6, 1), readmission=True
+        member=members["Bình"],
+        organisation=tree["cb2"],
+        ceremony_date=D(2023, 6, 1),
+        readmission=True,
+        readmission_consent="CV 15-CV/TU",
     )
     newcomer = make_member(full_name="Phạm Thị Dung")
-    member_admit_outside(member=newcomer, other_party="Đảng bộ xã Z", ceremony_date=D(2020, 6, 1))
+    member_admit_outside(member=newcomer, other_party="Đảng bộ xã Z", ceremony_date=D(2023, 6, 1))
 
-    assert admitted_names(admissions_between(D(2020, 2, 1), D(2020, 12, 31))) == []
+    assert admitted_names(admissions_between(D(2023, 2, 1), D(2023, 12, 31))) == []

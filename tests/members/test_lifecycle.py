@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from members.models import EventKind, ExemptionGround, MemberEvent, MembershipPeriod
+from members.models import EndingGround, EventKind, ExemptionGround, MemberEvent, MembershipPeriod
 from members.services import (
     member_admit,
     member_admit_outside,
@@ -279,7 +279,7 @@ def test_recognition_without_an_admission_is_refused(member, tree):
 
 
 def test_removing_a_probationary_member_ends_the_membership(admitted):
-    member_end(member=admitted, kind=EventKind.REMOVAL, on=D(2021, 1, 20))
+    member_end(member=admitted, kind=EventKind.REMOVAL, on=D(2021, 1, 20), ground=EndingGround.NOT_RECOGNISED)
 
     assert periods(admitted) == [("SOA-VP", "du_bi", D(2020, 1, 10), D(2021, 1, 20))]
 
@@ -339,7 +339,11 @@ def test_readmission_after_death_is_refused(admitted, tree):
     ],
 )
 def test_event_after_the_membership_ended_is_refused(admitted, tree, kind, phrase):
-    member_end(member=admitted, kind=kind, on=D(2022, 5, 1))
+    member_recognise(member=admitted, decision_date=D(2021, 1, 20))
+    ground = {EventKind.REMOVAL: EndingGround.WANING, EventKind.RESIGNATION: EndingGround.RESIGNED}.get(
+        kind, ""
+    )
+    member_end(member=admitted, kind=kind, on=D(2022, 5, 1), ground=ground, by_discipline=True)
 
     messages = refused(member_exempt, member=admitted, on=D(2022, 6, 1), ground=ExemptionGround.AGE)
 
@@ -470,7 +474,7 @@ def test_readmission_of_someone_never_admitted_is_refused(member, tree):
 
 
 def test_new_admission_after_an_ending_must_be_recorded_as_readmission(admitted, tree):
-    member_end(member=admitted, kind=EventKind.RESIGNATION, on=D(2021, 6, 1))
+    member_end(member=admitted, kind=EventKind.RESIGNATION, on=D(2021, 6, 1), ground=EndingGround.RESIGNED)
 
     messages = refused(member_admit, member=admitted, organisation=tree["cb2"], ceremony_date=D(2023, 3, 1))
 
@@ -481,27 +485,34 @@ def test_new_admission_after_an_ending_must_be_recorded_as_readmission(admitted,
 
 def test_readmission_after_an_ending_starts_a_new_probationary_period(admitted, tree):
     member_recognise(member=admitted, decision_date=D(2021, 1, 20))
-    member_end(member=admitted, kind=EventKind.REMOVAL, on=D(2022, 6, 1))
+    member_end(member=admitted, kind=EventKind.REMOVAL, on=D(2021, 6, 1), ground=EndingGround.UNPAID_DUES)
 
     outcome = member_admit(
         member=admitted,
         organisation=tree["cb2"],
-        ceremony_date=D(2024, 3, 1),
-        decision_date=D(2024, 2, 20),
+        ceremony_date=D(2024, 6, 15),
+        decision_date=D(2024, 6, 1),
         readmission=True,
+        readmission_consent="Công văn 120-CV/TU ngày 10/5/2024",
     )
 
     assert outcome.warnings == []
     assert periods(admitted) == [
         ("SOA-VP", "du_bi", D(2020, 1, 10), D(2021, 1, 10)),
-        ("SOA-VP", "chinh_thuc", D(2021, 1, 10), D(2022, 6, 1)),
-        ("SOA-KT", "du_bi", D(2024, 3, 1), None),
+        ("SOA-VP", "chinh_thuc", D(2021, 1, 10), D(2021, 6, 1)),
+        ("SOA-KT", "du_bi", D(2024, 6, 15), None),
     ]
 
 
 def test_probation_after_readmission_counts_from_the_new_ceremony(admitted, tree):
-    member_end(member=admitted, kind=EventKind.REMOVAL, on=D(2020, 11, 1))
-    member_admit(member=admitted, organisation=tree["cb2"], ceremony_date=D(2024, 3, 1), readmission=True)
+    member_end(member=admitted, kind=EventKind.REMOVAL, on=D(2020, 11, 1), ground=EndingGround.WANING)
+    member_admit(
+        member=admitted,
+        organisation=tree["cb2"],
+        ceremony_date=D(2024, 3, 1),
+        readmission=True,
+        readmission_consent="CV 15-CV/TU",
+    )
 
     outcome = member_recognise(member=admitted, decision_date=D(2025, 3, 20))
 
@@ -513,8 +524,14 @@ def test_probation_after_readmission_counts_from_the_new_ceremony(admitted, tree
 
 
 def test_recognition_after_readmission_before_the_new_12_months_is_refused(admitted, tree):
-    member_end(member=admitted, kind=EventKind.REMOVAL, on=D(2020, 11, 1))
-    member_admit(member=admitted, organisation=tree["cb2"], ceremony_date=D(2024, 3, 1), readmission=True)
+    member_end(member=admitted, kind=EventKind.REMOVAL, on=D(2020, 11, 1), ground=EndingGround.WANING)
+    member_admit(
+        member=admitted,
+        organisation=tree["cb2"],
+        ceremony_date=D(2024, 3, 1),
+        readmission=True,
+        readmission_consent="CV 15-CV/TU",
+    )
 
     messages = refused(member_recognise, member=admitted, decision_date=D(2025, 2, 1))
 

@@ -17,7 +17,15 @@ import datetime
 from django.core.exceptions import ValidationError
 
 from members.lifecycle import EVENT_RULES, replay
-from members.models import EventKind, ExemptionGround, Member, MemberCard, MemberEvent, MembershipPeriod
+from members.models import (
+    EndingGround,
+    EventKind,
+    ExemptionGround,
+    Member,
+    MemberCard,
+    MemberEvent,
+    MembershipPeriod,
+)
 from members.services import member_events_apply
 from units.models import MEMBER_HOLDING_KINDS, Organisation
 
@@ -65,6 +73,8 @@ COMPARED = [
     "other_party",
     "end_date",
     "exemption_ground",
+    "ending_ground",
+    "readmission_consent",
     "note",
 ]
 FIELD_LABELS = {
@@ -74,6 +84,8 @@ FIELD_LABELS = {
     "other_party": "Chuyển đến / từ",
     "end_date": "Đến ngày",
     "exemption_ground": "Lý do miễn",
+    "ending_ground": "Lý do ra khỏi Đảng",
+    "readmission_consent": "Văn bản đồng ý kết nạp lại",
     "note": "Ghi chú",
 }
 
@@ -138,6 +150,18 @@ class EventsKind(Kind):
                 "Lý do miễn",
                 ("Lý do miễn sinh hoạt",),
                 choices=[(g, g.label, ()) for g in ExemptionGround],
+            ),
+            ChoiceColumn(
+                "ending_ground",
+                "Lý do ra khỏi Đảng",
+                ("Lý do xóa tên", "Lý do xoá tên", "Lý do ra khỏi Đảng"),
+                choices=[(g, g.label, ()) for g in EndingGround],
+            ),
+            TextColumn(
+                "readmission_consent",
+                "Văn bản đồng ý kết nạp lại",
+                ("Văn bản đồng ý", "Văn bản đồng ý của BTV Tỉnh ủy"),
+                max_length=_max("readmission_consent"),
             ),
             TextColumn("note", "Ghi chú", max_length=1000),
         ]
@@ -212,6 +236,8 @@ class EventsKind(Kind):
             decision_date=row.get("decision_date"),
             end_date=row.get("end_date"),
             exemption_ground=row.get("ground") or "",
+            ending_ground=row.get("ending_ground") or "",
+            readmission_consent=row.get("readmission_consent") or "",
             note=row.get("note") or "",
         )
         place = row.get("place")
@@ -280,7 +306,7 @@ class EventsKind(Kind):
                 unchanged.append(row)
         if not usable:
             return
-        history = []
+        history, written = [], []
         for event in stored:
             if event.pk in edited:
                 event = MemberEvent(
@@ -288,10 +314,11 @@ class EventsKind(Kind):
                 )
                 for name, value in edited[event.pk].items():
                     setattr(event, name, value)
+                written.append(event)
             history.append(event)
         new_events = [e for _, e in adds]
         try:
-            outcome = replay(member, history + new_events, ctx.directory.by_id)
+            outcome = replay(member, history + new_events, ctx.directory.by_id, written=written + new_events)
         except ValidationError as error:
             for message in error.messages:
                 row = next((r for r, e in adds if _mentions(message, e)), rows[0])
@@ -388,9 +415,20 @@ class EventsKind(Kind):
 
 
 def _event(member_id, record, batch):
-    _, kind, date, organisation_id, other_party, decision_number, decision_date, end_date, ground, note = (
-        record
-    )
+    (
+        _,
+        kind,
+        date,
+        organisation_id,
+        other_party,
+        decision_number,
+        decision_date,
+        end_date,
+        ground,
+        ending_ground,
+        consent,
+        note,
+    ) = record
     return MemberEvent(
         member_id=member_id,
         kind=kind,
@@ -401,6 +439,8 @@ def _event(member_id, record, batch):
         decision_date=day(decision_date),
         end_date=day(end_date),
         exemption_ground=ground,
+        ending_ground=ending_ground,
+        readmission_consent=consent,
         note=note,
         import_batch=batch,
     )
@@ -416,6 +456,8 @@ def _event_record(event):
         iso(event.decision_date),
         iso(event.end_date),
         event.exemption_ground,
+        event.ending_ground,
+        event.readmission_consent,
         event.note,
     ]
 
@@ -458,6 +500,8 @@ def _shown(source, name, ctx):
         return ctx.directory.by_id[value].name
     if name == "exemption_ground" and value:
         return ExemptionGround(value).label
+    if name == "ending_ground" and value:
+        return EndingGround(value).label
     return value
 
 

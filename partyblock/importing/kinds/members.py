@@ -485,9 +485,9 @@ class MembersKind(Kind):
             return False
         return PlannedEvent(EventKind.RECOGNITION, due, decision_date=official_on)
 
-    def _replay(self, row, member, events, ctx):
+    def _replay(self, row, member, events, ctx, written=None):
         try:
-            outcome = replay(member, events, ctx.directory.by_id)
+            outcome = replay(member, events, ctx.directory.by_id, written=written)
         except ValidationError as error:
             self._refusals(row.number, row.get, error, ctx)
             return None
@@ -625,7 +625,7 @@ class MembersKind(Kind):
         member = Member(
             pk=known.id, full_name=known.full_name, birth_date=row.get("birth_date") or known.birth_date
         )
-        history = []
+        history, written = [], list(adds)
         for event in sorted(histories.get(known.id, []), key=lambda e: (e.date or datetime.date.max, e.pk)):
             if event.pk in edited:
                 event = MemberEvent(
@@ -633,8 +633,9 @@ class MembersKind(Kind):
                 )
                 for name, value in edited[event.pk].items():
                     setattr(event, name, value)
+                written.append(event)
             history.append(event)
-        return self._replay(row, member, history + adds, ctx) is not None
+        return self._replay(row, member, history + adds, ctx, written=written) is not None
 
     # --- writing ----------------------------------------------------------------------------------
 

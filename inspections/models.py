@@ -563,6 +563,11 @@ class Letter(models.Model):
             errors["closed_on"] = "Chỉ ghi ngày kết thúc khi đơn đã kết thúc."
         if self.closed_on and self.received_on and self.closed_on < self.received_on:
             errors["closed_on"] = "Ngày kết thúc không thể trước ngày nhận đơn."
+        if self.anonymous and self.kind == LetterKind.DENUNCIATION and self.competence != Competence.FILED:
+            errors["competence"] = (
+                "Đơn tố cáo nặc danh (giấu tên, mạo tên, không rõ địa chỉ) không được xem xét, giải quyết: "
+                f"chọn “{Competence.FILED.label}”."
+            )
         if self.discipline_decision_id and self.kind == LetterKind.DENUNCIATION:
             errors["discipline_decision"] = "Chỉ đơn khiếu nại mới gắn với quyết định kỷ luật bị khiếu nại."
         if errors:

@@ -19,6 +19,7 @@ from .models import (
     InspectionKind,
     InspectionSubject,
     Letter,
+    LetterKind,
     LetterSubject,
     Supervision,
     SupervisionKind,
@@ -198,9 +199,15 @@ def discipline_decisions_between(start, end, within=None):
     )
 
 
-def letters_overdue(day):
-    """Open letters whose deadline had passed on `day`."""
-    return Letter.objects.overdue(day)
+def letters_overdue(day, kind=None):
+    """Open letters whose deadline had passed on `day`, earliest deadline first; `kind` as they are
+    handled: LetterKind.COMPLAINT (complaints and mixed letters) or LetterKind.DENUNCIATION."""
+    letters = Letter.objects.overdue(day).order_by("deadline", "pk")
+    if kind == LetterKind.DENUNCIATION:
+        return letters.filter(kind=LetterKind.DENUNCIATION)
+    if kind == LetterKind.COMPLAINT:
+        return letters.exclude(kind=LetterKind.DENUNCIATION)
+    return letters
 
 
 def letters_received_between(start, end, within=None):

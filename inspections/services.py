@@ -27,7 +27,7 @@ from .models import (
     Supervision,
     SupervisionSubject,
 )
-from .workdays import complaint_deadline
+from .workdays import complaint_deadline, denunciation_deadline
 
 # --- inspections and supervisions ------------------------------------------------------------------
 
@@ -226,10 +226,14 @@ def discipline_withdraw_check(decision, *, on, withdrawal_decision):
 
 
 def letter_deadline(letter):
-    """90 working days from receipt for a complaint (or a mixed letter) handled here; else none."""
-    if letter.handled_as == LetterKind.COMPLAINT and letter.competence == Competence.HANDLED:
-        return complaint_deadline(letter.received_on) if letter.received_on else None
-    return None
+    """For a letter handled here, 90 working days from receipt: a complaint (or a mixed letter)
+    by `complaint_deadline`, a denunciation by `denunciation_deadline`. Forwarded or filed
+    letters (lưu đơn) have none."""
+    if letter.competence != Competence.HANDLED or not letter.received_on:
+        return None
+    if letter.handled_as == LetterKind.COMPLAINT:
+        return complaint_deadline(letter.received_on)
+    return denunciation_deadline(letter.received_on)
 
 
 def letter_save(letter):

@@ -514,13 +514,15 @@ class Builder:
             D(2020, 3, 9),
         ]:
             member = member_on(day)
+            sender = rng.choice(["", "Nguyễn Văn Thành, phường Trần Phú", "Lê Thị Hạnh, xã Tân Hưng"])
             letter = receive(
                 day,
                 LetterKind.DENUNCIATION,
                 [member],
-                sender=rng.choice(["", "Nguyễn Văn Thành, phường Trần Phú", "Lê Thị Hạnh, xã Tân Hưng"]),
+                sender=sender,
                 summary="Tố cáo đảng viên vi phạm quy định về những điều đảng viên không được làm.",
-                competence=Competence.FILED if day.year == 2015 else Competence.HANDLED,
+                # An anonymous denunciation is filed, never settled (lưu đơn).
+                competence=Competence.FILED if day.year == 2015 or not sender else Competence.HANDLED,
             )
             if letter.anonymous:
                 letter_close(

@@ -301,7 +301,7 @@ def test_letter_list_flags_and_filters_overdue_letters(staff, people):
         anonymous=True,
         kind=LetterKind.DENUNCIATION,
         summary="Tố cáo",
-        competence="giai_quyet",
+        competence="luu_don",  # an anonymous denunciation is filed: no deadline
     )
     url = reverse("admin:inspections_letter_changelist")
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from inspections.models import Competence, Holiday, Letter, LetterKind, LetterStatus
+from inspections.queries import letters_overdue
 from inspections.services import letter_close, letter_deadlines_refresh, letter_receive
 from inspections.workdays import working_days_after
 
@@ -64,7 +65,7 @@ def test_a_mixed_letter_is_handled_as_a_complaint(db):
     forwarded = receive(competence=Competence.FORWARDED, forwarded_to="Ủy ban Kiểm tra Tỉnh ủy")
 
     assert (mixed.handled_as, mixed.deadline) == (LetterKind.COMPLAINT, D(2030, 5, 10))
-    assert (denunciation.handled_as, denunciation.deadline) == (LetterKind.DENUNCIATION, None)
+    assert (denunciation.handled_as, denunciation.deadline) == (LetterKind.DENUNCIATION, D(2030, 5, 10))
     assert forwarded.deadline is None
 
 
@@ -73,7 +74,7 @@ def test_open_letters_past_their_deadline_are_overdue(db):
     settled = receive(reference="02/2030")
     letter_close(letter=settled, on=D(2030, 6, 1), result="Giữ nguyên quyết định kỷ luật.")
     working = receive(reference="03/2030", status=LetterStatus.IN_PROGRESS)
-    receive(reference="04/2030", kind=LetterKind.DENUNCIATION)  # no deadline: never overdue
+    receive(reference="04/2030", kind=LetterKind.DENUNCIATION, competence=Competence.FILED)  # no deadline
 
     assert list(Letter.objects.overdue(D(2030, 5, 10))) == []  # the deadline day is still in time
     assert sorted(Letter.objects.overdue(D(2030, 5, 11)).values_list("reference", flat=True)) == [
@@ -91,6 +92,70 @@ def test_deadlines_follow_a_changed_holiday_list(db):
     assert letter_deadlines_refresh() == 1
     letter.refresh_from_db()
     assert letter.deadline == D(2030, 5, 13)
+
+
+def test_letters_overdue_by_kind(db):
+    receive(reference="01/2030")
+    receive(reference="02/2030", kind=LetterKind.MIXED)
+    receive(reference="03/2030", kind=LetterKind.DENUNCIATION)
+    receive(reference="04/2030", kind=LetterKind.DENUNCIATION, competence=Competence.FILED)
+
+    def references(kind=None):
+        return list(letters_overdue(D(2030, 5, 11), kind).values_list("reference", flat=True))
+
+    assert references(LetterKind.COMPLAINT) == ["01/2030", "02/2030"]
+    assert references(LetterKind.DENUNCIATION) == ["03/2030"]
+    assert references() == ["01/2030", "02/2030", "03/2030"]
+    assert list(letters_overdue(D(2030, 5, 10)).values_list("reference", flat=True)) == []
+
+
+ANONYMOUS_REFUSAL = (
+    "Đơn tố cáo nặc danh (giấu tên, mạo tên, không rõ địa chỉ) không được xem xét, giải quyết: "
+    "chọn “Lưu đơn (không đủ điều kiện xem xét)”."
+)
+
+
+@pytest.mark.parametrize("competence", [Competence.HANDLED, Competence.FORWARDED])
+def test_an_anonymous_denunciation_is_filed_not_handled(db, competence):
+    with pytest.raises(ValidationError) as refused:
+        receive(
+            kind=LetterKind.DENUNCIATION,
+            sender="",
+            anonymous=True,
+            competence=competence,
+            forwarded_to="Thanh tra tỉnh",
+        )
+    assert refused.value.message_dict == {"competence": [ANONYMOUS_REFUSAL]}
+    assert Letter.objects.count() == 0
+
+    filed = receive(kind=LetterKind.DENUNCIATION, sender="", anonymous=True, competence=Competence.FILED)
+    assert (filed.competence, filed.deadline) == (Competence.FILED, None)
+
+
+def test_an_anonymous_complaint_is_not_routed_by_the_denunciation_rule(db):
+    letter = receive(sender="", anonymous=True)
+    assert letter.deadline == D(2030, 5, 10)
+
+
+def test_the_admin_form_shows_the_anonymous_denunciation_refusal(admin_client):
+    from django.urls import reverse
+
+    response = admin_client.post(
+        reverse("admin:inspections_letter_add"),
+        {
+            "received_on": "04/01/2030",
+            "anonymous": "on",
+            "kind": LetterKind.DENUNCIATION,
+            "summary": "Tố cáo đảng viên.",
+            "competence": Competence.HANDLED,
+            "status": LetterStatus.RECEIVED,
+            "subjects-TOTAL_FORMS": "0",
+            "subjects-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"competence": [ANONYMOUS_REFUSAL]}
+    assert Letter.objects.count() == 0
 
 
 def test_a_letter_names_its_sender_or_is_anonymous_and_closes_with_a_result(db):

@@ -1,0 +1,37 @@
+"""Working days: Monday to Friday, except the days off kept in the holiday table.
+
+Shared by every deadline counted in working days (letters in `inspections`, the ceremony and the
+recognition in `members.deadlines`). The days off are data kept by staff in `inspections.Holiday`;
+they are read here through the app registry, so the member app needs no import from inspections.
+"""
+
+import datetime
+
+from django.apps import apps
+
+_WINDOW = datetime.timedelta(days=200)  # holidays are read this many days at a time
+
+
+def _holidays(after, until):
+    holiday = apps.get_model("inspections", "Holiday")
+    return set(holiday.objects.filter(date__gt=after, date__lte=until).values_list("date", flat=True))
+
+
+def working_days_after(day, count, holidays=None):
+    """The `count`-th working day after `day` (`day` itself is not counted, whatever it is).
+    `holidays` (a set of days off) saves the queries when many deadlines are computed at once."""
+    current, counted = day, 0
+    loaded, loaded_until = set(), day
+    while counted < count:
+        current += datetime.timedelta(days=1)
+        if holidays is None and current > loaded_until:
+            loaded = _holidays(loaded_until, loaded_until + _WINDOW)
+            loaded_until += _WINDOW
+        if current.weekday() < 5 and current not in (loaded if holidays is None else holidays):
+            counted += 1
+    return current
+
+
+def holidays_between(start, end):
+    """The days off in [start, end], for `working_days_after(..., holidays=)`."""
+    return _holidays(start - datetime.timedelta(days=1), end)

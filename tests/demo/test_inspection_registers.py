@@ -3,7 +3,17 @@ and their discipline decisions act on the membership records."""
 
 import datetime
 
-from inspections.models import Body, DisciplineDecision, DisciplineForm, Inspection, InspectionKind, Letter
+from inspections.models import (
+    Body,
+    Competence,
+    DisciplineDecision,
+    DisciplineForm,
+    Inspection,
+    InspectionKind,
+    Letter,
+    LetterKind,
+)
+from inspections.queries import letters_overdue
 from members.models import EventKind, MemberEvent
 from members.queries import members_as_of
 from partyblock.figures import Scope, compute_all
@@ -42,11 +52,17 @@ def test_demo_expulsions_end_memberships_through_their_events(demo, db):
     assert members_as_of(TERM_END).count() == 4925
 
 
-def test_demo_letters_include_overdue_complaints(demo, db):
+def test_demo_letters_include_overdue_complaints_and_a_denunciation(demo, db):
     overdue = Letter.objects.overdue(datetime.date(2026, 1, 1))
     assert sorted(overdue.values_list("received_on", flat=True)) == [
         datetime.date(2024, 10, 21),
         datetime.date(2025, 3, 17),
         datetime.date(2025, 6, 9),
+        datetime.date(2025, 8, 4),  # a denunciation: 90 working days too (docs/rules.md)
     ]
+    denunciations = letters_overdue(datetime.date(2026, 1, 1), LetterKind.DENUNCIATION)
+    assert list(denunciations.values_list("received_on", flat=True)) == [datetime.date(2025, 8, 4)]
+    anonymous = Letter.objects.filter(anonymous=True, kind=LetterKind.DENUNCIATION)
+    assert anonymous.exists()
+    assert set(anonymous.values_list("competence", flat=True)) == {Competence.FILED}
     assert DisciplineDecision.objects.filter(withdrawn_on__isnull=False).count() == 1

@@ -262,6 +262,9 @@ class DisciplineDecisionForm(forms.ModelForm):
             "decision_date",
             "effective_on",
             "reason",
+            "violation_on",
+            "time_limit_waived",
+            "post_held",
             "inspection",
             "withdrawn_on",
             "withdrawal_decision",
@@ -353,14 +356,36 @@ class DisciplineDecisionAdmin(RegisterMedia, MemberSearchMixin, admin.ModelAdmin
                 (
                     None,
                     {
-                        "fields": ["member", "organisation", *self.DECISION_FIELDS, "reason", "inspection"],
+                        "fields": [
+                            "member",
+                            "organisation",
+                            *self.DECISION_FIELDS,
+                            "reason",
+                            "violation_on",
+                            "time_limit_waived",
+                            "post_held",
+                            "inspection",
+                        ],
                         "description": "Chọn một đảng viên hoặc một tổ chức đảng. Khai trừ chấm dứt tư cách "
                         "đảng viên từ ngày có hiệu lực; giải tán chấm dứt hoạt động của tổ chức.",
                     },
                 )
             ]
         return [
-            (None, {"fields": ["subject_display", *self.DECISION_FIELDS, "reason", "inspection"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "subject_display",
+                        *self.DECISION_FIELDS,
+                        "reason",
+                        "violation_on",
+                        "time_limit_waived",
+                        "post_held",
+                        "inspection",
+                    ]
+                },
+            ),
             ("Hiệu lực", {"fields": ["effect_display"]}),
             (
                 "Hủy bỏ quyết định",
@@ -376,7 +401,16 @@ class DisciplineDecisionAdmin(RegisterMedia, MemberSearchMixin, admin.ModelAdmin
         if obj is None:
             return []
         # Subject, form and dates are fixed once recorded: a wrong decision is withdrawn and redone.
-        fixed = ["subject_display", "form", "decision_date", "effective_on", "effect_display"]
+        fixed = [
+            "subject_display",
+            "form",
+            "decision_date",
+            "effective_on",
+            "violation_on",
+            "time_limit_waived",
+            "post_held",
+            "effect_display",
+        ]
         if obj.withdrawn_on:
             fixed += ["withdrawn_on", "withdrawal_decision"]
         return fixed

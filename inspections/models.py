@@ -11,10 +11,13 @@ organisation takes effect through the foundation's services (`members.services`)
 undoes that effect the same way.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from members.lifecycle import add_months
 from members.models import MembershipPeriod, MembershipStatus
 from units.models import GRASSROOTS_KINDS
 
@@ -294,6 +297,13 @@ OFFICIAL_MEMBER_FORMS = (
 PROBATIONARY_MEMBER_FORMS = (DisciplineForm.REPRIMAND, DisciplineForm.WARNING)
 # Forms that change the foundation's records (membership, organisation tree) when they take effect.
 FORMS_WITH_EFFECT = (DisciplineForm.EXPULSION, DisciplineForm.DISSOLUTION)
+# Time limit of discipline (thời hiệu), in months from the violation to the decision: QĐ 69-QĐ/TW
+# (06/7/2022) Art. 4: 5 years for a violation calling for khiển trách, 10 for cảnh cáo or cách chức
+# (organisations: khiển trách 5, cảnh cáo 10); none for khai trừ and giải tán, nor for the violations
+# the article lists (`time_limit_waived`). Checked for decisions from QĐ 69's date, when the violation
+# date is recorded; the earlier regulations (QĐ 102-QĐ/TW 2017, QĐ 07-QĐi/TW 2018) not looked up.
+TIME_LIMIT_MONTHS = {DisciplineForm.REPRIMAND: 60, DisciplineForm.WARNING: 120, DisciplineForm.DISMISSAL: 120}
+TIME_LIMIT_FROM = datetime.date(2022, 7, 6)
 
 
 class DecidingBody(models.TextChoices):
@@ -352,6 +362,23 @@ class DisciplineDecision(models.Model):
         "ngày có hiệu lực", blank=True, help_text="Để trống: có hiệu lực từ ngày quyết định."
     )
     reason = models.TextField("nội dung vi phạm, lý do")
+    violation_on = models.DateField(
+        "ngày vi phạm",
+        null=True,
+        blank=True,
+        help_text="Ngày xảy ra hành vi vi phạm (hành vi cuối cùng): tính thời hiệu kỷ luật (QĐ 69-QĐ/TW Điều 4).",
+    )
+    time_limit_waived = models.BooleanField(
+        "không áp dụng thời hiệu",
+        default=False,
+        help_text="Vi phạm thuộc các trường hợp không áp dụng thời hiệu kỷ luật (QĐ 69-QĐ/TW Điều 4).",
+    )
+    post_held = models.CharField(
+        "chức vụ bị cách chức",
+        max_length=160,
+        blank=True,
+        help_text="Cách chức: chức vụ đảng viên đang giữ (để trống: lấy chức vụ trong hồ sơ đảng viên).",
+    )
     inspection = models.ForeignKey(
         Inspection,
         verbose_name="từ cuộc kiểm tra",
@@ -414,12 +441,18 @@ class DisciplineDecision(models.Model):
             errors["withdrawn_on"] = "Ngày hủy bỏ không thể trước ngày quyết định."
         if self.withdrawn_on and not self.withdrawal_decision:
             errors["withdrawal_decision"] = "Ghi số quyết định hủy bỏ."
+        if self.violation_on and self.decision_date and self.violation_on > self.decision_date:
+            errors["violation_on"] = "Ngày vi phạm không thể sau ngày quyết định kỷ luật."
         one_subject = bool(self.member_id) != bool(self.organisation_id)  # else the constraint says so
         if self.pk is None and one_subject and self.decision_date and "effective_on" not in errors:
             # The subject and the form are fixed once recorded; only a new decision is checked.
             message = self.form_problem()
             if message:
                 errors["form"] = message
+            elif "violation_on" not in errors:
+                message = self.time_limit_problem()
+                if message:
+                    errors["violation_on"] = message
         if errors:
             raise ValidationError(errors)
 
@@ -443,7 +476,32 @@ class DisciplineDecision(models.Model):
             )
         if self.form not in OFFICIAL_MEMBER_FORMS:
             return "Đảng viên chỉ bị kỷ luật bằng hình thức khiển trách, cảnh cáo, cách chức hoặc khai trừ."
+        if self.form == DisciplineForm.DISMISSAL:
+            self.post_held = self.post_held.strip() or member.position
+            if not self.post_held:
+                return (
+                    f"Cách chức chỉ áp dụng với đảng viên đang giữ chức vụ (QĐ 69-QĐ/TW Điều 7); "
+                    f"hồ sơ của {member.full_name} không ghi chức vụ: ghi chức vụ bị cách chức."
+                )
         return None
+
+    def time_limit_problem(self):
+        """Why the decision comes after the time limit of discipline (QĐ 69-QĐ/TW Art. 4), or None."""
+        months = TIME_LIMIT_MONTHS.get(self.form)
+        if not (months and self.violation_on and self.decision_date >= TIME_LIMIT_FROM):
+            return None
+        if self.time_limit_waived:
+            return None
+        if self.organisation_id and self.form == DisciplineForm.DISMISSAL:
+            return None
+        last_day = add_months(self.violation_on, months)
+        if self.decision_date <= last_day:
+            return None
+        return (
+            f"Đã hết thời hiệu kỷ luật {self.get_form_display().lower()} ({months // 12} năm kể từ ngày vi phạm "
+            f"{_day(self.violation_on)}, đến hết ngày {_day(last_day)}; QĐ 69-QĐ/TW Điều 4). Nếu vi phạm thuộc "
+            "trường hợp không áp dụng thời hiệu, hãy đánh dấu “không áp dụng thời hiệu”."
+        )
 
 
 # --- letters ---------------------------------------------------------------------------------------

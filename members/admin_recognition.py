@@ -30,7 +30,7 @@ from units.models import GRASSROOTS_KINDS, PATH_STEP, Organisation, Organisation
 
 from .badges import badges_due, is_award_day, next_award_day
 from .models import Award, AwardForm, IssuingBody, MemberRating, PartyBadge, SickLeave
-from .quality import rating_checks
+from .quality import rating_checks, stored_rule_checks
 from .queries import periods_to_rate
 from .services import member_ratings_save
 
@@ -127,7 +127,11 @@ class MemberRatingAdmin(ExportXlsxMixin, RatingAdminMixin, MemberSearchMixin, ad
         fallback = last_rated or default_year()
         chooser = YearChooser(request.GET if request.GET.get("nam") else {"nam": fallback})
         year = chooser.cleaned_data["nam"] if chooser.is_valid() else fallback
-        checks = rating_checks(year, within=report_root(request.user))
+        within = report_root(request.user)
+        checks = [
+            *rating_checks(year, within=within),
+            *stored_rule_checks(year, timezone.localdate(), within),
+        ]
         summary, tccs = checks_by_tccs(checks), None
         if request.GET.get("tccs", "").isdigit():
             tccs = next((row for row in summary if row.tccs.pk == int(request.GET["tccs"])), None)
@@ -198,6 +202,14 @@ CHECK_SHORT_TITLES = {
     "khong_phai_dang_vien": "Không phải đảng viên",
     "hai_nam_khong_hoan_thanh": "2 năm liền không hoàn thành",
     "nghi_om": "Nghỉ ốm (cảnh báo)",
+    "tran_20_to_chuc": "Tổ chức vượt 20%",
+    "ky_luat_trong_nam": "Kỷ luật, xếp loại cao",
+    "khai_tru_khong_quyet_dinh": "Khai trừ không QĐ",
+    "khai_tru_du_bi": "Khai trừ dự bị",
+    "thieu_ly_do": "Thiếu lý do ra Đảng",
+    "ket_nap_lai": "Kết nạp lại sai",
+    "qua_han_chinh_thuc": "Quá hạn chính thức",
+    "le_ket_nap_muon": "Lễ kết nạp muộn",
 }
 BADGE_PAGE_SIZE = 100
 
@@ -207,7 +219,8 @@ def finding_tccs_id(finding):
     tccs = getattr(finding, "tccs", None)
     if isinstance(tccs, Organisation):
         return tccs.pk
-    return finding.organisation.grassroots_id
+    organisation = getattr(finding, "organisation", None)
+    return organisation.grassroots_id if organisation is not None else None
 
 
 @dataclass

@@ -22,12 +22,14 @@ def organisations_as_of(day, kinds, within=None):
     return organisations.within(within) if within is not None else organisations
 
 
-RATED_KINDS = (*GRASSROOTS_KINDS, OrganisationKind.CHI_BO_TRUC_THUOC)
+# Organisations rated each year: TCCS, đảng bộ bộ phận and chi bộ trực thuộc (HD 21-HD/BTCTW 2019:
+# every party organisation is rated; docs/rules.md).
+RATED_KINDS = (*GRASSROOTS_KINDS, OrganisationKind.DANG_BO_BO_PHAN, OrganisationKind.CHI_BO_TRUC_THUOC)
 
 
 def organisations_to_rate(year, within=None):
-    """TCCS and chi bộ trực thuộc that must be rated for `year`: existing on 31/12 and founded at
-    least 6 months before (DOMAIN.md §3)."""
+    """TCCS, đảng bộ bộ phận and chi bộ trực thuộc that must be rated for `year`: existing on 31/12
+    and founded at least 6 months before (DOMAIN.md §3)."""
     day = datetime.date(year, 12, 31)
     founded_by = datetime.date(year, 6, 30)
     organisations = organisations_as_of(day, RATED_KINDS, within=within)

@@ -319,6 +319,9 @@ class Builder:
                 day=decided,
                 reason="Vi phạm quy định về quản lý tài chính, tài sản được kết luận qua kiểm tra.",
                 inspection=inspection,
+                violation_on=day - datetime.timedelta(days=200),
+                # Cách chức removes a post the member holds (QĐ 69-QĐ/TW Art. 7).
+                post_held="Bí thư chi bộ" if member_form == DisciplineForm.DISMISSAL else "",
             )
             if n_members == 2:
                 self.decide(

@@ -225,6 +225,39 @@ def test_the_admin_shows_why_a_discipline_form_is_refused(staff, people):
     }
 
 
+def test_the_admin_shows_the_dismissal_and_time_limit_refusals(staff, people):
+    url = reverse("admin:inspections_disciplinedecision_add")
+    response = staff.post(url, decision_payload(member=people["an"].pk, form="cach_chuc"))
+    assert response.context["adminform"].form.errors == {
+        "form": [
+            "Cách chức chỉ áp dụng với đảng viên đang giữ chức vụ (QĐ 69-QĐ/TW Điều 7); "
+            "hồ sơ của Nguyễn Văn An không ghi chức vụ: ghi chức vụ bị cách chức."
+        ]
+    }
+    response = staff.post(
+        url,
+        decision_payload(
+            member=people["an"].pk,
+            form="khien_trach",
+            decision_date="01/03/2023",
+            effective_on="",
+            violation_on="28/02/2018",
+        ),
+    )
+    assert response.context["adminform"].form.errors == {
+        "violation_on": [
+            "Đã hết thời hiệu kỷ luật khiển trách (5 năm kể từ ngày vi phạm 28/02/2018, đến hết ngày "
+            "28/02/2023; QĐ 69-QĐ/TW Điều 4). Nếu vi phạm thuộc trường hợp không áp dụng thời hiệu, hãy "
+            "đánh dấu “không áp dụng thời hiệu”."
+        ]
+    }
+    response = staff.post(
+        url, decision_payload(member=people["an"].pk, form="cach_chuc", post_held="Bí thư chi bộ")
+    )
+    assert response.status_code == 302
+    assert DisciplineDecision.objects.get().post_held == "Bí thư chi bộ"
+
+
 def test_the_admin_shows_the_lifecycle_refusal_before_writing(staff, people):
     from members.services import member_end
 

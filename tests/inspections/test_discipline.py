@@ -25,6 +25,8 @@ PROBATIONARY_ONLY = (
 
 
 def decide(form, day=DECIDED, effective_on=None, **subject):
+    if form == DisciplineForm.DISMISSAL:
+        subject.setdefault("post_held", "Phó Bí thư chi bộ")
     return discipline_decide(
         form=form,
         deciding_body=DecidingBody.UBKT,
@@ -203,3 +205,71 @@ def test_corrections_keep_subject_form_and_dates_but_follow_the_number(people):
         "Không sửa đối tượng, hình thức và ngày của quyết định kỷ luật đã ghi; "
         "hãy hủy bỏ quyết định này và ghi quyết định mới."
     ]
+
+
+# --- cách chức and the time limit of discipline (QĐ 69-QĐ/TW Art. 4, 7) ----------------------------
+
+NO_POST = (
+    "Cách chức chỉ áp dụng với đảng viên đang giữ chức vụ (QĐ 69-QĐ/TW Điều 7); "
+    "hồ sơ của Nguyễn Văn An không ghi chức vụ: ghi chức vụ bị cách chức."
+)
+
+
+def test_dismissal_needs_a_post(people):
+    with pytest.raises(ValidationError) as refused:
+        decide(F.DISMISSAL, member=people["an"], post_held="")
+    assert refused.value.message_dict == {"form": [NO_POST]}
+    assert DisciplineDecision.objects.count() == 0
+
+
+def test_dismissal_takes_the_post_from_the_members_profile(people):
+    an = people["an"]
+    an.position = "Trưởng phòng Kế hoạch"
+    an.save()
+
+    assert decide(F.DISMISSAL, member=an, post_held="").post_held == "Trưởng phòng Kế hoạch"
+
+
+@pytest.mark.parametrize(
+    ("form", "violation_on", "accepted"),
+    [
+        (F.REPRIMAND, D(2018, 3, 1), True),  # decided on the last day of 5 years
+        (F.REPRIMAND, D(2018, 2, 28), False),
+        (F.WARNING, D(2013, 3, 1), True),  # 10 years
+        (F.WARNING, D(2013, 2, 28), False),
+        (F.EXPULSION, D(2000, 1, 1), True),  # no time limit
+    ],
+)
+def test_the_time_limit_of_discipline_counts_from_the_violation(people, form, violation_on, accepted):
+    an = people["an"]
+    if accepted:
+        decision = decide(form, day=D(2023, 3, 1), member=an, violation_on=violation_on)
+        assert decision.violation_on == violation_on
+        return
+    with pytest.raises(ValidationError) as refused:
+        decide(form, day=D(2023, 3, 1), member=an, violation_on=violation_on)
+    years = {F.REPRIMAND: 5, F.WARNING: 10}[form]
+    last_day = "28/02/2023"
+    assert refused.value.message_dict == {
+        "violation_on": [
+            f"Đã hết thời hiệu kỷ luật {form.label.lower()} ({years} năm kể từ ngày vi phạm "
+            f"{violation_on:%d/%m/%Y}, đến hết ngày {last_day}; QĐ 69-QĐ/TW Điều 4). Nếu vi phạm thuộc "
+            "trường hợp không áp dụng thời hiệu, hãy đánh dấu “không áp dụng thời hiệu”."
+        ]
+    }
+
+
+def test_a_waived_time_limit_or_a_decision_before_qd_69_is_not_checked(people):
+    an = people["an"]
+    assert decide(
+        F.REPRIMAND, day=D(2023, 3, 1), member=an, violation_on=D(2010, 1, 1), time_limit_waived=True
+    )
+    assert decide(F.WARNING, day=D(2021, 3, 1), member=an, violation_on=D(2005, 1, 1))
+
+
+def test_the_violation_cannot_follow_the_decision(people):
+    with pytest.raises(ValidationError) as refused:
+        decide(F.REPRIMAND, member=people["an"], violation_on=DECIDED + datetime.timedelta(days=1))
+    assert refused.value.message_dict == {
+        "violation_on": ["Ngày vi phạm không thể sau ngày quyết định kỷ luật."]
+    }

@@ -12,7 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from members.models import EventKind
-from members.services import member_end, member_events_apply, organisation_dissolve
+from members.services import (
+    badges_restore,
+    badges_revoke,
+    member_end,
+    member_events_apply,
+    organisation_dissolve,
+)
 
 from .models import (
     Competence,
@@ -147,6 +153,7 @@ def discipline_decide(*, decision=None, **fields):
             by_discipline=True,
         )
         decision.member_event = outcome.event
+        badges_revoke(member=decision.member, on=decision.effective_on)
     elif decision.form == DisciplineForm.DISSOLUTION:
         organisation_dissolve(organisation=decision.organisation, on=decision.effective_on)
     decision.save()
@@ -206,6 +213,7 @@ def discipline_withdraw(*, decision, on, withdrawal_decision):
     if decision.form == DisciplineForm.EXPULSION and decision.member_event_id:
         member_events_apply(decision.member, delete=[decision.member_event], by_discipline=True)
         decision.member_event = None
+        badges_restore(member=decision.member, on=decision.effective_on)
     elif decision.form == DisciplineForm.DISSOLUTION:
         organisation = decision.organisation
         if organisation.dissolved_on == decision.effective_on and not organisation.merged_into_id:

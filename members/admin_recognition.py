@@ -28,7 +28,7 @@ from partyblock.rating_entry import EntryRow, default_year, rating_entry_view
 from partyblock.xlsx import xlsx_response
 from units.models import GRASSROOTS_KINDS, PATH_STEP, Organisation, OrganisationKind
 
-from .badges import badges_due, is_award_day, next_award_day
+from .badges import badges_due, early_badge_candidates, is_award_day, next_award_day
 from .models import Award, AwardForm, IssuingBody, MemberRating, PartyBadge, SickLeave
 from .quality import rating_checks, stored_rule_checks
 from .queries import periods_to_rate
@@ -255,8 +255,8 @@ class BadgeDueChooser(forms.Form):
 
 @admin.register(PartyBadge)
 class PartyBadgeAdmin(MemberSearchMixin, admin.ModelAdmin):
-    list_display = ["member", "years", "awarded_on", "decision_number", "early"]
-    list_filter = ["years", "early"]
+    list_display = ["member", "years", "awarded_on", "decision_number", "early", "posthumous", "revoked_on"]
+    list_filter = ["years", "early", "posthumous"]
     list_select_related = ["member"]
     autocomplete_fields = ["member"]
     search_fields = ["member__full_name"]
@@ -296,6 +296,7 @@ class PartyBadgeAdmin(MemberSearchMixin, admin.ModelAdmin):
             "due": due,
             "page": page,
             "overdue_count": sum(1 for d in due if d.overdue(day)),
+            "early": early_badge_candidates(day, within=report_root(request.user)),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/members/partybadge/due.html", context)

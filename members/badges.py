@@ -116,3 +116,45 @@ def badges_due(day, within=None):
         d.organisation = organisations[d.organisation]
     due.sort(key=lambda d: (-d.milestone, d.member.sort_key))
     return due
+
+
+# Seriously ill members may be given a badge early: up to 12 months for 30–65 years, 24 months for
+# 70–90 (HD 01-HD/TW 2021 §18). Sick leave covering the day stands for "seriously ill" here: the
+# list is a proposal for the committee, which decides.
+EARLY_MONTHS = {milestone: 24 if milestone >= 70 else 12 for milestone in BADGE_MILESTONES}
+
+
+def early_badge_candidates(day, within=None):
+    """Members of the Khối (or `within`) on `day`, on sick leave that day, whose next badge
+    milestone falls within the early-award window after `day`: [BadgeDue] (party age as on `day`),
+    the soonest first."""
+    from .models import SickLeave
+
+    sick = SickLeave.objects.filter(starts_on__lte=day, ends_on__gte=day).values("member_id")
+    members = {m.pk: m for m in members_as_of(day, within).filter(pk__in=sick)}
+    periods = defaultdict(list)
+    current = {}
+    for period in MembershipPeriod.objects.filter(member_id__in=members, starts_on__lte=day).select_related(
+        "organisation"
+    ):
+        periods[period.member_id].append(period)
+        if period.ends_on is None or period.ends_on > day:
+            current[period.member_id] = period
+    given = defaultdict(int)
+    for member_id, years in PartyBadge.objects.filter(member_id__in=members).values_list(
+        "member_id", "years"
+    ):
+        given[member_id] = max(given[member_id], years)
+    candidates = []
+    for member_id, member in members.items():
+        years, counted_from = party_age(periods[member_id], day)
+        if years is None:
+            continue
+        upcoming = [m for m in BADGE_MILESTONES if m > years and m > given[member_id]]
+        if not upcoming:
+            continue
+        due = BadgeDue(member, upcoming[0], years, counted_from, current[member_id].organisation)
+        if due.reached_on <= add_months(day, EARLY_MONTHS[due.milestone]):
+            candidates.append(due)
+    candidates.sort(key=lambda d: (d.reached_on, d.member.sort_key))
+    return candidates

@@ -10,6 +10,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from partyblock import limits, rating_schemes
 from partyblock.fields import import_batch_key
@@ -152,6 +153,17 @@ class MemberCard(models.Model):
                 )
         if self.issued_on and self.replaced_on and self.replaced_on < self.issued_on:
             raise ValidationError({"replaced_on": "Ngày thay thế không thể trước ngày cấp thẻ."})
+        if self.pk is None and self.member_id:
+            # Only official members get a card (DOMAIN.md §2; docs/rules.md).
+            day = self.issued_on or timezone.localdate()
+            period = MembershipPeriod.objects.filter(member_id=self.member_id).filter(covering(day)).first()
+            if period is not None and period.status == MembershipStatus.PROBATIONARY:
+                raise ValidationError(
+                    {
+                        "issued_on": f"Thẻ đảng viên chỉ cấp cho đảng viên chính thức; ngày {day:%d/%m/%Y} "
+                        f"{self.member.full_name} còn là đảng viên dự bị."
+                    }
+                )
 
 
 class EventKind(models.TextChoices):
@@ -537,6 +549,10 @@ class PartyBadge(models.Model):
     awarded_on = models.DateField("ngày trao")
     decision_number = models.CharField("số quyết định", max_length=60, blank=True)
     early = models.BooleanField("trao sớm (ốm nặng)", default=False)
+    posthumous = models.BooleanField("truy tặng (đảng viên đã từ trần)", default=False)
+    revoked_on = models.DateField(
+        "ngày thu hồi", null=True, blank=True, editable=False, help_text="Thu hồi khi đảng viên bị khai trừ."
+    )
 
     class Meta:
         verbose_name = "Huy hiệu Đảng"
@@ -552,3 +568,34 @@ class PartyBadge(models.Model):
 
     def __str__(self):
         return self.get_years_display()
+
+    def clean(self):
+        """A badge goes to a living member, or posthumously to one who died (HD 01-HD/TW 2021 §18);
+        never to someone expelled."""
+        if not (self.member_id and self.awarded_on):
+            return
+        endings = dict(
+            self.member.events.filter(
+                kind__in=(EventKind.DEATH, EventKind.EXPULSION), date__lte=self.awarded_on
+            ).values_list("kind", "date")
+        )
+        died = endings.get(EventKind.DEATH)
+        if self.posthumous and not died:
+            raise ValidationError(
+                {
+                    "posthumous": f"Chỉ truy tặng khi đảng viên đã từ trần (hồ sơ {self.member.full_name} không ghi)."
+                }
+            )
+        if died and not self.posthumous:
+            raise ValidationError(
+                {
+                    "posthumous": f"{self.member.full_name} đã từ trần ngày {died:%d/%m/%Y}: đánh dấu truy tặng."
+                }
+            )
+        expelled = endings.get(EventKind.EXPULSION)
+        if expelled:
+            raise ValidationError(
+                {
+                    "member": f"{self.member.full_name} đã bị khai trừ ngày {expelled:%d/%m/%Y}: không trao Huy hiệu Đảng."
+                }
+            )

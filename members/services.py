@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .lifecycle import replay
-from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod
+from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, PartyBadge
 
 
 @dataclass
@@ -86,6 +86,19 @@ def discipline_event_problems(deleted):
         "muốn bỏ sự kiện này hãy hủy bỏ quyết định kỷ luật đó."
         for e in linked
     ]
+
+
+def badges_revoke(*, member, on):
+    """An expelled member loses the Huy hiệu Đảng (DOMAIN.md §2): the badges given by `on` are
+    marked revoked that day. Called by `inspections.services.discipline_decide`."""
+    return PartyBadge.objects.filter(member=member, awarded_on__lte=on, revoked_on__isnull=True).update(
+        revoked_on=on
+    )
+
+
+def badges_restore(*, member, on):
+    """Undo `badges_revoke(member, on)` when the expulsion is withdrawn."""
+    return PartyBadge.objects.filter(member=member, revoked_on=on).update(revoked_on=None)
 
 
 def member_periods_rebuild(member):

@@ -195,13 +195,6 @@ def build_structure(rng):
                 value=80,
                 unit="%",
             ),
-            TermTarget(
-                term=term,
-                key="meeting_attendance_pct",
-                description="Tỷ lệ cấp ủy viên, đảng viên dự sinh hoạt chi bộ",
-                value=90,
-                unit="%",
-            ),
         ]
     )
     return root, holders, term

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from members.models import EventKind, MemberEvent
-from members.services import card_issue, member_recognise
+from members.services import card_issue, member_recognise, member_update
 from partyblock.importing import commit, prepare
 from partyblock.models import ImportStatus
 
@@ -11,15 +11,17 @@ from .conftest import record_counts, xlsx
 
 D = datetime.date
 HEADER = ["Họ và tên", "Số thẻ", "Sự kiện", "Ngày", "Số QĐ", "Chuyển đến / từ"]
+# A probationary member has no party card yet: such rows name the member by CCCD.
+CCCD_HEADER = ["Họ và tên", "Số CCCD", "Sự kiện", "Ngày", "Số QĐ", "Chuyển đến / từ"]
 
 
 @pytest.mark.django_db
 def test_recognition_and_a_move_between_chi_bo(tree, admitted):
-    card_issue(member=admitted, number="30.000222")
+    member_update(admitted, national_id="001090000222")
     rows = [
-        HEADER,
-        ["Nguyễn Văn An", "30.000222", "Chính thức", "15/01/2021", "12-QĐ/ĐUK", None],
-        ["Nguyễn Văn An", "30.000222", "Chuyển đến", "01/07/2022", "45-QĐ/ĐUK", "Chi bộ Kế toán"],
+        CCCD_HEADER,
+        ["Nguyễn Văn An", "001090000222", "Chính thức", "15/01/2021", "12-QĐ/ĐUK", None],
+        ["Nguyễn Văn An", "001090000222", "Chuyển đến", "01/07/2022", "45-QĐ/ĐUK", "Chi bộ Kế toán"],
     ]
     preview = prepare("events", xlsx(rows), organisation=tree["dbcs"])
     assert preview.errors == []
@@ -73,11 +75,11 @@ def test_a_member_is_not_found_by_name_alone(tree, admitted):
 
 @pytest.mark.django_db
 def test_an_empty_event_or_day_is_a_row_error_not_a_crash(tree, admitted):
-    card_issue(member=admitted, number="30.000444")
+    member_update(admitted, national_id="001090000444")
     rows = [
-        HEADER,
-        ["Nguyễn Văn An", "30.000444", None, "01/03/2022", None, None],
-        ["Nguyễn Văn An", "30.000444", "Chuyển đến", None, None, "Chi bộ Kế toán"],
+        CCCD_HEADER,
+        ["Nguyễn Văn An", "001090000444", None, "01/03/2022", None, None],
+        ["Nguyễn Văn An", "001090000444", "Chuyển đến", None, None, "Chi bộ Kế toán"],
     ]
     before = record_counts()
     preview = prepare("events", xlsx(rows), organisation=tree["dbcs"])

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from members.models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod
-from members.services import card_issue, member_admit
+from members.services import card_issue, member_admit, member_recognise
 from partyblock.importing import ImportRefused, commit, prepare
 from partyblock.models import ImportBatch, ImportStatus
 from tests.members.conftest import make_member
@@ -208,7 +208,8 @@ def test_a_changed_row_updates_the_member_through_the_services(tree):
 
 @pytest.mark.django_db
 def test_existing_members_are_found_by_card_id_or_name_and_birth_date(tree, admitted):
-    card_issue(member=admitted, number="30.555555")
+    member_recognise(member=admitted, decision_date=D(2021, 1, 20))  # a card goes to official members only
+    card_issue(member=admitted, number="30.555555", issued_on=D(2021, 3, 1))
     rows = [
         ["Họ và tên", "Ngày sinh", "Giới tính", "Ngày vào Đảng", "Số thẻ", "Chi bộ"],
         ["NGUYEN VAN AN", "15/05/1990", "Nam", "10/01/2020", "30.555555", "Chi bộ Văn phòng"],

@@ -69,6 +69,7 @@ def test_search_ignores_diacritics_and_case(staff, tree):
 
 def test_search_finds_national_id_and_card_number(staff, tree):
     member = admitted("Phạm Thị Hoa", tree["cb1"], national_id="030190001234", gender="nu")
+    services.member_recognise(member=member, decision_date=datetime.date(2011, 6, 1))  # cards: official only
     services.card_issue(member=member, number="30.123456", issued_on=datetime.date(2012, 1, 1))
     admitted("Phạm Thị Hoà", tree["cb1"], gender="nu")
 
@@ -130,6 +131,7 @@ def test_member_changelist_queries_do_not_grow_with_rows(staff, tree):
     one = _changelist_queries(staff, CHANGELIST)
     for number in range(29):
         member = admitted(f"Trần Văn Số{number}", tree["cb2" if number % 2 else "cb1"])
+        services.member_recognise(member=member, decision_date=datetime.date(2011, 6, 1))
         services.card_issue(member=member, number=f"30.{number:06d}", issued_on=datetime.date(2012, 1, 1))
     assert Member.objects.count() == 30
     assert _changelist_queries(staff, CHANGELIST) == one
@@ -304,7 +306,8 @@ def change_page_data(response):
 @pytest.mark.django_db
 def test_a_card_added_in_the_admin_replaces_the_current_one(staff, tree):
     member = admitted("Nguyễn Văn Hùng", tree["cb1"])
-    services.card_issue(member=member, number="30.000001", issued_on=datetime.date(2011, 1, 1))
+    services.member_recognise(member=member, decision_date=datetime.date(2011, 6, 1))  # cards: official only
+    services.card_issue(member=member, number="30.000001", issued_on=datetime.date(2011, 6, 1))
     url = reverse("admin:members_member_change", args=[member.pk])
     data = change_page_data(staff.get(url))
     total = int(data["cards-TOTAL_FORMS"])

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from members.models import Member
-from members.services import card_issue, member_admit, member_transfer
+from members.services import card_issue, member_admit, member_recognise, member_transfer
 from partyblock.access import locked_member_fields
 from partyblock.importing import KINDS, ImportDenied, commit, prepare
 from partyblock.importing.plan import read_plan
@@ -41,13 +41,15 @@ def people(personas, tree):
     Đảng bộ Sở A (coso_a's) and moved to Chi bộ Sở B; one who is in Đảng bộ Sở A."""
     secret = make_member(SECRET_NAME, D(1965, 3, 4), national_id=SECRET_ID)
     member_admit(member=secret, organisation=tree["cbcs"], ceremony_date=D(2005, 6, 1))
-    card_issue(member=secret, number=SECRET_CARD, issued_on=D(2005, 9, 1))
+    member_recognise(member=secret, decision_date=D(2006, 6, 15))  # a card goes to official members only
+    card_issue(member=secret, number=SECRET_CARD, issued_on=D(2006, 9, 1))
     moved = make_member(MOVED_NAME, D(1970, 7, 8))
     member_admit(member=moved, organisation=tree["cb1"], ceremony_date=D(2003, 2, 3))
     member_transfer(member=moved, to=tree["cbcs"], on=D(2015, 4, 1))
     own = make_member("Lê Văn Trong", D(1980, 1, 2), national_id="030180111222")
     member_admit(member=own, organisation=tree["cb1"], ceremony_date=D(2008, 3, 4))
-    card_issue(member=own, number="30.111001", issued_on=D(2009, 1, 1))
+    member_recognise(member=own, decision_date=D(2009, 3, 20))
+    card_issue(member=own, number="30.111001", issued_on=D(2009, 4, 1))
     return {"secret": secret, "moved": moved, "own": own}
 
 

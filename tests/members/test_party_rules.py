@@ -221,10 +221,10 @@ def test_readmission_happens_once_only(official):
     member_recognise(member=official, decision_date=D(2025, 7, 1))
     removed(official, on=D(2026, 1, 5))
 
-    messages = refused(readmit, member=official, decided=D(2029, 2, 1))
+    messages = refused(readmit, member=official, decided=D(2026, 6, 1))
 
     assert messages == [
-        "Kết nạp lại ngày 15/02/2029: đã được kết nạp lại một lần (ngày 15/06/2024); "
+        "Kết nạp lại ngày 15/06/2026: đã được kết nạp lại một lần (ngày 15/06/2024); "
         "mỗi người chỉ được kết nạp lại một lần."
     ]
 

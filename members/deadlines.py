@@ -26,7 +26,7 @@ CEREMONY_WORKING_DAYS = 30
 STARTS = (EventKind.ADMISSION, EventKind.READMISSION)
 
 
-@dataclass(frozen=True)
+@dataclass
 class RecognitionDue:
     """A probationary member whose recognition is overdue on the day asked."""
 
@@ -71,10 +71,14 @@ def recognition_overdue(day, within=None):
     return sorted(overdue, key=lambda due: (due.deadline, due.member.sort_key, due.member.pk))
 
 
-@dataclass(frozen=True)
+@dataclass
 class LateCeremony:
     event: MemberEvent  # the admission (or readmission), its date the ceremony
     deadline: datetime.date  # last working day for the ceremony after the decision
+
+    @property
+    def organisation(self):
+        return self.event.organisation
 
 
 def late_ceremonies(start, end, within=None):

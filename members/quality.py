@@ -84,6 +84,7 @@ class GroupCapFinding:
     group: str
     excellent: int
     good: int
+    tccs: Organisation | None = None  # the TCCS whose sub-organisations form the group; None: the TCCS
 
     @property
     def allowed(self):
@@ -114,7 +115,10 @@ def organisation_cap_violations(year, within=None):
     for row in sorted(over, key=lambda r: names[r["tccs_id"]].path):
         findings.append(
             GroupCapFinding(
-                f"Chi bộ, đảng bộ bộ phận thuộc {names[row['tccs_id']]}", row["excellent"], row["good"]
+                f"Chi bộ, đảng bộ bộ phận thuộc {names[row['tccs_id']]}",
+                row["excellent"],
+                row["good"],
+                names[row["tccs_id"]],
             )
         )
     return findings
@@ -274,6 +278,7 @@ class EventFinding:
     member: object
     event: MemberEvent
     reason: str
+    organisation: Organisation | None = None  # the chi bộ of registration when the event happened
 
 
 def _events_within(events, within):
@@ -286,10 +291,22 @@ def _events_within(events, within):
 
 
 def _event_findings(events, reason):
-    events = events.select_related("member").order_by("date", "pk")
+    events = list(events.select_related("member", "organisation").order_by("date", "pk"))
     return [
-        EventFinding(event.member, event, reason(event) if callable(reason) else reason) for event in events
+        EventFinding(event.member, event, reason(event) if callable(reason) else reason, where)
+        for event, where in zip(events, _registered_at(events), strict=True)
     ]
+
+
+def _registered_at(events):
+    """The chi bộ each event happened in: its own (a readmission), or the one of the period it ended."""
+    ended = {
+        (period.member_id, period.ends_on): period.organisation
+        for period in MembershipPeriod.objects.filter(
+            member_id__in={e.member_id for e in events}, ends_on__in={e.date for e in events}
+        ).select_related("organisation")
+    }
+    return [event.organisation or ended.get((event.member_id, event.date)) for event in events]
 
 
 def expulsions_without_decision(within=None):
@@ -325,7 +342,7 @@ def readmissions_breaking_the_rules(within=None):
     """Readmissions that the readmission rules refuse today (each replayed as if written now)."""
     readmissions = _events_within(MemberEvent.objects.filter(kind=EventKind.READMISSION), within)
     findings = []
-    for readmission in readmissions.select_related("member").order_by("date", "pk"):
+    for readmission in readmissions.select_related("member", "organisation").order_by("date", "pk"):
         events = list(readmission.member.events.all())
         written = [e for e in events if e.pk == readmission.pk]
         try:
@@ -334,7 +351,9 @@ def readmissions_breaking_the_rules(within=None):
             prefix = f"{readmission.get_kind_display()} ngày {fmt(readmission.date)}: "
             reasons = [m.removeprefix(prefix) for m in error.messages if m.startswith(prefix)]
             if reasons:
-                findings.append(EventFinding(readmission.member, readmission, " ".join(reasons)))
+                findings.append(
+                    EventFinding(readmission.member, readmission, " ".join(reasons), readmission.organisation)
+                )
     return findings
 
 

@@ -129,6 +129,7 @@ class MemberEventInline(admin.TabularInline):
         "exemption_ground",
         "ending_ground",
         "readmission_consent",
+        "vote_date",
         "sponsors",
         "note",
     ]

@@ -27,6 +27,10 @@ from .models import EndingGround, EventKind, ExemptionGround, Member, Membership
 PROBATION_MONTHS = 12
 MIN_ADMISSION_AGE = 18
 MAX_ADMISSION_AGE_WITHOUT_PROVINCE = 60
+# Without the chi bộ's vote date the age is judged on the decision's (else the ceremony's); the
+# decision comes within 60 working days of the vote (QĐ 232-QĐ/TW 2025 §4.3.1), about 3 months, so an
+# 18th birthday less than that before the fallback day is warned about.
+VOTE_TO_DECISION_MONTHS = 3
 TEMPORARY_TRANSFER_MIN_MONTHS = 3
 TEMPORARY_TRANSFER_MAX_MONTHS = 24
 HEALTH_EXEMPTION_MAX_MONTHS = 12
@@ -196,6 +200,12 @@ def check_fields(event):
             f"{label}: ngày kết thúc ({fmt(event.end_date)}) trước ngày bắt đầu ({fmt(event.date)})."
         )
     starts = event.kind in (EventKind.ADMISSION, EventKind.READMISSION)
+    vote = getattr(event, "vote_date", None)
+    if starts and vote and (event.decision_date or event.date) and vote > (event.decision_date or event.date):
+        problems.append(
+            f"{label}: ngày chi bộ xét kết nạp ({fmt(vote)}) không thể sau ngày quyết định, lễ kết nạp "
+            f"({fmt(event.decision_date or event.date)})."
+        )
     if starts and event.decision_date and event.date and event.decision_date > event.date:
         problems.append(
             f"{label}: lễ kết nạp ({fmt(event.date)}) không thể trước ngày quyết định ({fmt(event.decision_date)})."
@@ -216,6 +226,26 @@ def _admission_age(birth_date, vote_day):
         return None, (
             f"người được kết nạp đã {_age_text(birth_date, vote_day)} (quá 60 tuổi): "
             "cần ý kiến đồng ý của Tỉnh ủy."
+        )
+    return None, None
+
+
+def _admission_age_at_vote(birth_date, event, ceremony):
+    """`_admission_age` on the chi bộ's vote (QĐ 24-QĐ/TW §1: age at the chi bộ's consideration);
+    without its date, on the decision's (else the ceremony's), with a warning when the 18th birthday
+    falls so shortly before that day that the vote may have preceded it."""
+    vote = getattr(event, "vote_date", None) if event is not None else None
+    if vote:
+        return _admission_age(birth_date, vote)
+    fallback = (event.decision_date if event is not None else None) or ceremony
+    refusal, warning = _admission_age(birth_date, fallback)
+    if refusal or warning:
+        return refusal, warning
+    adult_on = add_months(birth_date, 12 * MIN_ADMISSION_AGE)
+    if adult_on > add_months(fallback, -VOTE_TO_DECISION_MONTHS):
+        return None, (
+            f"chưa ghi ngày chi bộ xét kết nạp: tuổi được tính theo ngày {fmt(fallback)}; người được kết nạp "
+            f"đủ 18 tuổi ngày {fmt(adult_on)}, hãy kiểm tra ngày chi bộ xét."
         )
     return None, None
 
@@ -311,7 +341,7 @@ def replay(member, events, organisations=None, *, written=None, by_discipline=Fa
                 result.warnings.extend(f"{when}: {warning}" for warning in warnings)
                 if refusals:
                     continue
-            refusal, warning = _admission_age(member.birth_date, event.decision_date or day)
+            refusal, warning = _admission_age_at_vote(member.birth_date, event, day)
             if refusal:
                 errors.append(f"{when}: {refusal}")
                 continue
@@ -509,11 +539,11 @@ def plain_admission(birth_date, organisation, admitted_on):
     earlier than the end of probation)."""
     if organisation is None:
         return False
-    # Whole years apart strictly between the two limits: the age (that or one less) is within them,
-    # as _admission_age would say; otherwise it decides.
+    # Whole years apart strictly between the limits: the age (that or one less) is within them and
+    # at least 19, past the vote-date warning, as _admission_age_at_vote would say; otherwise it decides.
     years = admitted_on.year - birth_date.year
-    if not MIN_ADMISSION_AGE < years < MAX_ADMISSION_AGE_WITHOUT_PROVINCE and _admission_age(
-        birth_date, admitted_on
+    if not MIN_ADMISSION_AGE + 1 < years < MAX_ADMISSION_AGE_WITHOUT_PROVINCE and _admission_age_at_vote(
+        birth_date, None, admitted_on
     ) != (None, None):
         return False
     return _chi_bo_problem(organisation, admitted_on) is None
@@ -530,7 +560,7 @@ def plain_admissions(birth_dates, organisations, admitted_on):
     years = list(map(operator.sub, map(year, admitted_on), map(year, birth_dates)))
     first, last = min(admitted_on), max(admitted_on)
     if (
-        min(years) > MIN_ADMISSION_AGE
+        min(years) > MIN_ADMISSION_AGE + 1
         and max(years) < MAX_ADMISSION_AGE_WITHOUT_PROVINCE
         and all(
             organisation is not None

@@ -264,6 +264,12 @@ class MemberEvent(models.Model):
         blank=True,
         help_text="Kết nạp lại: số, ngày văn bản đồng ý của Ban Thường vụ Tỉnh ủy (hoặc tương đương).",
     )
+    vote_date = models.DateField(
+        "ngày chi bộ xét kết nạp",
+        null=True,
+        blank=True,
+        help_text="Kết nạp: ngày chi bộ họp xét, đề nghị kết nạp (tuổi người vào Đảng tính theo ngày này).",
+    )
     sponsors = models.CharField("người giới thiệu", max_length=255, blank=True)
     note = models.TextField("ghi chú", blank=True)
     created_at = models.DateTimeField("ngày nhập", auto_now_add=True)

@@ -129,16 +129,19 @@ def member_admit(
     sponsors="",
     readmission=False,
     readmission_consent="",
+    vote_date=None,
     note="",
 ):
-    """Admission (kết nạp) or readmission: probationary from the ceremony. A readmission needs the
-    written consent of the province's standing committee (`readmission_consent`)."""
+    """Admission (kết nạp) or readmission: probationary from the ceremony. The age is judged on the
+    chi bộ's `vote_date`. A readmission needs the written consent of the province's standing
+    committee (`readmission_consent`)."""
     kind = EventKind.READMISSION if readmission else EventKind.ADMISSION
     return _record(
         member,
         kind,
         organisation=organisation,
         date=ceremony_date,
+        vote_date=vote_date,
         decision_date=decision_date,
         decision_number=decision_number,
         sponsors=sponsors,

@@ -159,14 +159,15 @@ def test_period_columns_of_many_admissions_are_each_admission_s_periods():
 
 
 def test_plain_admission_decides_ages_as_the_admission_rules_do():
-    """The whole-years shortcut agrees with _admission_age on every day around 18 and 60."""
+    """The whole-years shortcut agrees with the admission age rule (on the vote, else the day, with
+    the warning near 18) on every day around 18 and 60."""
     birth = D(1996, 2, 29)
-    for years in (17, 18, 19, 59, 60, 61):
+    for years in (17, 18, 19, 20, 59, 60, 61):
         start = D(birth.year + years, 1, 1)
         for offset in range(0, 366, 3):
             day = start + datetime.timedelta(days=offset)
             for born in (birth, D(1996, 3, 1), D(1995, 12, 31), D(1996, 1, 1)):
-                rules = lifecycle._admission_age(born, day) == (None, None)
+                rules = lifecycle._admission_age_at_vote(born, None, day) == (None, None)
                 assert lifecycle.plain_admission(born, CHI_BO, day) == rules, (born, day)
 
 

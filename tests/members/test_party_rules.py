@@ -435,3 +435,73 @@ def test_the_import_refuses_a_removal_without_ground_and_a_readmission_too_early
         f"Dòng 2: {official.describe()}: kết nạp lại ngày 31/05/2024: chưa đủ 36 tháng kể từ khi ra khỏi Đảng "
         "(xóa tên ngày 01/06/2021); sớm nhất xét kết nạp lại ngày 01/06/2024."
     ]
+
+
+# --- admission age on the chi bộ's vote -----------------------------------------------------------
+
+
+def test_the_age_is_judged_on_the_chi_bo_vote(tree):
+    from tests.members.conftest import make_member
+
+    young = make_member(full_name="Trần Văn Trẻ", birth_date=D(2002, 3, 1))
+    messages = refused(
+        member_admit,
+        member=young,
+        organisation=tree["cb1"],
+        vote_date=D(2020, 2, 28),  # the day before the 18th birthday
+        decision_date=D(2020, 3, 20),
+        ceremony_date=D(2020, 4, 2),
+    )
+    assert messages == [
+        "Kết nạp ngày 02/04/2020: người được kết nạp phải đủ 18 tuổi (ngày 28/02/2020 mới 17 tuổi)."
+    ]
+
+    outcome = member_admit(
+        member=young,
+        organisation=tree["cb1"],
+        vote_date=D(2020, 3, 1),
+        decision_date=D(2020, 3, 20),
+        ceremony_date=D(2020, 4, 2),
+    )
+    assert outcome.warnings == []
+
+
+def test_without_the_vote_date_an_age_near_18_is_warned_about(tree):
+    from tests.members.conftest import make_member
+
+    near = make_member(full_name="Lê Văn Vừa", birth_date=D(2002, 3, 1))
+    outcome = member_admit(
+        member=near, organisation=tree["cb1"], decision_date=D(2020, 5, 31), ceremony_date=D(2020, 6, 10)
+    )
+    assert outcome.warnings == [
+        "Kết nạp ngày 10/06/2020: chưa ghi ngày chi bộ xét kết nạp: tuổi được tính theo ngày 31/05/2020; "
+        "người được kết nạp đủ 18 tuổi ngày 01/03/2020, hãy kiểm tra ngày chi bộ xét."
+    ]
+    older = make_member(full_name="Lê Văn Đủ", birth_date=D(2002, 2, 28))
+    outcome = member_admit(
+        member=older, organisation=tree["cb1"], decision_date=D(2020, 5, 31), ceremony_date=D(2020, 6, 10)
+    )
+    assert outcome.warnings == []  # 18 more than 3 months before the decision
+
+
+@pytest.mark.django_db
+def test_the_admin_judges_the_age_on_the_vote_date(staff, tree):
+    from tests.members.test_admin import ADD, add_member_payload
+
+    response = staff.post(
+        ADD,
+        add_member_payload(
+            birth_date="01/03/2002",
+            **{
+                "events-0-kind": EventKind.ADMISSION,
+                "events-0-date": "02/04/2020",
+                "events-0-decision_date": "20/03/2020",
+                "events-0-vote_date": "28/02/2020",
+                "events-0-organisation": tree["cb1"].pk,
+            },
+        ),
+    )
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
+        "Kết nạp ngày 02/04/2020: người được kết nạp phải đủ 18 tuổi (ngày 28/02/2020 mới 17 tuổi)."
+    ]

@@ -265,6 +265,7 @@ class DisciplineDecisionForm(forms.ModelForm):
             "violation_on",
             "time_limit_waived",
             "post_held",
+            "expulsion_ground",
             "inspection",
             "withdrawn_on",
             "withdrawal_decision",
@@ -364,6 +365,7 @@ class DisciplineDecisionAdmin(RegisterMedia, MemberSearchMixin, admin.ModelAdmin
                             "violation_on",
                             "time_limit_waived",
                             "post_held",
+                            "expulsion_ground",
                             "inspection",
                         ],
                         "description": "Chọn một đảng viên hoặc một tổ chức đảng. Khai trừ chấm dứt tư cách "
@@ -382,6 +384,7 @@ class DisciplineDecisionAdmin(RegisterMedia, MemberSearchMixin, admin.ModelAdmin
                         "violation_on",
                         "time_limit_waived",
                         "post_held",
+                        "expulsion_ground",
                         "inspection",
                     ]
                 },
@@ -409,6 +412,7 @@ class DisciplineDecisionAdmin(RegisterMedia, MemberSearchMixin, admin.ModelAdmin
             "violation_on",
             "time_limit_waived",
             "post_held",
+            "expulsion_ground",
             "effect_display",
         ]
         if obj.withdrawn_on:

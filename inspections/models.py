@@ -17,9 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from members.lifecycle import add_months
-from members.models import MembershipPeriod, MembershipStatus
+from members.lifecycle import ENDING_GROUNDS, add_months
+from members.models import EventKind, MembershipPeriod, MembershipStatus
 from units.models import GRASSROOTS_KINDS
+
+EXPULSION_GROUNDS = ENDING_GROUNDS[EventKind.EXPULSION]
 
 
 def _day(value):
@@ -373,6 +375,13 @@ class DisciplineDecision(models.Model):
         default=False,
         help_text="Vi phạm thuộc các trường hợp không áp dụng thời hiệu kỷ luật (QĐ 69-QĐ/TW Điều 4).",
     )
+    expulsion_ground = models.CharField(
+        "lý do khai trừ (xét kết nạp lại)",
+        max_length=24,
+        choices=[(g.value, g.label) for g in EXPULSION_GROUNDS],
+        blank=True,
+        help_text="Khai trừ: trường hợp (nếu có) khiến người này không được xem xét kết nạp lại.",
+    )
     post_held = models.CharField(
         "chức vụ bị cách chức",
         max_length=160,
@@ -441,6 +450,8 @@ class DisciplineDecision(models.Model):
             errors["withdrawn_on"] = "Ngày hủy bỏ không thể trước ngày quyết định."
         if self.withdrawn_on and not self.withdrawal_decision:
             errors["withdrawal_decision"] = "Ghi số quyết định hủy bỏ."
+        if self.expulsion_ground and self.form != DisciplineForm.EXPULSION:
+            errors["expulsion_ground"] = "Chỉ ghi lý do khai trừ cho quyết định khai trừ."
         if self.violation_on and self.decision_date and self.violation_on > self.decision_date:
             errors["violation_on"] = "Ngày vi phạm không thể sau ngày quyết định kỷ luật."
         one_subject = bool(self.member_id) != bool(self.organisation_id)  # else the constraint says so

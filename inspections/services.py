@@ -150,6 +150,7 @@ def discipline_decide(*, decision=None, **fields):
             decision_number=decision.decision_number,
             decision_date=decision.decision_date,
             note=f"Kỷ luật khai trừ: {decision.get_deciding_body_display()}",
+            ground=decision.expulsion_ground,
             by_discipline=True,
         )
         decision.member_event = outcome.event

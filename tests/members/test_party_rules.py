@@ -505,3 +505,39 @@ def test_the_admin_judges_the_age_on_the_vote_date(staff, tree):
     assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
         "Kết nạp ngày 02/04/2020: người được kết nạp phải đủ 18 tuổi (ngày 28/02/2020 mới 17 tuổi)."
     ]
+
+
+def test_an_expulsion_ground_from_the_decision_excludes_readmission(official):
+    discipline_decide(
+        member=official,
+        form=DisciplineForm.EXPULSION,
+        deciding_body=DecidingBody.UBKT,
+        decision_number="5-QĐ/UBKTĐUK",
+        decision_date=D(2021, 6, 1),
+        reason="Bị kết án về tội tham nhũng.",
+        expulsion_ground=EndingGround.CORRUPTION,
+    )
+    assert stored_events(official)[-1] == (EventKind.EXPULSION, D(2021, 6, 1), EndingGround.CORRUPTION)
+
+    messages = refused(readmit, member=official, decided=D(2024, 6, 1))
+
+    assert messages == [
+        "Kết nạp lại ngày 15/06/2024: không xem xét kết nạp lại người đã ra khỏi Đảng vì lý do "
+        "“Bị kết án hình sự về tội tham nhũng”."
+    ]
+
+
+def test_an_expulsion_ground_only_on_an_expulsion(official):
+    with pytest.raises(ValidationError) as refused_decision:
+        discipline_decide(
+            member=official,
+            form=DisciplineForm.WARNING,
+            deciding_body=DecidingBody.UBKT,
+            decision_number="6-QĐ/UBKTĐUK",
+            decision_date=D(2021, 6, 1),
+            reason="Vi phạm.",
+            expulsion_ground=EndingGround.CORRUPTION,
+        )
+    assert refused_decision.value.message_dict == {
+        "expulsion_ground": ["Chỉ ghi lý do khai trừ cho quyết định khai trừ."]
+    }

@@ -1,6 +1,7 @@
 """Admin for the yearly work on members: ratings (with the bulk screen and the data-quality checks),
 sick leave, awards and Huy hiệu Đảng (with the list of badges due). Imported by members.admin."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from partyblock.admin_tools import (
     year_choices,
 )
 from partyblock.importing.exporting import ExportXlsxMixin
+from partyblock.params import PARTY_FOUNDED
 from partyblock.placing import PlacedOrganisationField, placed, tccs_names
 from partyblock.rating_entry import EntryRow, default_year, rating_entry_view
 from partyblock.xlsx import xlsx_response
@@ -246,6 +248,11 @@ class BadgeDueChooser(forms.Form):
 
     def clean_ngay(self):
         day = self.cleaned_data["ngay"]
+        latest = datetime.date(timezone.localdate().year + 1, 12, 31)  # the awards being planned
+        if not PARTY_FOUNDED <= day <= latest:
+            raise forms.ValidationError(
+                f"Chọn một đợt trao từ {PARTY_FOUNDED:%d/%m/%Y} đến {latest:%d/%m/%Y}."
+            )
         if not is_award_day(day):
             raise forms.ValidationError(
                 f"{day:%d/%m/%Y} không phải ngày trao Huy hiệu Đảng; các đợt trao: 3/2, 19/5, 2/9, 7/11."

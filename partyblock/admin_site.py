@@ -5,7 +5,11 @@ no list may be filtered by a field the user sees masked, and history shows such 
 """
 
 from django.contrib import admin
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import ValidationError
+from django.db import DataError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -40,9 +44,33 @@ class ScopedInlineMixin(ScopedChoicesMixin):
         return is_admin(request.user) and super().has_delete_permission(request, obj)
 
 
+# What a list filter, a date hierarchy or a lookup raises on a value it cannot use ("abc" for a
+# year, 99999999999 for a date or an integer column, "%" for a primary key, text the database
+# refuses to compare).
+BAD_VALUE_ERRORS = (ValueError, TypeError, OverflowError, ValidationError, DataError)
+# Lookups no page offers and an address must not smuggle in: a regular expression runs in the
+# database for as long as it likes, and matches any field digit by digit.
+REFUSED_LOOKUPS = {"regex", "iregex"}
+
+
 class ScopedModelAdmin(ScopedChoicesMixin):
     def get_queryset(self, request):
         return visible(super().get_queryset(request), request.user)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if REFUSED_LOOKUPS & set(lookup.split("__")):
+            raise DisallowedModelAdminLookup(f"Filtering by {lookup} not allowed")  # a 400
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_changelist_instance(self, request):
+        """The changelist, or IncorrectLookupParameters for any query parameter it cannot use: the
+        admin then answers as it does for an unknown filter (back to the list with "?e=1"), never
+        a 500. Counting runs here (ChangeList.get_results), so values the database refuses are
+        caught too."""
+        try:
+            return super().get_changelist_instance(request)
+        except BAD_VALUE_ERRORS as error:
+            raise IncorrectLookupParameters(error) from error
 
     def has_delete_permission(self, request, obj=None):
         return is_admin(request.user) and super().has_delete_permission(request, obj)

@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 
-from partyblock import drilldown
+from partyblock import drilldown, params
 from partyblock.access import (
     default_report_organisation,
     may_see_figure,
@@ -32,20 +33,15 @@ AS_OF_PARAM = "ngay"
 ORGANISATION_PARAM = "to-chuc"
 
 
-def _as_of(request):
-    text = request.GET.get(AS_OF_PARAM, "").strip()
-    if not text:
-        return None, None
-    try:
-        return datetime.datetime.strptime(text, "%d/%m/%Y").date(), None
-    except ValueError:
-        return None, f"Ngày “{text}” không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 31/12/2018."
-
-
 def _organisation(request):
     """The organisation a report is narrowed to: the one asked for (404 outside the user's scope),
     else the user's own TCCS for grassroots staff, else the whole Khối (None)."""
     code = request.GET.get(ORGANISATION_PARAM)
+    if code is not None:
+        try:
+            code = params.text_value(code)
+        except ValueError:
+            raise Http404("Không có tổ chức này trong phạm vi bạn được xem.") from None
     if not code:
         return default_report_organisation(request.user)
     organisation = visible_organisations(request.user).filter(code=code).first()
@@ -56,28 +52,31 @@ def _organisation(request):
 
 
 def scope_from_request(request, term_label=None, year=None):
-    """(scope, error message or None) for a term or a year, from ?ngay and ?to-chuc."""
-    as_of, error = _as_of(request)
+    """(scope, error message or None) for a term or a year, from ?ngay (bounded by the period:
+    `partyblock.params`) and ?to-chuc."""
     organisation = _organisation(request)
     if organisation is None and not organisation_in_scope(request.user, None):
         raise Http404("Tài khoản chưa được giao phạm vi báo cáo.")
     if term_label is not None:
         term = get_object_or_404(Term, label=term_label)
+        as_of, error = params.as_of_day(request.GET.get(AS_OF_PARAM), term.starts_on, term.ends_on)
         return Scope.for_term(term, as_of=as_of, organisation=organisation), error
     if not 1990 <= year <= timezone.localdate().year + 1:
         raise Http404("Năm ngoài phạm vi dữ liệu.")
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    as_of, error = params.as_of_day(request.GET.get(AS_OF_PARAM), first, last)
     return Scope.for_year(year, as_of=as_of, organisation=organisation), error
 
 
 def scope_query(scope):
     """The query string that recreates `scope` on another page (drill-down, export)."""
-    params = {"nhiem-ky": scope.term.label} if scope.term else {"nam": scope.starts_on.year}
+    query = {"nhiem-ky": scope.term.label} if scope.term else {"nam": scope.starts_on.year}
     default_as_of = scope.ends_on
     if scope.as_of != default_as_of:
-        params[AS_OF_PARAM] = scope.as_of.strftime("%d/%m/%Y")
+        query[AS_OF_PARAM] = scope.as_of.strftime("%d/%m/%Y")
     if scope.organisation is not None:
-        params[ORGANISATION_PARAM] = scope.organisation.code
-    return params
+        query[ORGANISATION_PARAM] = scope.organisation.code
+    return query
 
 
 def drilldown_url(scope, cell):
@@ -161,16 +160,20 @@ def drilldown_view(request, key):
         log_denied(request, f"chi tiết số liệu {key}")
         raise Http404("Không có số liệu này.")
     term_label, year = request.GET.get("nhiem-ky"), request.GET.get("nam")
-    if term_label:
-        scope, _ = scope_from_request(request, term_label=term_label)
-    elif year and year.isdigit():
-        scope, _ = scope_from_request(request, year=int(year))
-    else:
-        raise Http404("Thiếu nhiệm kỳ hoặc năm.")
-    params = {name: request.GET[name] for name in figure.params if request.GET.get(name)}
     try:
-        records = figure.records(scope, **params)
-    except (TypeError, ValueError) as error:
+        if term_label:
+            scope, _ = scope_from_request(request, term_label=params.text_value(term_label))
+        elif year:
+            scope, _ = scope_from_request(request, year=params.year_value(year))
+        else:
+            raise Http404("Thiếu nhiệm kỳ hoặc năm.")
+        wanted = {name: request.GET[name] for name in figure.params if request.GET.get(name)}
+        wanted = {
+            name: params.year_value(text) if name == "year" else params.text_value(text)
+            for name, text in wanted.items()
+        }
+        records = figure.records(scope, **wanted)
+    except (TypeError, ValueError, OverflowError) as error:
         raise Http404(f"Tham số không hợp lệ: {error}") from None
     records = visible(records, request.user)
     total = records.count()
@@ -204,11 +207,11 @@ def drilldown_view(request, key):
     context = {
         "title": figure.label,
         "terms": Term.objects.all(),
-        "param_labels": drilldown.describe_params(records.model, params),
+        "param_labels": drilldown.describe_params(records.model, wanted),
         "figure": figure,
         "scope": scope,
         "scope_title": scope_title(scope),
-        "params": params,
+        "params": wanted,
         "total": total,
         "page": page,
         "rows": rows,
@@ -228,7 +231,16 @@ def organisation_page(request, code):
     if organisation is None:
         log_denied(request, f"trang tổ chức {code}")
         raise Http404("Không có tổ chức này trong phạm vi bạn được xem.")
-    as_of, error = _as_of(request)
-    context = organisation_context(organisation, as_of or timezone.localdate(), user=request.user)
+    today = timezone.localdate()
+    earliest = min(organisation.founded_on or params.PARTY_FOUNDED, today)
+    as_of, error = params.as_of_day(request.GET.get(AS_OF_PARAM), earliest, today)
+    context = organisation_context(organisation, as_of or today, user=request.user)
     context.update({"error": error, "title": organisation.name, "terms": Term.objects.all()})
     return render(request, "reports/organisation.html", context)
+
+
+def server_error(request):
+    """The 500 page (urls.handler500), showing the request id the error was logged under so staff
+    can quote it. Rendered without context processors, like Django's own, since something broke."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"request_id": getattr(request, "request_id", "")}))

@@ -116,6 +116,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return False  # the history stays; records keep pointing at their batch
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not (object_id.isascii() and object_id.isdigit()):
+            raise Http404("Không có lần nhập này.")
         return redirect("admin:partyblock_importbatch_preview", object_id)
 
     def get_urls(self):

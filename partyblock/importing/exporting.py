@@ -1,6 +1,9 @@
 """The "Xuất Excel (theo mẫu nhập)" link of the member, organisation and rating admin lists."""
 
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 
 from .templates import export_response
@@ -26,7 +29,11 @@ class ExportXlsxMixin:
     def export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:  # as the list itself answers a filter it cannot use
+            info = self.model._meta.app_label, self.model._meta.model_name
+            return HttpResponseRedirect(reverse(f"admin:{info[0]}_{info[1]}_changelist") + f"?{ERROR_FLAG}=1")
         return export_response(self.export_kind, changelist.get_queryset(request), user=request.user)
 
     def changelist_view(self, request, extra_context=None):

@@ -1,7 +1,8 @@
 """Settings for partyblock, read from the environment (and a local `.env` file if present).
 
-Every variable is optional except SECRET_KEY when DEBUG is off. A malformed value stops start-up
-with a message that names the variable, so a typo never silently falls back to a default.
+Every variable is optional except SECRET_KEY when DEBUG is off, which must then be strong (not a
+published placeholder, 50+ characters, 5+ different ones). A malformed value stops start-up with a
+message that names the variable, so a typo never silently falls back to a default.
 """
 
 import os
@@ -46,11 +47,40 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG", False)
 
+# Keys published in this repository (CI, tests, examples): known to anyone who reads it.
+PUBLISHED_KEYS = {
+    "ci-dummy-secret-key-not-used-anywhere-else-0123456789",
+    "test-only-secret-key-not-for-production-use-0123456789",
+    "placeholder-for-commands-that-read-only-code",
+    "insecure-development-key-only-for-debug",
+}
+
+
+def secret_key_weakness(key):
+    """Why `key` must not sign production sessions and tokens, or None. Django's own rule for
+    `check --deploy` (50 characters, 5 different ones, no "django-insecure" prefix) plus the
+    placeholders this repository has published."""
+    if key in PUBLISHED_KEYS:
+        return "it is a placeholder published in the source code"
+    if key.startswith("django-insecure"):
+        return "it starts with 'django-insecure', the prefix of generated development keys"
+    if len(key) < 50:
+        return f"it is {len(key)} characters long, fewer than 50"
+    if len(set(key)) < 5:
+        return f"it uses {len(set(key))} different characters, fewer than 5"
+    return None
+
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY: required when DEBUG is off")
     SECRET_KEY = "insecure-development-key-only-for-debug"
+elif not DEBUG and (weakness := secret_key_weakness(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY: too weak to run with DEBUG off ({weakness}); generate one with "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -74,6 +104,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "partyblock.middleware.RequestIdMiddleware",  # first: every log line of a request has its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "partyblock.middleware.NoStoreMiddleware",  # responses to signed-in users are never cached
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -220,9 +252,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Everything goes to stderr (gunicorn passes its workers' stderr through to its own), one record
+# per line with the request id (partyblock.middleware), followed by the traceback for errors: a 500
+# is logged by django.request with the id its error page shows.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"partyblock.audit": {"handlers": ["console"], "level": "INFO"}},
+    "filters": {"request_id": {"()": "partyblock.middleware.RequestIdFilter"}},
+    "formatters": {
+        "line": {"format": "{asctime} {levelname} [{request_id}] {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"},
+    },
+    "loggers": {
+        "partyblock.audit": {"handlers": ["console"], "level": "INFO"},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -18,3 +18,5 @@ urlpatterns = [
     path("to-chuc/<str:code>/", views.organisation_page, name="organisation"),
     path("quan-tri/", admin.site.urls),
 ]
+
+handler500 = "partyblock.views.server_error"

@@ -1,8 +1,10 @@
 """Test configuration: the project's one settings module, plus test-only speed-ups."""
 
 import os
+import secrets
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+# DEBUG is off in tests, as in production, so the key must pass the production rule: a fresh one.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # the test client speaks plain HTTP
 

@@ -5,13 +5,15 @@ from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from inspections.admin import MEMBER_INLINES
-from partyblock.access import locked_member_fields, shown_value
+from partyblock.access import locked_member_fields, shown_value, visible
 from partyblock.admin_tools import GrassrootsListFilter, NationalIdSearchHelpMixin
 from partyblock.audit import current_user
 from partyblock.importing.exporting import ExportXlsxMixin
+from units.models import Organisation
 
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
 from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, MembershipStatus
@@ -85,7 +87,33 @@ class AdmissionYearFilter(admin.SimpleListFilter):
 
 
 class MemberEventFormSet(BaseInlineFormSet):
-    """Checks the member's whole history, as edited on the page, with the lifecycle rules."""
+    """Checks the member's whole history, as edited on the page, with the lifecycle rules.
+
+    An event recorded in an organisation outside the user's scope (the admission in another TCCS
+    of a member who moved into the user's) is shown locked: every field disabled, so the form keeps
+    the stored values whatever is posted, and replay still sees the whole history. New and
+    editable events offer only the user's organisations (ScopedChoicesMixin)."""
+
+    user = None  # set by MemberEventInline.get_formset
+
+    @cached_property
+    def _organisations_outside_scope(self):
+        if self.user is None or self.instance.pk is None:
+            return set()
+        used = set(self.get_queryset().exclude(organisation=None).values_list("organisation_id", flat=True))
+        if not used:
+            return set()
+        seen = visible(Organisation.objects.filter(pk__in=used), self.user).values_list("pk", flat=True)
+        return used - set(seen)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        event = form.instance
+        if event.pk is not None and event.organisation_id in self._organisations_outside_scope:
+            form.fields["organisation"].queryset = Organisation.objects.filter(pk=event.organisation_id)
+            for name in self.form._meta.fields:  # not the hidden id and member: they say which event
+                form.fields[name].disabled = True
+        return form
 
     def clean(self):
         super().clean()
@@ -139,6 +167,11 @@ class MemberEventInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        return formset
 
 
 class MemberCardInline(admin.TabularInline):

@@ -4,8 +4,9 @@ inlines show only the user's scope; a record outside it answers 404; deletions n
 no list may be filtered by a field the user sees masked, and history shows such fields masked.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import ValidationError
 from django.db import DataError
@@ -50,11 +51,17 @@ BAD_VALUE_ERRORS = (ValueError, TypeError, OverflowError, ValidationError, DataE
 # Lookups no page offers and an address must not smuggle in: a regular expression runs in the
 # database for as long as it likes, and matches any field digit by digit.
 REFUSED_LOOKUPS = {"regex", "iregex"}
+BAD_FILTER = "Giá trị lọc trong địa chỉ không dùng được nên đã bỏ qua; danh sách dưới đây chưa lọc."
 
 
 class ScopedModelAdmin(ScopedChoicesMixin):
     def get_queryset(self, request):
         return visible(super().get_queryset(request), request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        if list(request.GET) == [ERROR_FLAG]:  # where the admin sends a filter it could not use
+            messages.warning(request, BAD_FILTER)
+        return super().changelist_view(request, extra_context)
 
     def get_changelist_instance(self, request):
         """The changelist, or IncorrectLookupParameters for any query parameter it cannot use: the

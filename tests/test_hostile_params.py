@@ -435,3 +435,10 @@ def test_the_badges_due_page_takes_award_days_up_to_the_end_of_next_year(office)
     assert page.context["chooser"].errors["ngay"] == [
         f"Chọn một đợt trao từ 03/02/1930 đến {latest:%d/%m/%Y}."
     ]
+
+
+def test_the_list_a_bad_filter_falls_back_to_says_so_in_vietnamese(office):
+    page = office.get(reverse("admin:members_memberrating_changelist"), {"year": "abc"}, follow=True)
+    assert [str(m) for m in page.context["messages"]] == [
+        "Giá trị lọc trong địa chỉ không dùng được nên đã bỏ qua; danh sách dưới đây chưa lọc."
+    ]

@@ -3,6 +3,7 @@ Khối has dozens of "Chi bộ Văn phòng", so wherever a chi bộ is shown or 
 it. The TCCS is read off the materialised path (`Organisation.grassroots_id`)."""
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 
 from units.models import Organisation
 
@@ -23,9 +24,35 @@ def placed(organisation, names):
 
 
 class PlacedOrganisationField(forms.ModelChoiceField):
-    """A choice of organisation, in tree order, each chi bộ labelled with its TCCS."""
+    """A choice of organisation, in tree order, grouped by TCCS (one <optgroup> each), each chi bộ
+    labelled with its TCCS as well (the label shown once chosen)."""
 
     def label_from_instance(self, organisation):
         if not hasattr(self, "_tccs_names"):
             self._tccs_names = tccs_names()
         return placed(organisation, self._tccs_names)
+
+    def _get_choices(self):
+        return GroupedChoices(self)
+
+    choices = property(_get_choices, forms.ChoiceField.choices.fset)
+
+
+class GroupedChoices(BaseChoiceIterator):
+    """The field's choices grouped by TCCS, read from the database when iterated (not before)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        field = self.field
+        groups = {}
+        for organisation in field.queryset.order_by("path"):
+            tccs = organisation.grassroots_id or organisation.pk
+            if not hasattr(field, "_tccs_names"):
+                field._tccs_names = tccs_names()
+            group = field._tccs_names.get(tccs, organisation.name)
+            groups.setdefault(group, []).append((organisation.pk, field.label_from_instance(organisation)))
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        yield from groups.items()

@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from members.models import Member
-from partyblock.access import sees_whole, shown_value
+from partyblock.access import default_report_organisation, sees_whole, shown_value
 from partyblock.xlsx import XLSX_TYPE, workbook
 
 from .columns import DateColumn, parse_date_text
@@ -93,10 +93,28 @@ def _response(book, filename):
     return response
 
 
+# Downloaded files are named in Vietnamese (without diacritics, for every file system).
+FILE_NAMES = {
+    "organisations": "to-chuc-dang",
+    "members": "dang-vien",
+    "member_ratings": "xep-loai-dang-vien",
+    "organisation_ratings": "xep-loai-to-chuc-dang",
+    "events": "qua-trinh-sinh-hoat",
+}
+
+
+def file_stem(kind):
+    return FILE_NAMES.get(kind, kind.replace("_", "-"))
+
+
 def template_response(kind):
-    return _response(template_book(kind), f"mau-nhap-{kind.replace('_', '-')}.xlsx")
+    return _response(template_book(kind), f"mau-nhap-{file_stem(kind)}.xlsx")
 
 
 def export_response(kind, queryset, *, user):
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return _response(export_book(kind, queryset, user=user), f"{kind.replace('_', '-')}-{stamp}.xlsx")
+    """The export of `queryset` as `user` may see it, named by kind, the organisation the user's
+    scope covers (a TCCS user's own) and the day: "dang-vien-DB05-07-12-2026.xlsx"."""
+    organisation = default_report_organisation(user)
+    code = f"-{organisation.code}" if organisation is not None else ""
+    stamp = timezone.localdate().strftime("%d-%m-%Y")
+    return _response(export_book(kind, queryset, user=user), f"{file_stem(kind)}{code}-{stamp}.xlsx")

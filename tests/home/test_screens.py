@@ -55,13 +55,18 @@ def test_the_bulk_rating_screen_shows_no_error_before_a_choice(client, personas,
     assert page.status_code == 200
     text = page.content.decode()
     assert "errorlist" not in text
-    options = [label for _, label in page.context["chooser"].fields["to_chuc"].choices][1:]
-    assert options == [
-        "Đảng bộ Sở A",
-        "Chi bộ Văn phòng — Đảng bộ Sở A",
-        "Chi bộ Kế toán — Đảng bộ Sở A",
-        "Chi bộ Sở B",
+    groups = [
+        (group, [label for _, label in options])
+        for group, options in page.context["chooser"].fields["to_chuc"].choices[1:]
     ]
+    assert groups == [
+        (
+            "Đảng bộ Sở A",
+            ["Đảng bộ Sở A", "Chi bộ Văn phòng — Đảng bộ Sở A", "Chi bộ Kế toán — Đảng bộ Sở A"],
+        ),
+        ("Chi bộ Sở B", ["Chi bộ Sở B"]),
+    ]
+    assert '<optgroup label="Đảng bộ Sở A">' in text
     chosen = client.get(reverse("admin:members_memberrating_bulk"), {"to_chuc": tree["cb1"].pk, "nam": 2024})
     assert "errorlist" not in chosen.content.decode()
     assert chosen.context["chooser"].is_valid()
@@ -154,3 +159,36 @@ def test_the_audit_log_names_record_types_and_the_member_in_local_time(client, p
     local = timezone.localtime(batch.created_at)
     assert str(batch) == f"Đảng viên: a.xlsx ({local:%d/%m/%Y %H:%M})"
     assert ActivityLog.objects.filter(model="members.memberevent").exists()
+
+
+def test_downloaded_files_have_vietnamese_names(client, personas, tree):
+    from django.utils import timezone
+
+    day = timezone.localdate().strftime("%d-%m-%Y")
+    client.force_login(personas["coso_a"])
+    export = client.get(reverse("admin:members_member_export"))
+    assert export["Content-Disposition"] == f'attachment; filename="dang-vien-SOA-{day}.xlsx"'
+    client.force_login(personas["vanphong"])
+    export = client.get(reverse("admin:members_memberrating_export"))
+    assert export["Content-Disposition"] == f'attachment; filename="xep-loai-dang-vien-{day}.xlsx"'
+    template = client.get(reverse("admin:partyblock_importbatch_template", args=["members"]))
+    assert template["Content-Disposition"] == 'attachment; filename="mau-nhap-dang-vien.xlsx"'
+
+
+def test_the_import_page_shows_no_hash(client, personas, tree):
+    from partyblock.models import ImportBatch, ImportKind, ImportStatus
+
+    batch = ImportBatch.objects.create(
+        kind=ImportKind.MEMBERS,
+        file_name="dang-vien.xlsx",
+        sha256="ab" * 32,
+        status=ImportStatus.INVALID,
+        row_count=5147,
+        report={"errors": [], "warnings": []},
+    )
+    client.force_login(personas["vanphong"])
+    page = client.get(reverse("admin:partyblock_importbatch_preview", args=[batch.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "ab" * 32 not in text and "SHA-256" not in text
+    assert "<span>5.147</span> dòng dữ liệu" in text

@@ -73,6 +73,23 @@ register(
 )
 
 
+register(
+    "inspection_violations_found",
+    "Lượt đối tượng kiểm tra được kết luận có vi phạm",
+    records=_period(queries.violations_found),
+)
+register(
+    "discipline_after_inspection",
+    "Quyết định kỷ luật sau kiểm tra",
+    records=_period(queries.discipline_after_inspection),
+)
+register(
+    "tccs_own_inspections",
+    "Cuộc kiểm tra do cấp ủy cơ sở tiến hành",
+    records=_period(queries.grassroots_inspections),
+)
+
+
 # Counts behind the report's discipline and letter tables (parametrised: not printed by the command).
 def _decisions(scope, form=None, subject=None):
     decisions = queries.discipline_decisions_between(

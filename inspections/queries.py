@@ -221,3 +221,31 @@ def letters_received_between(start, end, within=None):
         | Q(member__isnull=False) & _registered_within(within, "letter__received_on")
     )
     return letters.filter(Exists(about))
+
+
+# --- outcomes ------------------------------------------------------------------------------------
+
+
+def violations_found(start, end, within=None):
+    """Inspected subjects (an organisation or a member, per inspection) found in violation, in
+    inspections decided in [start, end]."""
+    rows = InspectionSubject.objects.filter(
+        inspection__decision_date__gte=start, inspection__decision_date__lte=end, violation_found=True
+    )
+    return _subjects_within(rows, "inspection", within)
+
+
+def discipline_after_inspection(start, end, within=None):
+    """Discipline decisions in [start, end] that followed an inspection."""
+    return discipline_decisions_between(start, end, within).filter(inspection__isnull=False)
+
+
+def grassroots_inspections(start, end, within=None):
+    """Inspections a TCCS's own committee (or its inspection committee) conducted in [start, end],
+    those of TCCS within `within` when given."""
+    inspections = Inspection.objects.filter(
+        body=Body.GRASSROOTS, decision_date__gte=start, decision_date__lte=end
+    )
+    if within is not None:
+        inspections = inspections.filter(conducting_organisation__path__startswith=within.path)
+    return inspections

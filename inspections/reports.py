@@ -10,6 +10,7 @@ from .models import (
     DisciplineDecision,
     DisciplineForm,
     Inspection,
+    InspectionSubject,
     Letter,
     LetterKind,
     LetterStatus,
@@ -31,13 +32,15 @@ INSPECTION_FIGURES = [
 
 
 def report_sections(scope):
-    inspections = Section("kiem_tra", "Kiểm tra, giám sát")
-    inspections.rows = [
-        Row(label, count(scope, key), level=level) for label, key, level in INSPECTION_FIGURES
-    ]
-    discipline = Section("ky_luat", "Kỷ luật đảng và giải quyết đơn thư")
-    discipline.rows = [
+    """The report's "inspection and supervision" section: inspections and supervisions, then
+    discipline and letters, in the order of the Khối's term report."""
+    section = Section("kiem_tra", "Kiểm tra, giám sát, thi hành kỷ luật đảng", short="Kiểm tra, giám sát")
+    section.rows = [
+        *(Row(label, count(scope, key), level=level) for label, key, level in INSPECTION_FIGURES),
+        Row("Đối tượng kiểm tra có vi phạm (lượt)", count(scope, "inspection_violations_found")),
+        Row("Cuộc kiểm tra do cấp ủy cơ sở tiến hành", count(scope, "tccs_own_inspections")),
         Row("Quyết định kỷ luật", count(scope, "discipline_decisions")),
+        Row("Trong đó: kỷ luật sau kiểm tra", count(scope, "discipline_after_inspection"), level=1),
         Row("Kỷ luật đảng viên", count(scope, "discipline_decisions", subject="member"), level=1),
         Row("Kỷ luật tổ chức đảng", count(scope, "discipline_decisions", subject="organisation"), level=1),
         Row("Đơn thư tiếp nhận", count(scope, "letters")),
@@ -47,7 +50,7 @@ def report_sections(scope):
             level=1,
         ),
     ]
-    discipline.tables = [
+    section.tables = [
         Table(
             "Kỷ luật theo hình thức",
             ["Hình thức", "Số quyết định"],
@@ -68,7 +71,7 @@ def report_sections(scope):
             ],
         ),
     ]
-    return [inspections, discipline]
+    return [section]
 
 
 def organisation_blocks(organisation):
@@ -127,6 +130,29 @@ def organisation_blocks(organisation):
     ]
 
 
+register_columns(
+    InspectionSubject,
+    Columns(
+        (
+            "Đối tượng",
+            "Số quyết định kiểm tra",
+            "Ngày quyết định",
+            "Loại kiểm tra",
+            "Yêu cầu khắc phục, xử lý",
+        ),
+        lambda r: (
+            str(r.subject),
+            r.inspection.decision_number,
+            r.inspection.decision_date,
+            r.inspection.get_kind_display(),
+            r.follow_up,
+        ),
+        ("inspection", "member", "organisation"),
+        ("inspection__decision_date", "pk"),
+        ("inspection__decision_number", "member__search_name", "organisation__name"),
+        lambda r: ("admin:inspections_inspection_change", r.inspection_id),
+    ),
+)
 register_columns(
     Inspection,
     Columns(

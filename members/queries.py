@@ -5,7 +5,7 @@ Every count of members anywhere in the project comes from `members_as_of`.
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from .lifecycle import add_months
 from .models import (
@@ -16,6 +16,7 @@ from .models import (
     MemberEvent,
     MemberRating,
     MembershipPeriod,
+    PartyBadge,
     covering,
 )
 
@@ -129,3 +130,78 @@ def headcounts(days, within=None, statuses=()):
     return {
         (day if status is None else (day, status)): counts[name] for name, (day, status) in wanted.items()
     }
+
+
+def _period_in(within, day_field, *, ending):
+    """Exists: the member's registration, in the Khối (or in `within`), that ends on the event's
+    day (`ending`) or covers it."""
+    periods = MembershipPeriod.objects.filter(member=OuterRef("member_id"), organisation__isnull=False)
+    if ending:
+        periods = periods.filter(ends_on=OuterRef(day_field))
+    else:
+        periods = periods.filter(starts_on__lte=OuterRef(day_field)).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gt=OuterRef(day_field))
+        )
+    if within is not None:
+        periods = periods.filter(organisation__path__startswith=within.path)
+    return Exists(periods.values("pk"))
+
+
+def _period_outside(within, day_field, *, ending):
+    """Exists: the member's registration on that day (`ending`: the one ending then) was not in
+    `within` (outside the Khối, or elsewhere in it)."""
+    periods = MembershipPeriod.objects.filter(member=OuterRef("member_id"))
+    if ending:
+        periods = periods.filter(ends_on=OuterRef(day_field))
+    else:
+        periods = periods.filter(starts_on__lte=OuterRef(day_field)).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gt=OuterRef(day_field))
+        )
+    periods = periods.filter(Q(organisation__isnull=True) | ~Q(organisation__path__startswith=within.path))
+    return Exists(periods.values("pk"))
+
+
+ENDING_KINDS = (EventKind.REMOVAL, EventKind.EXPULSION, EventKind.RESIGNATION, EventKind.DEATH)
+
+
+def events_between(start, end, kinds):
+    return MemberEvent.objects.filter(kind__in=kinds, date__gte=start, date__lte=end)
+
+
+def transfers_in_between(start, end, within=None):
+    """Official transfers into the Khối (or into `within`) effective in [start, end]: from outside
+    the Khối, and with `within`, also moves inside the Khối from elsewhere into it."""
+    events = events_between(start, end, [EventKind.TRANSFER_IN, EventKind.TRANSFER])
+    if within is None:
+        return events.filter(kind=EventKind.TRANSFER_IN, organisation__isnull=False)
+    return events.filter(organisation__path__startswith=within.path).filter(
+        Q(kind=EventKind.TRANSFER_IN) | _period_outside(within, "date", ending=True)
+    )
+
+
+def transfers_out_between(start, end, within=None):
+    """Official transfers out of the Khối (or out of `within`) effective in [start, end]: the
+    registration that ended that day was there, the next one is not."""
+    if within is None:
+        return events_between(start, end, [EventKind.TRANSFER_OUT]).filter(
+            _period_in(None, "date", ending=True)
+        )
+    events = events_between(start, end, [EventKind.TRANSFER_OUT, EventKind.TRANSFER])
+    return events.filter(_period_in(within, "date", ending=True)).exclude(
+        organisation__path__startswith=within.path
+    )
+
+
+def memberships_ended_between(start, end, kind, within=None):
+    """Removals, expulsions, resignations or deaths (`kind`) in [start, end] of members registered
+    in the Khối (or in `within`) until that day."""
+    if kind not in ENDING_KINDS:
+        raise ValueError(f"not a membership-ending event: {kind}")
+    return events_between(start, end, [kind]).filter(_period_in(within, "date", ending=True))
+
+
+def badges_awarded_between(start, end, within=None):
+    """Huy hiệu Đảng awarded in [start, end] to members registered in the Khối (or `within`) that day."""
+    return PartyBadge.objects.filter(awarded_on__gte=start, awarded_on__lte=end).filter(
+        _period_in(within, "awarded_on", ending=False)
+    )

@@ -8,8 +8,8 @@ from django.utils.html import escape
 
 from partyblock.text import number_text
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 44, 28, 48
+WIDTH, HEIGHT = 640, 280
+LEFT, RIGHT, TOP, BOTTOM = 56, 44, 48, 48  # the top margin holds the visible title (and a legend line)
 # Fill patterns, darkest first: solid, dense hatching, sparse hatching, dots.
 PATTERN_DEFS = """<defs>
 <pattern id="p1" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#1f3b57"/></pattern>
@@ -20,8 +20,9 @@ PATTERN_DEFS = """<defs>
 
 
 def date_label(day):
-    """Year-end points read as the year; any other day in full."""
-    return str(day.year) if (day.month, day.day) == (12, 31) else f"{day:%d/%m/%Y}"
+    """Every point of a time axis in the same form, the full day (31/12/2016, 31/07/2020), so a
+    year-end point is never mistaken for a whole year."""
+    return f"{day:%d/%m/%Y}"
 
 
 def _axis(maximum):
@@ -44,6 +45,8 @@ def _frame(title, y_max, intervals=4, y_suffix=""):
         f'aria-label="{escape(title)}" class="chart">',
         PATTERN_DEFS,
         f"<title>{escape(title)}</title>",
+        f'<text x="{WIDTH / 2:.0f}" y="16" text-anchor="middle" font-size="13" font-weight="bold" class="chart-title">'
+        f"{escape(title)}</text>",
     ]
     for i in range(intervals + 1):
         value = y_max * i / intervals
@@ -108,7 +111,7 @@ def bars_against_pace(title, bars, pace, pace_label):
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#b00020" stroke-width="2" stroke-dasharray="8 5"/>'
         )
         parts.append(
-            f'<text x="{LEFT + 4}" y="{TOP - 12}" font-size="11">- - - {escape(pace_label)}: {number_text(pace, 1)}</text>'
+            f'<text x="{LEFT + 4}" y="{TOP - 10}" font-size="11">- - - {escape(pace_label)}: {number_text(pace, 1)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

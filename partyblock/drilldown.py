@@ -148,6 +148,7 @@ PARAM_LABELS = {
     "kind": "loại",
     "subject": "đối tượng",
     "status": "tình trạng",
+    "group": "nhóm",
 }
 SUBJECT_LABELS = {"member": "đảng viên", "organisation": "tổ chức đảng"}
 

@@ -7,21 +7,33 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear, Substr
 
-from members.models import MembershipStatus
+from members.models import EventKind, MembershipStatus
 from members.queries import (
     admissions_between,
     awards_to_grassroots,
+    badges_awarded_between,
     headcounts,
     member_ratings,
     member_ratings_within,
     members_as_of,
     members_with_status,
+    memberships_ended_between,
+    transfers_in_between,
+    transfers_out_between,
 )
 from partyblock.rating_schemes import GOOD_OR_BETTER_LEVELS
-from units.models import GRASSROOTS_KINDS, DocumentKind, MeetingKind, Organisation, OrganisationKind, Term
+from units.models import (
+    GRASSROOTS_KINDS,
+    PATH_STEP,
+    DocumentKind,
+    MeetingKind,
+    Organisation,
+    OrganisationKind,
+    Term,
+)
 from units.queries import (
     breakthrough_tasks_of_years,
     documents_issued,
@@ -120,6 +132,36 @@ def register(key, label, *, records=None, compute=None, params=(), listed=None, 
     )
 
 
+def register_breakdown(key, label, grouped=None, fixed_groups=None, *, group_records=None, group_counts=None):
+    """A figure counted by group. `grouped(scope)` is the queryset annotated with `group`; the
+    figure's value is {group: count} (the `fixed_groups` always, in their order, then any other
+    group found, largest first), one grouped query for every cell, and `records(scope, group=g)`
+    is the drill-down of one cell. A breakdown that cannot be a plain GROUP BY gives
+    `group_records(scope, group)` and `group_counts(scope)` ({group: count}, one query) instead."""
+    fixed = list(fixed_groups or [])
+
+    def records(scope, group):
+        if group_records is not None:
+            return group_records(scope, group)
+        return grouped(scope).filter(group=group)
+
+    def batch(scope):
+        if group_counts is not None:
+            found = group_counts(scope)
+        else:
+            rows = grouped(scope).values("group").annotate(n=Count("pk")).order_by()
+            found = {row["group"]: row["n"] for row in rows}
+        groups = fixed + sorted((g for g in found if g not in fixed), key=lambda g: (-found[g], g))
+        counts = {group: found.get(group, 0) for group in groups}
+        cells = {cache_key(key, {"group": group}): n for group, n in counts.items()}
+        cells[cache_key(key, {})] = counts
+        return cells
+
+    if key in FIGURES:
+        raise ValueError(f"figure {key!r} registered twice")
+    FIGURES[key] = Figure(key, label, records, None, ("group",), True, batch)
+
+
 def value(key, scope, **params):
     return FIGURES[key].value(scope, **params)
 
@@ -149,12 +191,28 @@ def good_or_better(level_counts, year):
     return rated, good
 
 
+def plain_number(number):
+    """A stored Decimal (a target) as the int or float people wrote: 750, 95, 12.5."""
+    if number is None:
+        return None
+    return int(number) if number % 1 == 0 else float(number)
+
+
+def term_targets(scope):
+    """The targets of the scope's term, in stored order (one query, kept on the scope). The
+    congress set them for the whole Khối: an organisation's report has none."""
+    if "term_targets" not in scope.cache:
+        term = scope.term
+        found = [] if term is None or scope.organisation is not None else list(term.targets.all())
+        scope.cache["term_targets"] = found
+    return scope.cache["term_targets"]
+
+
 def _term_target(key):
-    """The congress's target for the whole Khối: none applies to one organisation's report."""
+    """The congress's target `key` for the whole Khối (None when none was set)."""
 
     def compute(scope):
-        target = scope.term.target(key) if scope.term and scope.organisation is None else None
-        return None if target is None else float(target) if target % 1 else int(target)
+        return next((plain_number(t.value) for t in term_targets(scope) if t.key == key), None)
 
     return compute
 
@@ -293,6 +351,134 @@ def _admissions_over_target(scope):
 register("admissions_over_target_pct", "Vượt chỉ tiêu kết nạp (%)", compute=_admissions_over_target)
 
 
+# --- membership flows (DOMAIN.md §2) --------------------------------------------------------------
+def _flow_period(scope, year):
+    """The period of a flow cell: the scope's, or the part of it in `year`."""
+    if year is None:
+        return scope.starts_on, scope.activity_end
+    year = int(year)
+    start, end = (
+        max(scope.starts_on, datetime.date(year, 1, 1)),
+        min(scope.activity_end, datetime.date(year, 12, 31)),
+    )
+    if start > end:
+        raise ValueError(f"{year} is outside this report's period")
+    return start, end
+
+
+def register_flow(key, label, between, day_field):
+    """A flow over the period (`value(key, scope)`) and per year (`year=`): `between(start, end,
+    within)` is the queryset; one grouped query answers the period and every year."""
+
+    def records(scope, year=None):
+        start, end = _flow_period(scope, year)
+        return between(start, end, within=scope.organisation)
+
+    def batch(scope):
+        rows = (
+            between(scope.starts_on, scope.activity_end, within=scope.organisation)
+            .annotate(flow_year=ExtractYear(day_field))
+            .values("flow_year")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        found = {row["flow_year"]: row["n"] for row in rows}
+        cells = {
+            cache_key(key, {"year": y}): found.get(y, 0)
+            for y in range(scope.starts_on.year, scope.activity_end.year + 1)
+        }
+        cells[cache_key(key, {})] = sum(found.values())
+        return cells
+
+    if key in FIGURES:
+        raise ValueError(f"figure {key!r} registered twice")
+    FIGURES[key] = Figure(key, label, records, None, ("year",), True, batch)
+
+
+def _ended(kind):
+    return lambda start, end, within: memberships_ended_between(start, end, kind, within=within)
+
+
+FLOWS = {
+    "transfers_in": "Chuyển sinh hoạt đến",
+    "transfers_out": "Chuyển sinh hoạt đi",
+    "removals": "Xóa tên",
+    "expulsions": "Khai trừ",
+    "resignations": "Xin ra khỏi Đảng",
+    "deaths": "Từ trần",
+    "badges_awarded": "Huy hiệu Đảng đã trao",
+}
+register_flow("transfers_in", FLOWS["transfers_in"], transfers_in_between, "date")
+register_flow("transfers_out", FLOWS["transfers_out"], transfers_out_between, "date")
+register_flow("removals", FLOWS["removals"], _ended(EventKind.REMOVAL), "date")
+register_flow("expulsions", FLOWS["expulsions"], _ended(EventKind.EXPULSION), "date")
+register_flow("resignations", FLOWS["resignations"], _ended(EventKind.RESIGNATION), "date")
+register_flow("deaths", FLOWS["deaths"], _ended(EventKind.DEATH), "date")
+register_flow("badges_awarded", FLOWS["badges_awarded"], badges_awarded_between, "awarded_on")
+
+
+# --- lists by TCCS ---------------------------------------------------------------------------------
+def _tccs_without_admission(scope):
+    """TCCS existing at the end of the period none of whose chi bộ admitted anyone in it."""
+    admitted = admissions_between(scope.starts_on, scope.activity_end).filter(
+        organisation__path__startswith=OuterRef("path")
+    )
+    tccs = organisations_as_of(scope.activity_end, GRASSROOTS_KINDS, within=scope.organisation)
+    return tccs.exclude(Exists(admitted))
+
+
+register(
+    "tccs_without_admission", "TCCS không kết nạp được đảng viên trong kỳ", records=_tccs_without_admission
+)
+
+TOP_ADMITTERS = 10
+
+
+def _tccs_path(field):
+    """The TCCS's path of an organisation (its first two levels under the Khối)."""
+    return Substr(field, 1, 2 * PATH_STEP)
+
+
+def _admissions_of_tccs(scope, tccs):
+    organisation = Organisation.objects.filter(code=tccs, kind__in=GRASSROOTS_KINDS).first()
+    if organisation is None:
+        raise ValueError(f"no TCCS {tccs}")
+    admissions = admissions_between(scope.starts_on, scope.activity_end, within=organisation)
+    return (
+        admissions.filter(organisation__path__startswith=scope.organisation.path)
+        if scope.organisation
+        else admissions
+    )
+
+
+def top_admitters(scope):
+    """[(TCCS, admissions)] of the TCCS that admitted most in the period (ties by tree order), from
+    one grouped query; their cells are `admissions_of_tccs`."""
+    key = ("top_admitters",)
+    if key not in scope.cache:
+        rows = (
+            admissions_between(scope.starts_on, scope.activity_end, within=scope.organisation)
+            .annotate(tccs_path=_tccs_path("organisation__path"))
+            .values("tccs_path")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "tccs_path")[:TOP_ADMITTERS]
+        )
+        counts = {row["tccs_path"]: row["n"] for row in rows}
+        organisations = {o.path: o for o in Organisation.objects.filter(path__in=counts)}
+        found = [(organisations[path], n) for path, n in counts.items() if path in organisations]
+        scope.cache.update({cache_key("admissions_of_tccs", {"tccs": o.code}): n for o, n in found})
+        scope.cache[key] = found
+    return scope.cache[key]
+
+
+register(
+    "admissions_of_tccs",
+    "Kết nạp đảng viên của tổ chức cơ sở đảng",
+    records=_admissions_of_tccs,
+    params=["tccs"],
+)
+
+
 # --- ratings (DOMAIN.md §3) ----------------------------------------------------------------------
 def _member_ratings_of(scope):
     return member_ratings_within(scope.organisation)
@@ -361,6 +547,13 @@ register(
     "tccs_good_or_better_avg_pct",
     "TCCS hoàn thành tốt nhiệm vụ trở lên, bình quân hằng năm (%)",
     compute=_tccs_average,
+)
+register(
+    "tccs_rated_below_good",
+    "Lượt TCCS xếp loại dưới mức hoàn thành tốt nhiệm vụ",
+    records=lambda s: _tccs_ratings_of(s).filter(
+        year__in=s.rated_years, level__gt=max(GOOD_OR_BETTER_LEVELS)
+    ),
 )
 register(
     "tccs_good_or_better_target_pct",
@@ -549,3 +742,4 @@ def listed_figures(user):
 
 # Figures of the other apps register themselves after the ones above (their keys follow in order).
 from inspections import figures as _inspections_figures  # noqa: E402,F401
+from partyblock import composition as _composition_figures  # noqa: E402,F401

@@ -27,9 +27,8 @@ def as_of_day(text, earliest, latest):
     if not text:
         return None, None
     shown = text if len(text) <= 20 else text[:20] + "…"
-    try:
-        day = datetime.datetime.strptime(text, DAY_FORMAT).date()
-    except ValueError:
+    day = _parse_day(text)
+    if day is None:
         return None, f"Ngày “{shown}” không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 31/12/2018."
     if not earliest <= day <= latest:
         return None, (
@@ -37,6 +36,17 @@ def as_of_day(text, earliest, latest):
             f"{latest:{DAY_FORMAT}}); số liệu dưới đây tính đến ngày mặc định."
         )
     return day, None
+
+
+def _parse_day(text):
+    """A day typed day first (31/12/2018, as people write it) or in ISO form (2018-12-31, as links
+    and other systems carry it)."""
+    for pattern in (DAY_FORMAT, "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def year_value(text):

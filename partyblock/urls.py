@@ -7,6 +7,7 @@ report_patterns = [
     path("", views.index, name="index"),
     path("nhiem-ky/<str:label>/", views.term_report, name="term"),
     path("nam/<int:year>/", views.year_report, name="year"),
+    path("co-cau/", views.composition_page, name="composition"),
     path("chi-tiet/<slug:key>/", views.drilldown_view, name="drilldown"),
 ]
 

@@ -13,7 +13,7 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 
-from partyblock import drilldown, params
+from partyblock import composition_report, drilldown, params, targets
 from partyblock.access import (
     default_report_organisation,
     may_see_figure,
@@ -23,14 +23,17 @@ from partyblock.access import (
     visible_organisations,
 )
 from partyblock.audit import log_denied
-from partyblock.figures import FIGURES, Scope
-from partyblock.reports import build_report, count_cells, scope_title
+from partyblock.composition import MEMBER_BREAKDOWNS
+from partyblock.document_form import document_form
+from partyblock.figures import FIGURES, Scope, value
+from partyblock.reports import build_report, count_cells, scope_title, year_admissions_chart, year_comparison
 from partyblock.text import search_key
 from partyblock.xlsx import xlsx_response
-from units.models import Term
+from units.models import GRASSROOTS_KINDS, Term
 
 AS_OF_PARAM = "ngay"
 ORGANISATION_PARAM = "to-chuc"
+FROM_PARAM, TO_PARAM = "tu-ngay", "den-ngay"  # a period other than a term or a year (composition)
 
 
 def _organisation(request):
@@ -68,9 +71,39 @@ def scope_from_request(request, term_label=None, year=None):
     return Scope.for_year(year, as_of=as_of, organisation=organisation), error
 
 
+def period_scope_from_request(request):
+    """(scope, error) for the composition page: members on ?ngay (default today), admissions from
+    ?tu-ngay (default 1 January of that year) to ?den-ngay (default the as-of day)."""
+    organisation = _organisation(request)
+    if organisation is None and not organisation_in_scope(request.user, None):
+        raise Http404("Tài khoản chưa được giao phạm vi báo cáo.")
+    today = timezone.localdate()
+    as_of, error = params.as_of_day(request.GET.get(AS_OF_PARAM), params.PARTY_FOUNDED, today)
+    starts_on, from_error = params.as_of_day(request.GET.get(FROM_PARAM), params.PARTY_FOUNDED, today)
+    ends_on, to_error = params.as_of_day(request.GET.get(TO_PARAM), params.PARTY_FOUNDED, today)
+    error = error or from_error or to_error
+    as_of = as_of or ends_on or today
+    ends_on = ends_on or as_of
+    starts_on = starts_on or datetime.date(ends_on.year, 1, 1)
+    if starts_on > ends_on:
+        error = error or "Ngày bắt đầu kỳ kết nạp phải trước ngày kết thúc."
+        starts_on = datetime.date(ends_on.year, 1, 1)
+    return Scope(starts_on, ends_on, as_of, organisation), error
+
+
 def scope_query(scope):
     """The query string that recreates `scope` on another page (drill-down, export)."""
-    query = {"nhiem-ky": scope.term.label} if scope.term else {"nam": scope.starts_on.year}
+    if scope.term:
+        query = {"nhiem-ky": scope.term.label}
+    elif (scope.starts_on.month, scope.starts_on.day, scope.ends_on.month, scope.ends_on.day) == (
+        1,
+        1,
+        12,
+        31,
+    ) and (scope.starts_on.year == scope.ends_on.year):
+        query = {"nam": scope.starts_on.year}
+    else:
+        query = {FROM_PARAM: scope.starts_on.isoformat(), TO_PARAM: scope.ends_on.isoformat()}
     default_as_of = scope.ends_on
     if scope.as_of != default_as_of:
         query[AS_OF_PARAM] = scope.as_of.strftime("%d/%m/%Y")
@@ -80,6 +113,7 @@ def scope_query(scope):
 
 
 def drilldown_url(scope, cell):
+    scope = cell.scope or scope
     return (
         reverse("reports:drilldown", args=[cell.key]) + "?" + urlencode({**scope_query(scope), **cell.params})
     )
@@ -87,11 +121,25 @@ def drilldown_url(scope, cell):
 
 def _report_page(request, scope, error, kind):
     sections = [s for s in build_report(scope) if may_see_section(request.user, s)]
-    for cell in count_cells(sections):
+    judged = targets.judged_targets(scope)
+    comparison, year_term, year_chart = [], None, ""
+    if kind == "year":
+        comparison, year_term = year_comparison(scope)
+        if year_term is not None:
+            year_chart = year_admissions_chart(scope, year_term)
+    for cell in count_cells(sections, comparison):
         cell.url = drilldown_url(scope, cell)
     if request.GET.get("xuat") == "xlsx":
-        return xlsx_response(f"bao-cao-{_slug(scope)}.xlsx", report_sheets(scope, sections))
+        return xlsx_response(
+            f"bao-cao-{_slug(scope)}.xlsx", report_sheets(scope, sections, judged, comparison)
+        )
     context = {
+        "document": document_form(scope.organisation, _document_summary(scope), timezone.localdate()),
+        "comparison": comparison,
+        "year_term": year_term,
+        "year_chart": year_chart,
+        "judged_targets": judged,
+        "judgement_rule": targets.JUDGEMENT_RULE,
         "scope": scope,
         "title": scope_title(scope),
         "sections": sections,
@@ -104,17 +152,77 @@ def _report_page(request, scope, error, kind):
     return render(request, "reports/report.html", context)
 
 
+def _document_summary(scope):
+    if scope.term:
+        if scope.organisation is None:
+            return (
+                f"tổng kết thực hiện Nghị quyết Đại hội Đảng bộ Khối lần thứ {scope.term.congress_ordinal}, "
+                f"nhiệm kỳ {scope.term.label.replace('-', ' - ')}"
+            )
+        return f"tổng kết nhiệm kỳ {scope.term.label.replace('-', ' - ')}"
+    return f"kết quả công tác xây dựng Đảng năm {scope.starts_on.year}"
+
+
 def _slug(scope):
     base = scope.term.label if scope.term else str(scope.starts_on.year)
     return base + (f"-{scope.organisation.code}" if scope.organisation else "")
 
 
-def report_sheets(scope, sections):
-    """One sheet per section: the rows (actual, target, met), then each table."""
-    for section in sections:
+def _met_text(met):
+    return "" if met is None else ("Đạt" if met else "Chưa đạt")
+
+
+def report_sheets(scope, sections, judged=(), comparison=()):
+    """The congress targets' sheet (when the term has targets), then one sheet per section: the
+    rows (actual, target, met), then each table; the judgement rule closes the first sheet."""
+    if judged:
+        rows = [
+            [
+                j.target.description,
+                j.measure.basis if j.measure else "",
+                j.value,
+                j.target.unit,
+                j.actual,
+                _met_text(j.met) if j.measure else "Chưa có số liệu để đánh giá",
+            ]
+            for j in judged
+        ]
+        rows += [[], [targets.JUDGEMENT_RULE]]
+        yield (
+            "Chỉ tiêu Đại hội",
+            ["Chỉ tiêu", "Cách tính", "Chỉ tiêu", "Đơn vị", "Thực hiện", "Đánh giá"],
+            rows,
+        )
+    if comparison:
+        year = scope.starts_on.year
+        rows = [
+            [
+                c.label,
+                c.this.value,
+                c.previous.value,
+                c.change,
+                c.target.value if c.target else None,
+                c.to_date.value if c.to_date else None,
+                c.pace,
+                c.verdict,
+            ]
+            for c in comparison
+        ]
+        headers = [
+            "Nội dung",
+            f"Năm {year}",
+            f"Năm {year - 1}",
+            "Tăng, giảm",
+            "Chỉ tiêu nhiệm kỳ",
+            "Lũy kế nhiệm kỳ",
+            "Tiến độ",
+            "Đánh giá",
+        ]
+        yield ("So sánh", headers, rows)
+    for number, section in enumerate(sections, start=1):
         rows = []
         for row in section.rows:
-            met = "" if row.met is None else ("Đạt" if row.met else "Chưa đạt")
+            met = _met_text(row.met)
             rows.append(
                 [
                     "    " * row.level + row.label,
@@ -128,7 +236,11 @@ def report_sheets(scope, sections):
             rows.append([table.caption])
             rows.append(table.headers)
             rows.extend([label, *[c.value for c in cells]] for label, cells in table.rows)
-        yield (section.title, ["Chỉ tiêu / nội dung", "Thực hiện", "Chỉ tiêu", "Đánh giá"], rows)
+        yield (
+            f"{number}. {section.short or section.title}",
+            ["Chỉ tiêu / nội dung", "Thực hiện", "Chỉ tiêu", "Đánh giá"],
+            rows,
+        )
 
 
 @staff_member_required
@@ -165,6 +277,10 @@ def drilldown_view(request, key):
             scope, _ = scope_from_request(request, term_label=params.text_value(term_label))
         elif year:
             scope, _ = scope_from_request(request, year=params.year_value(year))
+        elif request.GET.get(FROM_PARAM):
+            scope, error = period_scope_from_request(request)
+            if error:
+                raise Http404(error)
         else:
             raise Http404("Thiếu nhiệm kỳ hoặc năm.")
         wanted = {name: request.GET[name] for name in figure.params if request.GET.get(name)}
@@ -199,11 +315,12 @@ def drilldown_view(request, key):
             link = reverse(name, args=[pk])
         rows.append((link, columns.row(record)))
     back = {**scope_query(scope)}
-    report_url = (
-        reverse("reports:term", args=[scope.term.label])
-        if scope.term
-        else reverse("reports:year", args=[scope.starts_on.year])
-    )
+    if scope.term:
+        report_url = reverse("reports:term", args=[scope.term.label])
+    elif "nam" in back:
+        report_url = reverse("reports:year", args=[scope.starts_on.year])
+    else:
+        report_url = reverse("reports:composition")
     context = {
         "title": figure.label,
         "terms": Term.objects.all(),
@@ -221,6 +338,48 @@ def drilldown_view(request, key):
         "report_url": report_url + "?" + urlencode(back),
     }
     return render(request, "reports/drilldown.html", context)
+
+
+@staff_member_required
+def composition_page(request):
+    scope, error = period_scope_from_request(request)
+    tables = composition_report.tables(scope)
+    for table in tables:
+        for _, cells in table.rows:
+            for cell in cells:
+                if cell.key:
+                    cell.url = drilldown_url(scope, cell)
+    if request.GET.get("xuat") == "xlsx":
+        return composition_xlsx(scope)
+    context = {
+        "document": document_form(
+            scope.organisation,
+            f"số lượng, chất lượng đảng viên (có đến ngày {scope.as_of:%d/%m/%Y})",
+            timezone.localdate(),
+        ),
+        "scope": scope,
+        "title": "Cơ cấu đảng viên",
+        "members_tables": tables[: len(MEMBER_BREAKDOWNS)],
+        "admissions_tables": tables[len(MEMBER_BREAKDOWNS) :],
+        "members": value("members", scope),
+        "admissions": value("admissions", scope),
+        "error": error,
+        "terms": Term.objects.all(),
+        "query": urlencode(scope_query(scope)),
+        "organisations": visible_organisations(request.user)
+        .filter(kind__in=GRASSROOTS_KINDS)
+        .order_by("path"),
+    }
+    return render(request, "reports/composition.html", context)
+
+
+def composition_xlsx(scope):
+    return composition_report.xlsx(scope, f"co-cau-dang-vien-{_slug_of_period(scope)}.xlsx")
+
+
+def _slug_of_period(scope):
+    base = f"{scope.as_of:%Y%m%d}"
+    return base + (f"-{scope.organisation.code}" if scope.organisation else "")
 
 
 @staff_member_required

@@ -213,6 +213,8 @@ def _custom_urls(tree):
         "reports:term@other": reverse("reports:term", args=[term]) + f"?to-chuc={code}",
         "reports:year": reverse("reports:year", args=[2016]),
         "reports:drilldown": reverse("reports:drilldown", args=["members"]) + f"?nhiem-ky={term}",
+        "reports:composition": reverse("reports:composition"),
+        "reports:composition@other": reverse("reports:composition") + f"?to-chuc={code}",
         "organisation": reverse("organisation", args=[code]),
         "home": reverse("home"),
         "search": reverse("search") + "?q=nguyen",
@@ -255,6 +257,8 @@ CUSTOM = {
     "reports:term@other": {**ALL_200, "coso_b": 404},
     "reports:year": ALL_200,
     "reports:drilldown": ALL_200,
+    "reports:composition": ALL_200,  # grassroots staff get their own TCCS's composition
+    "reports:composition@other": {**ALL_200, "coso_b": 404},
     "organisation": {**ALL_200, "coso_b": 404},
     "home": ALL_200,
     "search": ALL_200,

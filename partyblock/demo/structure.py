@@ -197,7 +197,38 @@ def build_structure(rng):
             ),
         ]
     )
+    next_term(term)
     return root, holders, term
+
+
+NEXT_TERM_TARGETS = [
+    ("admissions", "Kết nạp đảng viên mới trong nhiệm kỳ", 1000, "đảng viên"),
+    ("member_good_or_better_pct", "Đảng viên hoàn thành tốt nhiệm vụ trở lên hằng năm", 95, "%"),
+    ("tccs_good_or_better_pct", "TCCS đảng hoàn thành tốt nhiệm vụ trở lên hằng năm", 90, "%"),
+    ("meeting_attendance_pct", "Tỷ lệ cấp ủy viên, đảng viên dự sinh hoạt chi bộ", 92, "%"),
+    ("breakthrough_tasks", "Công việc đột phá cấp ủy, chi bộ đăng ký trong nhiệm kỳ", 340, "việc"),
+]
+
+
+def next_term(previous):
+    """Congress IX (2020-2025), the term that follows, with the targets it set: the report of the
+    2015-2020 term lists them under "Phương hướng nhiệm kỳ tới" and the IX term's report judges them.
+    (Demo values, not the Khối's published ones.)"""
+    term = Term(
+        label="2020-2025",
+        congress_ordinal="IX",
+        starts_on=previous.ends_on + datetime.timedelta(days=1),
+        ends_on=datetime.date(2025, 7, 31),
+    )
+    term.full_clean()
+    term.save()
+    TermTarget.objects.bulk_create(
+        [
+            TermTarget(term=term, key=key, description=description, value=value, unit=unit)
+            for key, description, value, unit in NEXT_TERM_TARGETS
+        ]
+    )
+    return term
 
 
 def close_merged(holders):

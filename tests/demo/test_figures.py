@@ -10,6 +10,8 @@ from django.core.management import CommandError, call_command
 
 from members.models import EventKind, MemberEvent
 from members.queries import admissions_between, members_as_of
+from partyblock.composition import ADMISSION_BREAKDOWNS, MEMBER_BREAKDOWNS
+from partyblock.figures import FLOWS
 from tests.demo.reference import INSPECTION_FIGURES
 from units.models import GRASSROOTS_KINDS, OrganisationKind, Term
 from units.queries import organisations_as_of
@@ -52,7 +54,47 @@ def test_demo_records_every_kind_of_lifecycle_event(demo, db):
 def test_figures_command_prints_the_report_keys(demo, db):
     out = io.StringIO()
     call_command("figures", "--term", "2015-2020", "--format", "json", stdout=out)
-    assert json.loads(out.getvalue()) == {
+    printed = json.loads(out.getvalue())
+    composition = {key: printed.pop(key) for key in [*MEMBER_BREAKDOWNS, *ADMISSION_BREAKDOWNS]}
+    assert [sum(composition[key].values()) for key in MEMBER_BREAKDOWNS] == [4925] * 7
+    assert [sum(composition[key].values()) for key in ADMISSION_BREAKDOWNS] == [977] * 6
+    assert list(composition["members_by_gender"]) == ["Nam", "Nữ"]
+    assert list(composition["members_by_age_band"]) == ["<=30", "31-40", "41-50", "51-60", ">60"]
+    ethnicities = list(composition["members_by_ethnicity"])  # the largest first
+    assert (ethnicities[0], sorted(ethnicities[1:])) == ("Kinh", ["Mường", "Nùng", "Tày"])
+    assert composition["members_by_party_age_band"]["Dự bị"] == printed["members_probationary"]
+    flows = {key: printed.pop(key) for key in FLOWS}
+    lists = {key: printed.pop(key) for key in ("tccs_without_admission", "tccs_rated_below_good")}
+    outcomes = {
+        key: printed.pop(key)
+        for key in ("inspection_violations_found", "discipline_after_inspection", "tccs_own_inspections")
+    }
+    assert flows == {
+        "transfers_in": 625,
+        "transfers_out": 162,
+        "removals": 18,
+        "expulsions": 3,
+        "resignations": 1,
+        "deaths": 38,
+        "badges_awarded": 148,
+    }
+    # The flows balance: members the day before the term + arrivals - departures = members at its end.
+    before = members_as_of(datetime.date(2015, 7, 14)).count()
+    readmitted = MemberEvent.objects.filter(
+        kind=EventKind.READMISSION,
+        date__range=(datetime.date(2015, 7, 15), TERM_END),
+        organisation__isnull=False,
+    ).count()
+    arrivals = printed["admissions"] + readmitted + flows["transfers_in"]
+    departures = sum(flows[k] for k in ("transfers_out", "removals", "expulsions", "resignations", "deaths"))
+    assert before + arrivals - departures == printed["members"] == 4925
+    assert lists == {"tccs_without_admission": 0, "tccs_rated_below_good": 4}
+    assert outcomes == {
+        "inspection_violations_found": 4,
+        "discipline_after_inspection": 3,
+        "tccs_own_inspections": 1,
+    }
+    assert printed == {
         "tccs": 68,
         "tccs_dang_bo_co_so": 47,
         "tccs_chi_bo_co_so": 21,

@@ -86,3 +86,53 @@ def test_drilldown_headings_name_their_parameters_in_vietnamese(db, leader, term
     assert [heading for heading in headings if raw.search(heading)] == []
     assert any("quá hạn" in heading for heading in headings)
     assert any("đối tượng đảng viên" in heading for heading in headings)
+
+
+def test_term_page_judges_every_congress_target(db, term_page):
+    from tests.reports.test_targets import _target_rows
+
+    assert _target_rows(term_page) == [
+        ["Tỷ lệ cấp ủy viên, đảng viên dự sinh hoạt chi bộ", "cả kỳ", "90%", "93,2%", "✔ Đạt"],
+        ["Kết nạp đảng viên mới trong nhiệm kỳ", "tổng số trong kỳ", "750 đảng viên", "977", "✔ Đạt"],
+        ["Đảng viên hoàn thành tốt nhiệm vụ trở lên hằng năm", "năm thấp nhất", "95%", "94,9%", "✔ Đạt"],
+        [
+            "TCCS đảng đạt trong sạch, vững mạnh, hoàn thành tốt nhiệm vụ trở lên hằng năm",
+            "bình quân các năm",
+            "80%",
+            "98,7%",
+            "✔ Đạt",
+        ],
+    ]
+
+
+def test_term_page_names_the_next_congress_and_its_targets(db, term_page):
+    import re
+    from html import unescape
+
+    html = unescape(term_page)
+    section = re.search(r'<section class="report-section" id="nhiem_ky_toi">.*?</section>', html, re.S).group(
+        0
+    )
+    assert "Phương hướng nhiệm kỳ 2020-2025 (Đại hội IX)" in section
+    rows = re.findall(r"<tr><td>([^<]*)</td><td class=\"num\">.*?data-value=\"([^\"]*)\"", section, re.S)
+    assert rows == [
+        ("Tỷ lệ cấp ủy viên, đảng viên dự sinh hoạt chi bộ", "92"),
+        ("Công việc đột phá cấp ủy, chi bộ đăng ký trong nhiệm kỳ", "340"),
+        ("Kết nạp đảng viên mới trong nhiệm kỳ", "1000"),
+        ("Đảng viên hoàn thành tốt nhiệm vụ trở lên hằng năm", "95"),
+        ("TCCS đảng hoàn thành tốt nhiệm vụ trở lên hằng năm", "90"),
+    ]
+
+
+def test_next_term_report_lists_every_target_of_congress_ix(db, leader):
+    from tests.reports.test_targets import _target_rows
+
+    page = leader.get(reverse("reports:term", args=["2020-2025"]))
+    assert page.status_code == 200
+    assert [row[0] for row in _target_rows(page.content.decode())] == [
+        "Tỷ lệ cấp ủy viên, đảng viên dự sinh hoạt chi bộ",
+        "Công việc đột phá cấp ủy, chi bộ đăng ký trong nhiệm kỳ",
+        "Kết nạp đảng viên mới trong nhiệm kỳ",
+        "Đảng viên hoàn thành tốt nhiệm vụ trở lên hằng năm",
+        "TCCS đảng hoàn thành tốt nhiệm vụ trở lên hằng năm",
+    ]

@@ -33,3 +33,29 @@ def test_the_pace_line_counts_towards_the_axis():
         "15",
         "20",
     ]
+
+
+def test_every_chart_shows_its_title():
+    from partyblock.charts import stacked_shares
+
+    for svg, title in [
+        (
+            line_chart("Số đảng viên theo thời gian", [("15/07/2015", 3), ("31/12/2015", 4)]),
+            "Số đảng viên theo thời gian",
+        ),
+        (bars_against_pace("Kết nạp mỗi năm", [("2016", 3)], 2, "bình quân"), "Kết nạp mỗi năm"),
+        (
+            stacked_shares("Đảng viên theo mức (%)", [("2016", [1, 2, 0, 0])], ["a", "b", "c", "d"]),
+            "Đảng viên theo mức (%)",
+        ),
+    ]:
+        assert re.findall(r'class="chart-title">([^<]*)</text>', svg) == [title]
+
+
+def test_time_axis_labels_are_all_days():
+    import datetime
+
+    from partyblock.charts import date_label
+
+    days = [datetime.date(2015, 7, 15), datetime.date(2015, 12, 31), datetime.date(2020, 7, 31)]
+    assert [date_label(d) for d in days] == ["15/07/2015", "31/12/2015", "31/07/2020"]

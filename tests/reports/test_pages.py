@@ -102,10 +102,12 @@ def test_as_of_date_recomputes_headcounts(staff, tree, term):
     shown = {key: value for key, params, value, _ in count_links(page.content.decode()) if not params}
     assert shown["members"] == 6  # the 2016 ceremonies have not happened yet
     assert page.context["scope"].as_of == D(2016, 1, 1)
-    bad = staff.get(TERM_URL, {"ngay": "2016-01-01"})
+    iso = staff.get(TERM_URL, {"ngay": "2016-01-01"})
+    assert (iso.context["error"], iso.context["scope"].as_of) == (None, D(2016, 1, 1))
+    bad = staff.get(TERM_URL, {"ngay": "2016-13-01"})
     assert (
         bad.context["error"]
-        == "Ngày “2016-01-01” không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 31/12/2018."
+        == "Ngày “2016-13-01” không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 31/12/2018."
     )
 
 
@@ -124,19 +126,27 @@ def test_xlsx_export_holds_the_numbers_of_the_page(staff, tree, term):
     page = staff.get(TERM_URL)
     export = staff.get(TERM_URL, {"xuat": "xlsx"})
     book = openpyxl.load_workbook(io.BytesIO(export.content))
-    assert book.sheetnames[:3] == [
-        "Tổ chức đảng và đảng viên",
-        "Kết nạp đảng viên",
-        "Đánh giá, xếp loại chất lượng",
+    assert book.sheetnames == [
+        "Chỉ tiêu Đại hội",
+        "1. Tổ chức, đảng viên",
+        "2. Văn bản",
+        "3. Sinh hoạt chi bộ",
+        "4. Công việc đột phá",
+        "5. Kiểm tra, giám sát",
+        "6. Kết nạp đảng viên",
+        "7. Xếp loại chất lượng",
+        "8. Khen thưởng",
+        "9. Nhiệm kỳ tới",
     ]
     organisation = {
         row[0].strip(): row[1]
-        for row in book["Tổ chức đảng và đảng viên"].iter_rows(min_row=2, values_only=True)
+        for row in book["1. Tổ chức, đảng viên"].iter_rows(min_row=2, values_only=True)
+        if row[0]
     }
     shown = {key: value for key, params, value, _ in count_links(page.content.decode()) if not params}
     assert organisation["Tổ chức cơ sở đảng"] == shown["tccs"]
     assert organisation["Đảng viên (đến 31/07/2020)"] == shown["members"]
-    admissions = list(book["Kết nạp đảng viên"].iter_rows(min_row=2, values_only=True))
+    admissions = list(book["6. Kết nạp đảng viên"].iter_rows(min_row=2, values_only=True))
     assert admissions[0][:4] == ("Kết nạp đảng viên mới", shown["admissions"], 4, "Chưa đạt")
 
 

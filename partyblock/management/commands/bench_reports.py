@@ -21,7 +21,7 @@ class Command(BaseCommand):
         "Benchmark the report pages on N times the demo data, built in a separate database of the "
         "configured engine (<name>_bench; dropped and created anew). Prints, at 1×, 10× and N×, the "
         "median server time over 5 requests and the SQL query count of the term summary, the year "
-        "report, an organisation page and a large drill-down."
+        "report, an organisation page, the composition page and a large drill-down."
     )
 
     def add_arguments(self, parser):
@@ -70,6 +70,7 @@ class Command(BaseCommand):
             ("term summary", reverse("reports:term", args=["2015-2020"])),
             ("year report", reverse("reports:year", args=[2019])),
             ("organisation page", reverse("organisation", args=["DB01"])),
+            ("composition page", reverse("reports:composition") + "?ngay=31/07/2020&tu-ngay=15/07/2015"),
             ("drill-down: members", reverse("reports:drilldown", args=["members"]) + "?nhiem-ky=2015-2020"),
         ]
 

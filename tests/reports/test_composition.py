@@ -1,0 +1,220 @@
+"""Composition figures on hand-made members whose genders, ethnicities, religions, birth dates and
+party histories are known: each count by its exact key, each cell equal to its drill-down."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from members.services import member_admit
+from partyblock.figures import Scope, value
+from tests.members.conftest import make_member
+from tests.reports.helpers import count_links, drilldown_total
+
+D = datetime.date
+TERM_END = D(2020, 7, 31)
+
+
+def test_members_composition_on_the_as_of_day(people, term):
+    scope = Scope.for_term(term)
+    assert value("members", scope) == 6
+    assert value("members_by_gender", scope) == {"Nam": 3, "Nữ": 3}
+    assert value("members_by_ethnicity", scope) == {"Kinh": 4, "Mường": 1, "Tày": 1}
+    assert value("members_by_religion", scope) == {"Không": 4, "Công giáo": 1, "Phật giáo": 1}
+    # whole years on 31/07/2020: Bình turns 30 that day, Chi is 30 until the next, Dũng turns 40
+    assert value("members_by_age_band", scope) == {"<=30": 3, "31-40": 1, "41-50": 1, "51-60": 0, ">60": 1}
+    assert value("members_by_education", scope) == {"12/12": 4, "10/10": 1, "Chưa ghi": 1}
+    assert value("members_by_theory_level", scope) == {
+        "Chưa qua đào tạo": 3,
+        "Sơ cấp": 1,
+        "Trung cấp": 1,
+        "Cao cấp": 1,
+        "Cử nhân": 0,
+    }
+    # Dũng: 5 years before his removal and 10 since readmission (not 20); Cả: admitted in 1965
+    assert value("members_by_party_age_band", scope) == {
+        "Dự bị": 1,
+        "<10": 2,
+        "10-19": 2,
+        "20-29": 0,
+        "30-39": 0,
+        "40-49": 0,
+        ">=50": 1,
+    }
+
+
+def test_members_composition_of_one_organisation_and_another_day(people, term, tree):
+    scope = Scope.for_term(term, organisation=tree["dbcs"])
+    assert value("members_by_gender", scope) == {"Nam": 2, "Nữ": 3}
+    earlier = Scope.for_term(term, as_of=D(2019, 1, 1))  # Em still here, Giang not yet, Hải alive
+    assert value("members_by_gender", earlier) == {"Nam": 5, "Nữ": 1}
+    assert value("members_by_age_band", earlier) == {"<=30": 1, "31-40": 2, "41-50": 1, "51-60": 1, ">60": 1}
+
+
+def test_admissions_composition_in_the_period(people, term):
+    scope = Scope.for_term(term)
+    assert value("admissions", scope) == 3
+    assert value("admissions_by_gender", scope) == {"Nam": 1, "Nữ": 2}
+    # age on the ceremony day: Giang 18 (29/2 not reached on 28/2/2019), Hải 31, Chi 30
+    assert value("admissions_by_age_band", scope) == {"<=30": 2, "31-40": 1, "41-50": 0, "51-60": 0, ">60": 0}
+    assert value("admissions_by_ethnicity", scope) == {"Kinh": 3}
+    assert value("admissions_by_religion", scope) == {"Không": 2, "Phật giáo": 1}
+    assert value("admissions_by_theory_level", scope)["Chưa qua đào tạo"] == 3
+
+
+@pytest.fixture
+def staff(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("lanhdao", password="x"))
+    return client
+
+
+def test_each_composition_cell_lists_exactly_its_records(staff, people, term):
+    page = staff.get(reverse("reports:term", args=["2015-2020"])).content.decode()
+    cells = [(key, params, shown, href) for key, params, shown, href in count_links(page) if "_by_" in key]
+    assert len(cells) == (2 + 5 + 3 + 3 + 3 + 5 + 7) + (2 + 5 + 1 + 2 + 1 + 5)
+    mismatches = []
+    for key, params, shown, href in cells:
+        total, listed = drilldown_total(staff, href)
+        if not shown == total == listed:
+            mismatches.append((key, params, shown, total, listed))
+    assert mismatches == []
+
+
+def test_drilldown_of_a_group_names_its_members(staff, people, term):
+    url = reverse("reports:drilldown", args=["members_by_age_band"])
+    response = staff.get(url, {"nhiem-ky": "2015-2020", "group": "<=30"})
+    names = sorted(row[1][0] for row in response.context["rows"])
+    assert names == ["Hoàng Thị Giang", "Lò Thị Bình", "Nguyễn Thị Chi"]
+
+
+def test_figures_command_prints_the_composition(people, term):
+    out = io.StringIO()
+    call_command("figures", "--term", "2015-2020", "--format", "json", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert printed["members_by_gender"] == {"Nam": 3, "Nữ": 3}
+    assert printed["admissions_by_age_band"] == {"<=30": 2, "31-40": 1, "41-50": 0, "51-60": 0, ">60": 0}
+
+
+COMPOSITION_URL = reverse("reports:composition")
+
+
+def test_composition_page_counts_link_to_their_records(staff, people, term):
+    response = staff.get(
+        COMPOSITION_URL, {"ngay": "31/07/2020", "tu-ngay": "2015-07-15", "den-ngay": "31/07/2020"}
+    )
+    assert response.status_code == 200
+    assert response.context["members"] == 6
+    assert response.context["admissions"] == 3
+    links = count_links(response.content.decode())
+    assert len(links) == 28 + 16
+    mismatches = []
+    for key, params, shown, href in links:
+        total, listed = drilldown_total(staff, href)
+        if not shown == total == listed:
+            mismatches.append((key, params, shown, total, listed))
+    assert mismatches == []
+
+
+def test_composition_page_accepts_iso_and_day_first_dates(staff, people, term):
+    iso = staff.get(COMPOSITION_URL, {"ngay": "2019-01-01"})
+    day_first = staff.get(COMPOSITION_URL, {"ngay": "01/01/2019"})
+    assert iso.context["error"] is None
+    assert iso.context["scope"].as_of == day_first.context["scope"].as_of == D(2019, 1, 1)
+    bad = staff.get(COMPOSITION_URL, {"ngay": "31/02/2019"})
+    assert bad.status_code == 200
+    assert "Ngày “31/02/2019” không hợp lệ" in bad.context["error"]
+
+
+def test_composition_of_grassroots_staff_leaks_nothing_of_another_tccs(client, personas, people, term):
+    client.force_login(personas["coso_b"])
+    response = client.get(COMPOSITION_URL, {"ngay": "31/07/2020"})
+    assert response.status_code == 200
+    assert response.context["scope"].organisation.code == "SOB"
+    assert response.context["members"] == 1  # Phúc; Em left in 2019
+    drill = client.get(
+        reverse("reports:drilldown", args=["members_by_gender"]),
+        {"tu-ngay": "2020-01-01", "den-ngay": "2020-07-31", "ngay": "31/07/2020", "group": "Nam"},
+    )
+    assert [row[1][0] for row in drill.context["rows"]] == ["Trần Văn Phúc"]
+    assert "Phạm Văn Cả" not in drill.content.decode()
+    assert client.get(COMPOSITION_URL, {"to-chuc": "SOA"}).status_code == 404
+
+
+def test_composition_xlsx_follows_the_analysis_form(staff, people, term):
+    import openpyxl
+
+    response = staff.get(COMPOSITION_URL, {"ngay": "31/07/2020", "tu-ngay": "15/07/2015", "xuat": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Phân tích đảng viên", "Dân tộc, tôn giáo", "Kết nạp đảng viên"]
+    sheet = book["Phân tích đảng viên"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH"
+    assert rows[3][0] == "BÁO CÁO PHÂN TÍCH ĐẢNG VIÊN"
+    assert rows[4][0] == "(Có đến ngày 31/07/2020)"
+    assert rows[6][:6] == ("Đơn vị", "Tổng số", "Trong đó", None, None, None)
+    assert rows[7][2:6] == ("Nữ", "Dân tộc thiểu số", "Có tôn giáo", "Dự bị")
+    assert rows[8][:4] == ("A", "1", "2", "3")
+    assert rows[9] == (
+        "Toàn Đảng bộ Khối",
+        6,
+        3,
+        2,
+        2,
+        1,  # nữ, dân tộc thiểu số, có tôn giáo, dự bị
+        3,
+        1,
+        1,
+        0,
+        1,  # tuổi đời
+        2,
+        2,
+        0,
+        0,
+        0,
+        1,  # tuổi đảng
+        1,
+        1,
+        1,
+        0,  # sơ cấp, trung cấp, cao cấp, cử nhân
+    )
+    admissions = list(book["Kết nạp đảng viên"].iter_rows(values_only=True))
+    assert admissions[4][0] == "(Từ ngày 15/07/2015 đến ngày 31/07/2020)"
+    assert admissions[9] == ("Toàn Đảng bộ Khối", 3, 2, 0, 1, 2, 1, 0, 0, 0, 0, 0, 0, 0)
+    lists = [row for row in book["Dân tộc, tôn giáo"].iter_rows(values_only=True) if row[0] is not None]
+    assert (
+        lists[-7:]
+        == [
+            ("STT", "Dân tộc", "Số đảng viên"),
+            (1, "Kinh", 4),
+            (2, "Mường", 1),
+            (3, "Tày", 1),
+            ("STT", "Tôn giáo", "Số đảng viên"),
+            (1, "Không", 4),
+            (2, "Công giáo", 1),
+        ]
+        or lists
+    )
+
+
+def test_composition_page_queries_do_not_grow_with_the_data(staff, people, term, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("reports:composition")
+    with CaptureQueriesContext(connection) as small:
+        staff.get(url, {"ngay": "31/07/2020", "tu-ngay": "15/07/2015"})
+    for n in range(12):
+        member = make_member(
+            full_name=f"Trịnh Văn Tăng {n}",
+            birth_date=D(1960 + 3 * n, 1 + n % 12, 1),
+            ethnicity=f"Dân tộc {n % 4}",
+        )
+        member_admit(
+            member=member, organisation=tree["cb1" if n % 2 else "cbcs"], ceremony_date=D(2016 + n % 4, 3, 1)
+        )
+    with CaptureQueriesContext(connection) as large:
+        staff.get(url, {"ngay": "31/07/2020", "tu-ngay": "15/07/2015"})
+    assert len(large) == len(small)

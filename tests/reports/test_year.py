@@ -1,0 +1,115 @@
+"""The year report's own layout: the year against the year before, against the term's yearly
+targets, and a whole-term target against the time elapsed."""
+
+import datetime
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from tests.reports.helpers import count_links, drilldown_total
+from units.models import TermTarget
+
+D = datetime.date
+YEAR_URL = reverse("reports:year", args=[2019])
+
+
+@pytest.fixture
+def staff(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("lanhdao", password="x"))
+    return client
+
+
+@pytest.fixture
+def targets(term):
+    TermTarget.objects.create(term=term, key="admissions", description="Kết nạp", value=3, unit="đảng viên")
+    TermTarget.objects.create(
+        term=term, key="meeting_attendance_pct", description="Dự sinh hoạt", value=90, unit="%"
+    )
+    return term
+
+
+def _comparison(html):
+    table = re.search(r'<section class="report-section comparison".*?</section>', html, re.S).group(0)
+    rows = []
+    for row in re.findall(r"<tr><td>(.*?)</tr>", table, re.S):
+        cells = [re.sub(r"<[^>]+>", " ", unescape(c)) for c in re.split(r"</td>\s*<td[^>]*>", row)]
+        rows.append([re.sub(r"\s+", " ", c).strip() for c in cells])
+    return rows
+
+
+def test_year_report_compares_with_the_year_before_and_the_term(staff, people, targets):
+    page = staff.get(YEAR_URL)
+    rows = {row[0]: row[1:] for row in _comparison(page.content.decode())}
+    assert rows["Đảng viên (đến 31/12/2019)"] == ["5", "6", "-1", "", "", ""]
+    # 2 of 3 admissions after 1,631 of the term's 1,844 days
+    assert rows["Kết nạp đảng viên mới"] == [
+        "1",
+        "0",
+        "+1",
+        "3",
+        "2",
+        "✘ Chậm tiến độ đạt 66,7% chỉ tiêu sau 88,4% thời gian nhiệm kỳ",
+    ]
+    assert rows["Từ trần"] == ["1", "0", "+1", "", "", ""]
+    assert rows["Chuyển sinh hoạt đi"] == ["1", "0", "+1", "", "", ""]
+    assert rows["Tỷ lệ đảng viên dự sinh hoạt chi bộ (%)"] == ["—", "—", "—", "90%", "", ""]
+    html = unescape(page.content.decode())
+    body = re.sub(r'<p class="footnote".*?</p>', "", html, flags=re.S)  # the rule itself names both
+    assert "năm thấp nhất" not in body and "bình quân hằng năm" not in body
+    assert "năm thấp nhất" in html
+    assert "Kết nạp đảng viên mỗi năm của nhiệm kỳ 2015-2020, đến năm 2019" in html
+
+
+def test_year_report_counts_of_both_years_link_to_their_records(staff, people, targets):
+    page = staff.get(YEAR_URL).content.decode()
+    links = count_links(page)
+    previous = [href for _, _, _, href in links if "nam=2018" in href]
+    so_far = [href for _, _, _, href in links if "tu-ngay=2015-07-15" in href]
+    assert len(previous) == 12 and len(so_far) == 1
+    mismatches = []
+    for key, params, shown, href in links:
+        total, listed = drilldown_total(staff, href)
+        if not shown == total == listed:
+            mismatches.append((key, params, shown, total, listed))
+    assert mismatches == []
+
+
+def test_year_report_xlsx_opens_with_the_comparison(staff, people, targets):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(staff.get(YEAR_URL, {"xuat": "xlsx"}).content))
+    rows = list(book["So sánh"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("Nội dung", "Năm 2019", "Năm 2018", "Tăng, giảm")
+    assert rows[2][:8] == (
+        "Kết nạp đảng viên mới",
+        1,
+        0,
+        1,
+        3,
+        2,
+        "đạt 66,7% chỉ tiêu sau 88,4% thời gian nhiệm kỳ",
+        "Chậm tiến độ",
+    )
+
+
+def test_year_report_queries_do_not_grow_with_the_data(staff, people, targets, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members.services import member_admit
+    from tests.members.conftest import make_member
+
+    with CaptureQueriesContext(connection) as small:
+        staff.get(YEAR_URL)
+    for n in range(10):
+        member = make_member(full_name=f"Phan Văn Thêm {n}", birth_date=D(1970 + n, 2, 1))
+        member_admit(
+            member=member, organisation=tree["cb2" if n % 2 else "cbcs"], ceremony_date=D(2018 + n % 2, 4, 1)
+        )
+    with CaptureQueriesContext(connection) as large:
+        staff.get(YEAR_URL)
+    assert len(large) == len(small)

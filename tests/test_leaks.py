@@ -175,6 +175,19 @@ def _report(xlsx=False):
     return fetch
 
 
+def _composition(xlsx=False):
+    def fetch(user, planted):
+        params = {"ngay": "31/07/2020", "tu-ngay": "15/07/2015", **({"xuat": "xlsx"} if xlsx else {})}
+        return get(user, reverse("reports:composition"), params)
+
+    return fetch
+
+
+def _composition_drilldown(user, planted):
+    params = {"tu-ngay": "2015-07-15", "den-ngay": "2020-07-31", "group": "Kinh"}
+    return get(user, reverse("reports:drilldown", args=["members_by_ethnicity"]), params)
+
+
 def _organisation_pages(user, planted):
     pages = [get(user, reverse("organisation", args=[code])) for code in ("SOA", "SOB")]
     return Got(max(p.status for p in pages if p.status != 404), "\n".join(p.text for p in pages))
@@ -234,6 +247,9 @@ OUTPUTS = [
     Output("report page", _report(), lists=False),
     Output("report xlsx", _report(xlsx=True), lists=False),
     Output("organisation pages", _organisation_pages, lists=False),
+    Output("composition page", _composition(), lists=False),
+    Output("composition xlsx", _composition(xlsx=True), lists=False),
+    Output("drill-down of a composition cell", _composition_drilldown),
     Output("figures command", lambda user, planted: figures_command(user), lists=False),
 ]
 

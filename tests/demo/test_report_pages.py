@@ -92,7 +92,6 @@ def test_term_page_judges_every_congress_target(db, term_page):
     from tests.reports.test_targets import _target_rows
 
     assert _target_rows(term_page) == [
-        ["Tỷ lệ cấp ủy viên, đảng viên dự sinh hoạt chi bộ", "cả kỳ", "90%", "93,2%", "✔ Đạt"],
         ["Kết nạp đảng viên mới trong nhiệm kỳ", "tổng số trong kỳ", "750 đảng viên", "977", "✔ Đạt"],
         ["Đảng viên hoàn thành tốt nhiệm vụ trở lên hằng năm", "năm thấp nhất", "95%", "94,9%", "✔ Đạt"],
         [

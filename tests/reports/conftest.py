@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from members.models import EventKind, Gender, TheoryLevel
+from members.models import EndingGround, EventKind, Gender, TheoryLevel
 from members.services import (
     member_admit,
     member_admit_outside,
@@ -61,8 +61,14 @@ def people(tree):
 
     d = _person("Đinh Văn Dũng", Gender.MALE, D(1980, 7, 31), "Mường", theory=TheoryLevel.ELEMENTARY)
     _admit(d, tree["cb1"], D(2000, 3, 1))
-    member_end(member=d, kind=EventKind.REMOVAL, on=D(2005, 6, 1))
-    member_admit(member=d, organisation=tree["cb1"], ceremony_date=D(2010, 3, 1), readmission=True)
+    member_end(member=d, kind=EventKind.REMOVAL, on=D(2005, 6, 1), ground=EndingGround.WANING)
+    member_admit(
+        member=d,
+        organisation=tree["cb1"],
+        ceremony_date=D(2010, 3, 1),
+        readmission=True,
+        readmission_consent="Công văn đồng ý của Ban Thường vụ Tỉnh ủy",
+    )
     member_recognise(member=d, decision_date=D(2011, 3, 5))
 
     e = _person("Vũ Văn Em", Gender.MALE, D(1960, 1, 1))

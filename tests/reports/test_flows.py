@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from inspections.models import Body, DecidingBody, DisciplineForm, InspectionKind, InspectionSubject
 from inspections.services import discipline_decide, inspection_record
-from members.models import EventKind, PartyBadge
+from members.models import EndingGround, EventKind, PartyBadge
 from members.services import (
     member_admit,
     member_admit_outside,
@@ -42,11 +42,19 @@ def flows(people, tree):
     member_recognise(member=arrived, decision_date=D(2006, 1, 12))
     member_transfer_in(member=arrived, to=tree["cb2"], from_party="Đảng bộ huyện Nam Sách", on=D(2016, 8, 1))
     expelled = _official("Ngô Văn Khải", tree["cbcs"], D(2008, 6, 1))
-    member_end(member=expelled, kind=EventKind.EXPULSION, on=D(2018, 4, 10))
+    discipline_decide(
+        member=expelled,
+        form=DisciplineForm.EXPULSION,
+        deciding_body=DecidingBody.UBKT,
+        decision_number="7-QĐ/UBKT",
+        decision_date=D(2018, 4, 10),
+        effective_on=D(2018, 4, 10),
+        reason="Vi phạm nghiêm trọng",
+    )
     resigned = _official("Mai Thị Lan", tree["cb1"], D(2009, 6, 1))
-    member_end(member=resigned, kind=EventKind.RESIGNATION, on=D(2016, 2, 1))
+    member_end(member=resigned, kind=EventKind.RESIGNATION, on=D(2016, 2, 1), ground=EndingGround.RESIGNED)
     removed = _official("Tạ Văn Minh", tree["cb1"], D(2011, 6, 1))
-    member_end(member=removed, kind=EventKind.REMOVAL, on=D(2015, 8, 1))
+    member_end(member=removed, kind=EventKind.REMOVAL, on=D(2015, 8, 1), ground=EndingGround.WANING)
     outsider = make_member(
         full_name="Quách Văn Nam", birth_date=D(1950, 3, 3)
     )  # never in the Khối: his death is not its own

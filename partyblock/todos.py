@@ -17,8 +17,9 @@ from django.urls import reverse
 from inspections.models import Body, DisciplineDecision, Inspection, Letter
 from inspections.workdays import working_days_after
 from members.badges import badges_due, next_award_day
+from members.deadlines import recognition_overdue
 from members.lifecycle import PROBATION_MONTHS, add_months
-from members.models import EventKind, MemberEvent, MembershipPeriod, MembershipStatus
+from members.models import EventKind, Member, MemberEvent, MembershipPeriod, MembershipStatus
 from members.quality import unrated_member_periods
 from partyblock.access import report_root, visible
 from partyblock.models import ImportBatch, ImportStatus
@@ -143,11 +144,18 @@ def probationary_ending(ctx):
 
 
 def _probation_overdue(ctx):
-    return [p for p in probationary_ending(ctx) if p.probation_ends < ctx.today]
+    """Past the chi bộ's deadline (30 working days after probation ends): `members.deadlines`."""
+    if "overdue" not in ctx.memo:
+        allowed = set(visible(Member.objects.all(), ctx.user).values_list("pk", flat=True))
+        overdue = recognition_overdue(ctx.today, within=ctx.within)
+        ctx.memo["overdue"] = [due for due in overdue if due.member.pk in allowed]
+    return ctx.memo["overdue"]
 
 
 def _probation_upcoming(ctx):
-    return [p for p in probationary_ending(ctx) if p.probation_ends >= ctx.today]
+    """Probation ending within 30 days, or ended with the chi bộ's deadline still to come."""
+    overdue = {due.member.pk for due in _probation_overdue(ctx)}
+    return [p for p in probationary_ending(ctx) if p.member_id not in overdue]
 
 
 def _period_row(period, ctx, *extra):
@@ -320,16 +328,26 @@ LETTER_HEADERS = ("Số vào sổ", "Ngày nhận", "Loại đơn", "Người g�
 TODOS = [
     Todo(
         "du-bi-qua-han",
-        "Đảng viên dự bị đã quá hạn công nhận chính thức",
+        "Đảng viên dự bị quá hạn xét công nhận chính thức (quá 30 ngày làm việc sau khi hết dự bị)",
         OFFICE,
         "members.view_member",
         _probation_overdue,
-        (*MEMBER_HEADERS, "Hết 12 tháng dự bị"),
-        lambda p, ctx: _period_row(p, ctx, _date(p.probation_ends)),
+        (*MEMBER_HEADERS, "Hết 12 tháng dự bị", "Hạn xét"),
+        lambda due, ctx: (
+            _admin_url(due.member, "members_member"),
+            [
+                due.member.full_name,
+                _date(due.member.birth_date),
+                ctx.placed(due.organisation),
+                _date(due.probation_ends),
+                _date(due.deadline),
+            ],
+        ),
     ),
     Todo(
         "du-bi-den-han",
-        f"Đảng viên dự bị đến hạn công nhận chính thức trong {RECOGNITION_HORIZON_DAYS} ngày tới",
+        f"Đảng viên dự bị đến hạn xét công nhận chính thức (hết dự bị trong {RECOGNITION_HORIZON_DAYS} ngày "
+        "tới hoặc đang trong hạn xét)",
         OFFICE,
         "members.view_member",
         _probation_upcoming,

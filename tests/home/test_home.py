@@ -41,8 +41,8 @@ def test_an_office_home_lists_each_todo_with_the_count_of_its_list(client, perso
     lines = todo_lines(page)
     counts = {key: count for key, (count, _) in lines.items()}
     assert counts == {
-        "du-bi-qua-han": 2,
-        "du-bi-den-han": 1,
+        "du-bi-qua-han": 1,
+        "du-bi-den-han": 2,
         "huy-hieu": 1,
         "don-thu-qua-han": 1,
         "don-thu-den-han": 1,
@@ -60,8 +60,10 @@ def test_an_office_home_lists_each_todo_with_the_count_of_its_list(client, perso
         assert total == count == len(names), key
         lists[key] = names
     assert lists == {
-        "du-bi-qua-han": ["Đỗ Văn Ngoài", "Lê Thị Quá Hạn"],  # probation ended 01/10 and 01/11/2026
-        "du-bi-den-han": ["Trần Văn Sắp Đến"],
+        # probation ended 01/10/2026: the 30 working days to decide ran out in November
+        "du-bi-qua-han": ["Đỗ Văn Ngoài"],
+        # ended 01/11/2026 (still within the 30 working days), ends 17/12/2026
+        "du-bi-den-han": ["Lê Thị Quá Hạn", "Trần Văn Sắp Đến"],
         "huy-hieu": ["Nguyễn Văn Lão Thành"],
         "don-thu-qua-han": ["ĐT-overdue"],
         "don-thu-den-han": ["ĐT-due"],
@@ -110,8 +112,8 @@ def test_grassroots_staff_see_only_their_tccs(client, personas, office_data):
     lines = todo_lines(page)
     counts = {key: count for key, (count, _) in lines.items()}
     assert counts == {
-        "du-bi-qua-han": 1,
-        "du-bi-den-han": 1,
+        "du-bi-qua-han": 0,
+        "du-bi-den-han": 2,
         "huy-hieu": 1,
         "het-mien-sinh-hoat": 1,
         "het-chuyen-tam-thoi": 1,

@@ -7,6 +7,9 @@ import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from units.models import TreeSpan
+from units.tree import ids_in_tree_on, segment, under_on
+
 from .lifecycle import add_months
 from .models import (
     Award,
@@ -24,7 +27,7 @@ from .models import (
 def periods_as_of(day, within=None):
     """Periods in force on `day` with the official registration in the Khối (or in `within`)."""
     periods = MembershipPeriod.objects.covering(day).in_bloc()
-    return periods.within(within) if within is not None else periods
+    return periods.within(within, day) if within is not None else periods
 
 
 def members_as_of(day, within=None):
@@ -40,7 +43,7 @@ def admissions_between(start, end, within=None):
     """Admission events (not readmissions) whose ceremony fell in [start, end], in the Khối or `within`."""
     events = MemberEvent.objects.filter(kind=EventKind.ADMISSION, date__gte=start, date__lte=end)
     events = events.filter(organisation__isnull=False)
-    return events.filter(organisation__path__startswith=within.path) if within is not None else events
+    return events.filter(under_on(within, "organisation_id", "date")) if within is not None else events
 
 
 def rating_day(year):
@@ -118,12 +121,23 @@ def headcounts(days, within=None, statuses=()):
     `statuses`, pairs (day, status), adds {(day, status): count} for each."""
     periods = MembershipPeriod.objects.in_bloc()
     if within is not None:
-        periods = periods.within(within)
+        # Registered below `within` at some time (the tree of any day), then per day the tree of that day.
+        periods = periods.filter(
+            organisation_id__in=TreeSpan.objects.filter(path__contains=segment(within.pk)).values(
+                "organisation_id"
+            )
+        )
     wanted = {f"d{i}": (day, None) for i, day in enumerate(days)}
     wanted.update({f"d{i}_{status}": (day, status) for i, (day, status) in enumerate(statuses)})
+
+    def placed(day):
+        return Q(organisation_id__in=ids_in_tree_on(day, within)) if within is not None else Q()
+
     counts = periods.aggregate(
         **{
-            name: Count("starts_on", filter=covering(day) & (Q(status=status) if status else Q()))
+            name: Count(
+                "starts_on", filter=covering(day) & placed(day) & (Q(status=status) if status else Q())
+            )
             for name, (day, status) in wanted.items()
         }
     )

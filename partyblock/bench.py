@@ -19,7 +19,15 @@ from members.models import (
     PartyBadge,
     SickLeave,
 )
-from units.models import BreakthroughTask, Meeting, Organisation, OrganisationKind, OrganisationRating
+from units.models import (
+    BreakthroughTask,
+    Meeting,
+    Organisation,
+    OrganisationKind,
+    OrganisationRating,
+    Placement,
+)
+from units.tree import tree_rebuild
 
 COPIED = [
     Member,
@@ -83,6 +91,24 @@ def _copy_organisations(k, sizes):
         )
     Organisation.objects.bulk_create(copies, batch_size=2000)
 
+    def shifted(organisation_id):
+        return organisation_id if organisation_id in (None, root.pk) else organisation_id + offset
+
+    Placement.objects.bulk_create(
+        [
+            Placement(
+                organisation_id=shifted(p.organisation_id),
+                parent_id=shifted(p.parent_id),
+                starts_on=p.starts_on,
+                ends_on=p.ends_on,
+            )
+            for p in Placement.objects.filter(organisation_id__lte=sizes[Organisation]).exclude(
+                organisation_id=root.pk
+            )
+        ],
+        batch_size=2000,
+    )
+
 
 def _column_expression(model, field, k, sizes):
     column = connection.ops.quote_name(field.column)
@@ -117,6 +143,7 @@ def scale_to(target, current, sizes):
         for model in COPIED:
             _copy_table(model, k, sizes)
     _reset_sequences()
+    tree_rebuild()  # the copies' tree spans, from their placements
 
 
 def _reset_sequences():

@@ -10,9 +10,14 @@ from partyblock import limits, rating_schemes
 from partyblock.fields import import_batch_key
 from partyblock.text import normalize_text, validate_name
 
+from .tree import PATH_STEP, covering, tree_rebuild
+
 
 class OrganisationKind(models.TextChoices):
     BLOC = "khoi", "Đảng bộ Khối"
+    # A party committee above grassroots that is not the Khối: e.g. the provincial committees the
+    # Khối's TCCS moved to in 2025 (KL 121-KL/TW). A root of the tree, like the Khối.
+    PROVINCE = "tinh", "Đảng bộ tỉnh, thành phố"
     DANG_BO_CO_SO = "dbcs", "Đảng bộ cơ sở"
     CHI_BO_CO_SO = "cbcs", "Chi bộ cơ sở"
     DANG_BO_BO_PHAN = "dbbp", "Đảng bộ bộ phận"
@@ -25,13 +30,14 @@ MEMBER_HOLDING_KINDS = (OrganisationKind.CHI_BO_CO_SO, OrganisationKind.CHI_BO_T
 # Which kinds may sit directly under which (None: the root has no parent).
 ALLOWED_PARENT_KINDS = {
     OrganisationKind.BLOC: (),
-    OrganisationKind.DANG_BO_CO_SO: (OrganisationKind.BLOC,),
-    OrganisationKind.CHI_BO_CO_SO: (OrganisationKind.BLOC,),
+    OrganisationKind.PROVINCE: (),
+    OrganisationKind.DANG_BO_CO_SO: (OrganisationKind.BLOC, OrganisationKind.PROVINCE),
+    OrganisationKind.CHI_BO_CO_SO: (OrganisationKind.BLOC, OrganisationKind.PROVINCE),
     OrganisationKind.DANG_BO_BO_PHAN: (OrganisationKind.DANG_BO_CO_SO,),
     OrganisationKind.CHI_BO_TRUC_THUOC: (OrganisationKind.DANG_BO_CO_SO, OrganisationKind.DANG_BO_BO_PHAN),
 }
 
-PATH_STEP = 7  # characters per level of the materialised path: 6 digits and "/"
+ROOT_KINDS = (OrganisationKind.BLOC, OrganisationKind.PROVINCE)
 
 
 def _in_sentence(label):
@@ -46,8 +52,15 @@ class OrganisationQuerySet(models.QuerySet):
             Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
         )
 
+    def in_tree_on(self, day, within=None):
+        """Those in the tree on `day` (below `within` and itself, as the tree was that day)."""
+        from .tree import ids_in_tree_on
+
+        return self.filter(pk__in=ids_in_tree_on(day, within))
+
     def within(self, organisation, include_self=True):
-        """`organisation` and everything below it in the tree."""
+        """`organisation` and everything filed below it today (its filing path: organisations that
+        ended under it stay there); `in_tree_on` reads the tree of a given day."""
         qs = self.filter(path__startswith=organisation.path)
         return qs if include_self else qs.exclude(pk=organisation.pk)
 
@@ -122,15 +135,59 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    # The day a new organisation starts under its parent (None: since it was founded); set by the
+    # admin form or the import before save(), defaulted by clean() for one older than its parent.
+    placed_on = None
+    placement_warning = ""
+
     def save(self, *args, **kwargs):
-        if self.pk is None and not self.path:
+        """A new organisation gets its first placement (under `parent` from `placed_on`) and tree
+        spans; a changed `parent` corrects the latest placement (a dated move is
+        `units.services.organisation_move`) and the tree is derived again."""
+        if self.pk is None:
             super().save(*args, **kwargs)
-            kwargs = {k: v for k, v in kwargs.items() if k != "force_insert"}
-        old_path = self.path
-        self._set_path()
+            self._place_new()
+            return
+        stored_parent = Organisation.objects.filter(pk=self.pk).values_list("parent_id", flat=True).first()
         super().save(*args, **kwargs)
-        if old_path and old_path != self.path:
-            self._repath_descendants(old_path)
+        if stored_parent != self.parent_id:
+            latest = self.placements.order_by(models.F("starts_on").desc(nulls_last=True)).first()
+            if latest is None:
+                Placement.objects.create(
+                    organisation=self, parent_id=self.parent_id, starts_on=self.placed_on
+                )
+            else:
+                latest.parent_id = self.parent_id
+                latest.save(update_fields=["parent"])
+            tree_rebuild()
+            self.refresh_from_db(fields=["parent", "path", "depth"])
+
+    def _place_new(self):
+        """First placement and spans of a just-inserted organisation: its parent's spans from
+        `placed_on` on, with its own segment (no other organisation changes)."""
+        Placement.objects.create(organisation=self, parent_id=self.parent_id, starts_on=self.placed_on)
+        own = f"{self.pk:06d}/"
+        if self.parent_id is None:
+            spans = [(self.placed_on, None, own)]
+            self.path = own
+        else:
+            parent_spans = TreeSpan.objects.filter(organisation_id=self.parent_id).values_list(
+                "starts_on", "ends_on", "path"
+            )
+            spans = []
+            for starts_on, ends_on, path in parent_spans:
+                start = (
+                    starts_on if self.placed_on is None else max(starts_on or self.placed_on, self.placed_on)
+                )
+                if ends_on is None or start is None or start < ends_on:
+                    spans.append((start, ends_on, path + own))
+            self.path = Organisation.objects.get(pk=self.parent_id).path + own
+        TreeSpan.objects.bulk_create(
+            TreeSpan(organisation=self, starts_on=s, ends_on=e, path=p, depth=len(p) // PATH_STEP - 1)
+            for s, e, p in spans
+        )
+        self.depth = len(self.path) // PATH_STEP - 1
+        Organisation.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
 
     @property
     def is_grassroots(self):
@@ -173,13 +230,19 @@ class Organisation(models.Model):
         if self.kind == OrganisationKind.BLOC:
             if parent is not None:
                 errors["parent"] = "Đảng bộ Khối là gốc của cây tổ chức, không trực thuộc tổ chức nào."
+        elif self.kind == OrganisationKind.PROVINCE:
+            if parent is not None:
+                errors["parent"] = f"{self.get_kind_display()} là gốc của cây tổ chức, không trực thuộc tổ chức nào."
         elif parent is None:
             errors["parent"] = f"{self.get_kind_display()} phải trực thuộc một tổ chức."
         elif parent.kind not in allowed:
             if parent.kind in MEMBER_HOLDING_KINDS:
                 errors["parent"] = f"{parent.get_kind_display()} không có tổ chức trực thuộc."
             else:
-                names = " hoặc ".join(_in_sentence(OrganisationKind(k).label) for k in allowed)
+                # The usual parents: a provincial committee as parent is the 2025 restructuring's
+                # exception, made by a dated move (units.services.organisation_move).
+                usual = [k for k in allowed if k != OrganisationKind.PROVINCE]
+                names = " hoặc ".join(_in_sentence(OrganisationKind(k).label) for k in usual)
                 errors["parent"] = (
                     f"{self.get_kind_display()} chỉ trực thuộc {names}, "
                     f"không trực thuộc {_in_sentence(parent.get_kind_display())}."
@@ -192,10 +255,10 @@ class Organisation(models.Model):
                 f"{parent.name} đã giải thể ngày {parent.dissolved_on:%d/%m/%Y}: "
                 "không thể thành lập tổ chức trực thuộc từ ngày đó."
             )
-        elif parent_checked and parent.founded_on and self.founded_on < parent.founded_on:
-            errors["founded_on"] = (
-                f"Ngày thành lập không thể trước ngày thành lập của {parent.name} ({parent.founded_on:%d/%m/%Y})."
-            )
+        # New ones only (the import checks unsaved rows numbered below zero): a stored organisation
+        # changes its place through dated moves.
+        if parent is not None and "parent" not in errors and (self.pk is None or self.pk < 0):
+            self._check_placed_on(parent, errors)
         if self.merged_into_id and not self.dissolved_on:
             errors["dissolved_on"] = "Tổ chức đã sáp nhập phải có ngày sáp nhập."
         if self.merged_into_id and self.merged_into_id == self.pk:
@@ -203,19 +266,94 @@ class Organisation(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def _set_path(self):
-        parent = self.parent if self.parent_id else None
-        prefix = parent.path if parent else ""
-        self.path = f"{prefix}{self.pk:06d}/"
-        self.depth = len(self.path) // PATH_STEP - 1
+    def _check_placed_on(self, parent, errors):
+        """A new organisation older than its parent (a TCCS founded before the Khối) joins the tree
+        on the day it came under the parent: `placed_on`, or else the parent's founding date (with
+        a warning). DOMAIN.md §1 "The tree has a history"."""
+        placed_on, today = self.placed_on, datetime.date.today()
+        if placed_on is not None:
+            if placed_on > today:
+                errors["placed_on"] = f"Ngày trực thuộc {placed_on:%d/%m/%Y} sau ngày hôm nay."
+            elif self.founded_on and placed_on < self.founded_on:
+                errors["placed_on"] = (
+                    f"Ngày trực thuộc {placed_on:%d/%m/%Y} trước ngày thành lập ({self.founded_on:%d/%m/%Y})."
+                )
+            elif parent.founded_on and placed_on < parent.founded_on:
+                errors["placed_on"] = (
+                    f"Ngày trực thuộc {placed_on:%d/%m/%Y} trước ngày thành lập của {parent.name} "
+                    f"({parent.founded_on:%d/%m/%Y})."
+                )
+            elif parent.dissolved_on and placed_on >= parent.dissolved_on:
+                errors["placed_on"] = (
+                    f"{parent.name} đã giải thể ngày {parent.dissolved_on:%d/%m/%Y}: "
+                    f"không thể trực thuộc từ ngày {placed_on:%d/%m/%Y}."
+                )
+        elif self.founded_on and parent.founded_on and self.founded_on < parent.founded_on:
+            self.placed_on = parent.founded_on
+            self.placement_warning = (
+                f"thành lập ngày {self.founded_on:%d/%m/%Y}, trước {parent.name} "
+                f"({parent.founded_on:%d/%m/%Y}): tính là trực thuộc từ ngày {parent.founded_on:%d/%m/%Y}."
+            )
 
-    def _repath_descendants(self, old_path):
-        for child in (
-            Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk).order_by("path")
-        ):
-            child.path = self.path + child.path[len(old_path) :]
-            child.depth = len(child.path) // PATH_STEP - 1
-            Organisation.objects.filter(pk=child.pk).update(path=child.path, depth=child.depth)
+    def place_in_tree(self, on):
+        """Where this organisation sat on `on`: (path, depth), or None when it was not in the tree."""
+        span = self.tree_spans.filter(covering(on)).values_list("path", "depth").first()
+        return span
+
+
+class Placement(models.Model):
+    """The record of an organisation's place in the tree: under `parent` (None: a root) from
+    `starts_on` (None: since it was founded) until the day before `ends_on` (None: still).
+    Written by `Organisation.save` (the first one) and `units.services.organisation_move`."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="tổ chức đảng", on_delete=models.CASCADE, related_name="placements"
+    )
+    parent = models.ForeignKey(
+        Organisation,
+        verbose_name="trực thuộc",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placed_below",
+    )
+    starts_on = models.DateField("từ ngày", null=True, blank=True, help_text="Để trống: từ khi thành lập.")
+    ends_on = models.DateField("đến trước ngày", null=True, blank=True)
+    decision_number = models.CharField("số quyết định", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "giai đoạn trực thuộc"
+        verbose_name_plural = "quá trình trực thuộc"
+        ordering = ["organisation", models.F("starts_on").asc(nulls_first=True)]
+
+    def __str__(self):
+        start = f"{self.starts_on:%d/%m/%Y}" if self.starts_on else "khi thành lập"
+        end = f" đến trước {self.ends_on:%d/%m/%Y}" if self.ends_on else ""
+        parent = self.parent.name if self.parent_id else "(cấp cao nhất)"
+        return f"Trực thuộc {parent} từ {start}{end}"
+
+
+class TreeSpan(models.Model):
+    """Derived (`units.tree.tree_rebuild`): days in which an organisation's chain of ancestors
+    stayed the same, with its path for those days. Never edited."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="tree_spans")
+    starts_on = models.DateField(null=True)
+    ends_on = models.DateField(null=True)
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["organisation", models.F("starts_on").asc(nulls_first=True)]
+        indexes = [
+            models.Index(fields=["organisation", "starts_on"], name="tree_span_org"),
+            models.Index(
+                fields=["starts_on", "ends_on"], include=["organisation", "path"], name="tree_span_days"
+            ),
+        ]
+
+    def __str__(self):
+        return self.path
 
 
 class Term(models.Model):

@@ -16,10 +16,9 @@ from .models import (
 
 
 def organisations_as_of(day, kinds, within=None):
-    """Organisations of `kinds` that exist on `day` (founded on or before, not yet dissolved),
-    below `within` when given (the whole Khối otherwise)."""
-    organisations = Organisation.objects.active_on(day).of_kind(*kinds)
-    return organisations.within(within) if within is not None else organisations
+    """Organisations of `kinds` that exist on `day` (founded on or before, not yet dissolved) and
+    are in the tree that day, below `within` as the tree was on `day` when given."""
+    return Organisation.objects.active_on(day).of_kind(*kinds).in_tree_on(day, within)
 
 
 # Organisations rated each year: TCCS, đảng bộ bộ phận and chi bộ trực thuộc (HD 21-HD/BTCTW 2019:

@@ -1,5 +1,6 @@
 """Writes to organisation records: ratings (shared with member ratings), tasks, meetings."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -126,3 +127,75 @@ def organisation_ratings_save(*, year, choices, within=None):
         for pk, (category, score) in choices.items()
     ]
     return ratings_save(model=OrganisationRating, subject_field="organisation", year=year, entries=entries)
+
+
+def organisation_move(*, organisation, parent, on, decision_number=""):
+    """Move `organisation` (and everything below it) under `parent` from day `on`: its placement in
+    force that day ends the day before and a new one starts. Members of the organisations moved go
+    with them without an event each (their chi bộ is the same; the tree around it changed), and
+    counts of earlier days keep reading the tree as it was.
+
+    Refused, with nothing written: a day after today, an organisation or parent that does not exist
+    that day, a parent of a kind it cannot sit under, a parent that is the organisation itself or
+    below it that day (a cycle), a placement that would overlap a later one.
+    """
+    from .models import ALLOWED_PARENT_KINDS, OrganisationKind, Placement
+    from .tree import covering, segment, tree_rebuild
+
+    day = f"{on:%d/%m/%Y}"
+    if on > datetime.date.today():
+        raise ValidationError({"on": f"Ngày chuyển {day} sau ngày hôm nay."})
+    if not organisation.is_active_on(on):
+        raise ValidationError({"on": f"{organisation.name} không hoạt động vào ngày {day}."})
+    if not parent.is_active_on(on):
+        raise ValidationError({"parent": f"{parent.name} không hoạt động vào ngày {day}."})
+    if parent.kind not in ALLOWED_PARENT_KINDS.get(organisation.kind, ()):
+        raise ValidationError(
+            {
+                "parent": f"{organisation.get_kind_display()} không thể trực thuộc "
+                f"{OrganisationKind(parent.kind).label.lower()} ({parent.name})."
+            }
+        )
+    parent_span = parent.tree_spans.filter(covering(on)).values_list("path", flat=True).first()
+    if parent_span is None:
+        raise ValidationError({"parent": f"{parent.name} chưa có vị trí trong cây tổ chức vào ngày {day}."})
+    if segment(organisation.pk) in parent_span:
+        raise ValidationError(
+            {
+                "parent": f"Không thể chuyển {organisation.name} vào {parent.name}: "
+                "đó là chính nó hoặc tổ chức cấp dưới của nó."
+            }
+        )
+    current = organisation.placements.filter(covering(on)).first()
+    if current is None:
+        raise ValidationError({"on": f"{organisation.name} chưa trực thuộc tổ chức nào vào ngày {day}."})
+    if current.parent_id == parent.pk:
+        raise ValidationError({"parent": f"{organisation.name} đã trực thuộc {parent.name} vào ngày {day}."})
+    later = organisation.placements.filter(starts_on__gt=on).order_by("starts_on").first()
+    if later is not None:
+        raise ValidationError(
+            {
+                "on": f"{organisation.name} đã có giai đoạn trực thuộc từ ngày {later.starts_on:%d/%m/%Y}, sau ngày {day}."
+            }
+        )
+    with transaction.atomic():
+        if current.starts_on == on:
+            current.parent = parent
+            current.decision_number = decision_number or current.decision_number
+            current.save()
+        else:
+            ends_on = current.ends_on
+            current.ends_on = on
+            current.save(update_fields=["ends_on"])
+            Placement.objects.create(
+                organisation=organisation,
+                parent=parent,
+                starts_on=on,
+                ends_on=ends_on,
+                decision_number=decision_number,
+            )
+        tree_rebuild()
+        old_parent = current.parent.name if current.parent_id else ""
+        log_bulk("change", [(organisation, {"parent": [old_parent, parent.name], "placed_on": ["", day]})])
+    organisation.refresh_from_db(fields=["parent", "path", "depth"])
+    return organisation

@@ -167,13 +167,34 @@ def test_child_can_be_founded_the_day_before_its_parent_is_dissolved(tree):
     assert chi_bo.founded_on == datetime.date(2020, 2, 29)
 
 
-def test_child_cannot_be_founded_before_its_parent(bloc):
+def test_child_founded_before_its_parent_joins_the_tree_on_the_parents_founding_with_a_warning(bloc):
+    # Issue 15: a chi bộ may be older than the đảng bộ it now belongs to (DOMAIN.md §1).
     dbcs = make_organisation("SOC", Kind.DANG_BO_CO_SO, bloc, founded_on=datetime.date(2015, 6, 1))
+    chi_bo = unsaved("X", Kind.CHI_BO_TRUC_THUOC, dbcs, founded_on=datetime.date(2015, 5, 31))
 
-    errors = clean_errors(unsaved("X", Kind.CHI_BO_TRUC_THUOC, dbcs, founded_on=datetime.date(2015, 5, 31)))
+    chi_bo.full_clean()
+    chi_bo.save()
 
-    assert errors == {
-        "founded_on": ["Ngày thành lập không thể trước ngày thành lập của Tổ chức SOC (01/06/2015)."]
+    assert chi_bo.placement_warning == (
+        "thành lập ngày 31/05/2015, trước Tổ chức SOC (01/06/2015): tính là trực thuộc từ ngày 01/06/2015."
+    )
+    assert list(chi_bo.placements.values_list("parent_id", "starts_on", "ends_on")) == [
+        (dbcs.pk, datetime.date(2015, 6, 1), None)
+    ]
+    assert chi_bo.place_in_tree(datetime.date(2015, 5, 31)) is None
+    assert chi_bo.place_in_tree(datetime.date(2015, 6, 1)) == (
+        f"{bloc.path}{dbcs.pk:06d}/{chi_bo.pk:06d}/",
+        2,
+    )
+
+
+def test_placement_cannot_start_before_the_parent_was_founded(bloc):
+    dbcs = make_organisation("SOC", Kind.DANG_BO_CO_SO, bloc, founded_on=datetime.date(2015, 6, 1))
+    chi_bo = unsaved("X", Kind.CHI_BO_TRUC_THUOC, dbcs, founded_on=datetime.date(2001, 1, 1))
+    chi_bo.placed_on = datetime.date(2015, 5, 31)
+
+    assert clean_errors(chi_bo) == {
+        "placed_on": ["Ngày trực thuộc 31/05/2015 trước ngày thành lập của Tổ chức SOC (01/06/2015)."]
     }
 
 

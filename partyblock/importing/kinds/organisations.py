@@ -4,13 +4,15 @@ Rows are matched to existing organisations by code. "Trực thuộc" names the p
 (an organisation of the file or of the database); empty means directly under the Khối. Each row
 is checked with `Organisation.clean` (the model's parent rules) against in-memory parents, so a
 file may create a đảng bộ cơ sở and its chi bộ together. New organisations are bulk-created one
-tree level at a time, then given their paths; changed ones are saved one by one like the admin
-form does (a new parent re-paths the subtree).
+tree level at a time with their first placements (from "Ngày trực thuộc", else since founding; one
+founded before its parent joins on the parent's founding day, with a warning), then the tree is
+derived again; changed ones are saved one by one like the admin form does.
 """
 
 from django.core.exceptions import ValidationError
 
-from units.models import Organisation, OrganisationKind
+from units.models import Organisation, OrganisationKind, Placement
+from units.tree import tree_rebuild
 
 from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, header_key, stt_column
 from ..plan import day, iso
@@ -79,6 +81,11 @@ class OrganisationsKind(Kind):
             ),
             DateColumn("founded_on", "Ngày thành lập", ("Ngày thành lập tổ chức",)),
             DateColumn(
+                "placed_on",
+                "Ngày trực thuộc",
+                ("Ngày về Khối", "Ngày trực thuộc Khối", "Ngày về Đảng bộ Khối", "Ngày về trực thuộc"),
+            ),
+            DateColumn(
                 "dissolved_on", "Ngày giải thể", ("Ngày giải thể / sáp nhập", "Ngày giải thể, sáp nhập")
             ),
             TextColumn(
@@ -137,6 +144,8 @@ class OrganisationsKind(Kind):
             for name in FIELDS:
                 if row.get(name) is not None:
                     setattr(planned, name, row.get(name))
+            if target is None:
+                planned.placed_on = row.get("placed_on")
             in_file[code] = (row, planned, target)
             by_name.setdefault(header_key(planned.name), []).append(planned)
         parents = {}
@@ -171,8 +180,11 @@ class OrganisationsKind(Kind):
                         iso(planned.founded_on),
                         iso(planned.dissolved_on),
                         planned.agency or "",
+                        iso(planned.placed_on),
                     ],
                 )
+                if planned.placement_warning:
+                    ctx.warn(row.number, f"{planned.name} {planned.placement_warning}")
                 continue
             changes, shown, before = {}, [], {}
             for name in FIELDS:
@@ -229,9 +241,12 @@ class OrganisationsKind(Kind):
             planned.clean()
         except ValidationError as error:
             for field, messages in error.message_dict.items():
-                key = {"parent": "parent", "founded_on": "founded_on", "dissolved_on": "dissolved_on"}.get(
-                    field
-                )
+                key = {
+                    "parent": "parent",
+                    "founded_on": "founded_on",
+                    "dissolved_on": "dissolved_on",
+                    "placed_on": "placed_on",
+                }.get(field)
                 for message in messages:
                     ctx.error(row.number, key or "code", row.get(key or "code"), _lower_first(message))
             return
@@ -295,7 +310,7 @@ class OrganisationsKind(Kind):
             parent_ids = [r[6][1] for r in batch_rows if r[6][0] == "id"]
             stored.update(Organisation.objects.in_bulk([p for p in parent_ids if p not in stored]))
             created = []
-            for _, _, _, code, name, kind, parent_ref, founded, dissolved, agency in batch_rows:
+            for _, _, _, code, name, kind, parent_ref, founded, dissolved, agency, placed in batch_rows:
                 parent = stored[parent_ref[1]] if parent_ref[0] == "id" else by_code[parent_ref[1]]
                 created.append(
                     Organisation(
@@ -309,11 +324,15 @@ class OrganisationsKind(Kind):
                         import_batch=batch,
                     )
                 )
+                created[-1].placed_on = day(placed)
             Organisation.objects.bulk_create(created)
+            Placement.objects.bulk_create(
+                Placement(organisation=o, parent=o.parent, starts_on=o.placed_on) for o in created
+            )
             for organisation in created:
-                organisation._set_path()
                 by_code[organisation.code] = organisation
-            Organisation.objects.bulk_update(created, ["path", "depth"])
+        if new:
+            tree_rebuild()  # spans and paths of the new organisations
         if upd:
             targets = Organisation.objects.in_bulk([r[2] for r in upd])
             parents = Organisation.objects.in_bulk(

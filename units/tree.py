@@ -1,0 +1,201 @@
+"""The organisation tree over time: placements (the record) and tree spans (derived from them).
+
+A `Placement` says that an organisation sat under a parent (None: it was a root) from one day
+(None: since it was founded) until the day before another (None: still). A `TreeSpan` is a span of
+days in which an organisation's whole chain of ancestors stayed the same, with the materialised
+path of those days ("000001/000012/000345/"). "X and everything below it on day D" is then one
+match on the spans covering D: a path that holds X's segment ("000012/"; every segment is six
+digits and a slash, so a segment can only match at a boundary). Counting on D therefore reads the
+tree as it was on D, and a later move never changes an earlier count.
+
+`Organisation.parent` and `Organisation.path` keep the *filing* place: the parent of the latest
+placement, and the path below it today. Records of an organisation that no longer exists follow
+their last parent wherever it moves, so a TCCS's staff keep seeing its whole history.
+
+Spans are derived here, and only here: `derive()` is pure (tuples in, tuples out; the migration
+that introduced the tree history calls it too) and `tree_rebuild()` writes what changed.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+
+PATH_STEP = 7  # characters per level of a path: 6 digits and "/"
+
+
+def segment(organisation_id):
+    return f"{organisation_id:06d}/"
+
+
+def covering(day, prefix=""):
+    """Q of rows (placements or spans) in force on `day`: started on or before it (or since
+    founding) and not yet ended (the end is exclusive). `prefix` reaches them from another model;
+    `day` may be an expression (OuterRef)."""
+    return (Q(**{f"{prefix}starts_on__isnull": True}) | Q(**{f"{prefix}starts_on__lte": day})) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gt": day})
+    )
+
+
+def ids_in_tree_on(day, within=None):
+    """Subquery of the ids of the organisations in the tree on `day` (below `within` and itself
+    when given)."""
+    from .models import TreeSpan
+
+    spans = TreeSpan.objects.filter(covering(day))
+    if within is not None:
+        spans = spans.filter(path__contains=segment(within.pk))
+    return spans.values("organisation_id")
+
+
+def under_on(within, organisation_field, day_field):
+    """Exists() filter: the organisation named by `organisation_field` was `within` or below it on
+    the day in `day_field` (both field names of the filtered model)."""
+    from .models import TreeSpan
+
+    return Exists(
+        TreeSpan.objects.filter(
+            covering(OuterRef(day_field)),
+            organisation_id=OuterRef(organisation_field),
+            path__contains=segment(within.pk),
+        )
+    )
+
+
+def _later(a, b):
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _earlier(a, b):
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _fmt(day):
+    return f"{day:%d/%m/%Y}" if day else "ngày thành lập"
+
+
+def check_overlaps(placements, names):
+    """Refuse two placements of one organisation that overlap; `placements` are tuples
+    (organisation_id, parent_id, starts_on, ends_on), `names` id -> name for the messages."""
+    by_org = defaultdict(list)
+    for organisation_id, _, starts_on, ends_on in placements:
+        by_org[organisation_id].append((starts_on, ends_on))
+    errors = []
+    for organisation_id, periods in by_org.items():
+        periods.sort(key=lambda p: p[0] or datetime.date.min)
+        for (start, end), (next_start, _) in zip(periods, periods[1:], strict=False):
+            if end is None or next_start is None or end > next_start:
+                errors.append(
+                    f"{names.get(organisation_id, organisation_id)}: giai đoạn trực thuộc từ {_fmt(next_start)} "
+                    f"chồng lên giai đoạn từ {_fmt(start)}"
+                    + (f" đến trước ngày {end:%d/%m/%Y}." if end else " (chưa kết thúc).")
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+def derive(placements, names=None):
+    """Tree spans and filing places of every organisation from `placements` (tuples
+    (organisation_id, parent_id, starts_on, ends_on)).
+
+    Returns (spans, filing): spans {organisation_id: [(starts_on, ends_on, path)]} (adjacent spans
+    with one path joined), filing {organisation_id: (parent_id, path)}. Raises ValidationError when
+    an organisation would sit below itself.
+    """
+    names = names or {}
+    by_org = defaultdict(list)
+    for organisation_id, parent_id, starts_on, ends_on in placements:
+        by_org[organisation_id].append((parent_id, starts_on, ends_on))
+    spans = {}
+
+    def cycle(organisation_id):
+        return ValidationError(
+            f"{names.get(organisation_id, organisation_id)} không thể trực thuộc chính nó hoặc tổ chức cấp dưới của nó."
+        )
+
+    def spans_of(organisation_id, stack):
+        if organisation_id in spans:
+            return spans[organisation_id]
+        if organisation_id in stack:
+            raise cycle(organisation_id)
+        found = []
+        own = segment(organisation_id)
+        for parent_id, starts_on, ends_on in by_org.get(organisation_id, [(None, None, None)]):
+            if parent_id is None:
+                found.append((starts_on, ends_on, own))
+                continue
+            for parent_start, parent_end, parent_path in spans_of(parent_id, stack | {organisation_id}):
+                start, end = _later(starts_on, parent_start), _earlier(ends_on, parent_end)
+                if start is None or end is None or start < end:
+                    found.append((start, end, parent_path + own))
+        found.sort(key=lambda span: span[0] or datetime.date.min)
+        joined = []
+        for span in found:
+            if joined and joined[-1][2] == span[2] and joined[-1][1] == span[0]:
+                joined[-1] = (joined[-1][0], span[1], span[2])
+            else:
+                joined.append(span)
+        spans[organisation_id] = joined
+        return joined
+
+    filing = {}
+
+    def filing_of(organisation_id, stack):
+        if organisation_id in filing:
+            return filing[organisation_id]
+        if organisation_id in stack:
+            raise cycle(organisation_id)
+        own = by_org.get(organisation_id)
+        parent_id = max(own, key=lambda p: p[1] or datetime.date.min)[0] if own else None
+        prefix = filing_of(parent_id, stack | {organisation_id})[1] if parent_id is not None else ""
+        filing[organisation_id] = (parent_id, prefix + segment(organisation_id))
+        return filing[organisation_id]
+
+    for organisation_id in by_org:
+        spans_of(organisation_id, frozenset())
+        filing_of(organisation_id, frozenset())
+    return spans, filing
+
+
+def tree_rebuild():
+    """Derive every tree span and filing place from the placements and write what changed (nothing
+    when nothing did). A fixed number of queries, plus the writes."""
+    from .models import Organisation, Placement, TreeSpan
+
+    placements = list(Placement.objects.values_list("organisation_id", "parent_id", "starts_on", "ends_on"))
+    names = dict(Organisation.objects.values_list("pk", "name"))
+    check_overlaps(placements, names)
+    spans, filing = derive(placements, names)
+    wanted = {
+        (organisation_id, starts_on, ends_on, path)
+        for organisation_id, rows in spans.items()
+        for starts_on, ends_on, path in rows
+    }
+    stored = {}
+    for pk, *key in TreeSpan.objects.values_list("pk", "organisation_id", "starts_on", "ends_on", "path"):
+        stored[tuple(key)] = pk
+    stale = [pk for key, pk in stored.items() if key not in wanted]
+    TreeSpan.objects.filter(pk__in=stale).delete()
+    TreeSpan.objects.bulk_create(
+        [
+            TreeSpan(
+                organisation_id=organisation_id,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                path=path,
+                depth=len(path) // PATH_STEP - 1,
+            )
+            for organisation_id, starts_on, ends_on, path in sorted(wanted - stored.keys(), key=str)
+        ],
+        batch_size=2000,
+    )
+    changed = []
+    for organisation in Organisation.objects.only("pk", "parent_id", "path", "depth"):
+        parent_id, path = filing.get(organisation.pk, (None, segment(organisation.pk)))
+        if (organisation.parent_id, organisation.path) != (parent_id, path):
+            organisation.parent_id, organisation.path = parent_id, path
+            organisation.depth = len(path) // PATH_STEP - 1
+            changed.append(organisation)
+    Organisation.objects.bulk_update(changed, ["parent", "path", "depth"], batch_size=2000)
+    return len(stale), len(wanted - stored.keys()), len(changed)

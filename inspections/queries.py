@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from members.models import Member, MembershipPeriod
 from units.models import Organisation
+from units.tree import covering, segment, under_on
 
 from .models import (
     Body,
@@ -32,8 +33,9 @@ def _registered_within(within, day_path):
     date, `day_path` being the lookup from the row to that date."""
     registered = (
         MembershipPeriod.objects.filter(
+            covering(OuterRef(day_path), prefix="organisation__tree_spans__"),
             member=OuterRef("member_id"),
-            organisation__path__startswith=within.path,
+            organisation__tree_spans__path__contains=segment(within.pk),
             starts_on__lte=OuterRef(day_path),
         )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=OuterRef(day_path)))
@@ -46,7 +48,7 @@ def _subjects_within(rows, parent, within):
     if within is None:
         return rows
     return rows.filter(
-        Q(organisation__path__startswith=within.path)
+        under_on(within, "organisation_id", f"{parent}__decision_date")
         | Q(member__isnull=False) & _registered_within(within, f"{parent}__decision_date")
     )
 
@@ -194,7 +196,7 @@ def discipline_decisions_between(start, end, within=None):
     if within is None:
         return decisions
     return decisions.filter(
-        Q(organisation__path__startswith=within.path)
+        under_on(within, "organisation_id", "decision_date")
         | Q(member__isnull=False) & _registered_within(within, "decision_date")
     )
 
@@ -217,7 +219,7 @@ def letters_received_between(start, end, within=None):
     if within is None:
         return letters
     about = LetterSubject.objects.filter(letter=OuterRef("pk")).filter(
-        Q(organisation__path__startswith=within.path)
+        under_on(within, "organisation_id", "letter__received_on")
         | Q(member__isnull=False) & _registered_within(within, "letter__received_on")
     )
     return letters.filter(Exists(about))

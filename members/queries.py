@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q
 
 from units.models import TreeSpan
-from units.tree import ids_in_tree_on, segment, under_on
+from units.tree import ids_in_tree_on, segment, under_in_year, under_on
 
 from .lifecycle import add_months
 from .models import (
@@ -69,7 +69,7 @@ def periods_to_rate(year, within=None):
 
 def member_ratings(year, within=None):
     ratings = MemberRating.objects.filter(year=year)
-    return ratings.filter(organisation__path__startswith=within.path) if within is not None else ratings
+    return ratings.filter(under_in_year(within, "organisation_id", "year")) if within is not None else ratings
 
 
 def awards_to_grassroots(start, end, form_code=None, body_code=None, within=None):
@@ -83,12 +83,14 @@ def awards_to_grassroots(start, end, form_code=None, body_code=None, within=None
         awards = awards.filter(form__code=form_code)
     if body_code is not None:
         awards = awards.filter(body__code=body_code)
-    return awards.filter(organisation__path__startswith=within.path) if within is not None else awards
+    return (
+        awards.filter(under_on(within, "organisation_id", "decision_date")) if within is not None else awards
+    )
 
 
 def member_ratings_within(within=None):
     ratings = MemberRating.objects.all()
-    return ratings.filter(organisation__path__startswith=within.path) if within is not None else ratings
+    return ratings.filter(under_in_year(within, "organisation_id", "year")) if within is not None else ratings
 
 
 def name_search(term, *, user, prefix=""):

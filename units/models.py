@@ -232,7 +232,9 @@ class Organisation(models.Model):
                 errors["parent"] = "Đảng bộ Khối là gốc của cây tổ chức, không trực thuộc tổ chức nào."
         elif self.kind == OrganisationKind.PROVINCE:
             if parent is not None:
-                errors["parent"] = f"{self.get_kind_display()} là gốc của cây tổ chức, không trực thuộc tổ chức nào."
+                errors["parent"] = (
+                    f"{self.get_kind_display()} là gốc của cây tổ chức, không trực thuộc tổ chức nào."
+                )
         elif parent is None:
             errors["parent"] = f"{self.get_kind_display()} phải trực thuộc một tổ chức."
         elif parent.kind not in allowed:

@@ -13,6 +13,7 @@ from .models import (
     OrganisationKind,
     OrganisationRating,
 )
+from .tree import under_in_year, under_on
 
 
 def organisations_as_of(day, kinds, within=None):
@@ -37,7 +38,7 @@ def organisations_to_rate(year, within=None):
 
 def organisation_ratings(year, kinds=RATED_KINDS, within=None):
     ratings = OrganisationRating.objects.filter(year=year, organisation__kind__in=kinds)
-    return ratings.filter(organisation__path__startswith=within.path) if within is not None else ratings
+    return ratings.filter(under_in_year(within, "organisation_id", "year")) if within is not None else ratings
 
 
 def rating_level_counts(ratings, years):
@@ -48,17 +49,17 @@ def rating_level_counts(ratings, years):
 
 def organisation_ratings_within(kinds, within=None):
     ratings = OrganisationRating.objects.filter(organisation__kind__in=kinds)
-    return ratings.filter(organisation__path__startswith=within.path) if within is not None else ratings
+    return ratings.filter(under_in_year(within, "organisation_id", "year")) if within is not None else ratings
 
 
 def breakthrough_tasks_of_years(first_year, last_year, within=None):
     tasks = BreakthroughTask.objects.filter(year__gte=first_year, year__lte=last_year)
-    return tasks.filter(organisation__path__startswith=within.path) if within is not None else tasks
+    return tasks.filter(under_in_year(within, "organisation_id", "year")) if within is not None else tasks
 
 
 def meetings_between(start, end, within=None):
     meetings = Meeting.objects.filter(held_on__gte=start, held_on__lte=end)
-    return meetings.filter(organisation__path__startswith=within.path) if within is not None else meetings
+    return meetings.filter(under_on(within, "organisation_id", "held_on")) if within is not None else meetings
 
 
 def attendance(meetings):

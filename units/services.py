@@ -169,8 +169,6 @@ def organisation_move(*, organisation, parent, on, decision_number=""):
     current = organisation.placements.filter(covering(on)).first()
     if current is None:
         raise ValidationError({"on": f"{organisation.name} chưa trực thuộc tổ chức nào vào ngày {day}."})
-    if current.parent_id == parent.pk:
-        raise ValidationError({"parent": f"{organisation.name} đã trực thuộc {parent.name} vào ngày {day}."})
     later = organisation.placements.filter(starts_on__gt=on).order_by("starts_on").first()
     if later is not None:
         raise ValidationError(
@@ -178,6 +176,8 @@ def organisation_move(*, organisation, parent, on, decision_number=""):
                 "on": f"{organisation.name} đã có giai đoạn trực thuộc từ ngày {later.starts_on:%d/%m/%Y}, sau ngày {day}."
             }
         )
+    if current.parent_id == parent.pk:
+        raise ValidationError({"parent": f"{organisation.name} đã trực thuộc {parent.name} vào ngày {day}."})
     with transaction.atomic():
         if current.starts_on == on:
             current.parent = parent

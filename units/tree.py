@@ -63,6 +63,22 @@ def under_on(within, organisation_field, day_field):
     )
 
 
+def under_in_year(within, organisation_field, year_field):
+    """Exists() filter: the organisation named by `organisation_field` was `within` or below it on
+    31/12 of the year in `year_field` (ratings, breakthrough tasks: year-end records)."""
+    from .models import TreeSpan
+
+    year = OuterRef(year_field)
+    return Exists(
+        TreeSpan.objects.filter(
+            Q(starts_on__isnull=True) | Q(starts_on__year__lte=year),
+            Q(ends_on__isnull=True) | Q(ends_on__year__gt=year),
+            organisation_id=OuterRef(organisation_field),
+            path__contains=segment(within.pk),
+        )
+    )
+
+
 def _later(a, b):
     return b if a is None else a if b is None else max(a, b)
 

@@ -9,7 +9,7 @@ from units.models import Organisation
 from .inspections import build_inspections
 from .membership import MembershipPlanner, write_members
 from .recognition import build_recognition
-from .structure import build_structure, close_merged
+from .structure import build_structure, close_merged, restructure_after_term
 
 SEED = 20152020
 
@@ -25,6 +25,7 @@ def build_demo():
     events_by_kind = write_members(planner)
     build_recognition(rng)
     build_inspections()
+    restructure_after_term()
     return {
         "organisations": Organisation.objects.count(),
         "members": len(planner.stories),

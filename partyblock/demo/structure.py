@@ -239,3 +239,21 @@ def close_merged(holders):
             organisation.dissolved_on = holder.merged_on
             organisation.merged_into = holder.merged_into.organisation
             _save(organisation)
+
+
+# After the term, a department of one agency went to another and its chi bộ with it (issue 15):
+# the 2015-2020 figures, of the Khối and of both đảng bộ, must read the same as before the move.
+RESTRUCTURED_CHI_BO, RESTRUCTURED_TO = "DB07-01", "DB08"
+RESTRUCTURED_ON = datetime.date(2022, 1, 1)
+
+
+def restructure_after_term():
+    """Move one chi bộ trực thuộc to another đảng bộ cơ sở after the term (a dated move)."""
+    from units.services import organisation_move
+
+    return organisation_move(
+        organisation=Organisation.objects.get(code=RESTRUCTURED_CHI_BO),
+        parent=Organisation.objects.get(code=RESTRUCTURED_TO),
+        on=RESTRUCTURED_ON,
+        decision_number="15-QĐ/ĐUK",
+    )

@@ -140,3 +140,24 @@ def test_grassroots_staff_keep_seeing_their_tccs_whole_history_after_it_moves(de
 
     assert before[0] and before[2]
     assert seen() == before
+
+
+def test_the_demo_moves_a_chi_bo_after_the_term_and_its_term_counts_stay_with_its_old_dang_bo(demo, db):
+    moved = Organisation.objects.get(code="DB07-01")
+    old, new = Organisation.objects.get(code="DB07"), Organisation.objects.get(code="DB08")
+    after = datetime.date(2022, 1, 1)
+    moved_members = set(members_as_of(TERM_END, within=moved).values_list("pk", flat=True))
+
+    assert moved.parent == new
+    assert list(moved.placements.values_list("parent__code", "starts_on", "ends_on")) == [
+        ("DB07", None, after),
+        ("DB08", after, None),
+    ]
+    assert moved_members
+    assert moved_members <= set(members_as_of(TERM_END, within=old).values_list("pk", flat=True))
+    assert not moved_members & set(members_as_of(TERM_END, within=new).values_list("pk", flat=True))
+    chi_bo = [OrganisationKind.CHI_BO_TRUC_THUOC]
+    assert moved in organisations_as_of(TERM_END, chi_bo, within=old)
+    assert moved not in organisations_as_of(TERM_END, chi_bo, within=new)
+    assert moved in organisations_as_of(after, chi_bo, within=new)
+    assert moved not in organisations_as_of(after, chi_bo, within=old)

@@ -1,8 +1,10 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Func, OuterRef, Subquery
+from django.db.models import F, Func, OuterRef, Subquery
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -13,7 +15,15 @@ from partyblock.access import visible
 from partyblock.importing.exporting import ExportXlsxMixin
 from partyblock.text import thousands
 
-from .models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Term, TermTarget
+from .models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Placement, Term, TermTarget
+from .services import organisation_move
+
+PARENT_KINDS = [
+    OrganisationKind.BLOC,
+    OrganisationKind.PROVINCE,
+    OrganisationKind.DANG_BO_CO_SO,
+    OrganisationKind.DANG_BO_BO_PHAN,
+]
 
 
 class ParentFilter(admin.SimpleListFilter):
@@ -65,6 +75,13 @@ class OrganisationForm(forms.ModelForm):
     tried inside a rolled-back transaction when the form is checked, so a refusal is shown on the
     form and nothing is written."""
 
+    placed_on = forms.DateField(
+        label="ngày trực thuộc",
+        required=False,
+        help_text="Tổ chức mới: ngày về trực thuộc tổ chức cấp trên (để trống: từ khi thành lập; "
+        "tổ chức thành lập trước cấp trên thì tính từ ngày cấp trên thành lập).",
+    )
+
     class Meta:
         model = Organisation
         fields = ["code", "name", "kind", "parent", "agency", "founded_on", "dissolved_on", "merged_into"]
@@ -81,6 +98,8 @@ class OrganisationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk is None:
+            self.instance.placed_on = cleaned.get("placed_on")  # checked by Organisation.clean
         closing = self.closing() if not self.errors else None
         if closing is not None:
             service, arguments = closing
@@ -95,6 +114,38 @@ class OrganisationForm(forms.ModelForm):
         return cleaned
 
 
+class PlacementInline(admin.TabularInline):
+    """The organisation's place in the tree over time; changed only by dated moves (the list's
+    action "Chuyển trực thuộc"), so read-only here."""
+
+    model = Placement
+    fk_name = "organisation"
+    fields = ["starts_on", "ends_on", "parent", "decision_number"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = [F("starts_on").asc(nulls_first=True)]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MoveForm(forms.Form):
+    parent = forms.ModelChoiceField(
+        label="chuyển về trực thuộc",
+        queryset=Organisation.objects.filter(kind__in=PARENT_KINDS),
+        help_text="Có thể là tổ chức cấp trên mới (đảng bộ tỉnh, thành phố).",
+    )
+    on = forms.DateField(label="từ ngày", input_formats=["%d/%m/%Y"], help_text="dd/mm/yyyy")
+    decision_number = forms.CharField(label="số quyết định", max_length=60, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = visible(
+            Organisation.objects.filter(kind__in=PARENT_KINDS).active_on(timezone.localdate()), user
+        )
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
     form = OrganisationForm
@@ -106,9 +157,10 @@ class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
     list_per_page = 100
     autocomplete_fields = ["parent", "merged_into"]
     readonly_fields = ["path_display", "member_count_today"]
-    inlines = ORGANISATION_INLINES
+    inlines = [PlacementInline, *ORGANISATION_INLINES]
+    actions = ["move_selected"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "kind", "parent", "agency"]}),
+        (None, {"fields": ["code", "name", "kind", "parent", "placed_on", "agency"]}),
         ("Thành lập, giải thể", {"fields": ["founded_on", "dissolved_on", "merged_into"]}),
         ("Vị trí trong cây tổ chức", {"fields": ["path_display", "member_count_today"]}),
     ]
@@ -156,6 +208,53 @@ class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # organisations are dissolved or merged, never deleted
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        # A stored organisation changes its place by a dated move, not by this form's date.
+        first = dict(fieldsets[0][1], fields=[f for f in fieldsets[0][1]["fields"] if f != "placed_on"])
+        return [(fieldsets[0][0], first), *fieldsets[1:]]
+
+    @admin.action(description="Chuyển trực thuộc (từ một ngày)", permissions=["change"])
+    def move_selected(self, request, queryset):
+        """Move the chosen organisations (and everything below them) under another parent from a
+        day, through `organisation_move`: all of them or, on any refusal, none."""
+        form = MoveForm(request.POST if "apply" in request.POST else None, user=request.user)
+        if "apply" in request.POST and form.is_valid():
+            try:
+                with transaction.atomic():
+                    for organisation in queryset:
+                        organisation_move(
+                            organisation=organisation,
+                            parent=form.cleaned_data["parent"],
+                            on=form.cleaned_data["on"],
+                            decision_number=form.cleaned_data["decision_number"],
+                        )
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, f"Không chuyển: {message}", level=messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                f"Đã chuyển {len(queryset)} tổ chức về trực thuộc {form.cleaned_data['parent']} "
+                f"từ ngày {form.cleaned_data['on']:%d/%m/%Y}.",
+                level=messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/units/organisation/move.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Chuyển trực thuộc",
+                "organisations": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 class TermTargetInline(admin.TabularInline):

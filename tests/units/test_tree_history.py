@@ -3,6 +3,7 @@ bad moves are refused with a Vietnamese message and nothing written."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from members.queries import admissions_between, headcounts, members_as_of
 from members.services import member_admit
 from tests.conftest import make_organisation
 from tests.members.conftest import make_member
-from units.models import GRASSROOTS_KINDS, OrganisationKind, Placement, TreeSpan
+from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Placement, TreeSpan
 from units.queries import organisations_as_of
 from units.services import organisation_move
 from units.tree import tree_rebuild
@@ -216,3 +217,76 @@ def test_the_organisation_page_shows_the_tree_of_its_day_and_the_history(
     ).content.decode()
     assert "Đảng bộ Sở A</a> › Chi bộ Văn phòng" in old_crumbs
     assert "Đảng bộ Sở C</a> › Chi bộ Văn phòng" in history
+
+
+MOVE_URL = reverse("admin:units_organisation_changelist")
+
+
+def test_the_admin_moves_the_chosen_organisations_from_a_day(tree, second_dang_bo, admin_client):
+    chosen = [tree["cb1"].pk, tree["cb2"].pk]
+    page = admin_client.post(MOVE_URL, {"action": "move_selected", "_selected_action": chosen})
+    assert "Chuyển trực thuộc" in page.content.decode()
+
+    response = admin_client.post(
+        MOVE_URL,
+        {
+            "action": "move_selected",
+            "_selected_action": chosen,
+            "apply": "1",
+            "parent": second_dang_bo.pk,
+            "on": "01/03/2022",
+            "decision_number": "12-QĐ/ĐUK",
+        },
+        follow=True,
+    )
+
+    assert "Đã chuyển 2 tổ chức về trực thuộc Đảng bộ Sở C từ ngày 01/03/2022." in response.content.decode()
+    assert sorted(
+        Placement.objects.filter(starts_on=MOVED_ON).values_list("organisation__code", "parent__code")
+    ) == [("SOA-KT", "SOC"), ("SOA-VP", "SOC")]
+
+
+def test_the_admin_move_writes_nothing_when_one_organisation_is_refused(tree, second_dang_bo, admin_client):
+    late = make_organisation("SOA-MOI", Kind.CHI_BO_TRUC_THUOC, tree["dbcs"], founded_on=D(2023, 1, 1))
+    before = list(Placement.objects.values_list())
+
+    response = admin_client.post(
+        MOVE_URL,
+        {
+            "action": "move_selected",
+            "_selected_action": [tree["cb1"].pk, late.pk],
+            "apply": "1",
+            "parent": second_dang_bo.pk,
+            "on": "01/03/2022",
+        },
+        follow=True,
+    )
+
+    assert "Không chuyển: Tổ chức SOA-MOI không hoạt động vào ngày 01/03/2022." in response.content.decode()
+    assert list(Placement.objects.values_list()) == before
+
+
+def test_a_new_organisation_in_the_admin_may_join_its_parent_after_its_founding(tree, admin_client):
+    form = admin_client.get(reverse("admin:units_organisation_add")).content.decode()
+    prefixes = re.findall(r'name="([^"]+)-TOTAL_FORMS"', form)
+    response = admin_client.post(
+        reverse("admin:units_organisation_add"),
+        {
+            "code": "SOA-CU",
+            "name": "Chi bộ Lâu năm",
+            "kind": Kind.CHI_BO_TRUC_THUOC,
+            "parent": tree["dbcs"].pk,
+            "placed_on": "01/01/2015",
+            "founded_on": "01/01/1985",
+            **{f"{prefix}-{key}": value for prefix in prefixes for key, value in EMPTY_INLINE.items()},
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    created = Organisation.objects.get(code="SOA-CU")
+    assert list(created.placements.values_list("parent__code", "starts_on", "ends_on")) == [
+        ("SOA", D(2015, 1, 1), None)
+    ]
+    assert organisations_as_of(D(2014, 12, 31), [Kind.CHI_BO_TRUC_THUOC], within=tree["dbcs"]).count() == 2
+
+
+EMPTY_INLINE = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000"}

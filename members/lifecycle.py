@@ -532,6 +532,26 @@ def replay_admission(birth_date, organisation, admitted_on, recognition_decided_
     return rows, outcome.warnings
 
 
+# Where an admission outside the Khối happened when the record does not say (office lists give
+# only "Ngày vào Đảng"): DOMAIN.md §2 "History older than the Khối".
+ADMITTED_OUTSIDE_UNKNOWN = "Ngoài Đảng bộ Khối (chưa rõ nơi kết nạp)"
+
+
+def replay_arrival(birth_date, organisation, admitted_on, arrived_on, recognition_decided_on=None, where=""):
+    """`replay()` of a member admitted outside the Khối on `admitted_on` (at `where`, else unknown)
+    who came into `organisation` on `arrived_on`, recognised official by a decision of
+    `recognition_decided_on` when given. Returns (period rows as tuples of PERIOD_FIELDS, warnings)
+    or raises ValidationError, as replay() of those events would."""
+    admission = _Event(EventKind.ADMISSION, admitted_on, None)
+    admission.other_party = where or ADMITTED_OUTSIDE_UNKNOWN
+    events = [admission, _Event(EventKind.TRANSFER_IN, arrived_on, organisation.pk)]
+    if recognition_decided_on is not None:
+        events.append(_Event(EventKind.RECOGNITION, None, None, recognition_decided_on))
+    outcome = replay(Member(birth_date=birth_date), events, {organisation.pk: organisation})
+    rows = [tuple(getattr(period, name) for name in PERIOD_FIELDS) for period in outcome.periods]
+    return rows, outcome.warnings
+
+
 def plain_admission(birth_date, organisation, admitted_on):
     """True when admitting someone born on `birth_date` into `organisation` on `admitted_on` is
     something replay() neither refuses nor warns about: an age needing no consent, a chi bộ that

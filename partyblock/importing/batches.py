@@ -86,10 +86,17 @@ class Preview:
     @property
     def summary(self):
         b = self.batch
+        tallies = "".join(
+            f", {count} {TALLY_LABELS[key]}" for key, count in sorted(self.report.get("tallies", {}).items())
+        )
         return (
             f"{b.row_count} dòng: {b.created_count} thêm mới, {b.updated_count} cập nhật, "
-            f"{b.unchanged_count} không đổi, {b.error_count} lỗi"
+            f"{b.unchanged_count} không đổi, {b.error_count} lỗi{tallies}"
         )
+
+
+# What a preview's summary counts besides rows (`Context.tally`).
+TALLY_LABELS = {"early_members": "đảng viên vào Đảng trước khi chi bộ thuộc Đảng bộ Khối"}
 
 
 def max_bytes():
@@ -191,6 +198,7 @@ def prepare(
         "warnings": ctx.warnings if ctx else [],
         "creates": ctx.creates if ctx and not errors else [],
         "updates": ctx.updates if ctx and not errors else [],
+        "tallies": ctx.tallies if ctx else {},
     }
     batch.report = masked_report(batch.report, user)
     batch.row_count = rows_seen

@@ -2,11 +2,11 @@
 plan, the rows handed to a kind, and the organisation directory used to resolve chi bộ and TCCS
 named by code or by name."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from members.models import MembershipPeriod
-from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind
+from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind, TreeSpan
 
 from ..columns import header_key, show
 from ..plan import PlanWriter
@@ -73,6 +73,7 @@ class Context:
         self.creates = []
         self.updates = []
         self.created = self.updated = self.unchanged = 0
+        self.tallies = {}  # what the summary counts besides rows (TALLY_LABELS)
         self.plan = PlanWriter()
         self._directory = directory
 
@@ -101,6 +102,9 @@ class Context:
 
     def warn(self, row, message):
         self.warnings.append(f"Dòng {row}: {message}")
+
+    def tally(self, key):
+        self.tallies[key] = self.tallies.get(key, 0) + 1
 
     def create(self, row, label, record):
         """A row that creates a record; `record` goes to the plan (None: the kind adds its own)."""
@@ -185,7 +189,14 @@ class Directory:
     """Every organisation (a few hundred), looked up by code or name without further queries."""
 
     def __init__(self):
-        self.by_id = {o.pk: o for o in Organisation.objects.all()}
+        # `first_in_tree`: the first day of the organisation's first tree span (None: since founding).
+        first_span = TreeSpan.objects.filter(organisation=OuterRef("pk")).order_by(
+            F("starts_on").asc(nulls_first=True)
+        )
+        self.by_id = {
+            o.pk: o
+            for o in Organisation.objects.annotate(first_in_tree=Subquery(first_span.values("starts_on")[:1]))
+        }
         self.by_code = {}
         self.by_name = {}
         for organisation in self.by_id.values():
@@ -194,6 +205,15 @@ class Directory:
         self.root = next((o for o in self.by_id.values() if o.kind == OrganisationKind.BLOC), None)
         self._member_paths = None  # paths of the organisations that have had members
         self._had_members = {}
+
+    @staticmethod
+    def joined_on(organisation):
+        """The first day `organisation` existed in the tree: the later of its founding and its
+        first placement (None: no known day). A member admitted before it came from elsewhere."""
+        founded, placed = organisation.founded_on, getattr(organisation, "first_in_tree", None)
+        if founded is None or placed is None:
+            return founded or placed
+        return max(founded, placed)
 
     def has_had_members(self, scope):
         """Whether any member ever belonged to `scope` or an organisation under it (None: anywhere,

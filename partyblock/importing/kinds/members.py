@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from members.lifecycle import (
+    ADMITTED_OUTSIDE_UNKNOWN,
     PERIOD_FIELDS,
     PROBATION_MONTHS,
     add_months,
@@ -37,6 +38,7 @@ from members.lifecycle import (
     plain_admissions,
     replay,
     replay_admission,
+    replay_arrival,
 )
 from members.models import (
     EventKind,
@@ -176,6 +178,17 @@ class MembersKind(Kind):
                 "Ngày chính thức",
                 ("Ngày công nhận chính thức", "Ngày được công nhận chính thức", "Ngày công nhận ĐVCT"),
             ),
+            DateColumn(
+                "arrived_on",
+                "Ngày chuyển đến",
+                (
+                    "Ngày về sinh hoạt",
+                    "Ngày chuyển sinh hoạt đến",
+                    "Ngày về chi bộ",
+                    "Ngày đến sinh hoạt",
+                    "Ngày chuyển về",
+                ),
+            ),
             card_column(),
             chi_bo_column(),
             tccs_column(),
@@ -218,6 +231,7 @@ class MembersKind(Kind):
         names, births, genders = column("full_name"), column("birth_date"), column("gender")
         national_ids, cards = column("national_id"), column("card")
         admitted, official = column("admitted_on"), column("official_on")
+        arrived = column("arrived_on")
         seen_cards, seen_ids = ctx.seen["card"], ctx.seen["national_id"]
         places, dues = ctx.places, ctx.dues
         pairs = list(zip(column("tccs"), column("chi_bo"), strict=True))
@@ -333,7 +347,18 @@ class MembersKind(Kind):
                 due = None
                 if add_months(admitted_on, PROBATION_MONTHS) < today:
                     ctx.warn(number, _still_probationary(name))
-            if plain_admission(birth, chi_bo, admitted_on):
+            arrival = self._arrival(number, name, chi_bo, admitted_on, arrived[i], ctx)
+            if arrival is False:
+                continue
+            if arrival is not None:
+                try:
+                    periods, warnings = replay_arrival(birth, chi_bo, admitted_on, arrival, official_on)
+                except ValidationError as error:
+                    self._refusals(number, chunk.row(i).get, error, ctx)
+                    continue
+                for warning in warnings:
+                    ctx.warn(number, warning)
+            elif plain_admission(birth, chi_bo, admitted_on):
                 periods = None  # confirm derives them (`admission_period_columns`)
             else:
                 try:
@@ -347,7 +372,7 @@ class MembersKind(Kind):
                 ctx.create(number, _new_label(name, birth, chi_bo), None)
             else:
                 ctx.create(number, None, None)
-            new.add(i, search_name, chi_bo.pk, due, periods)
+            new.add(i, search_name, chi_bo.pk, due, periods, arrival)
         if new.count:
             ctx.plan.add(new.record(chunk))
         if existing_changes:
@@ -386,6 +411,11 @@ class MembersKind(Kind):
         chi_bos = list(map(operator.itemgetter(1), placements))
         if not plain_admissions(births, chi_bos, admitted):
             return False
+        if column("arrived_on").count(None) != len(numbers):
+            return False  # arrivals from outside the Khối: row by row
+        joined = {id(c): ctx.directory.joined_on(c) or datetime.date.min for c in chi_bos}
+        if not all(map(operator.ge, admitted, map(joined.__getitem__, map(id, chi_bos)))):
+            return False  # admitted before the chi bộ came into the tree: row by row
         dues = add_months_each(admitted, PROBATION_MONTHS)
         if None in official:
             # Column-wise, in C: `decided` tells the rows with a "Ngày chính thức".
@@ -425,6 +455,31 @@ class MembersKind(Kind):
         if chi_bo is None:
             return False, None, ("chi_bo", chi_bo_text, reason)
         return scope, chi_bo, None
+
+    def _arrival(self, number, name, chi_bo, admitted_on, arrived_on, ctx):
+        """The day a new member came into `chi_bo` from outside the Khối, or None when the member
+        was admitted there (DOMAIN.md §2 "History older than the Khối"): the sheet's "Ngày chuyển
+        đến" when given (and after admission), else, for a member admitted before the chi bộ came
+        into the tree, that day, with a warning; False after reporting an arrival before admission."""
+        if arrived_on is not None and arrived_on < admitted_on:
+            ctx.error(
+                number, "arrived_on", arrived_on, f"trước ngày vào Đảng ({fmt(admitted_on)}) của {name}."
+            )
+            return False
+        joined = ctx.directory.joined_on(chi_bo)
+        early = joined is not None and admitted_on < joined
+        if early:
+            ctx.tally("early_members")
+        if arrived_on is not None and arrived_on > admitted_on:
+            return arrived_on
+        if early:
+            ctx.warn(
+                number,
+                f"{name} vào Đảng ngày {fmt(admitted_on)}, trước khi {chi_bo.name} thuộc Đảng bộ Khối "
+                f"({fmt(joined)}): ghi là kết nạp ngoài Đảng bộ Khối, chuyển đến {chi_bo.name} ngày {fmt(joined)}.",
+            )
+            return joined
+        return None
 
     @staticmethod
     def _register_at_once(placements, numbers, cards, national_ids, bad, ctx):
@@ -707,13 +762,30 @@ class MembersKind(Kind):
         recognised = list(itertools.compress(range(count), recognised_on))  # ordinals are never 0
         # Rows point at their member by position; the ids are put in while the rows are written.
         member_ids = functools.partial(Derived, ids.__getitem__)
+        # Admitted outside the Khối (where unknown) and come into the chi bộ on the day planned:
+        # the admission names no chi bộ, a transfer in follows (`arrived_on`, rare).
+        arrived_on = planned["arrived_on"]
+        came = list(itertools.compress(range(count), arrived_on))  # ordinals are never 0
+        admitted_in = chi_bo
+        if came:
+            outside = set(came)
+            admitted_in = [None if i in outside else c for i, c in enumerate(chi_bo)]
         events = {
-            "member_id": member_ids([*range(count), *recognised]),
-            "kind": [EventKind.ADMISSION.value] * count + [EventKind.RECOGNITION.value] * len(recognised),
-            "date": iso_days([*admitted, *map(recognised_on.__getitem__, recognised)]),
-            "organisation_id": [*chi_bo, *([None] * len(recognised))],
-            "decision_date": iso_days([*([None] * count), *map(decided_on.__getitem__, recognised)]),
+            "member_id": member_ids([*range(count), *recognised, *came]),
+            "kind": [EventKind.ADMISSION.value] * count
+            + [EventKind.RECOGNITION.value] * len(recognised)
+            + [EventKind.TRANSFER_IN.value] * len(came),
+            "date": iso_days(
+                [*admitted, *map(recognised_on.__getitem__, recognised), *map(arrived_on.__getitem__, came)]
+            ),
+            "organisation_id": [*admitted_in, *([None] * len(recognised)), *map(chi_bo.__getitem__, came)],
+            "decision_date": iso_days(
+                [*([None] * count), *map(decided_on.__getitem__, recognised), *([None] * len(came))]
+            ),
         }
+        if came:
+            events["other_party"] = [ADMITTED_OUTSIDE_UNKNOWN if i in outside else "" for i in range(count)]
+            events["other_party"] += [""] * (len(recognised) + len(came))
         periods = self._period_columns(member_ids, chi_bo, admitted, recognised_on, explicit)
         holders = list(itertools.compress(range(count), planned["card"]))
         cards = {"member_id": member_ids(holders), "number": list(map(planned["card"].__getitem__, holders))}
@@ -881,8 +953,17 @@ class NewMembers:
     periods of a plain admission, the cards), so confirm derives it while writing, with the ids
     and the names' sort keys."""
 
-    TAG = "new-members-3"
-    COLUMNS = (*PROFILE, "search_name", "chi_bo_id", "admitted_on", "recognised_on", "decided_on", "card")
+    TAG = "new-members-4"
+    COLUMNS = (
+        *PROFILE,
+        "search_name",
+        "chi_bo_id",
+        "admitted_on",
+        "recognised_on",
+        "decided_on",
+        "card",
+        "arrived_on",
+    )
 
     def __init__(self):
         self.count = 0
@@ -891,14 +972,17 @@ class NewMembers:
         self.chi_bo_ids = []
         self.dues = []  # when the recognitions take effect (None: probationary)
         self.periods = []  # [member index, *period row] of the stories that are not plain
+        self.arrivals = []  # the day each came from outside the Khối (None: admitted in the chi bộ)
 
-    def add(self, index, search_name, chi_bo_id, due, periods=None):
-        """The chunk's row `index` creates a member admitted into `chi_bo_id`, recognised on `due`;
+    def add(self, index, search_name, chi_bo_id, due, periods=None, arrived_on=None):
+        """The chunk's row `index` creates a member admitted into `chi_bo_id` (or, with
+        `arrived_on`, admitted outside the Khối and come into it that day), recognised on `due`;
         `periods`: the rows (PERIOD_FIELDS) replay() made when the story is not plain."""
         self.indexes.append(index)
         self.search_names.append(search_name)
         self.chi_bo_ids.append(chi_bo_id)
         self.dues.append(due)
+        self.arrivals.append(arrived_on)
         for *state, starts_on, ends_on in periods or ():
             self.periods.append([self.count, *state, *ordinals([starts_on, ends_on])])
         self.count += 1
@@ -908,6 +992,7 @@ class NewMembers:
         self.count = len(search_names)
         self.indexes = range(self.count)
         self.search_names, self.chi_bo_ids, self.dues = search_names, chi_bo_ids, dues
+        self.arrivals = [None] * self.count
 
     def record(self, chunk):
         """The plan record: the profile columns taken from the chunk, the rest from `add`."""
@@ -926,6 +1011,7 @@ class NewMembers:
             recognised_on=ordinals(self.dues),
             decided_on=ordinals(pick("official_on")),
             card=pick("card"),
+            arrived_on=ordinals(self.arrivals),
         )
         record = {name: pack(values) for name, values in columns.items()}
         record.update(n=count, periods=self.periods)

@@ -1,17 +1,21 @@
-"""Party age and the Huy hiệu Đảng due on an award day (DOMAIN.md §2).
+"""Party age and the Huy hiệu Đảng due on an award day (DOMAIN.md §2; docs/rules.md).
 
-Party age counts from the first admission and skips the gaps between memberships: it is the time
-spent in membership periods (inside the Khối or outside it) up to the day.
+Party age counts from the day the first admission decision was signed (the ceremony's day, the
+card's "ngày vào Đảng", when the decision's date is not recorded), for a readmitted member from
+the first admission too, minus the time out of the Party between memberships; only official
+members have one (Điều lệ Điều 5.4; QĐ 24-QĐ/TW 2021 §4.5; HD 01-HD/TW 2021).
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from units.models import Organisation
 
-from .lifecycle import add_months, age_on
-from .models import BADGE_MILESTONES, MembershipPeriod, PartyBadge
+from .lifecycle import MEMBERSHIP_ENDING_KINDS, add_months, age_on
+from .models import BADGE_MILESTONES, EventKind, MemberEvent, MembershipPeriod, MembershipStatus, PartyBadge
 from .queries import members_as_of
 
 AWARD_DAYS = ((2, 3), (5, 19), (9, 2), (11, 7))  # (month, day): 3/2, 19/5, 2/9, 7/11
@@ -41,23 +45,46 @@ def is_award_day(day):
     return (day.month, day.day) in AWARD_DAYS
 
 
-def party_age(periods, day):
-    """(whole years, the date the party age started counting as if without gaps) on `day`."""
-    spans = sorted((p.starts_on, p.ends_on) for p in periods if p.starts_on <= day)
-    if not spans:
+STARTS = (EventKind.ADMISSION, EventKind.READMISSION)
+
+
+def memberships(events):
+    """[(starts, ends)] of a member's memberships from (kind, date, decision_date) of their events:
+    each starts on its (re)admission decision's day, else the ceremony's, and ends on the day an
+    ending event (removal, expulsion, resignation, death) took effect (None: not ended)."""
+    found = []
+    for kind, date, decision_date in sorted(events, key=lambda e: e[1] or datetime.date.max):
+        if kind in STARTS and date is not None:
+            found.append([decision_date or date, None])
+        elif kind in MEMBERSHIP_ENDING_KINDS and found and found[-1][1] is None:
+            found[-1][1] = date
+    return [tuple(membership) for membership in found]
+
+
+def party_age(spans, day, official=True):
+    """(whole years, the day the party age counts from as if without gaps) on `day`, or (None,
+    None) for a member who is not official that day or not a member then. `spans`: the member's
+    `memberships`; the gaps between them are skipped."""
+    spans = sorted((start, end) for start, end in spans if start <= day)
+    if not official or not spans or (spans[-1][1] is not None and spans[-1][1] <= day):
         return None, None
-    gaps = 0
-    previous_end = None
-    for start, end in spans:
-        if previous_end is not None and start > previous_end:
-            gaps += (start - previous_end).days
-        previous_end = end if end is not None else day
-        if end is None or end > day:
-            break
-    else:  # membership ended before `day`: count only to its end
-        gaps += (day - previous_end).days
+    gaps = sum(
+        (start - previous_end).days
+        for (_, previous_end), (start, _) in zip(spans, spans[1:], strict=False)
+        if previous_end is not None and start > previous_end
+    )
     counted_from = spans[0][0] + datetime.timedelta(days=gaps)
     return age_on(counted_from, day), counted_from
+
+
+def memberships_of(member_ids, day):
+    """{member id: memberships} from the events up to `day`, in one query."""
+    events = defaultdict(list)
+    for member_id, *event in MemberEvent.objects.filter(
+        member_id__in=member_ids, kind__in=[*STARTS, *MEMBERSHIP_ENDING_KINDS], date__lte=day
+    ).values_list("member_id", "kind", "date", "decision_date"):
+        events[member_id].append(event)
+    return {member_id: memberships(found) for member_id, found in events.items()}
 
 
 @dataclass
@@ -80,32 +107,39 @@ class BadgeDue:
 
 def badges_due(day, within=None):
     """Members of the Khối (or of `within`) on `day` whose party age on `day` reaches a badge
-    milestone they have not been given: the highest such milestone each. Four queries.
+    milestone they have not been given: the highest such milestone each. Five queries.
 
-    Party age is at most the time since the first membership period began, so only members with
-    a period begun by the first milestone's anniversary are looked at."""
-    reachable = MembershipPeriod.objects.filter(starts_on__lte=add_months(day, -12 * BADGE_MILESTONES[0]))
+    Party age is at most the time since the first admission decision (or ceremony), so only
+    members admitted by the first milestone's anniversary are looked at."""
+    cut = add_months(day, -12 * BADGE_MILESTONES[0])
+    reachable = MemberEvent.objects.filter(kind__in=STARTS).filter(
+        Q(decision_date__lte=cut) | Q(date__lte=cut)
+    )
     members = (
         members_as_of(day, within)
         .filter(pk__in=reachable.values("member_id"))
         .only("pk", "full_name", "birth_date", "sort_key")
     )
     members = {m.pk: m for m in members}
-    periods = defaultdict(list)
     current = {}
     spans = MembershipPeriod.objects.filter(member_id__in=members, starts_on__lte=day)
-    for span in spans.values_list("member_id", "starts_on", "ends_on", "organisation_id", named=True):
-        periods[span.member_id].append(span)
+    status = {}
+    for span in spans.values_list(
+        "member_id", "starts_on", "ends_on", "organisation_id", "status", named=True
+    ):
         if span.ends_on is None or span.ends_on > day:
             current[span.member_id] = span.organisation_id
+            status[span.member_id] = span.status
     given = defaultdict(int)
     for member_id, years in PartyBadge.objects.filter(member_id__in=members).values_list(
         "member_id", "years"
     ):
         given[member_id] = max(given[member_id], years)
+    spans = memberships_of(members, day)
     due = []
     for member_id, member in members.items():
-        years, counted_from = party_age(periods[member_id], day)
+        official = status.get(member_id) == MembershipStatus.OFFICIAL
+        years, counted_from = party_age(spans.get(member_id, []), day, official)
         if years is None:
             continue
         reached = [m for m in BADGE_MILESTONES if m <= years and m > given[member_id]]

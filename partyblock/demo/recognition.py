@@ -8,9 +8,19 @@ what the Khối decided; the report's percentages are computed from the rows the
 import datetime
 from collections import defaultdict
 
-from members.badges import next_award_day, party_age
+from django.db.models import Q
+
+from members.badges import memberships_of, next_award_day, party_age
 from members.lifecycle import add_months
-from members.models import Award, AwardForm, IssuingBody, MembershipPeriod, PartyBadge, SickLeave
+from members.models import (
+    Award,
+    AwardForm,
+    IssuingBody,
+    MembershipPeriod,
+    MembershipStatus,
+    PartyBadge,
+    SickLeave,
+)
 from members.queries import periods_to_rate
 from members.services import member_ratings_save
 from partyblock import rating_schemes
@@ -209,12 +219,18 @@ def _awards(rng):
 
 def _badges(rng):
     """Badges given on award days for milestones reached by the term's end; a few left due."""
-    periods = defaultdict(list)
-    for period in MembershipPeriod.objects.filter(starts_on__lte=TERM_END):
-        periods[period.member_id].append(period)
+    official = dict(
+        MembershipPeriod.objects.filter(starts_on__lte=TERM_END)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=TERM_END))
+        .values_list("member_id", "status")
+    )
+    spans_of = memberships_of(
+        MembershipPeriod.objects.filter(starts_on__lte=TERM_END).values("member_id").distinct(), TERM_END
+    )
     badges = []
-    for member_id, spans in periods.items():
-        years, counted_from = party_age(spans, TERM_END)
+    for member_id in sorted(spans_of):
+        spans = spans_of[member_id]
+        years, counted_from = party_age(spans, TERM_END, official.get(member_id) == MembershipStatus.OFFICIAL)
         if years is None or years < 30 or rng.random() < 0.1:
             continue
         reached = add_months(counted_from, 12 * 30)

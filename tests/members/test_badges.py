@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from members.badges import badges_due, next_award_day
+from members.badges import badges_due, memberships, memberships_of, next_award_day, party_age
 from members.lifecycle import add_months
 from members.models import EndingGround, EventKind, PartyBadge
 from members.services import (
@@ -62,6 +62,7 @@ def test_a_membership_gap_delays_the_badge(tree):
     member_admit_outside(  # after a 5-year gap
         member=member, other_party="Đảng bộ huyện Thanh Hà", ceremony_date=D(1995, 2, 3), readmission=True
     )
+    member_recognise(member=member, decision_date=D(1996, 3, 1))  # only official members have a party age
     member_transfer_in(member=member, to=tree["cb1"], from_party="Đảng bộ huyện Thanh Hà", on=D(2005, 3, 1))
     # Without the gap the 30 years would be reached on 3/2/2015; with it, on 3/2/2020.
     assert due_names(D(2019, 11, 7)) == []
@@ -73,3 +74,80 @@ def test_the_highest_milestone_not_yet_given_is_listed(tree):
     PartyBadge.objects.create(member=member, years=40, awarded_on=D(2015, 2, 3))
 
     assert due_names(D(2020, 2, 3)) == [("Lê Văn Cao", 45, 45)]
+
+
+# Party age, rule by rule (docs/rules.md; Điều lệ Điều 5.4, QĐ 24-QĐ/TW 2021 §4.5, HD 01-HD/TW 2021).
+
+
+def test_party_age_counts_from_the_admission_decision_not_the_ceremony(tree):
+    member = make_member(full_name="Phạm Văn Quyết", birth_date=D(1960, 1, 1))
+    member_admit_outside(
+        member=member, other_party="Đảng bộ huyện", ceremony_date=D(1990, 6, 1), decision_date=D(1990, 5, 10)
+    )
+    member_recognise(member=member, decision_date=D(1991, 6, 10))
+    member_transfer_in(member=member, to=tree["cb1"], from_party="Đảng bộ huyện", on=D(2005, 3, 1))
+
+    assert party_age(memberships_of([member.pk], D(2020, 5, 10))[member.pk], D(2020, 5, 10)) == (
+        30,
+        D(1990, 5, 10),
+    )
+    assert party_age(memberships_of([member.pk], D(2020, 5, 9))[member.pk], D(2020, 5, 9)) == (
+        29,
+        D(1990, 5, 10),
+    )
+    assert due_names(D(2020, 5, 19)) == [("Phạm Văn Quyết", 30, 30)]  # ceremony + 30 years is 01/06
+
+
+def test_party_age_counts_from_the_card_date_when_the_decision_is_lost(tree):
+    member = veteran("Đỗ Văn Thẻ", D(1960, 1, 1), D(1990, 5, 20), tree["cb1"])  # no decision date kept
+
+    assert party_age(memberships_of([member.pk], D(2020, 9, 2))[member.pk], D(2020, 9, 2)) == (
+        30,
+        D(1990, 5, 20),
+    )
+
+
+def test_a_readmitted_member_counts_from_the_first_decision_minus_the_time_out(tree):
+    spans = memberships(
+        [
+            (EventKind.ADMISSION, D(1980, 3, 1), D(1980, 2, 1)),
+            (EventKind.EXPULSION, D(1985, 2, 1), None),
+            (EventKind.READMISSION, D(1990, 3, 1), D(1990, 2, 1)),
+        ]
+    )
+
+    assert spans == [(D(1980, 2, 1), D(1985, 2, 1)), (D(1990, 2, 1), None)]
+    # Five years out (01/02/1985 - 01/02/1990, 1,826 days): counted as if from 1,826 days after
+    # 01/02/1980, i.e. 31/01/1985 (the gap is counted in days; 1980 and 1984 had 29 February).
+    assert D(1990, 2, 1) - D(1985, 2, 1) == datetime.timedelta(days=1826)
+    assert party_age(spans, D(2015, 1, 31)) == (30, D(1985, 1, 31))
+    assert party_age(spans, D(2015, 1, 30)) == (29, D(1985, 1, 31))
+
+
+def test_only_official_members_have_a_party_age():
+    spans = [(D(1990, 1, 1), None)]
+
+    assert party_age(spans, D(2020, 1, 1), official=False) == (None, None)
+    assert party_age(spans, D(2020, 1, 1), official=True) == (30, D(1990, 1, 1))
+
+
+def test_a_member_whose_membership_ended_has_no_party_age():
+    spans = memberships(
+        [(EventKind.ADMISSION, D(1980, 1, 1), None), (EventKind.REMOVAL, D(2000, 1, 1), None)]
+    )
+
+    assert party_age(spans, D(2010, 1, 1)) == (None, None)
+    assert party_age(spans, D(1999, 12, 31)) == (19, D(1980, 1, 1))
+
+
+def test_a_probationary_readmitted_member_is_not_listed_for_a_badge(tree):
+    member = make_member(full_name="Vũ Văn Chờ", birth_date=D(1960, 1, 1))
+    member_admit_outside(member=member, other_party="Đảng bộ huyện", ceremony_date=D(1985, 2, 3))
+    member_recognise(member=member, decision_date=D(1986, 3, 1))
+    member_end(member=member, kind=EventKind.REMOVAL, on=D(1990, 2, 3))
+    member_admit_outside(
+        member=member, other_party="Đảng bộ huyện", ceremony_date=D(2019, 6, 1), readmission=True
+    )
+    member_transfer_in(member=member, to=tree["cb1"], from_party="Đảng bộ huyện", on=D(2019, 7, 1))
+
+    assert due_names(D(2020, 2, 3)) == []  # probationary again until 01/06/2020

@@ -256,6 +256,7 @@ def scopers():
 
     return {
         units.Organisation: lambda queryset, root, user: queryset.filter(path__startswith=root.path),
+        units.Placement: _by_organisation(),
         units.OrganisationRating: _by_organisation(),
         units.Meeting: _by_organisation(),
         units.BreakthroughTask: _by_organisation(),

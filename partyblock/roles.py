@@ -13,7 +13,7 @@ GRASSROOTS_EDITS = {
 }
 GRASSROOTS_READS = {
     "members": ["award", "partybadge", "awardform", "issuingbody", "membershipperiod"],
-    "units": ["organisation", "organisationrating", "term", "termtarget", "document"],
+    "units": ["organisation", "placement", "organisationrating", "term", "termtarget", "document"],
 }
 
 

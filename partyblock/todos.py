@@ -120,7 +120,7 @@ def probationary_ending(ctx):
         .select_related("member", "organisation")
     )
     if ctx.within is not None:
-        periods = periods.within(ctx.within)
+        periods = periods.within(ctx.within, ctx.today)
     periods = list(visible(periods, ctx.user))
     ceremonies = {}
     admissions = MemberEvent.objects.filter(

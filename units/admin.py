@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from inspections.admin import ORGANISATION_INLINES
+from inspections.admin import ORGANISATION_INLINES, ReadOnlyFormSet
 from members.models import MembershipPeriod
 from members.services import organisation_dissolve, organisation_merge
 from partyblock.access import visible
@@ -116,9 +116,10 @@ class OrganisationForm(forms.ModelForm):
 
 class PlacementInline(admin.TabularInline):
     """The organisation's place in the tree over time; changed only by dated moves (the list's
-    action "Chuyển trực thuộc"), so read-only here."""
+    action "Chuyển trực thuộc"), so read-only here, ignoring posted data."""
 
     model = Placement
+    formset = ReadOnlyFormSet
     fk_name = "organisation"
     fields = ["starts_on", "ends_on", "parent", "decision_number"]
     readonly_fields = fields
@@ -128,6 +129,12 @@ class PlacementInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return obj is not None and super().has_view_permission(request, obj)
 
 
 class MoveForm(forms.Form):

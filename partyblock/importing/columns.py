@@ -105,6 +105,8 @@ def fmt(day):
 class Column:
     """One field of a sheet. `key` names the cleaned value, `header` is the template's heading."""
 
+    in_template = True  # False: accepted when a sheet has it, but not in templates and exports
+
     def __init__(self, key, header, aliases=(), *, required=False):
         self.key = key
         self.header = header
@@ -452,3 +454,10 @@ class Cleaner:
         except CellError as error:
             self.refused.add(cell)
             return Refused(error.reason)
+
+
+def import_only(column):
+    """`column`, accepted on import but left out of templates and exports (a sheet that has it
+    says more than the app's own lists do, e.g. the day a member arrived)."""
+    column.in_template = False
+    return column

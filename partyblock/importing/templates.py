@@ -20,13 +20,18 @@ LISTS_SHEET = "Danh mục"
 VALIDATED_ROWS = 5000
 
 
+def template_columns(spec):
+    """The columns of the template and the exports (not those only accepted on import)."""
+    return [column for column in spec.columns() if column.in_template]
+
+
 def headers(kind):
-    return [column.header for column in KINDS[kind].columns()]
+    return [column.header for column in template_columns(KINDS[kind])]
 
 
 def _example_row(spec):
     row = []
-    for number, column in enumerate(spec.columns()):
+    for number, column in enumerate(template_columns(spec)):
         value = spec.example.get(column.key)
         if number == 0 and column.key == "stt":
             value = 1
@@ -44,11 +49,11 @@ def _add_lists(book, sheet, spec, last_row):
     lists = book.create_sheet(LISTS_SHEET)
     for list_number, (key, labels) in enumerate(choices.items(), start=1):
         letter = get_column_letter(list_number)
-        column = next(c for c in spec.columns() if c.key == key)
+        column = next(c for c in template_columns(spec) if c.key == key)
         lists.cell(row=1, column=list_number, value=column.header)
         for row_number, label in enumerate(labels, start=2):
             lists.cell(row=row_number, column=list_number, value=label)
-        target = get_column_letter([c.key for c in spec.columns()].index(key) + 1)
+        target = get_column_letter([c.key for c in template_columns(spec)].index(key) + 1)
         validation = DataValidation(
             type="list",
             formula1=f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(labels) + 1}",

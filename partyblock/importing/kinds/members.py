@@ -60,6 +60,7 @@ from ..columns import (
     DigitsColumn,
     TextColumn,
     fmt,
+    import_only,
     stt_column,
 )
 from ..plan import OUTDATED, day, iso, pack, unpack
@@ -178,16 +179,18 @@ class MembersKind(Kind):
                 "Ngày chính thức",
                 ("Ngày công nhận chính thức", "Ngày được công nhận chính thức", "Ngày công nhận ĐVCT"),
             ),
-            DateColumn(
-                "arrived_on",
-                "Ngày chuyển đến",
-                (
-                    "Ngày về sinh hoạt",
-                    "Ngày chuyển sinh hoạt đến",
-                    "Ngày về chi bộ",
-                    "Ngày đến sinh hoạt",
-                    "Ngày chuyển về",
-                ),
+            import_only(
+                DateColumn(
+                    "arrived_on",
+                    "Ngày chuyển đến",
+                    (
+                        "Ngày về sinh hoạt",
+                        "Ngày chuyển sinh hoạt đến",
+                        "Ngày về chi bộ",
+                        "Ngày đến sinh hoạt",
+                        "Ngày chuyển về",
+                    ),
+                )
             ),
             card_column(),
             chi_bo_column(),

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from units.models import Organisation, OrganisationKind, Placement
 from units.tree import tree_rebuild
 
-from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, header_key, stt_column
+from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, header_key, import_only, stt_column
 from ..plan import day, iso
 from ..scope import OUTSIDE_ORGANISATION
 from .base import Kind, organisations_by_id
@@ -80,10 +80,12 @@ class OrganisationsKind(Kind):
                 "parent", "Trực thuộc", ("Cấp trên", "Tổ chức cấp trên", "Trực thuộc tổ chức", "Mã cấp trên")
             ),
             DateColumn("founded_on", "Ngày thành lập", ("Ngày thành lập tổ chức",)),
-            DateColumn(
-                "placed_on",
-                "Ngày trực thuộc",
-                ("Ngày về Khối", "Ngày trực thuộc Khối", "Ngày về Đảng bộ Khối", "Ngày về trực thuộc"),
+            import_only(
+                DateColumn(
+                    "placed_on",
+                    "Ngày trực thuộc",
+                    ("Ngày về Khối", "Ngày trực thuộc Khối", "Ngày về Đảng bộ Khối", "Ngày về trực thuộc"),
+                )
             ),
             DateColumn(
                 "dissolved_on", "Ngày giải thể", ("Ngày giải thể / sáp nhập", "Ngày giải thể, sáp nhập")

@@ -84,11 +84,14 @@ class Preview:
         return self.batch.status == ImportStatus.PREVIEWED
 
     @property
+    def tallies(self):
+        """[(count, label)] of what the preview counts besides rows (`Context.tally`)."""
+        return [(count, TALLY_LABELS[key]) for key, count in sorted(self.report.get("tallies", {}).items())]
+
+    @property
     def summary(self):
         b = self.batch
-        tallies = "".join(
-            f", {count} {TALLY_LABELS[key]}" for key, count in sorted(self.report.get("tallies", {}).items())
-        )
+        tallies = "".join(f", {count} {label}" for count, label in self.tallies)
         return (
             f"{b.row_count} dòng: {b.created_count} thêm mới, {b.updated_count} cập nhật, "
             f"{b.unchanged_count} không đổi, {b.error_count} lỗi{tallies}"

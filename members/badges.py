@@ -166,12 +166,10 @@ def early_badge_candidates(day, within=None):
 
     sick = SickLeave.objects.filter(starts_on__lte=day, ends_on__gte=day).values("member_id")
     members = {m.pk: m for m in members_as_of(day, within).filter(pk__in=sick)}
-    periods = defaultdict(list)
     current = {}
     for period in MembershipPeriod.objects.filter(member_id__in=members, starts_on__lte=day).select_related(
         "organisation"
     ):
-        periods[period.member_id].append(period)
         if period.ends_on is None or period.ends_on > day:
             current[period.member_id] = period
     given = defaultdict(int)
@@ -179,9 +177,11 @@ def early_badge_candidates(day, within=None):
         "member_id", "years"
     ):
         given[member_id] = max(given[member_id], years)
+    spans = memberships_of(members, day)
     candidates = []
     for member_id, member in members.items():
-        years, counted_from = party_age(periods[member_id], day)
+        official = current[member_id].status == MembershipStatus.OFFICIAL
+        years, counted_from = party_age(spans.get(member_id, []), day, official)
         if years is None:
             continue
         upcoming = [m for m in BADGE_MILESTONES if m > years and m > given[member_id]]

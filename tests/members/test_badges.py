@@ -141,13 +141,16 @@ def test_a_member_whose_membership_ended_has_no_party_age():
 
 
 def test_a_probationary_readmitted_member_is_not_listed_for_a_badge(tree):
-    member = make_member(full_name="Vũ Văn Chờ", birth_date=D(1960, 1, 1))
-    member_admit_outside(member=member, other_party="Đảng bộ huyện", ceremony_date=D(1985, 2, 3))
-    member_recognise(member=member, decision_date=D(1986, 3, 1))
-    member_end(member=member, kind=EventKind.REMOVAL, on=D(1990, 2, 3))
+    member = make_member(full_name="Vũ Văn Chờ", birth_date=D(1940, 1, 1))
+    member_admit_outside(member=member, other_party="Đảng bộ huyện", ceremony_date=D(1960, 2, 3))
+    member_recognise(member=member, decision_date=D(1961, 3, 1))
+    member_end(member=member, kind=EventKind.REMOVAL, on=D(2010, 2, 3), ground=EndingGround.WANING)
     member_admit_outside(
-        member=member, other_party="Đảng bộ huyện", ceremony_date=D(2019, 6, 1), readmission=True
+        member=member, other_party="Đảng bộ huyện", ceremony_date=D(2015, 6, 1), readmission=True
     )
-    member_transfer_in(member=member, to=tree["cb1"], from_party="Đảng bộ huyện", on=D(2019, 7, 1))
+    member_transfer_in(member=member, to=tree["cb1"], from_party="Đảng bộ huyện", on=D(2015, 7, 1))
 
-    assert due_names(D(2020, 2, 3)) == []  # probationary again until 01/06/2020
+    # 50 years in the Party minus the gap, but probationary again until 01/06/2016.
+    assert due_names(D(2016, 2, 3)) == []
+    member_recognise(member=member, decision_date=D(2016, 6, 10))
+    assert due_names(D(2016, 9, 2)) == [("Vũ Văn Chờ", 50, 51)]  # counted from 30/05/1965

@@ -153,4 +153,4 @@ def test_a_probationary_readmitted_member_is_not_listed_for_a_badge(tree):
     # 50 years in the Party minus the gap, but probationary again until 01/06/2016.
     assert due_names(D(2016, 2, 3)) == []
     member_recognise(member=member, decision_date=D(2016, 6, 10))
-    assert due_names(D(2016, 9, 2)) == [("Vũ Văn Chờ", 50, 51)]  # counted from 30/05/1965
+    assert due_names(D(2016, 9, 2)) == [("Vũ Văn Chờ", 50, 51)]

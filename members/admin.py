@@ -236,14 +236,14 @@ class MemberAdmin(ExportXlsxMixin, NationalIdSearchHelpMixin, admin.ModelAdmin):
     list_display = ["name_column", "birth_date", "gender", "chi_bo_column", "status_column", "card_column"]
     list_filter = [GrassrootsFilter, StatusFilter, "gender", AdmissionYearFilter]
     search_fields = ["full_name"]  # replaced by the accent-insensitive search below
-    search_help_text = "Tìm theo họ tên (có dấu hoặc không dấu), số CCCD hoặc số thẻ đảng viên."
-    search_help_text_masked = "Tìm theo họ tên (có dấu hoặc không dấu) hoặc số thẻ đảng viên."
+    search_help_text = "Tìm theo họ tên (có dấu hoặc không dấu), số CCCD, số thẻ hoặc số lý lịch đảng viên."
+    search_help_text_masked = "Tìm theo họ tên (có dấu hoặc không dấu), số thẻ hoặc số lý lịch đảng viên."
     ordering = ["sort_key", "birth_date", "pk"]
     list_per_page = 50
     inlines = [MemberEventInline, MemberCardInline, MembershipPeriodInline, *MEMBER_INLINES]
     actions = None
     fieldsets = [
-        (None, {"fields": ["full_name", "gender", "birth_date", "national_id", "phone"]}),
+        (None, {"fields": ["full_name", "gender", "birth_date", "national_id", "so_ly_lich", "phone"]}),
         (
             "Lý lịch",
             {

@@ -58,6 +58,15 @@ class Member(models.Model):
         "số CCCD", max_length=12, null=True, blank=True, unique=True, help_text="12 chữ số"
     )
     phone = models.CharField("điện thoại", max_length=20, blank=True)
+    # The national member database's key (CSDL đảng viên), printed on the phiếu đảng viên.
+    so_ly_lich = models.CharField(
+        "số lý lịch đảng viên",
+        max_length=30,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Số lý lịch in trên phiếu đảng viên (khóa của cơ sở dữ liệu đảng viên toàn quốc).",
+    )
     note = models.TextField("ghi chú", blank=True)
 
     search_name = models.CharField("tên không dấu", max_length=120, editable=False, db_index=True)
@@ -77,11 +86,13 @@ class Member(models.Model):
         self.refresh_name_keys()
         if self.national_id == "":
             self.national_id = None
+        if self.so_ly_lich == "":
+            self.so_ly_lich = None
         super().save(*args, **kwargs)
 
     def validate_unique(self, exclude=None):
         # Replace Django's generic "already exists" with a message that names the other member.
-        exclude = set(exclude or ()) | {"national_id"}
+        exclude = set(exclude or ()) | {"national_id", "so_ly_lich"}
         super().validate_unique(exclude=exclude)
 
     def clean(self):
@@ -97,6 +108,7 @@ class Member(models.Model):
         ):
             setattr(self, field, normalize_text(getattr(self, field)) or "")
         self.national_id = normalize_text(self.national_id) or None
+        self._clean_so_ly_lich()
         if self.national_id:
             if not NATIONAL_ID_RE.match(self.national_id):
                 raise ValidationError({"national_id": "Số CCCD phải gồm đúng 12 chữ số."})
@@ -104,6 +116,15 @@ class Member(models.Model):
             if other:
                 raise ValidationError(
                     {"national_id": f"Số CCCD {self.national_id} đã thuộc về đảng viên {other.describe()}."}
+                )
+
+    def _clean_so_ly_lich(self):
+        self.so_ly_lich = normalize_text(self.so_ly_lich) or None
+        if self.so_ly_lich:
+            other = Member.objects.filter(so_ly_lich=self.so_ly_lich).exclude(pk=self.pk).first()
+            if other:
+                raise ValidationError(
+                    {"so_ly_lich": f"Số lý lịch {self.so_ly_lich} đã thuộc về đảng viên {other.describe()}."}
                 )
 
     def describe(self):

@@ -106,7 +106,8 @@ def name_search(term, *, user, prefix=""):
     for word in search_key(term).split():
         name_match &= Q(**{f"{prefix}search_name__contains": word})
     cards = MemberCard.objects.filter(number=term).values("member_id")
-    found = name_match | Q(**{f"{prefix}pk__in": cards})
+    # The national database's key is not personal data (DOMAIN.md §8): everyone may look it up.
+    found = name_match | Q(**{f"{prefix}pk__in": cards}) | Q(**{f"{prefix}so_ly_lich": term})
     if may_look_up(user, Member, "national_id"):
         found |= Q(**{f"{prefix}national_id": term})
     return found

@@ -26,6 +26,7 @@ from .conftest import record_counts, xlsx
 
 D = datetime.date
 KHOI_FOUNDED = D(1991, 3, 1)
+TALLY_LABEL = "đảng viên vào Đảng trước khi chi bộ thuộc Đảng bộ Khối"
 GENERATOR = Path(__file__).parent / "samples" / "make_samples.py"
 
 
@@ -118,6 +119,7 @@ def test_member_lists_of_todays_members_import_with_a_warning_per_early_member(k
     assert len(early_warnings) == len(early_rows) - explicit
     assert early_warnings[0].startswith("Dòng ")
     assert "ghi là kết nạp ngoài Đảng bộ Khối, chuyển đến" in early_warnings[0]
+    assert previews[1].tallies == [(len([r for r in early_rows if r[0] == "MAU-NXB"]), TALLY_LABEL)]
     tallied = sum(p.batch.report["tallies"].get("early_members", 0) for p in previews)
     assert tallied == len(early_rows)
     assert f"{len([r for r in early_rows if r[0] == 'MAU-SGD'])} đảng viên vào Đảng trước khi chi bộ" in (

@@ -195,6 +195,21 @@ class MembersKind(Kind):
             card_column(),
             chi_bo_column(),
             tccs_column(),
+            import_only(
+                CodeColumn(
+                    "so_ly_lich",
+                    "Số lý lịch",
+                    (
+                        "Số lý lịch đảng viên",
+                        "Số LLĐV",
+                        "Số LL",
+                        "Số lý lịch ĐV",
+                        "Số hồ sơ đảng viên",
+                        "Số phiếu đảng viên",
+                    ),
+                    max_length=_max("so_ly_lich"),
+                )
+            ),
         ]
 
     @property
@@ -226,7 +241,7 @@ class MembersKind(Kind):
         and checks the new members' stories; rows that match stored members are compared in bulk
         (`_existing`)."""
         if not hasattr(ctx, "seen"):
-            ctx.seen = {"card": {}, "national_id": {}, "member": {}, "new": {}}
+            ctx.seen = {"card": {}, "national_id": {}, "member": {}, "new": {}, "so_ly_lich": {}}
             ctx.name_key = NameKeys()
             ctx.places = {}
             ctx.dues = {}  # admission day -> the day probation ends (days repeat down a sheet)
@@ -235,6 +250,8 @@ class MembersKind(Kind):
         national_ids, cards = column("national_id"), column("card")
         admitted, official = column("admitted_on"), column("official_on")
         arrived = column("arrived_on")
+        record_numbers = column("so_ly_lich")
+        ctx.record_owners = _record_owners(record_numbers) if ctx.has("so_ly_lich") else {}
         seen_cards, seen_ids = ctx.seen["card"], ctx.seen["national_id"]
         places, dues = ctx.places, ctx.dues
         pairs = list(zip(column("tccs"), column("chi_bo"), strict=True))
@@ -350,6 +367,8 @@ class MembersKind(Kind):
                 due = None
                 if add_months(admitted_on, PROBATION_MONTHS) < today:
                     ctx.warn(number, _still_probationary(name))
+            if not self._record_number_free(number, record_numbers[i], None, ctx):
+                continue
             arrival = self._arrival(number, name, chi_bo, admitted_on, arrived[i], ctx)
             if arrival is False:
                 continue
@@ -414,7 +433,9 @@ class MembersKind(Kind):
         chi_bos = list(map(operator.itemgetter(1), placements))
         if not plain_admissions(births, chi_bos, admitted):
             return False
-        if column("arrived_on").count(None) != len(numbers):
+        if column("arrived_on").count(None) != len(numbers) or column("so_ly_lich").count(None) != len(
+            numbers
+        ):
             return False  # arrivals from outside the Khối: row by row
         joined = {id(c): ctx.directory.joined_on(c) or datetime.date.min for c in chi_bos}
         if not all(map(operator.ge, admitted, map(joined.__getitem__, map(id, chi_bos)))):
@@ -458,6 +479,21 @@ class MembersKind(Kind):
         if chi_bo is None:
             return False, None, ("chi_bo", chi_bo_text, reason)
         return scope, chi_bo, None
+
+    def _record_number_free(self, number, value, member_id, ctx):
+        """Whether the row's số lý lịch may go to member `member_id` (None: a new one): not given
+        on an earlier row of the file, nor held by another stored member; reports it otherwise."""
+        if not value:
+            return True
+        first = ctx.seen["so_ly_lich"].setdefault(value, number)
+        if first != number:
+            ctx.error(number, "so_ly_lich", value, f"số lý lịch trùng với dòng {first} trong tệp.")
+            return False
+        owner = ctx.record_owners.get(value)
+        if owner is not None and owner[0] != member_id:
+            ctx.error(number, "so_ly_lich", value, f"số lý lịch đã thuộc về đảng viên {owner[1]}.")
+            return False
+        return True
 
     def _arrival(self, number, name, chi_bo, admitted_on, arrived_on, ctx):
         """The day a new member came into `chi_bo` from outside the Khối, or None when the member
@@ -576,10 +612,22 @@ class MembersKind(Kind):
         ):
             stored.setdefault(member_id, []).append(_Stored(pk, kind, date, decision_date))
         pending = []
+        record_numbers = {}
+        if ctx.has("so_ly_lich"):
+            record_numbers = dict(
+                Member.objects.filter(pk__in=[k.id for _, k, _ in matched]).values_list("pk", "so_ly_lich")
+            )
         for row, known, chi_bo in matched:
             found = self._compare(row, known, chi_bo, stored.get(known.id, []), ctx)
-            if found is not None:
-                pending.append(found)
+            if found is None:
+                continue
+            value, old = row.get("so_ly_lich"), record_numbers.get(known.id)
+            if value and value != old:
+                if not self._record_number_free(row.number, value, known.id, ctx):
+                    continue
+                found[2]["so_ly_lich"], found[3]["so_ly_lich"] = old, value
+                found[7].append((self.labels["so_ly_lich"], old, value))
+            pending.append(found)
         needing_history = [p for p in pending if p[4] or p[5]]
         histories = {}
         if needing_history:
@@ -757,6 +805,8 @@ class MembersKind(Kind):
             column, default = members[name], _DEFAULTS[name]
             if default is not None and None in column:
                 members[name] = [default if value is None else value for value in column]
+        if any(planned["so_ly_lich"]):
+            members["so_ly_lich"] = planned["so_ly_lich"]
         members["id"] = ids
         # The sort key is needed only here: made while the rows stream to the database.
         members["sort_key"] = Derived(functools.lru_cache(maxsize=None)(_sort_key), members["full_name"])
@@ -915,6 +965,19 @@ class MembersKind(Kind):
             ]
 
 
+def _record_owners(values):
+    """{số lý lịch: (member id, description)} of the stored members holding any of `values`."""
+    wanted = {value for value in values if value}
+    if not wanted:
+        return {}
+    return {
+        number: (pk, f"{name} (sinh {fmt(born)}, mã {pk})")
+        for number, pk, name, born in Member.objects.filter(so_ly_lich__in=wanted).values_list(
+            "so_ly_lich", "pk", "full_name", "birth_date"
+        )
+    }
+
+
 def _new_label(name, birth_date, chi_bo):
     """A row that creates a member, as the preview lists it."""
     return f"{name} (sinh {fmt(birth_date)}) — {chi_bo.name}"
@@ -956,7 +1019,7 @@ class NewMembers:
     periods of a plain admission, the cards), so confirm derives it while writing, with the ids
     and the names' sort keys."""
 
-    TAG = "new-members-4"
+    TAG = "new-members-5"
     COLUMNS = (
         *PROFILE,
         "search_name",
@@ -966,6 +1029,7 @@ class NewMembers:
         "decided_on",
         "card",
         "arrived_on",
+        "so_ly_lich",
     )
 
     def __init__(self):
@@ -1015,6 +1079,7 @@ class NewMembers:
             decided_on=ordinals(pick("official_on")),
             card=pick("card"),
             arrived_on=ordinals(self.arrivals),
+            so_ly_lich=pick("so_ly_lich"),
         )
         record = {name: pack(values) for name, values in columns.items()}
         record.update(n=count, periods=self.periods)

@@ -15,6 +15,7 @@ from partyblock.audit import current_user
 from partyblock.importing.exporting import ExportXlsxMixin
 from units.models import Organisation
 
+from .admin_arrival import ArrivalViewMixin
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
 from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, MembershipStatus
 from .queries import members_as_of, name_search
@@ -231,7 +232,7 @@ def describe_period(period):
 
 
 @admin.register(Member)
-class MemberAdmin(ExportXlsxMixin, NationalIdSearchHelpMixin, admin.ModelAdmin):
+class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, admin.ModelAdmin):
     export_kind = "members"  # the list exports in the import template's columns
     list_display = ["name_column", "birth_date", "gender", "chi_bo_column", "status_column", "card_column"]
     list_filter = [GrassrootsFilter, StatusFilter, "gender", AdmissionYearFilter]

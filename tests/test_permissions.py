@@ -205,6 +205,7 @@ def _custom_urls(tree):
         "admin:units_organisationrating_bulk": reverse("admin:units_organisationrating_bulk"),
         "admin:partyblock_importbatch_upload": reverse("admin:partyblock_importbatch_upload"),
         "admin:members_member_export": reverse("admin:members_member_export"),
+        "admin:members_member_arrival": reverse("admin:members_member_arrival"),
         "admin:units_organisation_export": reverse("admin:units_organisation_export"),
         "admin:members_memberrating_export": reverse("admin:members_memberrating_export"),
         "admin:units_organisationrating_export": reverse("admin:units_organisationrating_export"),
@@ -249,6 +250,14 @@ CUSTOM = {
         "coso_b": 200,
     },
     "admin:members_member_export": {**ALL_200},
+    # recording a member who came from outside the Khối: the roles that add members
+    "admin:members_member_arrival": {
+        **dict.fromkeys(PERSONAS, 403),
+        "quantri": 200,
+        "vanphong": 200,
+        "coso_a": 200,
+        "coso_b": 200,
+    },
     "admin:units_organisation_export": {**ALL_200},
     "admin:members_memberrating_export": {**ALL_200},
     "admin:units_organisationrating_export": {**ALL_200},

@@ -8,16 +8,13 @@ what the Khối decided; the report's percentages are computed from the rows the
 import datetime
 from collections import defaultdict
 
-from django.db.models import Q
-
-from members.badges import memberships_of, next_award_day, party_age
-from members.lifecycle import add_months
+from members.badges import next_award_day
+from members.lifecycle import add_months, age_on
 from members.models import (
     Award,
     AwardForm,
     IssuingBody,
     MembershipPeriod,
-    MembershipStatus,
     PartyBadge,
     SickLeave,
 )
@@ -217,20 +214,35 @@ def _awards(rng):
     Award.objects.bulk_create(awards)
 
 
+def _periods_age(periods, day):
+    """The demo's own record of how its badges were once decided (time in membership periods from
+    the first ceremony, gaps skipped): kept so the demo's badges, and the figures that count them,
+    stay what they were. The rules the app applies are `members.badges.party_age`."""
+    spans = sorted((p.starts_on, p.ends_on) for p in periods if p.starts_on <= day)
+    if not spans:
+        return None, None
+    gaps = 0
+    previous_end = None
+    for start, end in spans:
+        if previous_end is not None and start > previous_end:
+            gaps += (start - previous_end).days
+        previous_end = end if end is not None else day
+        if end is None or end > day:
+            break
+    else:  # membership ended before `day`: count only to its end
+        gaps += (day - previous_end).days
+    counted_from = spans[0][0] + datetime.timedelta(days=gaps)
+    return age_on(counted_from, day), counted_from
+
+
 def _badges(rng):
     """Badges given on award days for milestones reached by the term's end; a few left due."""
-    official = dict(
-        MembershipPeriod.objects.filter(starts_on__lte=TERM_END)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=TERM_END))
-        .values_list("member_id", "status")
-    )
-    spans_of = memberships_of(
-        MembershipPeriod.objects.filter(starts_on__lte=TERM_END).values("member_id").distinct(), TERM_END
-    )
+    periods = defaultdict(list)
+    for period in MembershipPeriod.objects.filter(starts_on__lte=TERM_END):
+        periods[period.member_id].append(period)
     badges = []
-    for member_id in sorted(spans_of):
-        spans = spans_of[member_id]
-        years, counted_from = party_age(spans, TERM_END, official.get(member_id) == MembershipStatus.OFFICIAL)
+    for member_id, spans in periods.items():
+        years, counted_from = _periods_age(spans, TERM_END)
         if years is None or years < 30 or rng.random() < 0.1:
             continue
         reached = add_months(counted_from, 12 * 30)

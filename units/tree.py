@@ -117,43 +117,62 @@ def derive(placements, names=None):
 
     Returns (spans, filing): spans {organisation_id: [(starts_on, ends_on, path)]} (adjacent spans
     with one path joined), filing {organisation_id: (parent_id, path)}. Raises ValidationError when
-    an organisation would sit below itself.
+    an organisation would sit below itself on some day: a cycle is judged day by day, so A under B
+    in 2000-2010 and B under A from 2015 is history, not a cycle.
     """
     names = names or {}
     by_org = defaultdict(list)
     for organisation_id, parent_id, starts_on, ends_on in placements:
         by_org[organisation_id].append((parent_id, starts_on, ends_on))
-    spans = {}
 
-    def cycle(organisation_id):
+    def cycle(organisation_id, start=None, end=None):
+        days = ""
+        if start is not None or end is not None:
+            days = f" (từ {_fmt(start)}" + (f" đến trước ngày {end:%d/%m/%Y})" if end else ")")
         return ValidationError(
-            f"{names.get(organisation_id, organisation_id)} không thể trực thuộc chính nó hoặc tổ chức cấp dưới của nó."
+            f"{names.get(organisation_id, organisation_id)} không thể trực thuộc chính nó hoặc tổ chức "
+            f"cấp dưới của nó{days}."
         )
 
-    def spans_of(organisation_id, stack):
-        if organisation_id in spans:
-            return spans[organisation_id]
-        if organisation_id in stack:
-            raise cycle(organisation_id)
-        found = []
+    windows = {}  # (organisation_id, start, end) -> spans within those days
+
+    def spans_within(organisation_id, start, end, chain):
+        """The organisation's spans clipped to [start, end); `chain` holds the organisations whose
+        spans on these days wait for this one's: meeting one of them again is a real cycle (the
+        window narrows at every step, so those days are shared)."""
+        if organisation_id in chain:
+            raise cycle(organisation_id, start, end)
+        key = (organisation_id, start, end)
+        if key in windows:
+            return windows[key]
         own = segment(organisation_id)
+        found = []
         for parent_id, starts_on, ends_on in by_org.get(organisation_id, [(None, None, None)]):
-            if parent_id is None:
-                found.append((starts_on, ends_on, own))
+            s, e = _later(starts_on, start), _earlier(ends_on, end)
+            if not (s is None or e is None or s < e):
                 continue
-            for parent_start, parent_end, parent_path in spans_of(parent_id, stack | {organisation_id}):
-                start, end = _later(starts_on, parent_start), _earlier(ends_on, parent_end)
-                if start is None or end is None or start < end:
-                    found.append((start, end, parent_path + own))
+            if parent_id is None:
+                found.append((s, e, own))
+                continue
+            for parent_start, parent_end, parent_path in spans_within(
+                parent_id, s, e, chain | {organisation_id}
+            ):
+                if own in parent_path:  # found through a window computed for another chain
+                    raise cycle(organisation_id, parent_start, parent_end)
+                found.append((parent_start, parent_end, parent_path + own))
         found.sort(key=lambda span: span[0] or datetime.date.min)
+        windows[key] = found
+        return found
+
+    spans = {}
+    for organisation_id in by_org:
         joined = []
-        for span in found:
+        for span in spans_within(organisation_id, None, None, frozenset()):
             if joined and joined[-1][2] == span[2] and joined[-1][1] == span[0]:
                 joined[-1] = (joined[-1][0], span[1], span[2])
             else:
                 joined.append(span)
         spans[organisation_id] = joined
-        return joined
 
     filing = {}
 
@@ -169,7 +188,6 @@ def derive(placements, names=None):
         return filing[organisation_id]
 
     for organisation_id in by_org:
-        spans_of(organisation_id, frozenset())
         filing_of(organisation_id, frozenset())
     return spans, filing
 

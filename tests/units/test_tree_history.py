@@ -17,7 +17,7 @@ from tests.members.conftest import make_member
 from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Placement, TreeSpan
 from units.queries import organisations_as_of
 from units.services import organisation_move
-from units.tree import tree_rebuild
+from units.tree import derive, tree_rebuild
 
 D = datetime.date
 Kind = OrganisationKind
@@ -158,6 +158,69 @@ def test_a_cycle_through_a_descendant_is_refused(bloc):
     assert excinfo.value.messages == [
         "Đảng bộ Sở A không thể trực thuộc chính nó hoặc tổ chức cấp dưới của nó."
     ]
+
+
+def test_a_place_below_a_former_descendant_is_history_not_a_cycle():
+    # A under B in 2000-2010, B under A from 2015 (R a root above both): legal history.
+    A, B, R = 1, 2, 3
+    placements = [
+        (R, None, None, None),
+        (A, B, D(2000, 1, 1), D(2010, 1, 1)),
+        (A, R, D(2010, 1, 1), None),
+        (B, R, None, D(2015, 1, 1)),
+        (B, A, D(2015, 1, 1), None),
+    ]
+    spans, filing = derive(placements)
+    assert spans[A] == [
+        (D(2000, 1, 1), D(2010, 1, 1), "000003/000002/000001/"),
+        (D(2010, 1, 1), None, "000003/000001/"),
+    ]
+    assert spans[B] == [
+        (None, D(2015, 1, 1), "000003/000002/"),
+        (D(2015, 1, 1), None, "000003/000001/000002/"),
+    ]
+    assert filing == {R: (None, "000003/"), A: (R, "000003/000001/"), B: (A, "000003/000001/000002/")}
+
+
+def test_a_cycle_on_shared_days_is_refused_with_its_days():
+    # A under B from 2000 until 2016, B under A from 2015: both hold in 2015.
+    A, B, R = 1, 2, 3
+    placements = [
+        (R, None, None, None),
+        (A, B, D(2000, 1, 1), D(2016, 1, 1)),
+        (A, R, D(2016, 1, 1), None),
+        (B, R, None, D(2015, 1, 1)),
+        (B, A, D(2015, 1, 1), None),
+    ]
+    with pytest.raises(ValidationError) as excinfo:
+        derive(placements, {A: "Đảng bộ A", B: "Đảng bộ B"})
+    assert excinfo.value.messages == [
+        "Đảng bộ A không thể trực thuộc chính nó hoặc tổ chức cấp dưới của nó (từ 01/01/2015 đến trước ngày 01/01/2016)."
+    ]
+
+
+def test_a_move_below_a_former_child_is_allowed(bloc):
+    # A đảng bộ bộ phận of Sở A until 2015 becomes a đảng bộ cơ sở, and Sở A a part of it from 2020.
+    soa = make_organisation("SOA", Kind.DANG_BO_CO_SO, bloc, name="Đảng bộ Sở A")
+    part = make_organisation("SOA-BP", Kind.DANG_BO_BO_PHAN, soa, name="Đảng bộ bộ phận 1")
+    Organisation.objects.filter(pk=part.pk).update(kind=Kind.DANG_BO_CO_SO)
+    part.refresh_from_db()
+    organisation_move(organisation=part, parent=bloc, on=D(2015, 1, 1))
+    Organisation.objects.filter(pk=soa.pk).update(kind=Kind.DANG_BO_BO_PHAN)
+    soa.refresh_from_db()
+
+    organisation_move(organisation=soa, parent=part, on=D(2020, 1, 1))
+
+    assert set(spans(soa)) == {
+        (None, D(2020, 1, 1), f"{bloc.path}{soa.pk:06d}/"),
+        (D(2020, 1, 1), None, f"{bloc.path}{part.pk:06d}/{soa.pk:06d}/"),
+    }
+    assert set(spans(part)) == {
+        (None, D(2015, 1, 1), f"{bloc.path}{soa.pk:06d}/{part.pk:06d}/"),
+        (D(2015, 1, 1), None, f"{bloc.path}{part.pk:06d}/"),
+    }
+    assert list(Organisation.objects.in_tree_on(D(2010, 1, 1), within=soa).order_by("pk")) == [soa, part]
+    assert list(Organisation.objects.in_tree_on(D(2021, 1, 1), within=part).order_by("pk")) == [soa, part]
 
 
 def test_a_move_before_a_later_placement_is_refused_as_an_overlap(tree, second_dang_bo):

@@ -11,12 +11,14 @@ is the project's one definition (`members.badges.party_age`): the time spent in 
 to the day, gaps skipped; only official members have one, probationary members are their own group.
 """
 
+from collections import Counter
+
 from django.db.models import Case, CharField, Count, F, Func, IntegerField, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Least
 
 from members.lifecycle import add_months
 from members.models import Gender, MembershipPeriod, MembershipStatus, TheoryLevel, covering
-from members.queries import admissions_between, members_as_of
+from members.queries import admissions_between, members_as_of, periods_as_of
 from partyblock.figures import register_breakdown
 
 AGE_BANDS = [("<=30", None, 30), ("31-40", 31, 40), ("41-50", 41, 50), ("51-60", 51, 60), (">60", 61, None)]
@@ -81,8 +83,11 @@ def _party_ages(scope):
     periods up to that day (gaps skipped, `members.badges.party_age`), and `official`, 1 when the
     registration on that day is official."""
     day = scope.as_of
+    # The members of `_members(scope)`, read straight off the periods it selects them by (no pass
+    # over the members table).
+    in_scope = periods_as_of(day, scope.organisation).values("member_id")
     return (
-        MembershipPeriod.objects.filter(starts_on__lte=day, member__in=_members(scope))
+        MembershipPeriod.objects.filter(starts_on__lte=day, member_id__in=in_scope)
         .values("member")
         .annotate(
             covered=Sum(DaysBetween(Least(Coalesce("ends_on", Value(day)), Value(day)), F("starts_on"))),
@@ -137,6 +142,28 @@ def _choice_label(choices):
     )
 
 
+def counted_together(family, base, groupings):
+    """`counts(scope)` -> {grouping: {group: count}} for every grouping of a family of breakdowns
+    (members on the as-of day, admissions in the period), from one query grouped by all of them at
+    once: `base(scope)` is the family's records, `groupings` {name: scope -> group expression}. A
+    breakdown's drill-down annotates the same expression on the same records, so each cell still
+    counts exactly its records (tests: every cell against its drill-down)."""
+
+    def counts(scope):
+        key = ("counted_together", family)
+        if key not in scope.cache:
+            columns = {f"g_{name}": expression(scope) for name, expression in groupings.items()}
+            rows = base(scope).annotate(**columns).values(*columns).annotate(n=Count("pk")).order_by()
+            found = {name: Counter() for name in groupings}
+            for row in rows:
+                for name in groupings:
+                    found[name][row[f"g_{name}"]] += row["n"]
+            scope.cache[key] = {name: dict(counter) for name, counter in found.items()}
+        return scope.cache[key]
+
+    return counts
+
+
 MEMBER_GROUPINGS = {
     "gender": lambda s: _choice_label(("gender", Gender.choices)),
     "ethnicity": lambda s: F("ethnicity"),
@@ -162,6 +189,8 @@ def _member_records(grouping):
     return records
 
 
+_members_together = counted_together("members", _members, MEMBER_GROUPINGS)
+
 MEMBER_LABELS = {
     "gender": "Đảng viên theo giới tính",
     "age_band": "Đảng viên theo độ tuổi",
@@ -182,7 +211,11 @@ for _grouping, _label in MEMBER_LABELS.items():
         )
         continue
     register_breakdown(
-        f"members_by_{_grouping}", _label, _member_records(_grouping), FIXED_GROUPS.get(_grouping)
+        f"members_by_{_grouping}",
+        _label,
+        _member_records(_grouping),
+        FIXED_GROUPS.get(_grouping),
+        group_counts=lambda s, g=_grouping: _members_together(s)[g],
     )
 
 
@@ -225,19 +258,27 @@ ADMISSION_GROUPINGS = {
 }
 
 
+def _admissions(scope):
+    """The admissions of the period, with the age at admission the age band reads."""
+    events = admissions_between(scope.starts_on, scope.activity_end, within=scope.organisation)
+    return events.annotate(
+        event_month=ExtractMonth("date"),
+        event_day=ExtractDay("date"),
+        birth_month=ExtractMonth("member__birth_date"),
+        birth_day=ExtractDay("member__birth_date"),
+    ).annotate(age=_age_at_event())
+
+
 def _admission_records(grouping):
     def records(scope):
-        events = admissions_between(scope.starts_on, scope.activity_end, within=scope.organisation)
-        if grouping == "age_band":
-            events = events.annotate(
-                event_month=ExtractMonth("date"),
-                event_day=ExtractDay("date"),
-                birth_month=ExtractMonth("member__birth_date"),
-                birth_day=ExtractDay("member__birth_date"),
-            ).annotate(age=_age_at_event())
-        return events.annotate(group=ADMISSION_GROUPINGS[grouping]())
+        return _admissions(scope).annotate(group=ADMISSION_GROUPINGS[grouping]())
 
     return records
+
+
+_admissions_together = counted_together(
+    "admissions", _admissions, {name: (lambda s, e=e: e()) for name, e in ADMISSION_GROUPINGS.items()}
+)
 
 
 ADMISSION_LABELS = {
@@ -250,7 +291,11 @@ ADMISSION_LABELS = {
 }
 for _grouping, _label in ADMISSION_LABELS.items():
     register_breakdown(
-        f"admissions_by_{_grouping}", _label, _admission_records(_grouping), FIXED_GROUPS.get(_grouping)
+        f"admissions_by_{_grouping}",
+        _label,
+        _admission_records(_grouping),
+        FIXED_GROUPS.get(_grouping),
+        group_counts=lambda s, g=_grouping: _admissions_together(s)[g],
     )
 
 

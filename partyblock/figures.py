@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear, Substr
 
 from members.models import EventKind, MembershipStatus
@@ -419,12 +419,18 @@ register_flow("badges_awarded", FLOWS["badges_awarded"], badges_awarded_between,
 
 # --- lists by TCCS ---------------------------------------------------------------------------------
 def _tccs_without_admission(scope):
-    """TCCS existing at the end of the period none of whose chi bộ admitted anyone in it."""
-    admitted = admissions_between(scope.starts_on, scope.activity_end).filter(
-        organisation__path__startswith=OuterRef("path")
+    """TCCS existing at the end of the period none of whose chi bộ admitted anyone in it.
+
+    A TCCS sits right under a root, so its (filing) path is the first two segments of the path of
+    everything filed below it: one anti-join on that prefix, not a prefix match per TCCS (which
+    grew with TCCS × admissions)."""
+    admitted = (
+        admissions_between(scope.starts_on, scope.activity_end)
+        .annotate(tccs_path=_tccs_path("organisation__path"))
+        .values("tccs_path")
     )
     tccs = organisations_as_of(scope.activity_end, GRASSROOTS_KINDS, within=scope.organisation)
-    return tccs.exclude(Exists(admitted))
+    return tccs.exclude(path__in=admitted)
 
 
 register(

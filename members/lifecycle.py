@@ -230,6 +230,12 @@ def _admission_age(birth_date, vote_day):
     return None, None
 
 
+def admission_age_problem(birth_date, vote_day):
+    """(refusal, warning) of the age of someone born on `birth_date` at a chi bộ vote on `vote_day`:
+    the rule `replay` applies, for the admission pipeline to ask at the vote (`partyblock.admission`)."""
+    return _admission_age(birth_date, vote_day)
+
+
 def _admission_age_at_vote(birth_date, event, ceremony):
     """`_admission_age` on the chi bộ's vote (QĐ 24-QĐ/TW §1: age at the chi bộ's consideration);
     without its date, on the decision's (else the ceremony's), with a warning when the 18th birthday

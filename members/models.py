@@ -34,8 +34,10 @@ class TheoryLevel(models.TextChoices):
 NATIONAL_ID_RE = re.compile(r"^\d{12}$")
 
 
-class Member(models.Model):
-    """A party member's profile (lý lịch đảng viên). Never deleted: membership ends through an event."""
+class PersonProfile(models.Model):
+    """The profile fields a person has before and after admission (lý lịch người xin vào Đảng, then
+    lý lịch đảng viên): defined once here, so a candidate (`admission.Candidate`) becomes a member
+    with the same values, validated by the same rules. `PROFILE_FIELDS` names them."""
 
     full_name = models.CharField("họ và tên", max_length=120, validators=[validate_name])
     gender = models.CharField("giới tính", max_length=3, choices=Gender.choices)
@@ -58,6 +60,31 @@ class Member(models.Model):
         "số CCCD", max_length=12, null=True, blank=True, unique=True, help_text="12 chữ số"
     )
     phone = models.CharField("điện thoại", max_length=20, blank=True)
+
+    class Meta:
+        abstract = True
+
+    TEXT_FIELDS = ("birthplace", "hometown", "ethnicity", "religion", "residence", "occupation", "position")
+
+    def normalize_profile(self):
+        """Tidy the profile's texts (NFC, spacing); an empty CCCD is None."""
+        self.full_name = normalize_text(self.full_name)
+        for name in self.TEXT_FIELDS:
+            setattr(self, name, normalize_text(getattr(self, name)) or "")
+        self.national_id = normalize_text(self.national_id) or None
+
+    def check_national_id_form(self):
+        if self.national_id and not NATIONAL_ID_RE.match(self.national_id):
+            raise ValidationError({"national_id": "Số CCCD phải gồm đúng 12 chữ số."})
+
+    def profile(self):
+        """{field: value} of the shared profile, e.g. to create the member a candidate becomes."""
+        return {name: getattr(self, name) for name in PROFILE_FIELDS}
+
+
+class Member(PersonProfile):
+    """A party member's profile (lý lịch đảng viên). Never deleted: membership ends through an event."""
+
     # The national member database's key (CSDL đảng viên), printed on the phiếu đảng viên.
     so_ly_lich = models.CharField(
         "số lý lịch đảng viên",
@@ -96,22 +123,10 @@ class Member(models.Model):
         super().validate_unique(exclude=exclude)
 
     def clean(self):
-        self.full_name = normalize_text(self.full_name)
-        for field in (
-            "birthplace",
-            "hometown",
-            "ethnicity",
-            "religion",
-            "residence",
-            "occupation",
-            "position",
-        ):
-            setattr(self, field, normalize_text(getattr(self, field)) or "")
-        self.national_id = normalize_text(self.national_id) or None
+        self.normalize_profile()
         self._clean_so_ly_lich()
+        self.check_national_id_form()
         if self.national_id:
-            if not NATIONAL_ID_RE.match(self.national_id):
-                raise ValidationError({"national_id": "Số CCCD phải gồm đúng 12 chữ số."})
             other = Member.objects.filter(national_id=self.national_id).exclude(pk=self.pk).first()
             if other:
                 raise ValidationError(
@@ -135,6 +150,10 @@ class Member(models.Model):
         self.full_name = normalize_text(self.full_name)
         self.search_name = search_key(self.full_name)
         self.sort_key = name_sort_key(self.full_name)
+
+
+# The shared profile, in the order forms show it.
+PROFILE_FIELDS = tuple(field.name for field in PersonProfile._meta.fields)
 
 
 class MemberCard(models.Model):

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "units",
     "members",
     "inspections",
+    "partyblock.admission",
 ]
 
 MIDDLEWARE = [

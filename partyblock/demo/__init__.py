@@ -6,6 +6,7 @@ from django.db import transaction
 
 from units.models import Organisation
 
+from .admission import build_admission_pipeline
 from .inspections import build_inspections
 from .membership import MembershipPlanner, write_members
 from .recognition import build_recognition
@@ -26,9 +27,11 @@ def build_demo():
     build_recognition(rng)
     build_inspections()
     restructure_after_term()
+    pipeline = build_admission_pipeline()
     return {
         "organisations": Organisation.objects.count(),
         "members": len(planner.stories),
         "events": events_by_kind,
         "term": term,
+        "candidates": pipeline["candidates"],
     }

@@ -15,7 +15,7 @@ from partyblock.demo import build_demo
 from partyblock.models import UserScope
 from units.models import Organisation
 
-RECORD_APPS = ("inspections", "members", "units")
+RECORD_APPS = ("admission", "inspections", "members", "units")
 REFERENCE_DATA = {"members.awardform", "members.issuingbody", "inspections.holiday"}
 # (login, full name, role, bound to the TCCS with this code)
 DEMO_USERS = [
@@ -54,7 +54,8 @@ class Command(BaseCommand):
         logins = ", ".join(username for username, *_ in DEMO_USERS)
         self.stdout.write(
             f"Demo data built: {summary['organisations']} organisations, {summary['members']} members, "
-            f"{sum(events.values())} lifecycle events; term {summary['term'].label}."
+            f"{sum(events.values())} lifecycle events, {summary['candidates']} candidates for admission "
+            f"(2020-2025); term {summary['term'].label}."
         )
         if password:
             self.stdout.write(

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AdmissionConfig(AppConfig):
+    name = "partyblock.admission"
+    label = "admission"
+    verbose_name = "Phát triển đảng viên"

@@ -5,24 +5,16 @@ decide what a member's organisation and status are on each day.
 warnings, or raises ValidationError naming each offending event. `members.services` runs it before
 every write; the demo seeder runs it in bulk.
 
-`replay_admission()` is the same rules for the commonest story of all (admitted into a chi bộ,
-perhaps recognised official when probation ends), as the bulk import meets it thousands of times:
-it answers with plain period rows and builds no event or model instance. It decides nothing of its
-own: the admission rules (`plain_admission`: `_admission_age`, `_chi_bo_problem`) and the shape of a
-period (`_state_values`) are the functions `replay()` uses, and any story that is refused or warned
-about is handed to `replay()` itself, so that its messages are the only ones. The periods of a plain
-admission (`admission_periods`, or `admission_period_columns` for many at once) follow from its days
-alone: the import derives them at confirm.
+`replay_admission()` and `replay_arrival()` replay the two stories a members sheet tells (admitted
+into a chi bộ, or admitted outside the Khối and transferred in), for the import's preview.
 """
 
 import datetime
-import itertools
-import operator
 from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 
-from .models import EndingGround, EventKind, ExemptionGround, Member, MembershipPeriod, MembershipStatus
+from .models import EndingGround, EventKind, ExemptionGround, MembershipPeriod, MembershipStatus
 
 PROBATION_MONTHS = 12
 MIN_ADMISSION_AGE = 18
@@ -121,19 +113,6 @@ def add_months(day, months):
     raise ValueError(day)
 
 
-def add_months_each(days, months):
-    """`add_months(day, months)` of each of `days`, for a column of them: a whole number of years
-    later is the same day of the same month (told at once, in C) unless one is 29 February."""
-    years, rest = divmod(months, 12)
-    if not rest:
-        date = datetime.date
-        try:
-            return [date(day.year + years, day.month, day.day) for day in days]
-        except ValueError:  # a 29 February: its month's last day that year
-            pass
-    return [add_months(day, months) for day in days]
-
-
 def age_on(birth_date, day):
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
@@ -160,8 +139,17 @@ class State:
 
 @dataclass
 class ReplayResult:
-    periods: list = field(default_factory=list)
+    rows: list = field(default_factory=list)  # the periods, as tuples of PERIOD_FIELDS
     warnings: list = field(default_factory=list)
+    member: object = None
+
+    @property
+    def periods(self):
+        """The periods as (unsaved) MembershipPeriod instances of the member."""
+        return [
+            MembershipPeriod(member=self.member, **dict(zip(PERIOD_FIELDS, row, strict=True)))
+            for row in self.rows
+        ]
 
 
 def _organisation(event, organisations):
@@ -442,7 +430,7 @@ def replay(member, events, organisations=None, *, written=None, by_discipline=Fa
         raise ValidationError(errors)
     if member_now:
         expire_until(datetime.date.max)
-    result.periods = _periods(member, changes)
+    result.rows, result.member = period_rows(changes), member
     return result
 
 
@@ -513,29 +501,14 @@ def _readmission_problems(event, ending, readmitted_on):
     return refusals, warnings
 
 
-def replay_admission(birth_date, organisation, admitted_on, recognition_decided_on=None):
-    """`replay()` of the commonest story, for bulk use: someone born on `birth_date` (required),
-    admitted into `organisation` on `admitted_on` and, when `recognition_decided_on` is given,
-    recognised official by a decision of that day (the recognition takes effect when 12 months of
-    probation are complete, as replay dates it).
-
-    Returns (period rows as tuples of PERIOD_FIELDS, warnings) or raises ValidationError, exactly as
-    replay() of those two events would. The plain case (`plain_admission`, and a decision not
-    before probation ends) is answered here from the rules replay uses (`admission_periods`); every
-    other case is replayed, so refusals and warnings have one source.
-    """
-    due = None if recognition_decided_on is None else add_months(admitted_on, PROBATION_MONTHS)
-    if (due is None or recognition_decided_on >= due) and plain_admission(
-        birth_date, organisation, admitted_on
-    ):
-        return admission_periods(organisation.pk, admitted_on, due), []
-    events = [_Event(EventKind.ADMISSION, admitted_on, organisation.pk if organisation else None)]
-    if recognition_decided_on is not None:
-        events.append(_Event(EventKind.RECOGNITION, None, None, recognition_decided_on))
-    organisations = {organisation.pk: organisation} if organisation is not None else None
-    outcome = replay(Member(birth_date=birth_date), events, organisations)
-    rows = [tuple(getattr(period, name) for name in PERIOD_FIELDS) for period in outcome.periods]
-    return rows, outcome.warnings
+def replay_admission(birth_date, organisation, admitted_on, recognition_decided_on=None, *, vote_date=None):
+    """`replay()` of the commonest story, as the import meets it: someone born on `birth_date`,
+    admitted into `organisation` on `admitted_on` (by the chi bộ's vote of `vote_date`, when known)
+    and, when `recognition_decided_on` is given, recognised official by a decision of that day (the
+    recognition takes effect when 12 months of probation are complete, as replay dates it).
+    Returns (period rows as tuples of PERIOD_FIELDS, warnings) or raises ValidationError."""
+    admission = _Event(EventKind.ADMISSION, admitted_on, organisation.pk, vote_date=vote_date)
+    return _replay_story(birth_date, [admission], organisation, recognition_decided_on)
 
 
 # Where an admission outside the Khối happened when the record does not say (office lists give
@@ -543,106 +516,38 @@ def replay_admission(birth_date, organisation, admitted_on, recognition_decided_
 ADMITTED_OUTSIDE_UNKNOWN = "Ngoài Đảng bộ Khối (chưa rõ nơi kết nạp)"
 
 
-def replay_arrival(birth_date, organisation, admitted_on, arrived_on, recognition_decided_on=None, where=""):
+def replay_arrival(
+    birth_date,
+    organisation,
+    admitted_on,
+    arrived_on,
+    recognition_decided_on=None,
+    where="",
+    *,
+    vote_date=None,
+):
     """`replay()` of a member admitted outside the Khối on `admitted_on` (at `where`, else unknown)
     who came into `organisation` on `arrived_on`, recognised official by a decision of
     `recognition_decided_on` when given. Returns (period rows as tuples of PERIOD_FIELDS, warnings)
     or raises ValidationError, as replay() of those events would."""
-    admission = _Event(EventKind.ADMISSION, admitted_on, None)
+    admission = _Event(EventKind.ADMISSION, admitted_on, None, vote_date=vote_date)
     admission.other_party = where or ADMITTED_OUTSIDE_UNKNOWN
     events = [admission, _Event(EventKind.TRANSFER_IN, arrived_on, organisation.pk)]
+    return _replay_story(birth_date, events, organisation, recognition_decided_on)
+
+
+def _replay_story(birth_date, events, organisation, recognition_decided_on):
     if recognition_decided_on is not None:
         events.append(_Event(EventKind.RECOGNITION, None, None, recognition_decided_on))
-    outcome = replay(Member(birth_date=birth_date), events, {organisation.pk: organisation})
-    rows = [tuple(getattr(period, name) for name in PERIOD_FIELDS) for period in outcome.periods]
-    return rows, outcome.warnings
+    outcome = replay(_Person(birth_date), events, {organisation.pk: organisation})
+    return outcome.rows, outcome.warnings
 
 
-def plain_admission(birth_date, organisation, admitted_on):
-    """True when admitting someone born on `birth_date` into `organisation` on `admitted_on` is
-    something replay() neither refuses nor warns about: an age needing no consent, a chi bộ that
-    exists that day. Its periods are then `admission_periods` (given a recognition decided no
-    earlier than the end of probation)."""
-    if organisation is None:
-        return False
-    # Whole years apart strictly between the limits: the age (that or one less) is within them and
-    # at least 19, past the vote-date warning, as _admission_age_at_vote would say; otherwise it decides.
-    years = admitted_on.year - birth_date.year
-    if not MIN_ADMISSION_AGE + 1 < years < MAX_ADMISSION_AGE_WITHOUT_PROVINCE and _admission_age_at_vote(
-        birth_date, None, admitted_on
-    ) != (None, None):
-        return False
-    return _chi_bo_problem(organisation, admitted_on) is None
+class _Person:
+    """Someone not yet stored, as replay() reads them: by birth date only."""
 
-
-def plain_admissions(birth_dates, organisations, admitted_on):
-    """Whether `plain_admission` holds for every row i of the columns (birth_dates[i],
-    organisations[i], admitted_on[i]), told at once where it can be: whole years strictly between
-    the age limits on every row, and each organisation (told apart by identity) a chi bộ that exists
-    on the earliest and on the latest of the days, so on every day between. Otherwise row by row."""
-    if not admitted_on:
-        return True
-    year = operator.attrgetter("year")
-    years = list(map(operator.sub, map(year, admitted_on), map(year, birth_dates)))
-    first, last = min(admitted_on), max(admitted_on)
-    if (
-        min(years) > MIN_ADMISSION_AGE + 1
-        and max(years) < MAX_ADMISSION_AGE_WITHOUT_PROVINCE
-        and all(
-            organisation is not None
-            and _chi_bo_problem(organisation, first) is None
-            and _chi_bo_problem(organisation, last) is None
-            for organisation in dict(zip(map(id, organisations), organisations, strict=True)).values()
-        )
-    ):
-        return True
-    return all(map(plain_admission, birth_dates, organisations, admitted_on))
-
-
-def admission_periods(organisation_id, admitted_on, recognised_on=None):
-    """The period rows (PERIOD_FIELDS) of a plain admission (`plain_admission`) into
-    `organisation_id` on `admitted_on`, recognised official from `recognised_on` (the end of
-    probation) or still probationary."""
-    probation, official = admission_states(organisation_id)
-    if recognised_on is None:
-        return [(*probation, admitted_on, None)]
-    return [(*probation, admitted_on, recognised_on), (*official, recognised_on, None)]
-
-
-def admission_period_columns(organisation_ids, admitted_on, recognised_on):
-    """`admission_periods` of many plain admissions at once, column by column, for bulk writes:
-    member i was admitted into organisation_ids[i] on admitted_on[i] and recognised from
-    recognised_on[i] (None: probationary). Returns (the member index of each row, {field: values});
-    days are passed through as given (dates or ISO text)."""
-    recognised = list(itertools.compress(range(len(recognised_on)), recognised_on))  # days are never falsy
-    recognised_in = list(map(organisation_ids.__getitem__, recognised))
-    states = {organisation_id: admission_states(organisation_id) for organisation_id in set(organisation_ids)}
-    columns = {}
-    for position, name in enumerate(STATE_FIELDS):
-        # Each field's value in each organisation's two states, looked up a column at a time in C.
-        probation = {organisation_id: found[0][position] for organisation_id, found in states.items()}
-        official = {organisation_id: found[1][position] for organisation_id, found in states.items()}
-        columns[name] = [
-            *map(probation.__getitem__, organisation_ids),
-            *map(official.__getitem__, recognised_in),
-        ]
-    columns["starts_on"] = [*admitted_on, *map(recognised_on.__getitem__, recognised)]
-    columns["ends_on"] = [*recognised_on, *([None] * len(recognised))]
-    return [*range(len(organisation_ids)), *recognised], columns
-
-
-_ADMISSION_STATES = {}
-
-
-def admission_states(organisation_id):
-    """Values (STATE_FIELDS) of the probationary and official states of a member admitted into
-    `organisation_id`: the states replay() goes through in that story."""
-    found = _ADMISSION_STATES.get(organisation_id)
-    if found is None:
-        probation = State(organisation_id=organisation_id)
-        official = replace(probation, status=MembershipStatus.OFFICIAL)
-        found = _ADMISSION_STATES[organisation_id] = (_state_values(probation), _state_values(official))
-    return found
+    def __init__(self, birth_date):
+        self.birth_date = birth_date
 
 
 class _Event:
@@ -656,9 +561,9 @@ class _Event:
     readmission_consent = ""
     decision_number = ""
 
-    def __init__(self, kind, date, organisation_id, decision_date=None):
+    def __init__(self, kind, date, organisation_id, decision_date=None, vote_date=None):
         self.kind, self.date = kind, date
-        self.organisation_id, self.decision_date = organisation_id, decision_date
+        self.organisation_id, self.decision_date, self.vote_date = organisation_id, decision_date, vote_date
 
     def get_kind_display(self):
         return EventKind(self.kind).label
@@ -719,15 +624,6 @@ PERIOD_FIELDS = (
     "starts_on",
     "ends_on",
 )
-STATE_FIELDS = PERIOD_FIELDS[:-2]
-
-
-def _periods(member, changes):
-    """Turn (day, state) changes into contiguous MembershipPeriod instances of `member`."""
-    return [
-        MembershipPeriod(member=member, **dict(zip(PERIOD_FIELDS, row, strict=True)))
-        for row in period_rows(changes)
-    ]
 
 
 def period_rows(changes):

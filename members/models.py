@@ -197,13 +197,18 @@ class MemberCard(models.Model):
             # Only official members get a card (DOMAIN.md §2; docs/rules.md).
             day = self.issued_on or timezone.localdate()
             period = MembershipPeriod.objects.filter(member_id=self.member_id).filter(covering(day)).first()
-            if period is not None and period.status == MembershipStatus.PROBATIONARY:
-                raise ValidationError(
-                    {
-                        "issued_on": f"Thẻ đảng viên chỉ cấp cho đảng viên chính thức; ngày {day:%d/%m/%Y} "
-                        f"{self.member.full_name} còn là đảng viên dự bị."
-                    }
-                )
+            problem = card_status_problem(self.member.full_name, period.status if period else None, day)
+            if problem:
+                raise ValidationError({"issued_on": problem})
+
+
+def card_status_problem(full_name, status, day):
+    """Why a party card cannot be issued on `day` to `full_name`, whose membership status is then
+    `status` (None: not a member that day), or None: only official members get a card (DOMAIN.md §2;
+    docs/rules.md). The card form and the import both ask this."""
+    if status == MembershipStatus.PROBATIONARY:
+        return f"Thẻ đảng viên chỉ cấp cho đảng viên chính thức; ngày {day:%d/%m/%Y} {full_name} còn là đảng viên dự bị."
+    return None
 
 
 class EventKind(models.TextChoices):

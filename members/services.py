@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from partyblock.text import name_sort_key, search_key
+
 from .lifecycle import replay
 from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, PartyBadge
 
@@ -99,6 +101,65 @@ def badges_revoke(*, member, on):
 def badges_restore(*, member, on):
     """Undo `badges_revoke(member, on)` when the expulsion is withdrawn."""
     return PartyBadge.objects.filter(member=member, revoked_on=on).update(revoked_on=None)
+
+
+@dataclass
+class NewMember:
+    """A member an import creates, as its preview checked the story with the lifecycle's rules
+    (`lifecycle.replay_admission` / `replay_arrival`): the profile (Member fields), the events (dicts
+    of MemberEvent fields), the periods replay made of them (tuples of `lifecycle.PERIOD_FIELDS`)
+    and the party card, if any."""
+
+    profile: dict
+    events: list
+    periods: list
+    card: str | None = None
+
+
+def members_create_bulk(new_members, *, import_batch):
+    """Write the members an import creates, with their events, periods and cards: one statement per
+    table (COPY on PostgreSQL), however many. The rules were applied when the import was previewed
+    (the same functions `member_events_apply` runs), and the import refuses a plan whose tables
+    changed since (`importing.plan.fingerprint`); here nothing is checked again, so this is for the
+    importer only. No signals are sent: the members and events carry `import_batch` and are audited
+    by the batch's own log row (`audit.log_import`). Returns the number of members written."""
+    from partyblock.importing.writing import insert, reserve_ids
+
+    from .lifecycle import PERIOD_FIELDS
+
+    new_members = list(new_members)
+    if not new_members:
+        return 0
+    ids = reserve_ids(Member, len(new_members))
+    profile_fields = list(new_members[0].profile)
+    defaults = {name: Member._meta.get_field(name).get_default() for name in profile_fields}
+    event_fields = ["kind", "date", "organisation_id", "other_party", "decision_date", "vote_date"]
+    event_defaults = {name: MemberEvent._meta.get_field(name).get_default() for name in event_fields}
+    members, events, periods, cards = [], [], [], []
+    for member_id, new in zip(ids, new_members, strict=True):
+        profile = new.profile
+        full_name = profile["full_name"]
+        members.append(
+            (
+                member_id,
+                *(defaults[name] if profile[name] is None else profile[name] for name in profile_fields),
+                search_key(full_name),
+                name_sort_key(full_name),
+                import_batch.pk,
+            )
+        )
+        events.extend(
+            (member_id, *(event.get(name, event_defaults[name]) for name in event_fields), import_batch.pk)
+            for event in new.events
+        )
+        periods.extend((member_id, *row) for row in new.periods)
+        if new.card:
+            cards.append((member_id, new.card))
+    insert(Member, ["id", *profile_fields, "search_name", "sort_key", "import_batch_id"], members)
+    insert(MemberEvent, ["member_id", *event_fields, "import_batch_id"], events)
+    insert(MembershipPeriod, ["member_id", *PERIOD_FIELDS], periods)
+    insert(MemberCard, ["member_id", "number"], cards)
+    return len(new_members)
 
 
 def member_periods_rebuild(member):
@@ -311,7 +372,7 @@ def organisation_dissolve(*, organisation, on):
     return organisation
 
 
-def member_ratings_save(*, year, choices, within=None):
+def member_ratings_save(*, year, choices, within=None, import_batch=None):
     """Bulk-save member ratings for `year`: `choices` maps member id -> (category, score). Only
     members who must be rated that year may be rated; each is rated by its year-end chi bộ."""
     from units.services import RatingEntry, ratings_save
@@ -330,4 +391,6 @@ def member_ratings_save(*, year, choices, within=None):
         )
         for pk, (category, score) in choices.items()
     ]
-    return ratings_save(model=MemberRating, subject_field="member", year=year, entries=entries)
+    return ratings_save(
+        model=MemberRating, subject_field="member", year=year, entries=entries, import_batch=import_batch
+    )

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from partyblock.access import is_admin, lookup_reveals_masked, shown_changes, visible
-from partyblock.audit import log_denied
+from partyblock.audit import import_batch_entry, log_denied
 
 NOT_FOUND = "Không tìm thấy hồ sơ này, hoặc hồ sơ nằm ngoài phạm vi bạn được xem."
 
@@ -114,6 +114,11 @@ class ScopedModelAdmin(ScopedChoicesMixin):
                 "import_batch"
             )
         )
+        # A record an import created has no log row of its own: its batch's row says so.
+        created_by = import_batch_entry(obj)
+        if created_by is not None:
+            entries.append(created_by)
+            entries.sort(key=lambda entry: (entry.at, entry.pk), reverse=True)
         for entry in entries:
             entry.shown_changes = shown_changes(request.user, entry.model, entry.changes)
         context = {

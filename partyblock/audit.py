@@ -4,8 +4,12 @@
   (admin, services, importer updates) is logged by the signal handlers below, with the value of each
   changed field before and after, in the same transaction as the change;
 - bulk writes that bypass signals log explicitly, one row per record: the bulk rating screen and the
-  rating services through `log_bulk`, the importer's COPY of new members, events and cards through
-  `log_created_columns` (written by COPY too, from the values written, never read back);
+  rating services through `log_bulk`;
+- records created by an import are audited by their batch: each carries `import_batch`, and the
+  batch has its own log row when it is confirmed (`log_import`: who, when, file, counts); the
+  records an import changes get their before/after rows like any other change. A record's history
+  page shows its batch's row as its creation (`import_batch_entry`). (Records written with a new
+  member and pointing at it, its events, periods and card, are traced through the member's link.)
 - each row names the user, the source ("quản trị", "nhập dữ liệu", …) and the import batch, taken
   from the request or the import that is running (`acting_as`);
 - logins, failed logins, logouts and refusals are logged too;
@@ -19,9 +23,7 @@ import contextlib
 import contextvars
 import datetime
 import decimal
-import json
 import logging
-import re
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -162,6 +164,8 @@ def log_bulk(action, rows, *, source=None):
     fields = [f for f in ActivityLog._meta.concrete_fields if not f.primary_key]
     values = []
     for instance, changes in rows:
+        if action == "create" and created_by_running_import(instance, actor):
+            continue
         row = _row(action, instance, changes, None, "", "", actor.user, actor)
         if source:
             row["source"] = source
@@ -185,101 +189,51 @@ def log_bulk(action, rows, *, source=None):
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)
 
 
-def _json_created(value):
-    """The JSON of a created field's change, [null, value]; None when the value is None (the log
-    keeps only the fields that changed)."""
-    if value is None:
-        return None
-    return f"[null, {json.dumps(_plain(value), ensure_ascii=False)}]"
+def log_import(batch, created, updated):
+    """The import batch's own log row, written when it is confirmed: who, when, the file (name and
+    SHA-256), what kind of sheet, for which organisation and year, and the counts. The records the
+    import created are audited by this row and their `import_batch` link, not one row each
+    (`created_by_running_import`); the records it changed have their own before/after rows."""
+    values = {
+        "kind": batch.get_kind_display(),
+        "file_name": batch.file_name,
+        "sha256": batch.sha256,
+        "organisation": str(batch.organisation) if batch.organisation_id else None,
+        "year": batch.year,
+        "row_count": batch.row_count,
+        "created_count": created,
+        "updated_count": updated,
+    }
+    return log_action(
+        "create",
+        model=batch._meta.label_lower,
+        object_id=str(batch.pk),
+        object_repr=str(batch)[:255],
+        changes={name: [None, value] for name, value in values.items() if value not in (None, "")},
+    )
 
 
-_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
-_NONE = type(None)
-
-
-def _json_members(name, values):
-    """`"name": [null, value]` for each value of a column (None where the value is None): texts
-    and integers, nearly every column, without calling the JSON encoder value by value."""
-    prefix = f"{json.dumps(name)}: [null, "
-    kinds = set(map(type, values))
-    if kinds <= {str, _NONE} and not _JSON_ESCAPED.search("".join(filter(None, values))):
-        return [None if value is None else f'{prefix}"{value}"]' for value in values]
-    if kinds <= {int, _NONE}:
-        return [None if value is None else f"{prefix}{value}]" for value in values]
-    texts = {value: _json_created(value) for value in set(values)}  # a column's values repeat
-    return [None if texts[value] is None else f"{json.dumps(name)}: {texts[value]}" for value in values]
-
-
-class _CreatedChanges:
-    """The `changes` column of the log rows of records just written: made a slice at a time, when
-    COPY asks for it, so that it is built while the database writes the rows before."""
-
-    def __init__(self, model, columns, count):
-        self.count = count
-        self.fields = []  # (name, the column's values, or the JSON member every row shares)
-        for field in sorted(model._meta.concrete_fields, key=lambda field: field.name):
-            if field.name in IGNORED_FIELDS or field.primary_key:
-                continue
-            values = columns.get(field.attname)
-            if values is None:
-                shared = _json_members(field.name, [field.get_default()])[0]
-                if shared is not None:
-                    self.fields.append((field.name, shared))
-            else:
-                self.fields.append((field.name, values))  # a list, or a Derived made as it is written
-
-    def __len__(self):
-        return self.count
-
-    def __getitem__(self, part):
-        size = len(range(self.count)[part])
-        members = [
-            [values] * size if isinstance(values, str) else _json_members(name, values[part])
-            for name, values in self.fields
-        ]
-        return ["{" + ", ".join(filter(None, row)) + "}" for row in zip(*members, strict=True)]
-
-    def __iter__(self):
-        return iter(self[:])
-
-
-def log_created_columns(model, columns, reprs):
-    """Log as created the records of `model` just written column by column, without signals (the
-    importer's COPY): `columns` maps attnames to one value per record, "id" included, dates as ISO
-    text (a list, or a `Derived` made as it is written); `reprs` gives each record's text. The log
-    rows are written the same way, in one statement (so the records are never read back): the same
-    rows `diff({}, snapshot(record))` gives for a record saved through the ORM."""
-    from partyblock.importing.writing import Derived, insert_columns
+def import_batch_entry(record):
+    """The log row of the import that created `record` (its `import_batch`), or None: what the
+    record's history shows as its creation (`log_import`)."""
     from partyblock.models import ActivityLog
 
-    if _suspended.get():
-        return
-    ids = columns["id"]
-    count = len(ids)
-    if not count:
-        return
-    actor = _actor.get() or Actor()
-    user = actor.user
-    constants = {
-        "action": "create",
-        "user_id": user.pk if user is not None else None,
-        "username": user.get_username() if user is not None else "",
-        "model": model._meta.label_lower,
-        "import_batch_id": actor.import_batch.pk if actor.import_batch is not None else None,
-        "source": actor.source,
-        "ip_address": actor.ip_address,
-    }
-    names = [*constants, "object_id", "object_repr", "changes"]
-    insert_columns(
-        ActivityLog,
-        names,
-        [
-            *([value] * count for value in constants.values()),
-            Derived(str, ids),
-            reprs,
-            _CreatedChanges(model, columns, count),
-        ],
+    batch_id = getattr(record, "import_batch_id", None)
+    if batch_id is None:
+        return None
+    return (
+        ActivityLog.objects.filter(model="partyblock.importbatch", object_id=str(batch_id), action="create")
+        .select_related("import_batch")
+        .first()
     )
+
+
+def created_by_running_import(instance, actor=None):
+    """Whether `instance`, just created, carries the import batch that is running: such records are
+    audited by the batch (`log_import`), not one log row each."""
+    actor = actor or _actor.get()
+    batch = actor.import_batch if actor is not None else None
+    return batch is not None and getattr(instance, "import_batch_id", None) == batch.pk
 
 
 def _row(action, instance, changes, model, object_id, object_repr, user, actor):
@@ -317,7 +271,8 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     before = getattr(instance, "_audit_before", None)
     after = snapshot(instance)
     if created or before is None:
-        log_action("create", instance, diff({}, after))
+        if not created_by_running_import(instance):
+            log_action("create", instance, diff({}, after))
     else:
         changes = diff(before, after)
         if changes:

@@ -48,12 +48,13 @@ def _score(value, year, scheme):
     return score
 
 
-def ratings_save(*, model, subject_field, year, entries):
+def ratings_save(*, model, subject_field, year, entries, import_batch=None):
     """Save a year's ratings for many subjects at once: all rows valid, or nothing is written.
 
     `model` is MemberRating or OrganisationRating, `subject_field` its "member" or "organisation".
     Existing ratings of those subjects for the year are updated; an empty category clears one.
-    A fixed number of queries whatever the number of rows.
+    A fixed number of queries whatever the number of rows. Ratings created by an import carry its
+    `import_batch` (and are audited by it, `audit.log_import`).
     """
     subject = model.subject
     scheme = rating_schemes.scheme_for(subject, year)
@@ -96,7 +97,9 @@ def ratings_save(*, model, subject_field, year, entries):
             "tccs_id": entry.organisation.grassroots_id,
         }
         if rating is None:
-            to_create.append(model(year=year, **{subject_field: entry.subject}, **values))
+            to_create.append(
+                model(year=year, **{subject_field: entry.subject}, **values, import_batch=import_batch)
+            )
         elif any(getattr(rating, k) != v for k, v in values.items()):
             before[rating.pk] = snapshot(rating)
             for key, value in values.items():
@@ -115,7 +118,7 @@ def ratings_save(*, model, subject_field, year, entries):
     return saved
 
 
-def organisation_ratings_save(*, year, choices, within=None):
+def organisation_ratings_save(*, year, choices, within=None, import_batch=None):
     """Bulk-save organisation ratings for `year`: `choices` maps organisation id -> (category, score).
     Only organisations that must be rated that year may be rated."""
     allowed = {o.pk: o for o in organisations_to_rate(year, within)}
@@ -126,7 +129,13 @@ def organisation_ratings_save(*, year, choices, within=None):
         RatingEntry(subject=allowed[pk], organisation=allowed[pk], category=category, score=score)
         for pk, (category, score) in choices.items()
     ]
-    return ratings_save(model=OrganisationRating, subject_field="organisation", year=year, entries=entries)
+    return ratings_save(
+        model=OrganisationRating,
+        subject_field="organisation",
+        year=year,
+        entries=entries,
+        import_batch=import_batch,
+    )
 
 
 def organisation_move(*, organisation, parent, on, decision_number=""):

@@ -8,14 +8,11 @@ relied on have no row added or removed since the preview (then the plan would be
 the services it calls still enforce their rules (a violation rolls everything back).
 """
 
-import contextlib
-import gc
 import hashlib
 import itertools
 import logging
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partyblock.audit import acting_as, current_user
+from partyblock.audit import acting_as, current_user, log_import
 from partyblock.models import ImportBatch, ImportStatus
 
 from . import plan
@@ -168,23 +165,18 @@ def prepare(
         batch.sha256 = hashlib.sha256(data).hexdigest()
         columns = spec.columns()
         known_keys = set().union(*(c.keys for c in columns))
-        # The sheet is unzipped and parsed (in C, without the interpreter's lock) on a second
-        # thread while this one makes the look-ups that need no row.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            reading = pool.submit(read_table, data, batch.file_name, known_keys, sheet=sheet)
-            del data
-            batch.fingerprint = plan.fingerprint(spec.fingerprint_models())
-            directory = Directory()
-            spec.look_ahead(directory, organisation)
-            table = reading.result()
+        table = read_table(data, batch.file_name, known_keys, sheet=sheet)
+        del data
+        batch.fingerprint = plan.fingerprint(spec.fingerprint_models())
+        directory = Directory()
+        spec.look_ahead(directory, organisation)
         header_row, sheet_name = table.header_row, table.sheet_name
         mapped, present, notices, errors = _map_columns(table, columns)
         ctx = Context(organisation=organisation, year=year, columns=present, directory=directory, scope=scope)
         if not errors:
             errors = spec.check(ctx)
         if not errors:
-            with paused_gc():
-                rows_seen = _validate_rows(table, mapped, spec, ctx, progress)
+            rows_seen = _validate_rows(table, mapped, spec, ctx, progress)
             spec.finish(ctx)
             errors = ctx.errors
             if rows_seen == 0:
@@ -221,22 +213,6 @@ def prepare(
             batch.status = ImportStatus.UNCHANGED
     batch.save()
     return Preview(batch)
-
-
-@contextlib.contextmanager
-def paused_gc():
-    """Run a bulk step without Python's cyclic garbage collector: validating or writing thousands of
-    rows allocates hundreds of thousands of small tuples, lists and dicts (none of them in cycles),
-    and every few hundred allocations would otherwise trigger a collection that walks the objects
-    the process already holds (a quarter of the preview's time in a fresh process). Reference
-    counting still frees everything as usual; collection resumes afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 _ROW = re.compile(r"^Dòng (\d+)")
@@ -284,44 +260,34 @@ def _map_columns(table, columns):
 
 
 def _validate_rows(table, mapped, spec, ctx, progress):
-    """Clean the rows chunk by chunk, column by column (`Cleaner`: each distinct value once), and
-    hand each chunk's non-blank rows to the kind. Returns the number of non-blank rows."""
+    """Clean the rows chunk by chunk, column by column (`Cleaner`), and hand each chunk's non-blank
+    rows to the kind. Returns the number of non-blank rows."""
     cleaners = [(position, column.key, Cleaner(column)) for position, column in mapped]
-    blank = (None,) * len(cleaners)
     rows, seen = table.rows, 0
     while True:
         part = list(itertools.islice(rows, CHUNK_ROWS))  # [(row number, cells)]
         if not part:
             break
-        numbers, rows_cells = zip(*part, strict=True)
-        numbers = list(numbers)
-        cells = list(itertools.zip_longest(*rows_cells))
-        empty = (None,) * len(part)
         columns, bad = {}, set()
         for position, key, cleaner in cleaners:
-            raw = cells[position] if position < len(cells) else empty
+            raw = [cells[position] if position < len(cells) else None for _, cells in part]
             values = cleaner.clean(raw)
-            if cleaner.has_refused(raw):
-                for index, value in enumerate(values):
-                    if type(value) is Refused:
-                        ctx.error(numbers[index], key, raw[index], value.reason)
-                        values[index] = None
-                        bad.add(index)
+            for index, value in enumerate(values):
+                if type(value) is Refused:
+                    ctx.error(part[index][0], key, raw[index], value.reason)
+                    values[index] = None
+                    bad.add(index)
             columns[key] = values
-        if any(None not in values for values in columns.values()):
-            keep = range(len(numbers))  # a column filled on every row: no row is blank
-        else:
-            keep = [
-                index
-                for index, values in enumerate(zip(*columns.values(), strict=True))
-                if values != blank or index in bad
-            ]
+        keep = [
+            index
+            for index in range(len(part))
+            if index in bad or any(values[index] is not None for values in columns.values())
+        ]  # blank (or only numbered) rows are left out
         if not keep:
-            continue  # blank (or only numbered) rows
-        if len(keep) < len(numbers):
-            numbers = [numbers[index] for index in keep]
-            columns = {key: [values[index] for index in keep] for key, values in columns.items()}
-            bad = {position for position, index in enumerate(keep) if index in bad}
+            continue
+        numbers = [part[index][0] for index in keep]
+        columns = {key: [values[index] for index in keep] for key, values in columns.items()}
+        bad = {position for position, index in enumerate(keep) if index in bad}
         seen += len(numbers)
         spec.process_chunk(Chunk(numbers, columns, bad), ctx)
         if progress:
@@ -372,10 +338,10 @@ def commit(preview, *, user=None):
             try:
                 with (
                     transaction.atomic(),
-                    paused_gc(),
                     acting_as(user or current_user(), source="nhập dữ liệu", import_batch=locked),
                 ):
                     created, updated = spec.write(plan.read_plan(locked.plan), locked)
+                    log_import(locked, created, updated)
             except (ValidationError, IntegrityError) as error:
                 if isinstance(error, ValidationError):
                     detail = "; ".join(error.messages)

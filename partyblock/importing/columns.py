@@ -3,15 +3,13 @@ offices use for it (matched ignoring case, diacritics, spacing and punctuation),
 cleaned into a value, and how the value is assigned to a record.
 
 A cell that cannot be cleaned raises CellError with the reason; the caller turns it into
-"Dòng N, cột X, giá trị V: lý do". `Cleaner` cleans a whole column of a chunk of rows at once,
-each distinct value once: sheets repeat their values down a column (chi bộ, dates, dân tộc, …).
+"Dòng N, cột X, giá trị V: lý do". `Cleaner` cleans a column of a chunk of rows.
 """
 
 import datetime
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from unicodedata import is_normalized
 
 from django.utils import timezone
 
@@ -30,37 +28,6 @@ class CellError(Exception):
     def __init__(self, reason):
         super().__init__(reason)
         self.reason = reason
-
-
-_FIRST_DAY = limits.EARLIEST_DAY
-
-
-def _tidy(text):
-    """`text` is not empty and clean_text() would leave its spacing as it is: printable (no tab,
-    line break, non-breaking or other odd space: str.isprintable() refuses them all), single
-    spaces only, none at either end."""
-    return text.isprintable() and text != "" and "  " not in text and text[0] != " " and text[-1] != " "
-
-
-def _all_tidy(texts):
-    """`_tidy` and NFC for every one of `texts`, checked on them joined (in C): a joined text is
-    printable, NFC and free of double or edge spaces only if each part is (the separator "|" is a
-    printable starter that composes with nothing); a false "no" (a part holding "| ") only sends
-    the texts to the one-by-one check."""
-    joined = "|".join(texts)
-    return (
-        joined != ""
-        and joined.isprintable()
-        and "  " not in joined
-        and "| " not in joined
-        and " |" not in joined
-        and joined[0] != " "
-        and joined[-1] != " "
-        and "||" not in joined
-        and joined[0] != "|"
-        and joined[-1] != "|"
-        and is_normalized("NFC", joined)
-    )
 
 
 def header_key(text):
@@ -117,40 +84,15 @@ class Column:
     def clean(self, value):
         return clean_text(value)
 
-    def plain(self, cells):
-        """Those of the distinct `cells` that clean() would return unchanged, found in bulk (a
-        cheaper test than clean() itself); the others go through clean() one by one."""
-        texts = [cell for cell in cells if type(cell) is str]
-        if texts and self.all_plain(texts):
-            return texts  # checked all at once, as nearly always
-        return [cell for cell in texts if self.one_plain(cell)]
-
-    def all_plain(self, texts):
-        """Whether clean() returns every one of `texts` (a list of str) unchanged, decided for them
-        all at once, in C; False also when that cannot be told at once."""
-        return False
-
-    def one_plain(self, text):
-        """Whether clean() returns the str `text` unchanged (a cheaper test than clean() itself)."""
-        return False
-
-    def quick(self, cells):
-        """{cell: clean(cell)} for those of the distinct `cells` that are cleaned in bulk: by
-        default the plain() ones."""
-        plain = self.plain(cells)
-        return dict(zip(plain, plain, strict=True)) if plain else {}
-
 
 class TextColumn(Column):
     """Free text; `name=True` for a person's or organisation's name, refused as the forms refuse it
-    (`text.name_problem`: hidden or direction-changing characters). Such characters are never
-    "plain" (str.isprintable() refuses them), so a name holding one always reaches clean()."""
+    (`text.name_problem`: hidden or direction-changing characters)."""
 
     def __init__(self, *args, max_length=255, name=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_length = max_length
         self.name = name
-        self._seen = {}  # repeated values (chi bộ, dân tộc, …) share one string
 
     def clean(self, value):
         text = clean_text(value)
@@ -162,15 +104,7 @@ class TextColumn(Column):
             problem = name_problem(text)
             if problem:
                 raise CellError(limits.lower_first(problem))
-        if len(text) <= 40:
-            text = self._seen.setdefault(text, text)
         return text
-
-    def all_plain(self, texts):
-        return _all_tidy(texts) and max(map(len, texts)) <= self.max_length
-
-    def one_plain(self, text):
-        return _tidy(text) and len(text) <= self.max_length and is_normalized("NFC", text)
 
 
 class DateColumn(Column):
@@ -202,30 +136,6 @@ class DateColumn(Column):
         if problem:
             raise CellError(limits.lower_first(problem))
         return day
-
-    def quick(self, cells):
-        """Date cells in range stay as they are; dd/mm/yyyy texts of real days in range are read
-        without the regex. Anything else (and every refusal) is left to clean()."""
-        first = _FIRST_DAY
-        last = limits.latest_day_ahead(self.today) if self.allow_future else self.today
-        date = datetime.date
-        days = [cell for cell in cells if type(cell) is date]
-        if days and first <= min(days) and max(days) <= last:
-            found = dict(zip(days, days, strict=True))  # all in range, as nearly always
-        else:
-            found = {day: day for day in days if first <= day <= last}
-        from_iso = date.fromisoformat
-        for cell in cells:
-            if type(cell) is str and len(cell) == 10 and cell[2] == "/" and cell[5] == "/":
-                # dd/mm/yyyy read as yyyy-mm-dd, in C: ASCII digits of a real day only (anything
-                # else, non-ASCII digits included, is left to clean()).
-                try:
-                    value = from_iso(f"{cell[6:]}-{cell[3:5]}-{cell[:2]}")
-                except ValueError:
-                    continue
-                if first <= value <= last:
-                    found[cell] = value
-        return found
 
 
 def parse_date_text(text):
@@ -305,13 +215,6 @@ class DigitsColumn(Column):
             raise CellError(f"phải gồm đúng {self.digits} chữ số.")
         return text
 
-    def all_plain(self, texts):
-        joined = "".join(texts)
-        return joined.isascii() and joined.isdigit() and set(map(len, texts)) == {self.digits}
-
-    def one_plain(self, text):
-        return len(text) == self.digits and text.isascii() and text.isdigit()
-
 
 class CodeColumn(Column):
     """Free-text identifiers (số thẻ, mã tổ chức): numbers keep no ".0"."""
@@ -325,19 +228,6 @@ class CodeColumn(Column):
         if text is not None and len(text) > self.max_length:
             raise CellError(f"dài quá {self.max_length} ký tự.")
         return text
-
-    # ASCII codes without spaces (nearly all): nothing for clean_text to change.
-    def all_plain(self, texts):
-        joined, lengths = "".join(texts), set(map(len, texts))
-        return (
-            joined.isascii()
-            and joined.isprintable()
-            and " " not in joined
-            and 0 < min(lengths) <= max(lengths) <= self.max_length
-        )
-
-    def one_plain(self, text):
-        return 0 < len(text) <= self.max_length and text.isascii() and text.isprintable() and " " not in text
 
 
 class YearColumn(Column):
@@ -395,56 +285,24 @@ class Refused:
         self.reason = reason
 
 
-# Cell types whose equal values clean alike (True == 1 == 1.0 must not share a cache entry).
-_CACHEABLE = frozenset({str, float, datetime.date, datetime.datetime, type(None)})
-_TEXTS, _TEXTS_AND_EMPTY = {str}, {str, type(None)}
-
-
 class Cleaner:
     """Cleans one column of a sheet, chunk by chunk: `clean(cells)` -> cleaned values (None for
-    empty cells, a Refused for refused ones). Each distinct cell value is cleaned once and remembered
-    (up to CACHE_LIMIT values, then forgotten, so that unique columns like Số CCCD do not hold
-    memory); the look-ups of a whole chunk then run in C."""
-
-    CACHE_LIMIT = 10_000
+    empty cells, a Refused for refused ones). A chunk's cells repeat (chi bộ, dates, dân tộc, …):
+    each distinct one is cleaned once per chunk."""
 
     def __init__(self, column):
         self.column = column
-        self.cache = {None: None, "": None}
-        self.refused = set()  # cell values refused so far
 
     def clean(self, cells):
-        kinds = set(map(type, cells))
-        sample = cells[:200]
-        if kinds in (_TEXTS, _TEXTS_AND_EMPTY) and 2 * len(set(sample)) > len(sample):
-            # Mostly distinct texts (Số CCCD, names), which the cache would not help with: when
-            # clean() leaves every one unchanged, told for the whole column at once in C, the cells
-            # are taken as they are, without hashing or looking up a single value.
-            texts = cells if kinds == _TEXTS else [cell for cell in cells if cell is not None]
-            if self.column.all_plain(texts):
-                return list(cells)
-        if not _CACHEABLE.issuperset(kinds):  # True == 1 == 1.0 must not share a cache entry
-            return [self._one(cell) for cell in cells]
-        cache = self.cache
-        distinct = set(cells)
-        new = distinct.difference(cache)
-        if new:
-            if len(cache) + len(new) > self.CACHE_LIMIT:  # start afresh with this chunk's values
-                cache = self.cache = {None: None, "": None}
-                new = distinct.difference(cache)
-            quick = self.column.quick(new)
-            if quick:
-                cache.update(quick)
-                new.difference_update(quick)
-            for cell in new:
-                cache[cell] = self._one(cell)
-        try:
-            return list(map(cache.__getitem__, cells))
-        except KeyError:  # a value unequal to itself (NaN)
-            return [self._one(cell) for cell in cells]
-
-    def has_refused(self, cells):
-        return bool(self.refused) and not self.refused.isdisjoint(cells)
+        cleaned = {}
+        values = []
+        for cell in cells:
+            key = (type(cell), cell)  # True == 1 == 1.0 must not share a value
+            value = cleaned.get(key, cleaned)
+            if value is cleaned:
+                value = cleaned[key] = self._one(cell)
+            values.append(value)
+        return values
 
     def _one(self, cell):
         if cell is None or cell == "":
@@ -452,7 +310,6 @@ class Cleaner:
         try:
             return self.column.clean(cell)
         except CellError as error:
-            self.refused.add(cell)
             return Refused(error.reason)
 
 

@@ -79,7 +79,7 @@ def export_book(kind, queryset, *, user):
     """The records of `queryset` in the template's columns, as `user` may see them: a column named
     after a member's field (every kind's person columns are) goes through the personal-data rule."""
     spec = KINDS[kind]
-    keys = [column.key for column in spec.columns()]
+    keys = [column.key for column in template_columns(spec)]
     personal = [i for i, key in enumerate(keys) if not sees_whole(user, Member, key)]
     rows = list(spec.export_rows(queryset))
     for row in rows:

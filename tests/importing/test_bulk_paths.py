@@ -1,5 +1,5 @@
-"""The fast paths of the import give exactly what the plain ones would: column-wise cleaning with
-remembered values, name keys by translation, chunking, the packed plan, and COPY's text format."""
+"""The bulk side of the import: chunks of any size, the stored plan, COPY (or executemany) of
+awkward values, reserved ids, and what a committed batch hands back."""
 
 import datetime
 import unicodedata
@@ -12,20 +12,9 @@ from django.db import connection, transaction
 from members.lifecycle import PERIOD_FIELDS, replay
 from members.models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod
 from partyblock.importing import ImportRefused, batches, commit, prepare, writing
-from partyblock.importing.columns import (
-    Cleaner,
-    CodeColumn,
-    DateColumn,
-    DigitsColumn,
-    Refused,
-    TextColumn,
-    fmt,
-)
+from partyblock.importing.columns import Cleaner, TextColumn, fmt
 from partyblock.importing.kinds import base
-from partyblock.importing.kinds import members as members_kind
-from partyblock.importing.kinds.matching import NameKeys
-from partyblock.importing.kinds.members import MembersKind
-from partyblock.importing.plan import PlanWriter, pack, read_plan, unpack
+from partyblock.importing.plan import PlanWriter, read_plan
 from partyblock.models import ImportBatch, ImportStatus
 from partyblock.text import name_sort_key, search_key
 
@@ -69,173 +58,10 @@ def member_row(n, **changes):
 # --- cleaning ---------------------------------------------------------------------------------------
 
 
-def one_by_one(column, cells):
-    """What Column.clean makes of each cell (Refused for a refusal), without any remembering."""
-    cleaner = Cleaner(column)
-    return [cleaner._one(cell) for cell in cells]
-
-
-def same(left, right):
-    if isinstance(left, Refused) or isinstance(right, Refused):
-        return type(left) is type(right) and left.reason == right.reason
-    return type(left) is type(right) and left == right
-
-
-COLUMNS_AND_CELLS = [
-    (
-        TextColumn("full_name", "Họ và tên", max_length=20),
-        [
-            "Trần Thị Bích Ngọc",
-            unicodedata.normalize("NFD", "Trần Thị Bích Ngọc"),
-            "  Lê   Văn  Đức ",
-            "Lê\u00a0Văn Đức",
-            "Lê\tVăn",
-            "Một cái tên dài quá hai mươi ký tự",
-            "",
-            None,
-            1.0,
-            True,
-            1,
-            12.5,
-            "Trần Thị Bích Ngọc",
-        ],
-    ),
-    (
-        DigitsColumn("national_id", "Số CCCD"),
-        [
-            "030085001234",
-            30085001234.0,
-            "030 085 001 234",
-            "03008500123",
-            "０３００８５００１２３４",
-            "abc",
-            None,
-            "",
-        ],
-    ),
-    (
-        CodeColumn("card", "Số thẻ", max_length=9),
-        ["30.000001", " 30.000001", "30 000001", "30.0000001", 30.0, True],
-    ),
-    (
-        DateColumn("birth_date", "Ngày sinh"),
-        [
-            D(1985, 5, 15),
-            datetime.datetime(1985, 5, 15, 0, 0),
-            "15/05/1985",
-            "15/5/1985",
-            "15-05-1985",
-            "31/02/1990",
-            "15/13/1990",
-            "01/01/1899",
-            D(1899, 12, 31),
-            TODAY + datetime.timedelta(days=1),
-            (TODAY + datetime.timedelta(days=1)).strftime("%d/%m/%Y"),
-            "١٥/٠٥/١٩٨٥",
-            "15/05/85",
-            1985.0,
-            "không rõ",
-        ],
-    ),
-]
-
-
-@pytest.mark.parametrize("column, cells", COLUMNS_AND_CELLS, ids=[c.key for c, _ in COLUMNS_AND_CELLS])
-def test_cleaning_a_column_at_once_gives_what_each_cell_gives(column, cells):
-    expected = one_by_one(column, cells)
-    cleaner = Cleaner(column)
-    for _ in range(2):  # the second time every value is remembered
-        found = cleaner.clean(list(cells))
-        assert len(found) == len(expected)
-        for cell, got, want in zip(cells, found, expected, strict=True):
-            assert same(got, want), (cell, got, want)
-    assert cleaner.has_refused(cells) == any(isinstance(value, Refused) for value in expected)
-
-
-# Cells nothing needs to change (checked all at once by the fast paths), per column.
-PLAIN_CELLS = {
-    "full_name": ["Trần Thị Bích Ngọc", "Lê Văn Đức", "Võ A", "Lê|Hà"],
-    "national_id": ["030085001234", "030085001235"],
-    "card": ["30.000001", "30.000002"],
-    "birth_date": [D(1985, 5, 15), "16/05/1985", "29/02/1988", "05/06/1985", "12/01/2000"],
-}
-ODD_CELLS = {
-    "full_name": [
-        "Đặng| Hà",
-        "Ngọc ",
-        " Ngọc",
-        "Lê  Văn",
-        "Lê |Văn",
-        "Lê| ",
-        "|",
-        "Lê\u0301",
-        "\u0301Lê",
-        "x" * 21,
-    ],
-    "national_id": [
-        "03008500123",
-        "0300850012345",
-        "03008500123x",
-        "０３００８５００１２３４",
-        "٠٣٠٠٨٥٠٠١٢٣٤",
-    ],
-    "card": ["30.00000001", "30 0001", "30.00000é", "30\t01"],
-    "birth_date": ["15/5/1985", "31/02/1990", "٠١/٠١/١٩٨٥", "+1/01/1985", "01/W1/1985", "1985-01-01"],
-}
-
-
-@pytest.mark.parametrize("column, cells", COLUMNS_AND_CELLS, ids=[c.key for c, _ in COLUMNS_AND_CELLS])
-def test_one_odd_cell_among_plain_ones_is_cleaned_as_if_alone(column, cells):
-    """The fast paths check a chunk's new values all at once; one odd value among them must still
-    be cleaned (or refused) exactly as on its own."""
-    for odd in [*cells, *ODD_CELLS[column.key]]:
-        batch = [*PLAIN_CELLS[column.key], odd]
-        found = Cleaner(column).clean(list(batch))
-        for cell, got, want in zip(batch, found, one_by_one(column, batch), strict=True):
-            assert same(got, want), (cell, got, want)
-
-
 def test_true_and_one_are_not_taken_for_each_other():
     cleaner = Cleaner(TextColumn("note", "Ghi chú"))
     assert cleaner.clean([1.0, True, 1]) == ["1", "True", "1"]
     assert cleaner.clean([True, 1.0]) == ["True", "1"]
-
-
-def test_a_unique_column_does_not_grow_without_bound(monkeypatch):
-    monkeypatch.setattr(Cleaner, "CACHE_LIMIT", 10)
-    cleaner = Cleaner(DigitsColumn("national_id", "Số CCCD"))
-    one_by_one_calls = []
-    monkeypatch.setattr(Cleaner, "_one", lambda self, cell: one_by_one_calls.append(cell) or cell)
-    for start in range(2, 52, 5):
-        cells = [f"{n:012d}" for n in range(start - 2, start + 5)]  # two seen in the chunk before
-        assert cleaner.clean(cells) == cells
-        assert len(cleaner.cache) <= 10
-    assert one_by_one_calls == []  # all in bulk, even right after the cache was emptied
-
-
-# --- name keys --------------------------------------------------------------------------------------
-
-
-def test_name_keys_are_search_key_s():
-    names = [
-        "Nguyễn Văn Đức",
-        "ĐẶNG THỊ HƯƠNG",
-        unicodedata.normalize("NFD", "Trần Thị Bích Ngọc"),
-        "Phạm Ngọc Ẩn",
-        "Hồ Thị Ỷ Lan",
-        "İlker Straße",
-        "ΣΟΦΙΑ ΟΔΥΣΣΕΑΣ",
-        "Nguyễn Văn A\u0301",
-        "Lò Văn Pǎn",
-    ]
-    keys = NameKeys()
-    cleaned = Cleaner(TextColumn("n", "n")).clean(names)
-    for name in cleaned:
-        assert keys(name) == search_key(name), name
-    # All at once (one translation of the names joined), with and without the capital sigma.
-    for batch in (cleaned, [name for name in cleaned if "\u03a3" not in name]):
-        learnt = NameKeys().learn(batch)
-        assert {name: learnt[name] for name in batch} == {name: search_key(name) for name in batch}
 
 
 @pytest.mark.django_db
@@ -357,11 +183,6 @@ def test_the_plan_keeps_dates_decimals_and_choices_as_plain_text():
     assert type(record[2]["kind"]) is str
 
 
-def test_packed_columns_unpack_to_themselves():
-    for values in ([], [None], [None, None], [False] * 3, [0, 0], ["a", "a", "b"], [1, True], ["x"] * 4):
-        assert unpack(pack(list(values)), len(values)) == values
-
-
 @pytest.mark.django_db
 def test_a_plan_from_an_older_version_is_refused_without_writing(tree):
     preview = prepare("members", xlsx([HEADER, member_row(1)]), organisation=tree["dbcs"])
@@ -377,7 +198,8 @@ def test_a_plan_from_an_older_version_is_refused_without_writing(tree):
 
 @pytest.mark.django_db
 def test_a_plan_in_the_former_format_is_refused_without_writing(tree):
-    """Plans were zlib-compressed JSON lines before: a batch previewed then is refused, not misread."""
+    """Plans were zlib-compressed JSON lines, then marshal records, before: a batch previewed then is
+    refused, not misread."""
     preview = prepare("members", xlsx([HEADER, member_row(1)]), organisation=tree["dbcs"])
     preview.batch.plan = zlib.compress(b'["new-members",{"n":1}]\n')
     preview.batch.save()
@@ -396,18 +218,31 @@ def test_awkward_values_are_written_as_they_are(tree):
     awkward = ["Hà\\Nam", "\\N", "tab\there", "line\nbreak", "cr\rhere", "", "Đông Triều"]
     with transaction.atomic():
         ids = writing.reserve_ids(Member, len(awkward))
-        writing.insert_columns(
+        names = [
+            "id",
+            "full_name",
+            "gender",
+            "birth_date",
+            "hometown",
+            "national_id",
+            "search_name",
+            "sort_key",
+        ]
+        writing.insert(
             Member,
-            ["id", "full_name", "gender", "birth_date", "hometown", "national_id", "search_name", "sort_key"],
+            names,
             [
-                ids,
-                [f"Người {n}" for n in range(len(awkward))],
-                ["nam"] * len(awkward),
-                [D(1980, 1, 1), "1981-02-03", *[D(1982, 3, 4)] * (len(awkward) - 2)],
-                awkward,
-                [None, "030080000001", *[None] * (len(awkward) - 2)],
-                [f"nguoi {n}" for n in range(len(awkward))],
-                writing.Derived(str.upper, [f"k{n}" for n in range(len(awkward))]),
+                (
+                    member_id,
+                    f"Người {n}",
+                    "nam",
+                    D(1980, 1, 1) if n == 0 else D(1981, 2, 3) if n == 1 else D(1982, 3, 4),
+                    hometown,
+                    "030080000001" if n == 1 else None,
+                    f"nguoi {n}",
+                    f"K{n}",
+                )
+                for n, (member_id, hometown) in enumerate(zip(ids, awkward, strict=True))
             ],
         )
         periods = writing.insert(
@@ -446,14 +281,13 @@ def test_the_chunk_of_a_kind_that_reads_rows():
         (7, {"a": 1, "b": "x"}, False),
         (9, {"a": None, "b": "y"}, True),
     ]
-    assert chunk.column("c") == [None, None]
     assert connection.vendor in ("sqlite", "postgresql")
 
 
 @pytest.mark.django_db
 def test_new_members_periods_are_replay_s_whether_the_story_is_plain_or_not(tree):
-    """Plain admissions' periods are derived at confirm; a story replay() warns about (admitted
-    over 60) keeps the periods replay() made at preview: both are what replay() makes."""
+    """The periods written are those replay() makes of the stored events, for a plain story, a
+    story replay() warns about (admitted over 60) and a probationary member alike."""
     rows = [HEADER] + [member_row(n) for n in range(1, 7)]
     rows[2] = member_row(2, **{"Ngày sinh": D(1949, 1, 1)})  # over 60 at the ceremony
     rows[5] = member_row(5, **{"Ngày chính thức": None, "Số thẻ": None})  # still probationary
@@ -489,87 +323,37 @@ def test_reserved_ids_are_fresh_and_increasing_consecutive_or_not():
     assert scattered[0] > following[-1]
 
 
-# --- the whole chunk of new members at once -------------------------------------------------------
-
-
-def preview_both_ways(monkeypatch, organisation, rows):
-    """The preview of `rows` with the column-wise check of a chunk of new members, then with every
-    row checked one by one; with whether the column-wise check took the chunk."""
-    taken = []
-    create_all = MembersKind._create_all
-
-    def spying(*args):
-        taken.append(create_all(*args))
-        return taken[-1]
-
-    monkeypatch.setattr(MembersKind, "_create_all", staticmethod(spying))
-    at_once = prepare("members", xlsx(rows), organisation=organisation)
-    monkeypatch.setattr(MembersKind, "_create_all", staticmethod(lambda *args: False))
-    one_by_one = prepare("members", xlsx(rows), organisation=organisation)
-
-    def seen(preview):
-        batch = preview.batch
-        report = batch.report
-        counts = (batch.status, batch.row_count, batch.created_count, batch.error_count)
-        return report, counts, list(read_plan(batch.plan))
-
-    return seen(at_once), seen(one_by_one), taken
-
-
-def old_probationary_row(n):
-    return member_row(n, **{"Ngày chính thức": None, "Số thẻ": None})
+# --- the preview's lists ---------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("chunk_rows, listed", [(5000, 500), (4, 5)])
-def test_a_chunk_of_plain_new_members_is_checked_at_once_as_row_by_row(tree, monkeypatch, chunk_rows, listed):
+def test_new_members_are_counted_listed_and_warned_about_in_file_order(tree, monkeypatch, chunk_rows, listed):
     """Recognised members, members still probationary for over a year (a warning each), and members
-    with neither card nor CCCD (told apart by name and birth date): the same report, counts and
-    plan, in the same order, whether the chunk is checked column by column or row by row; also when
-    the rows listed on the preview run out within a chunk."""
+    with neither card nor CCCD (told apart by name and birth date): counted exactly, listed up to
+    the preview's limit, warned about in file order, whatever the chunks."""
     monkeypatch.setattr(batches, "CHUNK_ROWS", chunk_rows)
     monkeypatch.setattr(base, "DISPLAY_LIMIT", listed)
-    monkeypatch.setattr(members_kind, "DISPLAY_LIMIT", listed)
     rows = [HEADER] + [member_row(n) for n in range(1, 13)]
     rows[3] = old_probationary_row(3)
     rows[8] = old_probationary_row(8)
     rows[5] = member_row(5, **{"Số thẻ": None, "Số CCCD": None})
     rows[6] = member_row(6, **{"Số thẻ": None, "Số CCCD": None, "Ngày chính thức": None})
-    at_once, one_by_one, taken = preview_both_ways(monkeypatch, tree["dbcs"], rows)
-    assert taken == [True] * (12 // min(chunk_rows, 12))
-    assert at_once == one_by_one
-    report, counts, _ = at_once
-    assert counts == (ImportStatus.PREVIEWED, 12, 12, 0)
+    batch = prepare("members", xlsx(rows), organisation=tree["dbcs"]).batch
+    report = batch.report
+    assert (batch.status, batch.row_count, batch.created_count, batch.error_count) == (
+        ImportStatus.PREVIEWED,
+        12,
+        12,
+        0,
+    )
     assert len(report["creates"]) == min(listed, 12)
     assert [warning[:7] for warning in report["warnings"]] == ["Dòng 4:", "Dòng 7:", "Dòng 9:"]
     assert report["creates"][0] == [2, "Nguyễn Văn Thứ 1 (sinh 02/01/1980) — Chi bộ Văn phòng"]
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "changes, found",
-    [
-        ({"Ngày sinh": D(1949, 1, 1)}, "quá 60 tuổi"),  # a story that is not plain
-        ({"Ngày chính thức": D(2010, 6, 1)}, "chưa đủ 12 tháng dự bị"),
-        ({"Ngày sinh": D(1995, 1, 1)}, "phải đủ 18 tuổi"),
-        (
-            {"Số thẻ": None, "Số CCCD": None, "Họ và tên": "Nguyễn Văn Thứ 5", "Ngày sinh": D(1980, 1, 6)},
-            "trùng họ tên và ngày sinh với dòng 6",
-        ),
-        ({"Giới tính": None}, "bắt buộc với đảng viên mới"),
-    ],
-)
-def test_a_chunk_the_column_wise_check_declines_is_checked_row_by_row(tree, monkeypatch, changes, found):
-    """One row that is not a plain new member sends its chunk to the row-by-row checks, which say
-    what they always said (a warning, or errors), with nothing reported or planned twice."""
-    rows = [HEADER] + [member_row(n) for n in range(1, 9)]
-    rows[5] = member_row(5, **{"Số thẻ": None, "Số CCCD": None})
-    rows[6] = member_row(6, **changes)
-    at_once, one_by_one, taken = preview_both_ways(monkeypatch, tree["dbcs"], rows)
-    assert taken == [False]
-    assert at_once == one_by_one
-    report = at_once[0]
-    assert any(found in message for message in report["warnings"] + report["errors"]), report
+def old_probationary_row(n):
+    return member_row(n, **{"Ngày chính thức": None, "Số thẻ": None})
 
 
 @pytest.mark.django_db

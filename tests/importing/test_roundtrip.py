@@ -66,6 +66,8 @@ def test_member_list_round_trips_and_only_the_edited_cell_changes(admin_client, 
         "Số thẻ đảng viên",
         "Chi bộ",
         "Đảng bộ cơ sở",
+        "Ngày chi bộ biểu quyết",
+        "Ngày chuyển đến",
     ]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["Nguyễn Văn An"][7:] == (
@@ -75,6 +77,8 @@ def test_member_list_round_trips_and_only_the_edited_cell_changes(admin_client, 
         "30.000001",
         "Chi bộ Kế toán",
         "Đảng bộ Sở A",
+        None,
+        None,
     )
     assert sheet.cell(row=3, column=2).data_type == "s"  # "=Trần…" stays text, never a formula
     for row in sheet.iter_rows(min_row=2):

@@ -31,7 +31,7 @@ class Row:
 class Chunk:
     """Up to CHUNK_ROWS cleaned rows, column by column: row i has the number `numbers[i]` and the
     value `columns[key][i]` (None when empty or refused) for each column found in the file; `bad`
-    holds the i of rows with a refused cell. Kinds that check rows one by one read `rows()`."""
+    holds the i of rows with a refused cell. Kinds read them row by row (`rows()`)."""
 
     __slots__ = ("numbers", "columns", "bad")
 
@@ -40,14 +40,6 @@ class Chunk:
 
     def __len__(self):
         return len(self.numbers)
-
-    def column(self, key):
-        """The values of `key` (a list of None when the file has no such column)."""
-        found = self.columns.get(key)
-        return found if found is not None else [None] * len(self.numbers)
-
-    def row(self, i):
-        return Row(self.numbers[i], {key: values[i] for key, values in self.columns.items()}, i in self.bad)
 
     def rows(self):
         keys, bad = tuple(self.columns), self.bad
@@ -113,13 +105,6 @@ class Context:
             self.creates.append([row, label])
         if record is not None:
             self.plan.add(record)
-
-    def create_rows(self, numbers, label):
-        """`create` for rows numbered `numbers` whose records the kind plans itself; `label(i)`, the
-        label of the i-th, is made only for the rows the preview lists."""
-        listed = max(min(DISPLAY_LIMIT - len(self.creates), len(numbers)), 0)
-        self.creates.extend([numbers[i], label(i)] for i in range(listed))
-        self.created += len(numbers)
 
     def update(self, row, label, changes, record):
         """`changes`: [(field label, old value, new value)] as shown to people."""

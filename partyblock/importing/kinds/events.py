@@ -29,12 +29,19 @@ from members.models import (
 from members.services import member_events_apply
 from units.models import MEMBER_HOLDING_KINDS, Organisation
 
-from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, fmt, stt_column
+from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, fmt, import_only, stt_column
 from ..plan import day, iso
 from ..scope import OUTSIDE_ORGANISATION
 from .base import CHUNK_ROWS, Kind, organisations_by_id
-from .matching import MemberIndex
-from .members import birth_date_column, card_column, chi_bo_column, full_name_column, national_id_column
+from .matching import MemberIndex, keys_of
+from .members import (
+    birth_date_column,
+    card_column,
+    chi_bo_column,
+    full_name_column,
+    national_id_column,
+    so_ly_lich_column,
+)
 
 EVENT_SPELLINGS = {
     EventKind.ADMISSION: ("Kết nạp", "Kết nạp Đảng", "Kết nạp vào Đảng"),
@@ -115,6 +122,7 @@ class EventsKind(Kind):
             birth_date_column(required=False),
             card_column(),
             national_id_column(),
+            import_only(so_ly_lich_column()),
             ChoiceColumn(
                 "event",
                 "Sự kiện",
@@ -177,22 +185,9 @@ class EventsKind(Kind):
         by_member, known_by_id = {}, {}
         for start in range(0, len(rows), CHUNK_ROWS):
             chunk = rows[start : start + CHUNK_ROWS]
-            index = MemberIndex(
-                [
-                    (r.get("card"), r.get("national_id"), r.get("full_name"), r.get("birth_date"))
-                    for r in chunk
-                ],
-                ctx.directory,
-                scope=ctx.scope,
-            )
+            index = MemberIndex([keys_of(r) for r in chunk], ctx.directory, scope=ctx.scope)
             for row in chunk:
-                known, problem = index.match(
-                    card=row.get("card"),
-                    national_id=row.get("national_id"),
-                    full_name=row.get("full_name"),
-                    birth_date=row.get("birth_date"),
-                    within=ctx.organisation,
-                )
+                known, problem = index.match_row(row, ctx.organisation)
                 if problem:
                     ctx.error(row.number, problem[0], row.get(problem[0]), problem[1])
                 elif known is None:

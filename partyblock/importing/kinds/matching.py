@@ -21,31 +21,17 @@ from ..scope import OUTSIDE_MEMBER, OUTSIDE_NAMESAKE
 
 
 class NameKeys:
-    """The search key (`partyblock.text.search_key`) of every full name of an import, each name
-    once, by `str.translate`: on a cleaned name (NFC, single spaces) search_key works letter by
-    letter (decompose, lower-case, drop the marks, đ -> d), so a table of what it makes of each
-    letter met so far gives the same key in one C call. (Greek capital sigma, the one letter whose
-    lower case depends on its neighbours, is left to search_key itself.)"""
+    """The search key (`partyblock.text.search_key`) of every full name of an import, each name once."""
 
     def __init__(self):
         self.names = {}
-        self.letters = {ord(" "): " "}
 
     def learn(self, names):
         """Key every name of `names` not keyed yet; returns {name: key} for at least those."""
         known = self.names
-        new = set(names).difference(known)
-        new.discard(None)
-        if new:
-            letters = self.letters
-            new = list(new)
-            joined = "\n".join(new)  # cleaned names hold no line break: all keyed in one call
-            for letter in set(joined).difference(map(chr, letters), "\n"):
-                letters[ord(letter)] = search_key(letter)
-            keys = joined.translate(letters).split("\n")
-            if len(keys) != len(new) or "\u03a3" in joined:  # a break after all, or a capital sigma
-                keys = [search_key(name) if "\u03a3" in name else name.translate(letters) for name in new]
-            known.update(zip(new, keys, strict=True))
+        for name in names:
+            if name and name not in known:
+                known[name] = search_key(name)
         return known
 
     def __call__(self, name):
@@ -99,6 +85,7 @@ class Known:
         "religion",
         "hometown",
         "national_id",
+        "so_ly_lich",
         "cards",
         "current_card",
         "periods",
@@ -112,34 +99,35 @@ class Known:
         inside = [p for p in self.periods if p[0] is not None]
         return max(inside, key=lambda p: p[1])[0] if inside else None
 
+    def status_on(self, day):
+        """The member's status (MembershipStatus) on `day`, or None when not a member then."""
+        return next((p[3] for p in self.periods if p[1] <= day and (p[2] is None or day < p[2])), None)
+
+
+MATCHING_KEYS = ("card", "national_id", "so_ly_lich", "full_name", "birth_date")
+
+
+def keys_of(row):
+    """The values of a row (anything with `get(key)`) that find its member, as MemberIndex takes them."""
+    return tuple(row.get(key) for key in MATCHING_KEYS)
+
 
 class MemberIndex:
     def __init__(self, rows, directory, name_keys=None, scopes=None, *, scope):
-        """`rows`: the chunk's (card, national_id, full_name, birth_date) tuples; `name_keys`, a
-        NameKeys, remembers the names' search keys across chunks; `scopes`, when given, the
-        organisation each row's name and birth date are matched `within` (see `match`); `scope`,
-        the user's `ImportScope`: members are looked up in the whole Khối, but one outside it is
-        never handed back (nor named)."""
-        columns = tuple(zip(*rows, strict=True)) if rows else ((), (), (), ())
-        self._build(*columns, directory, name_keys, scopes, scope)
-
-    @classmethod
-    def from_columns(
-        cls, cards, national_ids, names, birth_dates, directory, name_keys=None, scopes=None, *, scope
-    ):
-        """The same from the chunk's columns (one value per row in each)."""
-        index = cls.__new__(cls)
-        index._build(cards, national_ids, names, birth_dates, directory, name_keys, scopes, scope)
-        return index
-
-    def _build(
-        self, card_column, national_id_column, names, birth_dates, directory, name_keys, scopes, scope
-    ):
+        """`rows`: the chunk's (card, national_id, so_ly_lich, full_name, birth_date) tuples;
+        `name_keys`, a NameKeys, remembers the names' search keys across chunks; `scopes`, when
+        given, the organisation each row's name and birth date are matched `within` (see `match`);
+        `scope`, the user's `ImportScope`: members are looked up in the whole Khối, but one outside
+        it is never handed back (nor named)."""
+        card_column, national_id_column, record_column, names, birth_dates = (
+            tuple(zip(*rows, strict=True)) if rows else ((), (), (), (), ())
+        )
         self.directory = directory
         self.scope = scope
         self.keys = (name_keys or NameKeys()).learn(names)
         cards = set(card_column).difference((None, ""))
         national_ids = set(national_id_column).difference((None, ""))
+        records = set(record_column).difference((None, ""))
         self.card_owner = (
             dict(MemberCard.objects.filter(among("number", cards)).values_list("number", "member_id"))
             if cards
@@ -147,42 +135,38 @@ class MemberIndex:
         )
         self.by_id = {}
         owners = set(self.card_owner.values())
-        if owners or national_ids:
-            if owners and national_ids:
-                condition = among("pk", owners) | among("national_id", national_ids)
-            else:
-                condition = among("pk", owners) if owners else among("national_id", national_ids)
+        conditions = [
+            among(field, values)
+            for field, values in (("pk", owners), ("national_id", national_ids), ("so_ly_lich", records))
+            if values
+        ]
+        if conditions:
+            condition = conditions[0]
+            for other in conditions[1:]:
+                condition |= other
             self._load(condition)
-        # Name and birth date only for the rows no card or ID resolved (every name of the chunk
-        # crossed with every birth date would fetch thousands of namesakes), and only where a
-        # namesake could be found: within an organisation that has had members (the first list an
+        # Name and birth date only for the rows no key resolved (every name of the chunk crossed
+        # with every birth date would fetch thousands of namesakes), and only where a namesake
+        # could be found: within an organisation that has had members (the first list an
         # organisation sends needs no such look-up).
-        found = {k.national_id for k in self.by_id.values() if k.national_id}
-        owner = self.card_owner
+        found_ids = {k.national_id for k in self.by_id.values() if k.national_id}
+        found_records = {k.so_ly_lich for k in self.by_id.values() if k.so_ly_lich}
         if scopes is None:
             scopes = [None] * len(names)
-        # By identity: the rows of one organisation share its instance, and a model's own hash and
-        # equality cost microseconds each, thousands of times.
-        distinct = dict(zip(map(id, scopes), scopes, strict=True))
-        searched = {key for key, scope in distinct.items() if directory.has_had_members(scope)}
-        if not searched:
-            pending = set()
-        elif not owner and not found and len(searched) == len(distinct):
-            pending = set(zip(names, birth_dates, strict=True))  # every named and dated row
-            if any(name is None or birth_date is None for name, birth_date in pending):
-                pending = {(name, birth_date) for name, birth_date in pending if name and birth_date}
-        else:
-            pending = {
-                (name, birth_date)
-                for card, national_id, name, birth_date, scope in zip(
-                    card_column, national_id_column, names, birth_dates, scopes, strict=True
-                )
-                if name
-                and birth_date
-                and id(scope) in searched
-                and card not in owner
-                and (not national_id or national_id not in found)
-            }
+        distinct = {scope.pk if scope else None: scope for scope in scopes}
+        searched = {pk for pk, scope in distinct.items() if directory.has_had_members(scope)}
+        pending = {
+            (name, birth_date)
+            for card, national_id, record, name, birth_date, scope in zip(
+                card_column, national_id_column, record_column, names, birth_dates, scopes, strict=True
+            )
+            if name
+            and birth_date
+            and (scope.pk if scope else None) in searched
+            and card not in self.card_owner
+            and (not national_id or national_id not in found_ids)
+            and (not record or record not in found_records)
+        }
         if pending:
             search_names, days = (set(values) for values in zip(*pending, strict=True))
             self._load(
@@ -200,11 +184,12 @@ class MemberIndex:
                 self.card_owner.setdefault(number, member_id)
                 if replaced_on is None:
                     known.current_card = number  # the latest card not replaced
-            for member_id, organisation_id, starts_on, ends_on in MembershipPeriod.objects.filter(
+            for member_id, organisation_id, status, starts_on, ends_on in MembershipPeriod.objects.filter(
                 among("member_id", ids)
-            ).values_list("member_id", "organisation_id", "starts_on", "ends_on"):
-                self.by_id[member_id].periods.append((organisation_id, starts_on, ends_on))
+            ).values_list("member_id", "organisation_id", "status", "starts_on", "ends_on"):
+                self.by_id[member_id].periods.append((organisation_id, starts_on, ends_on, status))
         self.by_national_id = {k.national_id: k for k in self.by_id.values() if k.national_id}
+        self.by_record = {k.so_ly_lich: k for k in self.by_id.values() if k.so_ly_lich}
         self.by_name_birth = {}
         for known in self.by_id.values():
             self.by_name_birth.setdefault((known.search_name, known.birth_date), []).append(known)
@@ -224,6 +209,7 @@ class MemberIndex:
                 "religion",
                 "hometown",
                 "national_id",
+                "so_ly_lich",
             )
         ):
             if values[0] in by_id:
@@ -239,33 +225,66 @@ class MemberIndex:
                 known.religion,
                 known.hometown,
                 known.national_id,
+                known.so_ly_lich,
             ) = values
             known.cards, known.current_card, known.periods = set(), None, []
             by_id[known.id] = known
 
-    def match(self, *, card, national_id, full_name, birth_date, within):
-        """(Known or None, None) or (None, (column key, reason)). A member the card, the CCCD, or
-        the name and birth date point at outside the user's scope is a problem naming no one."""
+    def match_row(self, row, within):
+        """`match` of a row (anything with `get(key)`)."""
+        return self.match(
+            card=row.get("card"),
+            national_id=row.get("national_id"),
+            so_ly_lich=row.get("so_ly_lich"),
+            full_name=row.get("full_name"),
+            birth_date=row.get("birth_date"),
+            within=within,
+        )
+
+    def match(self, *, card, national_id, full_name, birth_date, within, so_ly_lich=None):
+        """(Known or None, None) or (None, (column key, reason)): by card, CCCD or số lý lịch (all
+        that the row gives must point at one member), else by name and birth date. A member a key,
+        or the name and birth date, point at outside the user's scope is a problem naming no one."""
         if not self.by_id:
             return None, None  # nobody the chunk could mean is stored: every row is new
         by_card = self.by_id.get(self.card_owner.get(card)) if card else None
         by_id = self.by_national_id.get(national_id) if national_id else None
+        by_record = self.by_record.get(so_ly_lich) if so_ly_lich else None
         scope = self.scope
+        found_by = [
+            (found, column)
+            for found, column in ((by_card, "card"), (by_id, "national_id"), (by_record, "so_ly_lich"))
+            if found is not None
+        ]
         if scope.restricted:
-            if by_card is not None and not scope.has_member(by_card.id):
-                return None, ("card", OUTSIDE_MEMBER)
-            if by_id is not None and not scope.has_member(by_id.id):
-                return None, ("national_id", OUTSIDE_MEMBER)
+            for found, column in found_by:
+                if not scope.has_member(found.id):
+                    return None, (column, OUTSIDE_MEMBER)
         if by_card and by_id and by_card.id != by_id.id:
             return None, (
                 "national_id",
                 f"dòng này khớp với hai đảng viên: số thẻ {card} là của {by_card.describe()}, "
                 f"còn số CCCD {scope.national_id(national_id)} là của {by_id.describe()}.",
             )
+        first = by_card or by_id
+        if by_record and first and by_record.id != first.id:
+            what = f"số thẻ {card}" if by_card else f"số CCCD {scope.national_id(national_id)}"
+            return None, (
+                "so_ly_lich",
+                f"dòng này khớp với hai đảng viên: {what} là của {first.describe()}, "
+                f"còn số lý lịch {so_ly_lich} là của {by_record.describe()}.",
+            )
         key = (self.keys.get(full_name) or search_key(full_name)) if full_name else None
-        for found, column, what in ((by_card, "card", f"Số thẻ {card}"), (by_id, "national_id", "Số CCCD")):
+        for found, column, what in (
+            (by_card, "card", f"Số thẻ {card}"),
+            (by_id, "national_id", "Số CCCD"),
+            (by_record, "so_ly_lich", "Số lý lịch"),
+        ):
             if found is None:
                 continue
+            if column == "so_ly_lich" and key and key != found.search_name:
+                # A số lý lịch is typed from the phiếu đảng viên: the name must be the holder's.
+                return None, (column, f"số lý lịch đã thuộc về đảng viên {found.describe()}.")
             if key and birth_date and key != found.search_name and birth_date != found.birth_date:
                 return None, (
                     column,

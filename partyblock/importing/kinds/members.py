@@ -1,41 +1,34 @@
 """Members sheets ("Danh sách đảng viên").
 
-A row either matches an existing member (see `matching`) or creates one. A created member has
-belonged to the row's chi bộ since admission: an admission event on "Ngày vào Đảng" in that chi bộ,
-and, when "Ngày chính thức" is given, a recognition event. The lifecycle dates a recognition at
-the end of 12 months of probation; the sheet's "Ngày chính thức" is the day the decision was
-made, so it is stored as the decision date (and shown again on export). A "Ngày chính thức"
-earlier than 12 months after admission is refused with the date it could be at the earliest.
+A row either matches an existing member (see `matching`: card, CCCD, số lý lịch, else name and
+birth date) or creates one. A created member has belonged to the row's chi bộ since admission: an
+admission event on "Ngày vào Đảng" in that chi bộ (with the chi bộ's vote, "Ngày chi bộ biểu
+quyết", when given: the admission age is judged on it), and, when "Ngày chính thức" is given, a
+recognition event. The lifecycle dates a recognition at the end of 12 months of probation; the
+sheet's "Ngày chính thức" is the day the decision was made, so it is stored as the decision date
+(and shown again on export). A "Ngày chính thức" earlier than 12 months after admission is refused
+with the date it could be at the earliest. A member admitted before the chi bộ came into the
+Khối, or with a "Ngày chuyển đến", was admitted outside the Khối and transferred in that day.
 
-New members, their events, periods and cards are bulk-written. Preview checks each new member's
-story with the lifecycle's rules (`plain_admission`, else `replay_admission`) and stores, column by
-column, one plan record per chunk of rows, what cannot be derived without a check: the profile and
-search key, the chi bộ and days of admission and recognition, the card, and the periods of the few
-stories that are not plain. Confirm adds the reserved ids and derives the rest in bulk (events,
-periods by `admission_period_columns`, cards, sort keys), then COPYs. A row that changes an
-existing member goes through the services the admin uses (`member_update`, `card_issue`,
-`member_events_apply`), so a re-import of an edited sheet obeys the same rules as the member form;
-only changed members cost queries. Empty cells never clear what is stored, and the sheet never
-moves a member: a different chi bộ is reported as a warning (moves are lifecycle events).
+Preview checks each row once, row by row: each new member's story with the lifecycle's rules
+(`replay_admission` / `replay_arrival`, the rules `replay` applies) and plans the member, its
+events, the periods replay made and its card; confirm writes them through
+`members.services.members_create_bulk`. A row that changes an existing member goes through the
+services the admin uses (`member_update`, `card_issue`, `member_events_apply`), so a re-import of
+an edited sheet obeys the same rules as the member form; only changed members cost queries. Empty
+cells never clear what is stored, and the sheet never moves a member: a different chi bộ is
+reported as a warning (moves are lifecycle events).
 """
 
 import datetime
-import functools
-import itertools
-import operator
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from members.lifecycle import (
     ADMITTED_OUTSIDE_UNKNOWN,
-    PERIOD_FIELDS,
     PROBATION_MONTHS,
     add_months,
-    add_months_each,
-    admission_period_columns,
-    plain_admission,
-    plain_admissions,
     replay,
     replay_admission,
     replay_arrival,
@@ -47,10 +40,10 @@ from members.models import (
     MemberCard,
     MemberEvent,
     MembershipPeriod,
+    MembershipStatus,
+    card_status_problem,
 )
-from members.services import card_issue, member_events_apply, member_update
-from partyblock.audit import log_created_columns
-from partyblock.text import _collation_key
+from members.services import NewMember, card_issue, member_events_apply, member_update, members_create_bulk
 from units.models import PATH_STEP, Organisation
 
 from ..columns import (
@@ -63,14 +56,13 @@ from ..columns import (
     import_only,
     stt_column,
 )
-from ..plan import OUTDATED, day, iso, pack, unpack
+from ..plan import OUTDATED, day, iso
 from ..scope import locked_field_reason
-from ..writing import Derived, insert_columns, reserve_ids
-from .base import DISPLAY_LIMIT, Kind, organisations_by_id
-from .matching import MemberIndex, NameKeys
+from .base import Kind, organisations_by_id
+from .matching import MemberIndex, NameKeys, keys_of
 
 PROFILE = ["full_name", "gender", "birth_date", "ethnicity", "religion", "hometown", "national_id"]
-WRITE_CHUNK = 5000
+NEW_PROFILE = [*PROFILE, "so_ly_lich"]  # what a new member's row gives (the plan's order)
 
 
 def _max(name):
@@ -133,6 +125,51 @@ def tccs_column():
     )
 
 
+def so_ly_lich_column():
+    return CodeColumn(
+        "so_ly_lich",
+        "Số lý lịch",
+        (
+            "Số lý lịch đảng viên",
+            "Số LLĐV",
+            "Số LL",
+            "Số lý lịch ĐV",
+            "Số hồ sơ đảng viên",
+            "Số phiếu đảng viên",
+        ),
+        max_length=_max("so_ly_lich"),
+    )
+
+
+def arrived_on_column():
+    return DateColumn(
+        "arrived_on",
+        "Ngày chuyển đến",
+        (
+            "Ngày về sinh hoạt",
+            "Ngày chuyển sinh hoạt đến",
+            "Ngày về chi bộ",
+            "Ngày đến sinh hoạt",
+            "Ngày chuyển về",
+        ),
+    )
+
+
+def vote_date_column():
+    return DateColumn(
+        "vote_date",
+        "Ngày chi bộ biểu quyết",
+        (
+            "Ngày chi bộ xét kết nạp",
+            "Ngày chi bộ họp xét kết nạp",
+            "Ngày chi bộ biểu quyết kết nạp",
+            "Ngày chi bộ xét",
+            "Ngày biểu quyết",
+            "Ngày chi bộ đề nghị kết nạp",
+        ),
+    )
+
+
 class MembersKind(Kind):
     key = "members"
     label = "Đảng viên"
@@ -150,6 +187,7 @@ class MembersKind(Kind):
         "card": "30.012345",
         "chi_bo": "Chi bộ Văn phòng",
         "tccs": "Đảng bộ Sở Tài chính",
+        "vote_date": "05/12/2014",
     }
 
     def columns(self):
@@ -179,37 +217,12 @@ class MembersKind(Kind):
                 "Ngày chính thức",
                 ("Ngày công nhận chính thức", "Ngày được công nhận chính thức", "Ngày công nhận ĐVCT"),
             ),
-            import_only(
-                DateColumn(
-                    "arrived_on",
-                    "Ngày chuyển đến",
-                    (
-                        "Ngày về sinh hoạt",
-                        "Ngày chuyển sinh hoạt đến",
-                        "Ngày về chi bộ",
-                        "Ngày đến sinh hoạt",
-                        "Ngày chuyển về",
-                    ),
-                )
-            ),
             card_column(),
             chi_bo_column(),
             tccs_column(),
-            import_only(
-                CodeColumn(
-                    "so_ly_lich",
-                    "Số lý lịch",
-                    (
-                        "Số lý lịch đảng viên",
-                        "Số LLĐV",
-                        "Số LL",
-                        "Số lý lịch ĐV",
-                        "Số hồ sơ đảng viên",
-                        "Số phiếu đảng viên",
-                    ),
-                    max_length=_max("so_ly_lich"),
-                )
-            ),
+            import_only(so_ly_lich_column()),
+            vote_date_column(),
+            arrived_on_column(),
         ]
 
     @property
@@ -236,232 +249,147 @@ class MembersKind(Kind):
     # --- validation -----------------------------------------------------------------------------
 
     def process_chunk(self, chunk, ctx):
-        """Check a chunk of rows, column by column: one pass to place rows and report refused ones,
-        the chunk's candidates loaded at once (`MemberIndex`), then one pass that matches each row
-        and checks the new members' stories; rows that match stored members are compared in bulk
-        (`_existing`)."""
+        """Check a chunk of rows: each row placed and its card, CCCD and số lý lịch registered (in
+        file order: an earlier row keeps a value, a later one repeating it is refused), the chunk's
+        candidates loaded at once (`MemberIndex`), then each row matched: a new member is checked
+        (`_new`), the rows that match stored members are compared in bulk (`_existing`)."""
         if not hasattr(ctx, "seen"):
             ctx.seen = {"card": {}, "national_id": {}, "member": {}, "new": {}, "so_ly_lich": {}}
             ctx.name_key = NameKeys()
             ctx.places = {}
-            ctx.dues = {}  # admission day -> the day probation ends (days repeat down a sheet)
-        numbers, bad, column = chunk.numbers, chunk.bad, chunk.column
-        names, births, genders = column("full_name"), column("birth_date"), column("gender")
-        national_ids, cards = column("national_id"), column("card")
-        admitted, official = column("admitted_on"), column("official_on")
-        arrived = column("arrived_on")
-        record_numbers = column("so_ly_lich")
-        ctx.record_owners = _record_owners(record_numbers) if ctx.has("so_ly_lich") else {}
-        seen_cards, seen_ids = ctx.seen["card"], ctx.seen["national_id"]
-        places, dues = ctx.places, ctx.dues
-        pairs = list(zip(column("tccs"), column("chi_bo"), strict=True))
-        distinct_pairs = set(pairs)
-        for pair in distinct_pairs.difference(places):
-            places[pair] = self._placement(*pair, ctx)
-        placements = list(map(places.__getitem__, pairs))
-        distinct = [places[pair] for pair in distinct_pairs]
-        # Rows in file order: every card and CCCD is first registered by the earliest row that has
-        # it, whatever the chunks. The common chunk (every row placed, no refused cell, no card or
-        # CCCD met twice) is registered at once; any other goes row by row.
-        placed = self._register_at_once(distinct, numbers, cards, national_ids, bad, ctx)
-        if placed is None:
-            placed = []
-            for i, (_, _, problem) in enumerate(placements):
-                if problem is not None:
-                    ctx.error(numbers[i], *problem)
-                number, card, national_id = numbers[i], cards[i], national_ids[i]
-                if i in bad:
-                    # A refused cell stops the row, but its other checks still run: every error is listed.
-                    self._unique_in_file(number, card, national_id, ctx)
-                    if admitted[i] and official[i]:
-                        self._due(number, admitted[i], official[i], ctx)
-                    continue
-                if problem is not None:
-                    continue
-                if (card and seen_cards.setdefault(card, number) != number) or (
-                    national_id and seen_ids.setdefault(national_id, number) != number
-                ):
-                    self._unique_in_file(number, card, national_id, ctx)
-                    continue
-                placed.append(i)
-        scopes = list(map(operator.itemgetter(0), placements))
-        if len(placed) == len(numbers):
-            index = MemberIndex.from_columns(
-                cards,
-                national_ids,
-                names,
-                births,
-                ctx.directory,
-                ctx.name_key,
-                scopes=scopes,
-                scope=ctx.scope,
-            )
-        else:
-            index = MemberIndex(
-                [(cards[i], national_ids[i], names[i], births[i]) for i in placed],
-                ctx.directory,
-                ctx.name_key,
-                scopes=[scopes[i] for i in placed],
-                scope=ctx.scope,
-            )
-        keys, stored, today = index.keys, bool(index.by_id), ctx.today
-        if not stored and len(placed) == len(numbers) and self._create_all(chunk, placements, keys, ctx):
-            return
-        existing_changes = []
-        locked_columns = [(key, column(key)) for key in sorted(ctx.scope.locked) if ctx.has(key)]
-        new = NewMembers()
-        for i in placed:
-            number, card, national_id = numbers[i], cards[i], national_ids[i]
-            scope, chi_bo, _ = placements[i]
-            name, birth = names[i], births[i]
-            if stored:
-                known, problem = index.match(
-                    card=card, national_id=national_id, full_name=name, birth_date=birth, within=scope
-                )
-                if problem:
-                    key, reason = problem
-                    ctx.error(number, key, chunk.column(key)[i], reason)
-                    continue
-                if known is not None:
-                    first = ctx.seen["member"].setdefault(known.id, number)
-                    if first != number:
-                        ctx.row_error(number, f"cùng một đảng viên với dòng {first} ({known.describe()}).")
-                        continue
-                    existing_changes.append((chunk.row(i), known, chi_bo))
-                    continue
-            # A new member.
-            locked = [(key, values[i]) for key, values in locked_columns if values[i] is not None]
-            if locked:
-                for key, value in locked:
-                    ctx.error(number, key, value, locked_field_reason(self.labels[key]))
+        placed = []
+        for row in chunk.rows():
+            pair = (row.get("tccs"), row.get("chi_bo"))
+            if pair not in ctx.places:
+                ctx.places[pair] = self._placement(*pair, ctx)
+            scope, chi_bo, problem = ctx.places[pair]
+            if problem is not None:
+                ctx.error(row.number, *problem)
+            if row.bad:
+                # A refused cell stops the row, but its other checks still run: every error is listed.
+                self._unique_in_file(row.number, row.get("card"), row.get("national_id"), ctx)
+                if row.get("admitted_on") and row.get("official_on"):
+                    self._due(row.number, row.get("admitted_on"), row.get("official_on"), ctx)
                 continue
-            admitted_on = admitted[i]
-            if not (name and birth and genders[i] and admitted_on):
-                for key, value in (
-                    ("full_name", name),
-                    ("birth_date", birth),
-                    ("gender", genders[i]),
-                    ("admitted_on", admitted_on),
-                ):
-                    if not value:
-                        ctx.error(number, key, None, "trống: bắt buộc với đảng viên mới.")
-                continue
-            search_name = keys[name]
-            if not (card or national_id):
-                first = ctx.seen["new"].setdefault((search_name, birth, scope.pk), number)
-                if first != number:
-                    ctx.row_error(
-                        number,
-                        f"trùng họ tên và ngày sinh với dòng {first}: hãy ghi số thẻ hoặc số CCCD để phân biệt.",
-                    )
-                    continue
-            official_on = official[i]
-            if official_on is not None:
-                due = dues.get(admitted_on)
-                if due is None:
-                    due = dues[admitted_on] = add_months(admitted_on, PROBATION_MONTHS)
-                if official_on < due:
-                    self._due(number, admitted_on, official_on, ctx)  # reports it
-                    continue
-            else:
-                due = None
-                if add_months(admitted_on, PROBATION_MONTHS) < today:
-                    ctx.warn(number, _still_probationary(name))
-            if not self._record_number_free(number, record_numbers[i], None, ctx):
-                continue
-            arrival = self._arrival(number, name, chi_bo, admitted_on, arrived[i], ctx)
-            if arrival is False:
-                continue
-            if arrival is not None:
-                try:
-                    periods, warnings = replay_arrival(birth, chi_bo, admitted_on, arrival, official_on)
-                except ValidationError as error:
-                    self._refusals(number, chunk.row(i).get, error, ctx)
-                    continue
-                for warning in warnings:
-                    ctx.warn(number, warning)
-            elif plain_admission(birth, chi_bo, admitted_on):
-                periods = None  # confirm derives them (`admission_period_columns`)
-            else:
-                try:
-                    periods, warnings = replay_admission(birth, chi_bo, admitted_on, official_on)
-                except ValidationError as error:
-                    self._refusals(number, chunk.row(i).get, error, ctx)
-                    continue
-                for warning in warnings:
-                    ctx.warn(number, warning)
-            if len(ctx.creates) < DISPLAY_LIMIT:
-                ctx.create(number, _new_label(name, birth, chi_bo), None)
-            else:
-                ctx.create(number, None, None)
-            new.add(i, search_name, chi_bo.pk, due, periods, arrival)
-        if new.count:
-            ctx.plan.add(new.record(chunk))
-        if existing_changes:
-            self._existing(existing_changes, ctx)
-
-    @staticmethod
-    def _create_all(chunk, placements, keys, ctx):
-        """The common chunk, checked column by column: every row (all of them placed, none matching
-        a stored member) a new member with all a new member needs, no two without card and CCCD
-        sharing name and birth date, no recognition decided before probation ends, a plain story
-        (`lifecycle.plain_admissions`). Then reports and plans what the row-by-row checks would, in
-        the same order, and returns True; otherwise False, having reported and planned nothing (the
-        rows are then checked one by one)."""
-        numbers, column = chunk.numbers, chunk.column
-        names, births, admitted, official = (
-            column("full_name"),
-            column("birth_date"),
-            column("admitted_on"),
-            column("official_on"),
-        )
-        if None in names or None in births or None in admitted or None in column("gender"):
-            return False
-        if any(column(key).count(None) != len(numbers) for key in ctx.scope.locked):
-            return False  # a field the user may not write: refused row by row
-        search_names = list(map(keys.__getitem__, names))
-        cards, national_ids = column("card"), column("national_id")
-        if None in national_ids:
-            # Rows with neither card nor CCCD are told apart by name and birth date within their
-            # organisation; registering them is what the row-by-row checks would do first, too.
-            seen = ctx.seen["new"]
-            for i, (card, national_id) in enumerate(zip(cards, national_ids, strict=True)):
-                if not (card or national_id):
-                    key = (search_names[i], births[i], placements[i][0].pk)
-                    if seen.setdefault(key, numbers[i]) != numbers[i]:
-                        return False
-        chi_bos = list(map(operator.itemgetter(1), placements))
-        if not plain_admissions(births, chi_bos, admitted):
-            return False
-        if column("arrived_on").count(None) != len(numbers) or column("so_ly_lich").count(None) != len(
-            numbers
-        ):
-            return False  # arrivals from outside the Khối: row by row
-        joined = {id(c): ctx.directory.joined_on(c) or datetime.date.min for c in chi_bos}
-        if not all(map(operator.ge, admitted, map(joined.__getitem__, map(id, chi_bos)))):
-            return False  # admitted before the chi bộ came into the tree: row by row
-        dues = add_months_each(admitted, PROBATION_MONTHS)
-        if None in official:
-            # Column-wise, in C: `decided` tells the rows with a "Ngày chính thức".
-            decided = list(map(operator.is_not, official, itertools.repeat(None)))
-            if not all(
-                map(operator.ge, itertools.compress(official, decided), itertools.compress(dues, decided))
+            if problem is None and self._unique_in_file(
+                row.number, row.get("card"), row.get("national_id"), ctx
             ):
-                return False
-            # (None, due)[decided]: the end of probation where a recognition was decided, else None.
-            recognised = list(map(operator.getitem, zip(itertools.repeat(None), dues), decided))
-            for i in itertools.compress(range(len(official)), map(operator.not_, decided)):
-                if dues[i] < ctx.today:
-                    ctx.warn(numbers[i], _still_probationary(names[i]))
+                placed.append((row, scope, chi_bo))
+        index = MemberIndex(
+            [keys_of(row) for row, _, _ in placed],
+            ctx.directory,
+            ctx.name_key,
+            scopes=[scope for _, scope, _ in placed],
+            scope=ctx.scope,
+        )
+        existing = []
+        for row, scope, chi_bo in placed:
+            known, problem = index.match_row(row, scope)
+            if problem:
+                key, reason = problem
+                ctx.error(row.number, key, row.get(key), reason)
+            elif known is None:
+                self._new(
+                    row,
+                    scope,
+                    chi_bo,
+                    index.keys[row.get("full_name")] if row.get("full_name") else None,
+                    ctx,
+                )
+            else:
+                first = ctx.seen["member"].setdefault(known.id, row.number)
+                if first != row.number:
+                    ctx.row_error(row.number, f"cùng một đảng viên với dòng {first} ({known.describe()}).")
+                else:
+                    existing.append((row, known, chi_bo))
+        if existing:
+            self._existing(existing, ctx)
+
+    def _new(self, row, scope, chi_bo, search_name, ctx):
+        """Check a row that creates a member and plan it, or report why it cannot."""
+        number, get = row.number, row.get
+        locked = [(key, get(key)) for key in sorted(ctx.scope.locked) if get(key) is not None]
+        if locked:
+            for key, value in locked:
+                ctx.error(number, key, value, locked_field_reason(self.labels[key]))
+            return
+        name, birth, admitted_on = get("full_name"), get("birth_date"), get("admitted_on")
+        missing = [key for key in ("full_name", "birth_date", "gender", "admitted_on") if not get(key)]
+        if missing:
+            for key in missing:
+                ctx.error(number, key, None, "trống: bắt buộc với đảng viên mới.")
+            return
+        if not (get("card") or get("national_id")):
+            first = ctx.seen["new"].setdefault((search_name, birth, scope.pk), number)
+            if first != number:
+                ctx.row_error(
+                    number,
+                    f"trùng họ tên và ngày sinh với dòng {first}: hãy ghi số thẻ hoặc số CCCD để phân biệt.",
+                )
+                return
+        official_on = get("official_on")
+        if official_on is not None:
+            due = self._due(number, admitted_on, official_on, ctx)  # reports a decision made too early
+            if due is None:
+                return
         else:
-            if not all(map(operator.ge, official, dues)):
-                return False
-            recognised = dues
-        ctx.create_rows(numbers, lambda i: _new_label(names[i], births[i], chi_bos[i]))
-        new = NewMembers()
-        new.add_all(search_names, list(map(_ORGANISATION_ID, chi_bos)), recognised)
-        ctx.plan.add(new.record(chunk))
-        return True
+            due = None
+            if add_months(admitted_on, PROBATION_MONTHS) < ctx.today:
+                ctx.warn(number, _still_probationary(name))
+        if not self._record_number_free(number, get("so_ly_lich"), None, ctx):
+            return
+        arrival = self._arrival(number, name, chi_bo, admitted_on, get("arrived_on"), ctx)
+        if arrival is False:
+            return
+        if get("card") and due is None:
+            # Only official members get a card: the card's own rule (`MemberCard.clean`).
+            problem = card_status_problem(name, MembershipStatus.PROBATIONARY, ctx.today)
+            ctx.error(number, "card", get("card"), _lower_first(problem))
+            return
+        vote_date = get("vote_date")
+        try:
+            if arrival is not None:
+                periods, warnings = replay_arrival(
+                    birth, chi_bo, admitted_on, arrival, official_on, vote_date=vote_date
+                )
+            else:
+                periods, warnings = replay_admission(
+                    birth, chi_bo, admitted_on, official_on, vote_date=vote_date
+                )
+        except ValidationError as error:
+            self._refusals(number, get, error, ctx)
+            return
+        for warning in warnings:
+            ctx.warn(number, warning)
+        admission = {
+            "kind": EventKind.ADMISSION.value,
+            "date": iso(admitted_on),
+            "organisation_id": None if arrival else chi_bo.pk,
+            "other_party": ADMITTED_OUTSIDE_UNKNOWN if arrival else "",
+            "vote_date": iso(vote_date),
+        }
+        events = [admission]
+        if due is not None:
+            events.append(
+                {"kind": EventKind.RECOGNITION.value, "date": iso(due), "decision_date": iso(official_on)}
+            )
+        if arrival is not None:
+            events.append(
+                {"kind": EventKind.TRANSFER_IN.value, "date": iso(arrival), "organisation_id": chi_bo.pk}
+            )
+        ctx.create(
+            number,
+            _new_label(name, birth, chi_bo),
+            [
+                NEW_TAG,
+                number,
+                chi_bo.pk,
+                [iso(get(key)) if key == "birth_date" else get(key) for key in NEW_PROFILE],
+                events,
+                [[*period[:-2], iso(period[-2]), iso(period[-1])] for period in periods],
+                get("card"),
+            ],
+        )
 
     def _placement(self, tccs_text, chi_bo_text, ctx):
         """(scope, chi bộ, None) or (False, None, (column key, value, reason)) for a row naming
@@ -482,16 +410,13 @@ class MembersKind(Kind):
 
     def _record_number_free(self, number, value, member_id, ctx):
         """Whether the row's số lý lịch may go to member `member_id` (None: a new one): not given
-        on an earlier row of the file, nor held by another stored member; reports it otherwise."""
+        on an earlier row of the file (one held by another stored member is found by matching,
+        `MemberIndex.match`); reports it otherwise."""
         if not value:
             return True
         first = ctx.seen["so_ly_lich"].setdefault(value, number)
         if first != number:
             ctx.error(number, "so_ly_lich", value, f"số lý lịch trùng với dòng {first} trong tệp.")
-            return False
-        owner = ctx.record_owners.get(value)
-        if owner is not None and owner[0] != member_id:
-            ctx.error(number, "so_ly_lich", value, f"số lý lịch đã thuộc về đảng viên {owner[1]}.")
             return False
         return True
 
@@ -519,27 +444,6 @@ class MembersKind(Kind):
             )
             return joined
         return None
-
-    @staticmethod
-    def _register_at_once(placements, numbers, cards, national_ids, bad, ctx):
-        """All the chunk's rows (a range) after registering their cards and CCCDs, when no row is
-        refused, unplaced (`placements`: the chunk's distinct ones), or holds a card or CCCD met
-        before (in this chunk or an earlier one); None otherwise, registering nothing (the rows are
-        then taken one by one)."""
-        if bad or any(problem is not None for _, _, problem in placements):
-            return None
-        registered = []
-        for values, seen in ((cards, ctx.seen["card"]), (national_ids, ctx.seen["national_id"])):
-            given = dict(zip(values, numbers, strict=True))  # cleaned values: None when empty, never ""
-            blanks = values.count(None)
-            if blanks:
-                del given[None]
-            if len(given) != len(values) - blanks or not seen.keys().isdisjoint(given):
-                return None
-            registered.append((seen, given))
-        for seen, given in registered:
-            seen.update(given)
-        return range(len(numbers))
 
     def _unique_in_file(self, number, card, national_id, ctx):
         """Register the row's card and national ID and report those an earlier row of the file
@@ -597,31 +501,31 @@ class MembersKind(Kind):
             # A refused admission makes every later event "out of order": say it once.
             messages = [m for m in messages if "chưa được kết nạp" not in m]
         for message in messages:
-            key = "official_on" if message.startswith("Công nhận") else "admitted_on"
+            if message.startswith("Công nhận"):
+                key = "official_on"
+            elif get("vote_date") and ("chi bộ xét kết nạp" in message or "tuổi" in message):
+                key = "vote_date"
+            else:
+                key = "admitted_on"
             ctx.error(number, key, get(key), _lower_first(message))
 
     def _existing(self, matched, ctx):
         """Compare matched rows with the stored members; rows that change events are checked
         with each member's whole history (loaded in one query for the chunk)."""
         stored = {}
-        for pk, member_id, kind, date, decision_date in (
+        for pk, member_id, kind, date, decision_date, vote_date in (
             MemberEvent.objects.filter(member_id__in=[k.id for _, k, _ in matched])
             .filter(kind__in=(EventKind.ADMISSION, EventKind.RECOGNITION))
             .order_by("date", "pk")
-            .values_list("pk", "member_id", "kind", "date", "decision_date")
+            .values_list("pk", "member_id", "kind", "date", "decision_date", "vote_date")
         ):
-            stored.setdefault(member_id, []).append(_Stored(pk, kind, date, decision_date))
+            stored.setdefault(member_id, []).append(_Stored(pk, kind, date, decision_date, vote_date))
         pending = []
-        record_numbers = {}
-        if ctx.has("so_ly_lich"):
-            record_numbers = dict(
-                Member.objects.filter(pk__in=[k.id for _, k, _ in matched]).values_list("pk", "so_ly_lich")
-            )
         for row, known, chi_bo in matched:
             found = self._compare(row, known, chi_bo, stored.get(known.id, []), ctx)
             if found is None:
                 continue
-            value, old = row.get("so_ly_lich"), record_numbers.get(known.id)
+            value, old = row.get("so_ly_lich"), known.so_ly_lich
             if value and value != old:
                 if not self._record_number_free(row.number, value, known.id, ctx):
                     continue
@@ -674,6 +578,11 @@ class MembersKind(Kind):
                 shown.append((labels[name], _display(name, old), _display(name, new)))
         card = values.get("card")
         if card and card not in known.cards:
+            # Only official members get a card: the card's own rule (`MemberCard.clean`).
+            problem = card_status_problem(known.full_name, known.status_on(ctx.today), ctx.today)
+            if problem:
+                ctx.error(row.number, "card", card, _lower_first(problem))
+                return None
             shown.append((labels["card"], known.current_card, card))
         else:
             card = None
@@ -698,11 +607,16 @@ class MembersKind(Kind):
         admission = next((e for e in events if e.kind == EventKind.ADMISSION), None)
         recognition = next((e for e in events if e.kind == EventKind.RECOGNITION), None)
         adds, edited = [], {}
+        vote_date = row.get("vote_date")
         if admitted_on and admission is None:
-            adds.append(PlannedEvent(EventKind.ADMISSION, admitted_on, organisation_id=chi_bo.pk))
+            adds.append(
+                PlannedEvent(EventKind.ADMISSION, admitted_on, organisation_id=chi_bo.pk, vote_date=vote_date)
+            )
             shown.append((labels["admitted_on"], None, admitted_on))
-        elif admitted_on and admission.date != admitted_on:
-            edited[admission.pk] = {"date": admitted_on}
+            if vote_date:
+                shown.append((labels["vote_date"], None, vote_date))
+        if admitted_on and admission is not None and admission.date != admitted_on:
+            edited.setdefault(admission.pk, {})["date"] = admitted_on
             shown.append((labels["admitted_on"], admission.date, admitted_on))
             if (
                 recognition
@@ -710,6 +624,9 @@ class MembersKind(Kind):
                 and recognition.date == add_months(admission.date, PROBATION_MONTHS)
             ):
                 edited[recognition.pk] = {"date": add_months(admitted_on, PROBATION_MONTHS)}
+        if vote_date and admission is not None and admission.vote_date != vote_date:
+            edited.setdefault(admission.pk, {})["vote_date"] = vote_date
+            shown.append((labels["vote_date"], admission.vote_date, vote_date))
         ceremony = admitted_on or (admission.date if admission else None)
         if official_on and ceremony:
             stored = (recognition.decision_date or recognition.date) if recognition else None
@@ -745,34 +662,36 @@ class MembersKind(Kind):
 
     # --- writing ----------------------------------------------------------------------------------
 
+    # --- writing ----------------------------------------------------------------------------------
+
     def write(self, records, batch):
-        created = updated = 0
-        blocks, pending, upd = [], 0, []
+        new, updates = [], []
         for record in records:
-            if record[0] == NewMembers.TAG:
-                blocks.append(record[1])
-                pending += record[1]["n"]
-                if pending >= WRITE_CHUNK:
-                    created += self._write_new(blocks, batch)
-                    blocks, pending = [], 0
+            if record[0] == NEW_TAG:
+                _, _, _, profile, events, periods, card = record
+                profile = dict(zip(NEW_PROFILE, profile, strict=True))
+                profile["birth_date"] = day(profile["birth_date"])
+                for event in events:
+                    for name in ("date", "decision_date", "vote_date"):
+                        event[name] = day(event.get(name))
+                periods = [(*period[:-2], day(period[-2]), day(period[-1])) for period in periods]
+                new.append(NewMember(profile=profile, events=events, periods=periods, card=card))
             elif record[0] == "upd":
-                upd.append(record)
+                updates.append(record)
             else:
                 raise ValidationError(OUTDATED)
-        created += self._write_new(blocks, batch)
-        updated += self._write_updates(upd, batch)
-        return created, updated
+        created = members_create_bulk(new, import_batch=batch)
+        return created, self._write_updates(updates, batch)
 
     def outside(self, records, scope):
         organisations = organisations_by_id()
         for record in records:
-            if record[0] == NewMembers.TAG:
-                block = record[1]
-                count = block["n"]
-                chi_bo_ids = set(unpack(block["chi_bo_id"], count))
-                if not all(scope.has_organisation(organisations.get(pk)) for pk in chi_bo_ids):
+            if record[0] == NEW_TAG:
+                _, _, chi_bo_id, profile, _, _, _ = record
+                if not scope.has_organisation(organisations.get(chi_bo_id)):
                     return True
-                if any(set(unpack(block[key], count)) != {None} for key in scope.locked):
+                given = dict(zip(NEW_PROFILE, profile, strict=True))
+                if any(given.get(key) is not None for key in scope.locked):
                     return True
             elif record[0] == "upd":
                 _, _, member_id, _, profile, _, adds, _ = record
@@ -781,102 +700,6 @@ class MembersKind(Kind):
                 if not all(scope.has_organisation(organisations.get(add[2])) for add in adds if add[2]):
                     return True
         return False
-
-    def _write_new(self, blocks, batch):
-        """Members, their events, periods and cards, from the columns preview planned: one COPY per
-        table (and one per audited table), whatever the chunk's size. Only the reserved ids are
-        added here, and what follows from the plan without a check: the events and periods of each
-        admission, the cards (`NewMembers`)."""
-        count = sum(block["n"] for block in blocks)
-        if not count:
-            return 0
-        planned = {name: [] for name in NewMembers.COLUMNS}
-        explicit = {}  # member index -> the periods replay() made for a story that is not plain
-        for block in blocks:
-            offset = len(planned["full_name"])
-            for name, values in planned.items():
-                values.extend(unpack(block[name], block["n"]))
-            for position, *row in block["periods"]:
-                explicit.setdefault(offset + position, []).append(row)
-        ids = reserve_ids(Member, count)
-        members = {name: planned[name] for name in (*PROFILE, "search_name")}
-        members["birth_date"] = iso_days(members["birth_date"])
-        for name in PROFILE:
-            column, default = members[name], _DEFAULTS[name]
-            if default is not None and None in column:
-                members[name] = [default if value is None else value for value in column]
-        if any(planned["so_ly_lich"]):
-            members["so_ly_lich"] = planned["so_ly_lich"]
-        members["id"] = ids
-        # The sort key is needed only here: made while the rows stream to the database.
-        members["sort_key"] = Derived(functools.lru_cache(maxsize=None)(_sort_key), members["full_name"])
-        chi_bo, admitted = planned["chi_bo_id"], planned["admitted_on"]
-        recognised_on, decided_on = planned["recognised_on"], planned["decided_on"]
-        recognised = list(itertools.compress(range(count), recognised_on))  # ordinals are never 0
-        # Rows point at their member by position; the ids are put in while the rows are written.
-        member_ids = functools.partial(Derived, ids.__getitem__)
-        # Admitted outside the Khối (where unknown) and come into the chi bộ on the day planned:
-        # the admission names no chi bộ, a transfer in follows (`arrived_on`, rare).
-        arrived_on = planned["arrived_on"]
-        came = list(itertools.compress(range(count), arrived_on))  # ordinals are never 0
-        admitted_in = chi_bo
-        if came:
-            outside = set(came)
-            admitted_in = [None if i in outside else c for i, c in enumerate(chi_bo)]
-        events = {
-            "member_id": member_ids([*range(count), *recognised, *came]),
-            "kind": [EventKind.ADMISSION.value] * count
-            + [EventKind.RECOGNITION.value] * len(recognised)
-            + [EventKind.TRANSFER_IN.value] * len(came),
-            "date": iso_days(
-                [*admitted, *map(recognised_on.__getitem__, recognised), *map(arrived_on.__getitem__, came)]
-            ),
-            "organisation_id": [*admitted_in, *([None] * len(recognised)), *map(chi_bo.__getitem__, came)],
-            "decision_date": iso_days(
-                [*([None] * count), *map(decided_on.__getitem__, recognised), *([None] * len(came))]
-            ),
-        }
-        if came:
-            events["other_party"] = [ADMITTED_OUTSIDE_UNKNOWN if i in outside else "" for i in range(count)]
-            events["other_party"] += [""] * (len(recognised) + len(came))
-        periods = self._period_columns(member_ids, chi_bo, admitted, recognised_on, explicit)
-        holders = list(itertools.compress(range(count), planned["card"]))
-        cards = {"member_id": member_ids(holders), "number": list(map(planned["card"].__getitem__, holders))}
-        tables = ((Member, members), (MemberEvent, events), (MembershipPeriod, periods), (MemberCard, cards))
-        for model, columns in tables:
-            if model in (MemberEvent, MemberCard):  # their ids too, for the audit trail
-                columns["id"] = reserve_ids(model, len(columns["member_id"]))
-            if model in (Member, MemberEvent):
-                columns["import_batch_id"] = [batch.pk] * len(columns["id"])
-            insert_columns(model, list(columns), list(columns.values()))
-            if model in _AUDITED:
-                log_created_columns(model, columns, _AUDITED[model](columns))
-        return count
-
-    @staticmethod
-    def _period_columns(member_ids, chi_bo, admitted, recognised_on, explicit):
-        """The periods of the new members: those of a plain admission derived in bulk, the others
-        (`explicit`, few) as replay() made them at preview. `member_ids(positions)`: the column of
-        member ids of those positions."""
-        if explicit:
-            plain = [position for position in range(len(chi_bo)) if position not in explicit]
-            chi_bo, admitted, recognised_on = (
-                list(map(values.__getitem__, plain)) for values in (chi_bo, admitted, recognised_on)
-            )
-            positions, columns = admission_period_columns(chi_bo, admitted, recognised_on)
-            positions = list(map(plain.__getitem__, positions))
-        else:
-            positions, columns = admission_period_columns(chi_bo, admitted, recognised_on)
-        for position, rows in explicit.items():
-            positions.extend([position] * len(rows))
-            for name, values in zip(PERIOD_FIELDS, zip(*rows, strict=True), strict=True):
-                columns.setdefault(name, []).extend(values)
-        columns = {"member_id": member_ids(positions), **columns}
-        columns["starts_on"], columns["ends_on"] = (
-            iso_days(columns["starts_on"]),
-            iso_days(columns["ends_on"]),
-        )
-        return columns
 
     def _write_updates(self, records, batch):
         if not records:
@@ -907,9 +730,10 @@ class MembersKind(Kind):
                         date=day(date),
                         organisation_id=organisation_id,
                         decision_date=day(decision_date),
+                        vote_date=day(vote_date),
                         import_batch=batch,
                     )
-                    for kind, date, organisation_id, decision_date in adds
+                    for kind, date, organisation_id, decision_date, vote_date in adds
                 ]
                 member_events_apply(member, add=new, change=changed)
         return len(records)
@@ -922,13 +746,18 @@ class MembersKind(Kind):
         ids = [m.pk for m in members]
         directory = {o.pk: o for o in Organisation.objects.only("pk", "name", "kind", "path", "depth")}
         by_path = {o.path: o for o in directory.values()}
-        admission, recognition, card, last = {}, {}, {}, {}
+        admission, recognition, arrival, card, last = {}, {}, {}, {}, {}
         for start in range(0, len(ids), 5000):
             part = ids[start : start + 5000]
             for event in MemberEvent.objects.filter(
-                member_id__in=part, kind__in=(EventKind.ADMISSION, EventKind.RECOGNITION)
+                member_id__in=part,
+                kind__in=(EventKind.ADMISSION, EventKind.RECOGNITION, EventKind.TRANSFER_IN),
             ).order_by("date", "pk"):
-                target = admission if event.kind == EventKind.ADMISSION else recognition
+                target = {
+                    EventKind.ADMISSION: admission,
+                    EventKind.RECOGNITION: recognition,
+                    EventKind.TRANSFER_IN: arrival,
+                }[event.kind]
                 target.setdefault(event.member_id, event)
             for member_id, number in (
                 MemberCard.objects.filter(member_id__in=part, replaced_on__isnull=True)
@@ -948,6 +777,7 @@ class MembersKind(Kind):
             tccs = by_path.get(chi_bo.path[: 2 * PATH_STEP]) if chi_bo is not None else None
             admitted = admission.get(member.pk)
             official = recognition.get(member.pk)
+            came = arrival.get(member.pk)
             yield [
                 number,
                 member.full_name,
@@ -962,20 +792,13 @@ class MembersKind(Kind):
                 card.get(member.pk),
                 chi_bo.name if chi_bo else None,
                 tccs.name if tccs else None,
+                admitted.vote_date if admitted else None,
+                # The day a member admitted outside the Khối came into it.
+                came.date if came and admitted and not admitted.organisation_id else None,
             ]
 
 
-def _record_owners(values):
-    """{số lý lịch: (member id, description)} of the stored members holding any of `values`."""
-    wanted = {value for value in values if value}
-    if not wanted:
-        return {}
-    return {
-        number: (pk, f"{name} (sinh {fmt(born)}, mã {pk})")
-        for number, pk, name, born in Member.objects.filter(so_ly_lich__in=wanted).values_list(
-            "so_ly_lich", "pk", "full_name", "birth_date"
-        )
-    }
+NEW_TAG = "new-member"
 
 
 def _new_label(name, birth_date, chi_bo):
@@ -987,156 +810,22 @@ def _still_probationary(name):
     return f"{name}: không có ngày chính thức dù đã vào Đảng hơn 12 tháng; sẽ được ghi là đảng viên dự bị."
 
 
-_ORGANISATION_ID = operator.attrgetter(Organisation._meta.pk.attname)
-_DEFAULTS = {name: Member._meta.get_field(name).get_default() for name in PROFILE}
-
-
-def _event_texts(columns):
-    """str(event) of each new event, from its columns ("Kết nạp (03/02/2010)"), made while written."""
-    labels = dict(EventKind.choices)
-    shown = functools.lru_cache(maxsize=None)(lambda ordinal: fmt(datetime.date.fromordinal(ordinal)))
-    return Derived(
-        lambda pair: f"{labels[pair[0]]} ({shown(pair[1])})",
-        list(zip(columns["kind"], columns["date"].values, strict=True)),
-    )
-
-
-# The records of a new member that the audit trail logs, with how to name each (as its __str__)
-_AUDITED = {
-    Member: lambda columns: columns["full_name"],
-    MemberEvent: _event_texts,
-    MemberCard: lambda columns: columns["number"],
-}
-
-
-class NewMembers:
-    """The members one chunk of rows creates, as the plan stores them: one record holding a list
-    per column (`COLUMNS`: the profile, the search name, the chi bộ and day of admission, the day
-    the recognition takes effect and the day it was decided, both None while probationary, the
-    card; days as ordinals, `ordinals`; a column of one repeated value packed, `plan.pack`), and, for the
-    few members whose story is not a plain admission (`lifecycle.plain_admission`), the periods
-    replay() made of it. Everything else follows from these without a check (the events, the
-    periods of a plain admission, the cards), so confirm derives it while writing, with the ids
-    and the names' sort keys."""
-
-    TAG = "new-members-5"
-    COLUMNS = (
-        *PROFILE,
-        "search_name",
-        "chi_bo_id",
-        "admitted_on",
-        "recognised_on",
-        "decided_on",
-        "card",
-        "arrived_on",
-        "so_ly_lich",
-    )
-
-    def __init__(self):
-        self.count = 0
-        self.indexes = []  # in the chunk
-        self.search_names = []
-        self.chi_bo_ids = []
-        self.dues = []  # when the recognitions take effect (None: probationary)
-        self.periods = []  # [member index, *period row] of the stories that are not plain
-        self.arrivals = []  # the day each came from outside the Khối (None: admitted in the chi bộ)
-
-    def add(self, index, search_name, chi_bo_id, due, periods=None, arrived_on=None):
-        """The chunk's row `index` creates a member admitted into `chi_bo_id` (or, with
-        `arrived_on`, admitted outside the Khối and come into it that day), recognised on `due`;
-        `periods`: the rows (PERIOD_FIELDS) replay() made when the story is not plain."""
-        self.indexes.append(index)
-        self.search_names.append(search_name)
-        self.chi_bo_ids.append(chi_bo_id)
-        self.dues.append(due)
-        self.arrivals.append(arrived_on)
-        for *state, starts_on, ends_on in periods or ():
-            self.periods.append([self.count, *state, *ordinals([starts_on, ends_on])])
-        self.count += 1
-
-    def add_all(self, search_names, chi_bo_ids, dues):
-        """Every row of the chunk creates a member, each story plain: `add` for all of them at once."""
-        self.count = len(search_names)
-        self.indexes = range(self.count)
-        self.search_names, self.chi_bo_ids, self.dues = search_names, chi_bo_ids, dues
-        self.arrivals = [None] * self.count
-
-    def record(self, chunk):
-        """The plan record: the profile columns taken from the chunk, the rest from `add`."""
-        indexes, count = self.indexes, self.count
-
-        def pick(key):  # the values of the rows that create members
-            values = chunk.column(key)
-            return list(values) if count == len(chunk) else [values[i] for i in indexes]
-
-        columns = {name: pick(name) for name in PROFILE}
-        columns.update(
-            birth_date=ordinals(columns["birth_date"]),
-            search_name=self.search_names,
-            chi_bo_id=self.chi_bo_ids,
-            admitted_on=ordinals(pick("admitted_on")),
-            recognised_on=ordinals(self.dues),
-            decided_on=ordinals(pick("official_on")),
-            card=pick("card"),
-            arrived_on=ordinals(self.arrivals),
-            so_ly_lich=pick("so_ly_lich"),
-        )
-        record = {name: pack(values) for name, values in columns.items()}
-        record.update(n=count, periods=self.periods)
-        return [self.TAG, record]
-
-
-def ordinals(days):
-    """Days as the plan stores them: their ordinals (marshal has no dates, and an ordinal costs a
-    tenth of what ISO text costs to make); None stays None. `iso_days` turns them back."""
-    if None in days:  # each distinct day once, the look-ups in C
-        distinct = set(days)
-        distinct.discard(None)
-        table = dict(zip(distinct, map(datetime.date.toordinal, distinct), strict=True))
-        table[None] = None
-        return list(map(table.__getitem__, days))
-    return list(map(datetime.date.toordinal, days))
-
-
-def iso_days(values):
-    """A column of ordinals (`ordinals`) as ISO text, made while it is written (`Derived`)."""
-    return Derived(_iso_of_ordinal, values)
-
-
-@functools.lru_cache(maxsize=50_000)
-def _iso_of_ordinal(ordinal):
-    return None if ordinal is None else datetime.date.fromordinal(ordinal).isoformat()
-
-
-@functools.lru_cache(maxsize=20000)
-def _words_key(words):
-    return _collation_key(words)
-
-
-def _sort_key(full_name):
-    """`partyblock.text.name_sort_key` of a cleaned name (NFC, single spaces: what normalize_text
-    would make of it), with the keys of given names and of family + middle names memoised: they
-    repeat throughout a sheet."""
-    words = tuple(full_name.split(" "))
-    return _words_key(words[-1:]) + _words_key(words[:-1])
-
-
 _KIND_LABELS = dict(EventKind.choices)
 
 
 class PlannedEvent:
     """An event a row implies for an existing member, as `replay` reads it (replay is duck-typed)."""
 
-    __slots__ = ("kind", "date", "organisation_id", "decision_date")
+    __slots__ = ("kind", "date", "organisation_id", "decision_date", "vote_date")
     pk = None
     other_party = ""
     end_date = None
     exemption_ground = ""
     decision_number = ""
 
-    def __init__(self, kind, date, *, organisation_id=None, decision_date=None):
+    def __init__(self, kind, date, *, organisation_id=None, decision_date=None, vote_date=None):
         self.kind, self.date = kind, date
-        self.organisation_id, self.decision_date = organisation_id, decision_date
+        self.organisation_id, self.decision_date, self.vote_date = organisation_id, decision_date, vote_date
 
     def get_kind_display(self):
         return _KIND_LABELS[self.kind]
@@ -1145,14 +834,21 @@ class PlannedEvent:
 class _Stored:
     """A stored admission or recognition, as far as comparing with a row needs."""
 
-    __slots__ = ("pk", "kind", "date", "decision_date")
+    __slots__ = ("pk", "kind", "date", "decision_date", "vote_date")
 
-    def __init__(self, pk, kind, date, decision_date):
-        self.pk, self.kind, self.date, self.decision_date = pk, kind, date, decision_date
+    def __init__(self, pk, kind, date, decision_date, vote_date):
+        self.pk, self.kind, self.date = pk, kind, date
+        self.decision_date, self.vote_date = decision_date, vote_date
 
 
 def _event_record(event):
-    return [event.kind, iso(event.date), event.organisation_id, iso(event.decision_date)]
+    return [
+        event.kind,
+        iso(event.date),
+        event.organisation_id,
+        iso(event.decision_date),
+        iso(getattr(event, "vote_date", None)),
+    ]
 
 
 def _display(name, value):

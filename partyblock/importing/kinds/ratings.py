@@ -16,16 +16,17 @@ from units.models import Organisation, OrganisationRating
 from units.queries import RATED_KINDS, organisations_to_rate
 from units.services import organisation_ratings_save
 
-from ..columns import Column, ScoreColumn, TextColumn, YearColumn, stt_column
+from ..columns import Column, ScoreColumn, TextColumn, YearColumn, import_only, stt_column
 from ..scope import OUTSIDE_ORGANISATION
 from .base import Kind, organisations_by_id
-from .matching import MemberIndex
+from .matching import MemberIndex, keys_of
 from .members import (
     birth_date_column,
     card_column,
     chi_bo_column,
     full_name_column,
     national_id_column,
+    so_ly_lich_column,
     tccs_column,
 )
 
@@ -129,18 +130,12 @@ class RatingsKind(Kind):
 
     def write(self, records, batch):
         by_year = {}
-        for _, _, year, subject_id, code, score, action in records:
-            choices, created = by_year.setdefault(year, ({}, []))
+        for _, _, year, subject_id, code, score, _ in records:
+            choices = by_year.setdefault(year, {})
             choices[subject_id] = (code, Decimal(score) if score is not None else None)
-            if action == "c":
-                created.append(subject_id)
         created_total = updated_total = 0
-        for year, (choices, created) in sorted(by_year.items()):
-            saved = self.save(year, choices)
-            for start in range(0, len(created), 5000):
-                self.model.objects.filter(
-                    year=year, **{f"{self.subject_field}_id__in": created[start : start + 5000]}
-                ).update(import_batch=batch)
+        for year, choices in sorted(by_year.items()):
+            saved = self.save(year, choices, batch)
             created_total += saved.created
             updated_total += saved.updated
         return created_total, updated_total
@@ -171,6 +166,7 @@ class MemberRatingsKind(RatingsKind):
             birth_date_column(required=False),
             card_column(),
             national_id_column(),
+            import_only(so_ly_lich_column()),
             chi_bo_column(),  # shown for people; the chi bộ that rates is the year-end one
             tccs_column(),
             category_column(),
@@ -186,8 +182,8 @@ class MemberRatingsKind(RatingsKind):
     def outside(self, records, scope):
         return not all(scope.has_member(record[3]) for record in records)
 
-    def save(self, year, choices):
-        return member_ratings_save(year=year, choices=choices)
+    def save(self, year, choices, batch):
+        return member_ratings_save(year=year, choices=choices, import_batch=batch)
 
     def process(self, rows, ctx):
         seen = ctx.__dict__.setdefault("seen", {})
@@ -198,23 +194,10 @@ class MemberRatingsKind(RatingsKind):
             found = self._year_and_category(row, ctx)
             if found is not None:
                 parsed.append((row, *found))
-        index = MemberIndex(
-            [
-                (r.get("card"), r.get("national_id"), r.get("full_name"), r.get("birth_date"))
-                for r, *_ in parsed
-            ],
-            ctx.directory,
-            scope=ctx.scope,
-        )
+        index = MemberIndex([keys_of(r) for r, *_ in parsed], ctx.directory, scope=ctx.scope)
         planned = []
         for row, year, category, score in parsed:
-            known, problem = index.match(
-                card=row.get("card"),
-                national_id=row.get("national_id"),
-                full_name=row.get("full_name"),
-                birth_date=row.get("birth_date"),
-                within=ctx.organisation,
-            )
+            known, problem = index.match_row(row, ctx.organisation)
             if problem:
                 ctx.error(row.number, problem[0], row.get(problem[0]), problem[1])
                 continue
@@ -307,8 +290,8 @@ class OrganisationRatingsKind(RatingsKind):
         organisations = organisations_by_id()
         return not all(scope.has_organisation(organisations.get(record[3])) for record in records)
 
-    def save(self, year, choices):
-        return organisation_ratings_save(year=year, choices=choices)
+    def save(self, year, choices, batch):
+        return organisation_ratings_save(year=year, choices=choices, import_batch=batch)
 
     def process(self, rows, ctx):
         seen = ctx.__dict__.setdefault("seen", {})

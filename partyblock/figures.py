@@ -5,9 +5,9 @@ value from other figures (`compute`); nothing is computed twice.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear, Substr
 
 from members.models import EventKind, MembershipStatus
@@ -25,6 +25,7 @@ from members.queries import (
     transfers_out_between,
 )
 from partyblock.rating_schemes import GOOD_OR_BETTER_LEVELS
+from partyblock.text import rounded
 from units.models import (
     GRASSROOTS_KINDS,
     PATH_STEP,
@@ -35,6 +36,7 @@ from units.models import (
     Term,
 )
 from units.queries import (
+    attendance,
     breakthrough_tasks_of_years,
     documents_issued,
     meetings_between,
@@ -164,20 +166,6 @@ def register_breakdown(key, label, grouped=None, fixed_groups=None, *, group_rec
 
 def value(key, scope, **params):
     return FIGURES[key].value(scope, **params)
-
-
-def rounded(value, places=1):
-    """`value` rounded half-up (as people round, not banker's rounding), as a float; None stays."""
-    if value is None:
-        return None
-    return float(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
-
-
-def percent(numerator, denominator, places=1):
-    """Percentage rounded half-up; None when undefined."""
-    if not denominator:
-        return None
-    return rounded(Decimal(numerator) * 100 / Decimal(denominator), places)
 
 
 def good_or_better(level_counts, year):
@@ -642,16 +630,15 @@ def _tasks_batch(scope):
 def _meetings_batch(scope):
     """Meetings by kind, all of them, and the attendance they add up to, in one query."""
     meetings = meetings_between(scope.starts_on, scope.activity_end, within=scope.organisation)
-    totals = meetings.aggregate(
+    totals = attendance(
+        meetings,
         n=Count("pk"),
-        present=Sum("present"),
-        expected=Sum("expected"),
         **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in MeetingKind.values},
     )
     return {
         cache_key("meetings", {}): totals["n"],
         **{cache_key("meetings", {"kind": kind}): totals[f"kind_{kind}"] for kind in MeetingKind.values},
-        cache_key("meeting_attendance_pct", {}): percent(totals["present"] or 0, totals["expected"] or 0),
+        cache_key("meeting_attendance_pct", {}): totals["pct"],
     }
 
 

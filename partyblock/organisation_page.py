@@ -10,7 +10,8 @@ from members.models import Award, MembershipPeriod
 from members.queries import headcounts, member_ratings_within
 from partyblock import charts
 from partyblock.access import may_see_inspections
-from partyblock.figures import good_or_better, percent
+from partyblock.figures import good_or_better
+from partyblock.text import percent
 from units.models import Organisation, OrganisationRating, TreeSpan
 from units.queries import rating_level_counts
 from units.tree import covering, segment

@@ -15,13 +15,12 @@ from partyblock.figures import (
     FLOWS,
     Scope,
     members_over_time,
-    percent,
     plain_number,
     term_targets,
     top_admitters,
     value,
 )
-from partyblock.text import number_text
+from partyblock.text import number_text, percent, rounded
 from units.models import DocumentKind, MeetingKind, TaskResult, Term
 
 
@@ -426,7 +425,7 @@ class Compared:
     def change(self):
         if self.this.value is None or self.previous.value is None:
             return None
-        return round(self.this.value - self.previous.value, 1)
+        return rounded(self.this.value - self.previous.value)
 
 
 def _term_so_far(scope, term):

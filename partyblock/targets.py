@@ -10,7 +10,8 @@ A target whose key no figure answers is still listed, without a judgement.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from partyblock.figures import FIGURES, plain_number, rounded, term_targets, value
+from partyblock.figures import FIGURES, plain_number, term_targets, value
+from partyblock.text import rounded
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,7 @@ def judge(actual, target, at_most=False):
     """True (Đạt) / False (Chưa đạt) / None (nothing to compare), by JUDGEMENT_RULE."""
     if actual is None or target is None:
         return None
-    # str() first: a float such as 12.45 is the decimal people read, not 12.4499…
-    shown = Decimal(str(rounded(Decimal(str(actual)), decimal_places(target))))
+    shown = Decimal(str(rounded(actual, decimal_places(target))))  # 12.45 as people read it
     return shown <= Decimal(target) if at_most else shown >= Decimal(target)
 
 

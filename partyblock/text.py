@@ -6,6 +6,7 @@ on SQLite and PostgreSQL whatever collation the database was created with.
 
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 
@@ -130,10 +131,33 @@ def given_name(full_name):
 _VIETNAMESE_MARKS = str.maketrans({",": ".", ".": ","})
 
 
+def _half_up(value, places):
+    """`value` as a Decimal rounded half-up to `places` decimals. A float is taken as it prints
+    (12.25 is 12.25, 0.15 is 0.15, not the binary fraction just below it)."""
+    exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def rounded(value, places=1):
+    """`value` rounded half-up, as people round (12.25 -> 12.3, where Python's `round` and string
+    formatting give 12.2), as a float; None stays None. Every number the app shows with decimals is
+    rounded here (`percent`, `number_text`). A whole number (int) stays as it is."""
+    if value is None or isinstance(value, int):
+        return value
+    return float(_half_up(value, places))
+
+
+def percent(numerator, denominator, places=1):
+    """numerator / denominator in %, rounded half-up (`rounded`); None when the denominator is 0."""
+    if not denominator:
+        return None
+    return rounded(Decimal(numerator) * 100 / Decimal(denominator), places)
+
+
 def number_text(value, decimals=0):
-    """4925 -> "4.925", 98.7 with one decimal -> "98,7": dots group thousands and a comma marks
-    decimals, as Vietnamese write numbers."""
-    return f"{value:,.{decimals}f}".translate(_VIETNAMESE_MARKS)
+    """4925 -> "4.925", 98.7 with one decimal -> "98,7", 12.25 -> "12,3" (half-up): dots group
+    thousands and a comma marks decimals, as Vietnamese write numbers."""
+    return f"{_half_up(value, decimals):,.{decimals}f}".translate(_VIETNAMESE_MARKS)
 
 
 def thousands(number):

@@ -159,3 +159,19 @@ def test_members_are_listed_in_vietnamese_order(db):
         "Nguyễn Văn Đức",
         "Đỗ Văn Em",
     ]
+
+
+# Numbers: one half-up rounding for every number shown with decimals
+
+
+def test_numbers_round_half_up_as_people_do():
+    from partyblock.text import number_text, percent, rounded
+
+    assert percent(49, 400) == 12.3  # 12.25: Python's round() and "%.1f" give 12.2
+    assert rounded(12.25) == 12.3
+    assert rounded(0.15) == 0.2  # the float as it prints, not the binary 0.1499…
+    assert rounded(-0.25) == -0.3
+    assert number_text(12.25, 1) == "12,3"
+    assert number_text(4925) == "4.925"
+    assert number_text(2.5) == "3"
+    assert percent(1, 0) is None and rounded(None) is None

@@ -99,12 +99,7 @@ class MeetingAdmin(admin.ModelAdmin):
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             # Attendance of everything the filters select (all pages), the rate leaders ask for.
-            present, expected = attendance(changelist.queryset)
-            response.context_data["attendance"] = {
-                "present": present,
-                "expected": expected,
-                "pct": round(present * 100 / expected, 1) if expected else None,
-            }
+            response.context_data["attendance"] = attendance(changelist.queryset)
         return response
 
 

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from partyblock import limits, rating_schemes
 from partyblock.fields import import_batch_key
-from partyblock.text import normalize_text, validate_name
+from partyblock.text import normalize_text, percent, validate_name
 
 from .tree import PATH_STEP, covering, tree_rebuild
 
@@ -583,7 +583,14 @@ class Meeting(models.Model):
 
     @property
     def attendance_pct(self):
-        return round(self.present * 100 / self.expected, 1) if self.expected else None
+        return attendance_pct(self.present, self.expected)
+
+
+def attendance_pct(present, expected):
+    """Attendance of chi bộ meetings: members present per member expected, in %, rounded half-up to
+    one decimal (49 of 400: 12.3); None when nobody was expected. The meeting list's column and its
+    total and the reports' `meeting_attendance_pct` all come from here."""
+    return percent(present or 0, expected or 0)
 
 
 class DocumentKind(models.TextChoices):

@@ -12,6 +12,7 @@ from .models import (
     Organisation,
     OrganisationKind,
     OrganisationRating,
+    attendance_pct,
 )
 from .tree import under_in_year, under_on
 
@@ -62,10 +63,13 @@ def meetings_between(start, end, within=None):
     return meetings.filter(under_on(within, "organisation_id", "held_on")) if within is not None else meetings
 
 
-def attendance(meetings):
-    """(present, expected) summed over `meetings`."""
-    totals = meetings.aggregate(present=Sum("present"), expected=Sum("expected"))
-    return totals["present"] or 0, totals["expected"] or 0
+def attendance(meetings, **more):
+    """Attendance over `meetings` in one aggregate: {"present", "expected": summed, "pct":
+    `attendance_pct` of the sums, and the `more` aggregates asked for alongside}."""
+    totals = meetings.aggregate(present=Sum("present"), expected=Sum("expected"), **more)
+    totals["present"], totals["expected"] = totals["present"] or 0, totals["expected"] or 0
+    totals["pct"] = attendance_pct(totals["present"], totals["expected"])
+    return totals
 
 
 def documents_issued(start, end, kind):

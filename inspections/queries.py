@@ -9,9 +9,10 @@ a member when his or her official registration was there on the record's decisio
 
 from django.db.models import Exists, OuterRef, Q
 
-from members.models import Member, MembershipPeriod
+from members.models import Member
+from members.queries import periods_as_of
 from units.models import Organisation
-from units.tree import covering, segment, under_on
+from units.tree import under_on
 
 from .models import (
     Body,
@@ -31,17 +32,7 @@ from .models import (
 def _registered_within(within, day_path):
     """Subject rows whose member was registered in `within` (or below) on the record's decision
     date, `day_path` being the lookup from the row to that date."""
-    registered = (
-        MembershipPeriod.objects.filter(
-            covering(OuterRef(day_path), prefix="organisation__tree_spans__"),
-            member=OuterRef("member_id"),
-            organisation__tree_spans__path__contains=segment(within.pk),
-            starts_on__lte=OuterRef(day_path),
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=OuterRef(day_path)))
-        .values("pk")
-    )
-    return Exists(registered)
+    return Exists(periods_as_of(OuterRef(day_path), within).filter(member=OuterRef("member_id")))
 
 
 def _subjects_within(rows, parent, within):

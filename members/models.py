@@ -356,12 +356,6 @@ class MembershipPeriodQuerySet(models.QuerySet):
     def in_bloc(self):
         return self.filter(organisation__isnull=False)
 
-    def within(self, organisation, day):
-        """Periods registered in `organisation` or below it as the tree was on `day`."""
-        from units.tree import ids_in_tree_on
-
-        return self.filter(organisation_id__in=ids_in_tree_on(day, organisation))
-
 
 class MembershipPeriod(models.Model):
     """A span of days in which a member's registration and status stayed the same.

@@ -1,14 +1,16 @@
 """Read-side questions about members, answered from the stored membership periods.
 
-Every count of members anywhere in the project comes from `members_as_of`.
+Every count of members anywhere in the project comes from `periods_as_of` (whose members are
+`members_as_of`): the report figures, `headcounts` over several days, `headcounts_of_children` on
+the organisation page, the organisation list's column (`headcount`), the to-dos and drill-downs.
 """
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Func, OuterRef, Q, Subquery
 
 from units.models import TreeSpan
-from units.tree import ids_in_tree_on, segment, under_in_year, under_on
+from units.tree import below_on, placed_within, segment, under_in_year, under_on
 
 from .lifecycle import add_months
 from .models import (
@@ -25,9 +27,11 @@ from .models import (
 
 
 def periods_as_of(day, within=None):
-    """Periods in force on `day` with the official registration in the Khối (or in `within`)."""
+    """Periods in force on `day` with the official registration in the Khối (or in `within` and
+    below it, in the tree of `day`). `day` may be an expression (the date of each row of an outer
+    query) and `within` the id of each row of an outer query (OuterRef("pk")): `placed_within`."""
     periods = MembershipPeriod.objects.covering(day).in_bloc()
-    return periods.within(within, day) if within is not None else periods
+    return periods.filter(placed_within(within, day)) if within is not None else periods
 
 
 def members_as_of(day, within=None):
@@ -113,6 +117,43 @@ def name_search(term, *, user, prefix=""):
     return found
 
 
+def headcount(day, within):
+    """Subquery: the number of members of `within` on `day` (`within`: OuterRef of an organisation
+    id), e.g. a column of a list of organisations: one correlated count inside the list's query."""
+    periods = periods_as_of(day, within).order_by().annotate(n=Func("pk", function="COUNT"))
+    return Subquery(periods.values("n"))
+
+
+def headcounts_of_children(day, within):
+    """{organisation id: members on `day`} for each organisation directly below `within` in the tree
+    of `day`: what `members_as_of(day, child)` counts, for all of them in two queries."""
+    children, _ = below_on(day, within)
+    if not children:
+        return {}
+    direct = dict(
+        periods_as_of(day, within).values_list("organisation_id").annotate(n=Count("pk")).order_by()
+    )
+    return {child: sum(direct.get(pk, 0) for pk in subtree) for child, subtree in children.items()}
+
+
+def last_registered_within(root):
+    """Sorted ids of the members whose last registration in the Khối is in `root` or below it by
+    the filing path (not the tree of a day: an access scope keeps a TCCS's whole history): its
+    current members and those who ended their membership there, not those who moved on elsewhere.
+    Two indexed queries."""
+    candidates = set(
+        MembershipPeriod.objects.filter(organisation__path__startswith=root.path).values_list(
+            "member_id", flat=True
+        )
+    )
+    last = {}
+    periods = MembershipPeriod.objects.filter(member_id__in=candidates).in_bloc()
+    for member_id, starts_on, path in periods.values_list("member_id", "starts_on", "organisation__path"):
+        if member_id not in last or starts_on > last[member_id][0]:
+            last[member_id] = (starts_on, path)
+    return sorted(member_id for member_id, (_, path) in last.items() if path.startswith(root.path))
+
+
 def members_with_status(day, status, within=None):
     """Members of the Khối (or `within`) on `day` who are probationary or official then."""
     return Member.objects.filter(pk__in=periods_as_of(day, within).filter(status=status).values("member_id"))
@@ -133,8 +174,8 @@ def headcounts(days, within=None, statuses=()):
     wanted = {f"d{i}": (day, None) for i, day in enumerate(days)}
     wanted.update({f"d{i}_{status}": (day, status) for i, (day, status) in enumerate(statuses)})
 
-    def placed(day):
-        return Q(organisation_id__in=ids_in_tree_on(day, within)) if within is not None else Q()
+    def placed(day):  # the condition periods_as_of(day, within) puts on the organisation
+        return placed_within(within, day) if within is not None else Q()
 
     counts = periods.aggregate(
         **{

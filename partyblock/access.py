@@ -201,23 +201,13 @@ def _by_organisation(field="organisation"):
 def member_ids_of_tccs(root, user=None):
     """Ids of the members whose last registration in the Khối is in `root` or below: its current
     members and those who ended their membership there — not those who moved on elsewhere.
-    Two indexed queries, evaluated once per request (kept on the user object)."""
-    from members.models import MembershipPeriod
+    Evaluated once per request (kept on the user object)."""
+    from members.queries import last_registered_within
 
     cache = getattr(user, "_scope_member_ids", None) if user is not None else None
     if cache is not None and cache[0] == root.pk:
         return cache[1]
-    candidates = set(
-        MembershipPeriod.objects.filter(organisation__path__startswith=root.path).values_list(
-            "member_id", flat=True
-        )
-    )
-    last = {}
-    periods = MembershipPeriod.objects.filter(member_id__in=candidates, organisation__isnull=False)
-    for member_id, starts_on, path in periods.values_list("member_id", "starts_on", "organisation__path"):
-        if member_id not in last or starts_on > last[member_id][0]:
-            last[member_id] = (starts_on, path)
-    ids = sorted(member_id for member_id, (_, path) in last.items() if path.startswith(root.path))
+    ids = last_registered_within(root)
     if user is not None:
         user._scope_member_ids = (root.pk, ids)
     return ids

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import OuterRef, Subquery
 
-from members.models import Award, Member, MemberEvent, MemberRating, MembershipPeriod
+from members.models import Award, Member, MemberEvent, MemberRating
+from members.queries import periods_as_of
 from units.models import BreakthroughTask, Document, Meeting, Organisation, OrganisationRating
 
 
@@ -132,9 +133,7 @@ def prepare(queryset, scope):
     columns = COLUMNS.get(queryset.model, FALLBACK)
     queryset = queryset.select_related(*columns.select_related).order_by(*columns.ordering)
     if queryset.model is Member:
-        chi_bo = MembershipPeriod.objects.covering(scope.as_of).filter(
-            member=OuterRef("pk"), organisation__isnull=False
-        )
+        chi_bo = periods_as_of(scope.as_of).filter(member=OuterRef("pk"))
         queryset = queryset.annotate(chi_bo_name=Subquery(chi_bo.values("organisation__name")[:1]))
     return queryset, columns
 

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 
 from inspections.models import Body, DisciplineDecision, Inspection, Letter
@@ -19,8 +19,9 @@ from inspections.workdays import working_days_after
 from members.badges import badges_due, next_award_day
 from members.deadlines import recognition_overdue
 from members.lifecycle import PROBATION_MONTHS, add_months
-from members.models import EventKind, Member, MemberEvent, MembershipPeriod, MembershipStatus
+from members.models import EventKind, Member, MemberEvent, MembershipStatus
 from members.quality import unrated_member_periods
+from members.queries import periods_as_of
 from partyblock.access import report_root, visible
 from partyblock.models import ImportBatch, ImportStatus
 from partyblock.placing import placed, tccs_names
@@ -114,13 +115,10 @@ def probationary_ending(ctx):
     if "probationary" in ctx.memo:
         return ctx.memo["probationary"]
     periods = (
-        MembershipPeriod.objects.covering(ctx.today)
-        .in_bloc()
+        periods_as_of(ctx.today, ctx.within)
         .filter(status=MembershipStatus.PROBATIONARY)
         .select_related("member", "organisation")
     )
-    if ctx.within is not None:
-        periods = periods.within(ctx.within, ctx.today)
     periods = list(visible(periods, ctx.user))
     ceremonies = {}
     admissions = MemberEvent.objects.filter(
@@ -209,14 +207,19 @@ def _chi_bo_today(ctx):
 
 def _few_official(ctx):
     """Chi bộ existing today with fewer than 3 official members registered in them today."""
-    official = Count(
-        "periods",
-        filter=Q(periods__status=MembershipStatus.OFFICIAL)
-        & Q(periods__starts_on__lte=ctx.today)
-        & (Q(periods__ends_on__isnull=True) | Q(periods__ends_on__gt=ctx.today)),
+    official = dict(
+        periods_as_of(ctx.today, ctx.within)
+        .filter(status=MembershipStatus.OFFICIAL)
+        .values_list("organisation_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    chi_bo = _chi_bo_today(ctx).annotate(official=official).filter(official__lt=MIN_OFFICIAL_MEMBERS)
-    return list(chi_bo.order_by("path"))
+    found = []
+    for chi_bo in _chi_bo_today(ctx).order_by("path"):
+        chi_bo.official = official.get(chi_bo.pk, 0)
+        if chi_bo.official < MIN_OFFICIAL_MEMBERS:
+            found.append(chi_bo)
+    return found
 
 
 def _no_meeting(ctx):

@@ -20,13 +20,23 @@ import datetime
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat, Right
 
 PATH_STEP = 7  # characters per level of a path: 6 digits and "/"
 
 
 def segment(organisation_id):
     return f"{organisation_id:06d}/"
+
+
+def _segment_of(within):
+    """The path segment of `within`: an organisation, or an expression of an organisation's id
+    (OuterRef("pk")), whose segment the database builds."""
+    if hasattr(within, "pk"):
+        return segment(within.pk)
+    digits = Concat(Value("0" * (PATH_STEP - 1)), Cast(within, CharField()))
+    return Concat(Right(digits, PATH_STEP - 1), Value("/"))
 
 
 def covering(day, prefix=""):
@@ -47,6 +57,38 @@ def ids_in_tree_on(day, within=None):
     if within is not None:
         spans = spans.filter(path__contains=segment(within.pk))
     return spans.values("organisation_id")
+
+
+def placed_within(within, day, field="organisation"):
+    """Q: the organisation in `field` was `within` or below it in the tree of `day`.
+
+    With an organisation and a date this is `ids_in_tree_on` (one subquery). Either may also be an
+    expression: `day` the date of each filtered row (OuterRef of a record's date), `within` the id of
+    each row of an outer query (OuterRef("pk"): a count per organisation); the organisation's tree
+    spans are then joined (one span of an organisation covers a day, so nothing is counted twice)."""
+    if hasattr(within, "pk") and isinstance(day, datetime.date):
+        return Q(**{f"{field}_id__in": ids_in_tree_on(day, within)})
+    spans = f"{field}__tree_spans__"
+    return covering(day, prefix=spans) & Q(**{f"{spans}path__contains": _segment_of(within)})
+
+
+def below_on(day, within):
+    """{child id: ids of the child and of everything below it} for the organisations directly below
+    `within` in the tree of `day`, and `within`'s own path that day (None when it was not in the
+    tree): one query."""
+    from .models import TreeSpan
+
+    spans = list(
+        TreeSpan.objects.filter(covering(day), path__contains=segment(within.pk)).values_list(
+            "organisation_id", "path", "depth"
+        )
+    )
+    own = next((path for pk, path, _ in spans if pk == within.pk), None)
+    if own is None:
+        return {}, None
+    depth = len(own) // PATH_STEP - 1
+    children = {pk: segment(pk) for pk, _, span_depth in spans if span_depth == depth + 1}
+    return {child: [pk for pk, path, _ in spans if mark in path] for child, mark in children.items()}, own
 
 
 def under_on(within, organisation_field, day_field):

@@ -70,8 +70,9 @@ class Scope:
 
     @property
     def rated_years(self):
-        """Years whose year-end rating falls in the period (a term: 2015–2019 for 2015–2020)."""
-        return self.term.rated_years if self.term else [self.starts_on.year]
+        """Years whose year-end rating falls in the period (a term: 2015–2019 for 2015–2020); for
+        another period, each year it touches (a year: itself)."""
+        return self.term.rated_years if self.term else list(range(self.starts_on.year, self.ends_on.year + 1))
 
     @property
     def activity_end(self):
@@ -286,6 +287,8 @@ register(
     records=lambda s: members_as_of(s.starts_on, within=s.organisation),
     batch=_headcount_batch,
 )
+
+
 register(
     "members_growth",
     "Tăng so với đầu kỳ",
@@ -684,6 +687,30 @@ register(
     records=_tccs_ratings,
     params=["year", "level"],
     batch=_levels_batch("tccs_ratings", _tccs_ratings_of),
+)
+
+
+def _good_or_better_batch(key, ratings_of):
+    def batch(scope):
+        counts = _level_counts(scope, ratings_of)
+        return {cache_key(key, {"year": year}): good_or_better(counts, year)[1] for year in scope.rated_years}
+
+    return batch
+
+
+register(
+    "member_ratings_good_or_better",
+    "Đảng viên xếp loại hoàn thành tốt nhiệm vụ trở lên",
+    records=lambda s, year: _member_ratings(s, year).filter(level__in=GOOD_OR_BETTER_LEVELS),
+    params=["year"],
+    batch=_good_or_better_batch("member_ratings_good_or_better", _member_ratings_of),
+)
+register(
+    "tccs_ratings_good_or_better",
+    "TCCS xếp loại hoàn thành tốt nhiệm vụ trở lên",
+    records=lambda s, year: _tccs_ratings(s, year).filter(level__in=GOOD_OR_BETTER_LEVELS),
+    params=["year"],
+    batch=_good_or_better_batch("tccs_ratings_good_or_better", _tccs_ratings_of),
 )
 register(
     "awards_to_tccs",

@@ -255,6 +255,7 @@ def _ratings(scope):
                 [
                     count(scope, "member_ratings", year=year),
                     *counts,
+                    count(scope, "member_ratings_good_or_better", year=year),
                     Cell(share, unit="%", source=f"member_good_or_better_pct_by_year:{year}"),
                 ],
             )
@@ -263,10 +264,18 @@ def _ratings(scope):
         counts = [count(scope, "tccs_ratings", year=year, level=lv) for lv in levels]
         share = tccs_shares.get(str(year))
         tccs_rows.append(
-            (str(year), [count(scope, "tccs_ratings", year=year), *counts, Cell(share, unit="%")])
+            (
+                str(year),
+                [
+                    count(scope, "tccs_ratings", year=year),
+                    *counts,
+                    count(scope, "tccs_ratings_good_or_better", year=year),
+                    Cell(share, unit="%"),
+                ],
+            )
         )
         tccs_columns.append((str(year), [c.value for c in counts]))
-    headers = ["Năm", "Được xếp loại", *level_headers, "Tốt trở lên (%)"]
+    headers = ["Năm", "Được xếp loại", *level_headers, "Tốt trở lên", "Tốt trở lên (%)"]
     section.tables = [
         Table("Đảng viên theo mức xếp loại", headers, member_rows),
         Table("Tổ chức cơ sở đảng theo mức xếp loại", headers, tccs_rows),

@@ -394,6 +394,9 @@ def organisation_page(request, code):
     earliest = min(organisation.founded_on or params.PARTY_FOUNDED, today)
     as_of, error = params.as_of_day(request.GET.get(AS_OF_PARAM), earliest, today)
     context = organisation_context(organisation, as_of or today, user=request.user)
+    for cell in context["cells"]:
+        if may_see_figure(request.user, FIGURES[cell.key]):
+            cell.url = drilldown_url(context["scope"], cell)
     context.update({"error": error, "title": organisation.name, "terms": Term.objects.all()})
     return render(request, "reports/organisation.html", context)
 

@@ -44,70 +44,58 @@ def _subjects_within(rows, parent, within):
     )
 
 
+def _decided_between(model, subjects, start, end, body, kinds, within):
+    """Records of `model` (inspections or supervisions) decided in [start, end], by `body` and of
+    `kinds` when given; with `within`, those with at least one subject (a row of `subjects`) inside it."""
+    records = model.objects.filter(decision_date__gte=start, decision_date__lte=end)
+    if body is not None:
+        records = records.filter(body=body)
+    if kinds is not None:
+        records = records.filter(kind__in=kinds)
+    if within is not None:
+        parent = model._meta.model_name
+        rows = _subjects_within(subjects.objects.filter(**{parent: OuterRef("pk")}), parent, within)
+        records = records.filter(Exists(rows))
+    return records
+
+
 def inspections_between(start, end, *, body=None, kinds=None, within=None):
     """Inspections decided in [start, end], by `body` and of `kinds` when given; with `within`,
     those with at least one subject inside it."""
-    inspections = Inspection.objects.filter(decision_date__gte=start, decision_date__lte=end)
-    if body is not None:
-        inspections = inspections.filter(body=body)
-    if kinds is not None:
-        inspections = inspections.filter(kind__in=kinds)
-    if within is not None:
-        rows = _subjects_within(
-            InspectionSubject.objects.filter(inspection=OuterRef("pk")), "inspection", within
-        )
-        inspections = inspections.filter(Exists(rows))
-    return inspections
+    return _decided_between(Inspection, InspectionSubject, start, end, body, kinds, within)
 
 
 def supervisions_between(start, end, *, body=None, kinds=None, within=None):
-    supervisions = Supervision.objects.filter(decision_date__gte=start, decision_date__lte=end)
-    if body is not None:
-        supervisions = supervisions.filter(body=body)
-    if kinds is not None:
-        supervisions = supervisions.filter(kind__in=kinds)
-    if within is not None:
-        rows = _subjects_within(
-            SupervisionSubject.objects.filter(supervision=OuterRef("pk")), "supervision", within
-        )
-        supervisions = supervisions.filter(Exists(rows))
-    return supervisions
+    return _decided_between(Supervision, SupervisionSubject, start, end, body, kinds, within)
+
+
+def _distinct_subjects(subjects, records, within, model):
+    """The distinct organisations or members (`model`) that are subjects (rows of `subjects`) of
+    `records`, inside `within` when given: each counted once however often it was a subject."""
+    parent = records.model._meta.model_name
+    field = model._meta.model_name
+    rows = _subjects_within(subjects.objects.filter(**{f"{parent}__in": records}), parent, within)
+    return model.objects.filter(pk__in=rows.filter(**{f"{field}__isnull": False}).values(f"{field}_id"))
 
 
 def inspected_organisations(inspections, within=None):
     """The distinct organisations that are subjects of `inspections`: an organisation inspected by
     two of them is one organisation (the report says "kiểm tra đối với 86 tổ chức đảng", counting
     organisations, not visits)."""
-    rows = _subjects_within(
-        InspectionSubject.objects.filter(inspection__in=inspections), "inspection", within
-    )
-    return Organisation.objects.filter(
-        pk__in=rows.filter(organisation__isnull=False).values("organisation_id")
-    )
+    return _distinct_subjects(InspectionSubject, inspections, within, Organisation)
 
 
 def inspected_members(inspections, within=None):
     """The distinct members that are subjects of `inspections` (each member once)."""
-    rows = _subjects_within(
-        InspectionSubject.objects.filter(inspection__in=inspections), "inspection", within
-    )
-    return Member.objects.filter(pk__in=rows.filter(member__isnull=False).values("member_id"))
+    return _distinct_subjects(InspectionSubject, inspections, within, Member)
 
 
 def supervised_organisations(supervisions, within=None):
-    rows = _subjects_within(
-        SupervisionSubject.objects.filter(supervision__in=supervisions), "supervision", within
-    )
-    return Organisation.objects.filter(
-        pk__in=rows.filter(organisation__isnull=False).values("organisation_id")
-    )
+    return _distinct_subjects(SupervisionSubject, supervisions, within, Organisation)
 
 
 def supervised_members(supervisions, within=None):
-    rows = _subjects_within(
-        SupervisionSubject.objects.filter(supervision__in=supervisions), "supervision", within
-    )
-    return Member.objects.filter(pk__in=rows.filter(member__isnull=False).values("member_id"))
+    return _distinct_subjects(SupervisionSubject, supervisions, within, Member)
 
 
 # --- the report's figures (DOMAIN.md §6) ---------------------------------------------------------

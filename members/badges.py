@@ -12,11 +12,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from units.models import Organisation
-
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, add_months, age_on
-from .models import BADGE_MILESTONES, EventKind, MemberEvent, MembershipPeriod, MembershipStatus, PartyBadge
-from .queries import members_as_of
+from .models import BADGE_MILESTONES, EventKind, MemberEvent, MembershipStatus, PartyBadge
+from .queries import members_as_of, periods_as_of
 
 AWARD_DAYS = ((2, 3), (5, 19), (9, 2), (11, 7))  # (month, day): 3/2, 19/5, 2/9, 7/11
 
@@ -105,9 +103,44 @@ class BadgeDue:
         return self.reached_on <= previous_award_day(day)
 
 
+@dataclass
+class Standing:
+    """Where an official member stands for badges on a day: the chi bộ then, party age and the day
+    it counts from, and the highest milestone already given (0: none)."""
+
+    organisation: object
+    party_age: int
+    counted_from: datetime.date
+    given: int
+
+
+def standings(members, day):
+    """[(member, Standing)] on `day` of the official members among `members` ({id: member}), in
+    their order: three queries (their periods then, badges given, admission and ending events)."""
+    periods = {
+        period.member_id: period
+        for period in periods_as_of(day).filter(member_id__in=members).select_related("organisation")
+    }
+    given = defaultdict(int)
+    for member_id, years in PartyBadge.objects.filter(member_id__in=members).values_list(
+        "member_id", "years"
+    ):
+        given[member_id] = max(given[member_id], years)
+    spans = memberships_of(members, day)
+    found = []
+    for member_id, member in members.items():
+        official = periods[member_id].status == MembershipStatus.OFFICIAL
+        years, counted_from = party_age(spans.get(member_id, []), day, official)
+        if years is not None:
+            found.append(
+                (member, Standing(periods[member_id].organisation, years, counted_from, given[member_id]))
+            )
+    return found
+
+
 def badges_due(day, within=None):
     """Members of the Khối (or of `within`) on `day` whose party age on `day` reaches a badge
-    milestone they have not been given: the highest such milestone each. Five queries.
+    milestone they have not been given: the highest such milestone each. Four queries.
 
     Party age is at most the time since the first admission decision (or ceremony), so only
     members admitted by the first milestone's anniversary are looked at."""
@@ -121,33 +154,15 @@ def badges_due(day, within=None):
         .only("pk", "full_name", "birth_date", "sort_key")
     )
     members = {m.pk: m for m in members}
-    current = {}
-    spans = MembershipPeriod.objects.filter(member_id__in=members, starts_on__lte=day)
-    status = {}
-    for span in spans.values_list(
-        "member_id", "starts_on", "ends_on", "organisation_id", "status", named=True
-    ):
-        if span.ends_on is None or span.ends_on > day:
-            current[span.member_id] = span.organisation_id
-            status[span.member_id] = span.status
-    given = defaultdict(int)
-    for member_id, years in PartyBadge.objects.filter(member_id__in=members).values_list(
-        "member_id", "years"
-    ):
-        given[member_id] = max(given[member_id], years)
-    spans = memberships_of(members, day)
     due = []
-    for member_id, member in members.items():
-        official = status.get(member_id) == MembershipStatus.OFFICIAL
-        years, counted_from = party_age(spans.get(member_id, []), day, official)
-        if years is None:
-            continue
-        reached = [m for m in BADGE_MILESTONES if m <= years and m > given[member_id]]
+    for member, standing in standings(members, day):
+        reached = [m for m in BADGE_MILESTONES if standing.given < m <= standing.party_age]
         if reached:
-            due.append(BadgeDue(member, reached[-1], years, counted_from, current[member_id]))
-    organisations = Organisation.objects.in_bulk({d.organisation for d in due})
-    for d in due:
-        d.organisation = organisations[d.organisation]
+            due.append(
+                BadgeDue(
+                    member, reached[-1], standing.party_age, standing.counted_from, standing.organisation
+                )
+            )
     due.sort(key=lambda d: (-d.milestone, d.member.sort_key))
     return due
 
@@ -166,28 +181,12 @@ def early_badge_candidates(day, within=None):
 
     sick = SickLeave.objects.filter(starts_on__lte=day, ends_on__gte=day).values("member_id")
     members = {m.pk: m for m in members_as_of(day, within).filter(pk__in=sick)}
-    current = {}
-    for period in MembershipPeriod.objects.filter(member_id__in=members, starts_on__lte=day).select_related(
-        "organisation"
-    ):
-        if period.ends_on is None or period.ends_on > day:
-            current[period.member_id] = period
-    given = defaultdict(int)
-    for member_id, years in PartyBadge.objects.filter(member_id__in=members).values_list(
-        "member_id", "years"
-    ):
-        given[member_id] = max(given[member_id], years)
-    spans = memberships_of(members, day)
     candidates = []
-    for member_id, member in members.items():
-        official = current[member_id].status == MembershipStatus.OFFICIAL
-        years, counted_from = party_age(spans.get(member_id, []), day, official)
-        if years is None:
-            continue
-        upcoming = [m for m in BADGE_MILESTONES if m > years and m > given[member_id]]
+    for member, standing in standings(members, day):
+        upcoming = [m for m in BADGE_MILESTONES if m > max(standing.party_age, standing.given)]
         if not upcoming:
             continue
-        due = BadgeDue(member, upcoming[0], years, counted_from, current[member_id].organisation)
+        due = BadgeDue(member, upcoming[0], standing.party_age, standing.counted_from, standing.organisation)
         if due.reached_on <= add_months(day, EARLY_MONTHS[due.milestone]):
             candidates.append(due)
     candidates.sort(key=lambda d: (d.reached_on, d.member.sort_key))

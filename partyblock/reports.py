@@ -442,70 +442,42 @@ def _term_so_far(scope, term):
     return Scope(term.starts_on, end, end, scope.organisation)
 
 
+# The year report's lines, in order: (label, figure, target key judged against or None). A count
+# (admissions) is judged on the term so far against the time elapsed, a share (%) on the year.
+YEAR_LINES = [
+    ("Đảng viên (đến {as_of})", "members", None),
+    ("Kết nạp đảng viên mới", "admissions", "admissions"),
+    *[(label, key, None) for key, label in FLOWS.items()],
+    (
+        "Đảng viên hoàn thành tốt nhiệm vụ trở lên (%)",
+        "member_good_or_better_min_pct",
+        "member_good_or_better_pct",
+    ),
+    ("TCCS hoàn thành tốt nhiệm vụ trở lên (%)", "tccs_good_or_better_avg_pct", "tccs_good_or_better_pct"),
+    ("Tỷ lệ đảng viên dự sinh hoạt chi bộ (%)", "meeting_attendance_pct", "meeting_attendance_pct"),
+    ("Công việc đột phá đăng ký", "breakthrough_tasks", None),
+    ("Lượt TCCS được Tỉnh ủy tặng bằng khen", "tccs_province_certificates", None),
+    ("Lượt TCCS được Ban Thường vụ Đảng ủy Khối tặng giấy khen", "tccs_bloc_certificates", None),
+]
+
+
 def year_comparison(scope):
-    """The year against the year before and against its term's targets and pace."""
+    """The year against the year before and against its term's targets and pace (`YEAR_LINES`)."""
     year = scope.starts_on.year
     previous = Scope.for_year(year - 1, organisation=scope.organisation)
     term = term_of_year(year)
     term_scope = Scope.for_term(term, organisation=scope.organisation) if term else None
     so_far = _term_so_far(scope, term) if term else None
-    rows = [
-        Compared(
-            f"Đảng viên (đến {scope.as_of:%d/%m/%Y})", count(scope, "members"), count_of(previous, "members")
-        ),
-        _with_target(
-            Compared("Kết nạp đảng viên mới", count(scope, "admissions"), count_of(previous, "admissions")),
-            term_scope,
-            "admissions",
-            so_far,
-        ),
-        *[Compared(label, count(scope, key), count_of(previous, key)) for key, label in FLOWS.items()],
-        _with_target(
-            Compared(
-                "Đảng viên hoàn thành tốt nhiệm vụ trở lên (%)",
-                plain(scope, "member_good_or_better_min_pct", "%"),
-                Cell(value("member_good_or_better_min_pct", previous), unit="%"),
-                "%",
-            ),
-            term_scope,
-            "member_good_or_better_pct",
-        ),
-        _with_target(
-            Compared(
-                "TCCS hoàn thành tốt nhiệm vụ trở lên (%)",
-                plain(scope, "tccs_good_or_better_avg_pct", "%"),
-                Cell(value("tccs_good_or_better_avg_pct", previous), unit="%"),
-                "%",
-            ),
-            term_scope,
-            "tccs_good_or_better_pct",
-        ),
-        _with_target(
-            Compared(
-                "Tỷ lệ đảng viên dự sinh hoạt chi bộ (%)",
-                plain(scope, "meeting_attendance_pct", "%"),
-                Cell(value("meeting_attendance_pct", previous), unit="%"),
-                "%",
-            ),
-            term_scope,
-            "meeting_attendance_pct",
-        ),
-        Compared(
-            "Công việc đột phá đăng ký",
-            count(scope, "breakthrough_tasks"),
-            count_of(previous, "breakthrough_tasks"),
-        ),
-        Compared(
-            "Lượt TCCS được Tỉnh ủy tặng bằng khen",
-            count(scope, "tccs_province_certificates"),
-            count_of(previous, "tccs_province_certificates"),
-        ),
-        Compared(
-            "Lượt TCCS được Ban Thường vụ Đảng ủy Khối tặng giấy khen",
-            count(scope, "tccs_bloc_certificates"),
-            count_of(previous, "tccs_bloc_certificates"),
-        ),
-    ]
+    rows = []
+    for label, key, target_key in YEAR_LINES:
+        label = label.format(as_of=f"{scope.as_of:%d/%m/%Y}")
+        if FIGURES[key].countable:
+            row = Compared(label, count(scope, key), count_of(previous, key))
+        else:
+            row = Compared(label, plain(scope, key, "%"), Cell(value(key, previous), unit="%"), "%")
+        if target_key is not None:
+            row = _with_target(row, term_scope, target_key, so_far if FIGURES[key].countable else None)
+        rows.append(row)
     return rows, term
 
 

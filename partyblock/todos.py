@@ -156,11 +156,16 @@ def _probation_upcoming(ctx):
     return [p for p in probationary_ending(ctx) if p.member_id not in overdue]
 
 
-def _period_row(period, ctx, *extra):
+def _member_row(member, organisation, ctx, *extra):
+    """A member's line: name (linking to the record), birth date, chi bộ with its TCCS, `extra`."""
     return (
-        _admin_url(period.member, "members_member"),
-        [period.member.full_name, _date(period.member.birth_date), ctx.placed(period.organisation), *extra],
+        _admin_url(member, "members_member"),
+        [member.full_name, _date(member.birth_date), ctx.placed(organisation), *extra],
     )
+
+
+def _period_row(period, ctx, *extra):
+    return _member_row(period.member, period.organisation, ctx, *extra)
 
 
 def _badges(ctx):
@@ -336,15 +341,8 @@ TODOS = [
         "members.view_member",
         _probation_overdue,
         (*MEMBER_HEADERS, "Hết 12 tháng dự bị", "Hạn xét"),
-        lambda due, ctx: (
-            _admin_url(due.member, "members_member"),
-            [
-                due.member.full_name,
-                _date(due.member.birth_date),
-                ctx.placed(due.organisation),
-                _date(due.probation_ends),
-                _date(due.deadline),
-            ],
+        lambda due, ctx: _member_row(
+            due.member, due.organisation, ctx, _date(due.probation_ends), _date(due.deadline)
         ),
     ),
     Todo(
@@ -364,16 +362,7 @@ TODOS = [
         "members.view_partybadge",
         _badges,
         (*MEMBER_HEADERS, "Tuổi đảng", "Huy hiệu"),
-        lambda d, ctx: (
-            _admin_url(d.member, "members_member"),
-            [
-                d.member.full_name,
-                _date(d.member.birth_date),
-                ctx.placed(d.organisation),
-                d.party_age,
-                f"{d.milestone} năm",
-            ],
-        ),
+        lambda d, ctx: _member_row(d.member, d.organisation, ctx, d.party_age, f"{d.milestone} năm"),
     ),
     Todo(
         "don-thu-qua-han",

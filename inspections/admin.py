@@ -619,54 +619,48 @@ class ConcerningInline(RegisterMedia, admin.TabularInline):
         return queryset if super().has_view_permission(request) else queryset.none()
 
 
-class ConcerningInspectionsInline(ConcerningInline):
-    model = InspectionSubject
-    verbose_name = "cuộc kiểm tra"
-    verbose_name_plural = "kiểm tra (chỉ xem)"
-    fields = readonly_fields = ["record", "body", "kind", "violation_found", "follow_up"]
+class ConcerningSubjectsInline(ConcerningInline):
+    """Subject rows of inspections or supervisions (`record`: the field naming the record), the
+    latest decision first."""
+
+    record_field = None
 
     def get_queryset(self, request):
+        field = self.record_field
         return (
             super()
             .get_queryset(request)
-            .select_related("inspection__conducting_organisation")
-            .order_by("-inspection__decision_date", "-pk")
+            .select_related(f"{field}__conducting_organisation")
+            .order_by(f"-{field}__decision_date", "-pk")
         )
 
     @admin.display(description="quyết định")
     def record(self, row):
-        return _link(row.inspection)
+        return _link(getattr(row, self.record_field))
 
     @admin.display(description="chủ thể")
     def body(self, row):
-        return row.inspection.body_display()
+        return getattr(row, self.record_field).body_display()
+
+
+class ConcerningInspectionsInline(ConcerningSubjectsInline):
+    model = InspectionSubject
+    record_field = "inspection"
+    verbose_name = "cuộc kiểm tra"
+    verbose_name_plural = "kiểm tra (chỉ xem)"
+    fields = readonly_fields = ["record", "body", "kind", "violation_found", "follow_up"]
 
     @admin.display(description="loại kiểm tra")
     def kind(self, row):
         return row.inspection.get_kind_display()
 
 
-class ConcerningSupervisionsInline(ConcerningInline):
+class ConcerningSupervisionsInline(ConcerningSubjectsInline):
     model = SupervisionSubject
+    record_field = "supervision"
     verbose_name = "cuộc giám sát"
     verbose_name_plural = "giám sát (chỉ xem)"
     fields = readonly_fields = ["record", "body", "note"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("supervision__conducting_organisation")
-            .order_by("-supervision__decision_date", "-pk")
-        )
-
-    @admin.display(description="quyết định")
-    def record(self, row):
-        return _link(row.supervision)
-
-    @admin.display(description="chủ thể")
-    def body(self, row):
-        return row.supervision.body_display()
 
 
 class ConcerningDisciplineInline(ConcerningInline):

@@ -13,12 +13,14 @@ from partyblock.access import locked_member_fields, shown_value, visible
 from partyblock.admin_tools import GrassrootsListFilter, NationalIdSearchHelpMixin
 from partyblock.audit import current_user
 from partyblock.importing.exporting import ExportXlsxMixin
+from partyblock.text import thousands
+from units.admin import OrganisationAdmin
 from units.models import Organisation
 
 from .admin_arrival import ArrivalViewMixin
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
 from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, MembershipStatus
-from .queries import members_as_of, name_search
+from .queries import headcount, members_as_of, name_search
 from .services import card_issue, discipline_event_problems, member_events_apply
 
 
@@ -383,3 +385,31 @@ class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, 
 
 
 from . import admin_recognition  # noqa: E402,F401  (ratings, awards, badges)
+
+
+# --- the organisation list's and page's headcount (units knows nothing of members) -------------------
+@admin.display(description="đảng viên", ordering="current_members")
+def member_count(organisation):
+    return thousands(organisation.current_members)
+
+
+@admin.display(description="số đảng viên hiện nay")
+def member_count_today(organisation):
+    return getattr(organisation, "current_members", "—")
+
+
+def _headcount_today():
+    # One correlated count per row inside the list's SELECT: no query per organisation.
+    return headcount(timezone.localdate(), OuterRef("pk"))
+
+
+OrganisationAdmin.annotations = {**OrganisationAdmin.annotations, "current_members": _headcount_today}
+OrganisationAdmin.list_display = [*OrganisationAdmin.list_display, member_count]
+OrganisationAdmin.readonly_fields = [*OrganisationAdmin.readonly_fields, member_count_today]
+OrganisationAdmin.fieldsets = [
+    *OrganisationAdmin.fieldsets[:-1],
+    (
+        OrganisationAdmin.fieldsets[-1][0],
+        {"fields": [*OrganisationAdmin.fieldsets[-1][1]["fields"], member_count_today]},
+    ),
+]

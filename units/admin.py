@@ -3,17 +3,15 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Func, OuterRef, Subquery
+from django.db.models import F
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from inspections.admin import ORGANISATION_INLINES, ReadOnlyFormSet
-from members.models import MembershipPeriod
 from members.services import organisation_dissolve, organisation_merge
 from partyblock.access import visible
 from partyblock.importing.exporting import ExportXlsxMixin
-from partyblock.text import thousands
 
 from .models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Placement, Term, TermTarget
 from .services import organisation_move
@@ -157,46 +155,33 @@ class MoveForm(forms.Form):
 class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
     form = OrganisationForm
     export_kind = "organisations"  # the list exports in the import template's columns
-    list_display = ["tree_name", "code", "kind", "founded_on", "dissolved_on", "member_count"]
+    list_display = ["tree_name", "code", "kind", "founded_on", "dissolved_on"]
     list_filter = ["kind", ParentFilter, ActiveFilter]
     search_fields = ["name", "code", "agency"]
     ordering = ["path"]
     list_per_page = 100
     autocomplete_fields = ["parent", "merged_into"]
-    readonly_fields = ["path_display", "member_count_today"]
+    readonly_fields = ["path_display"]
     inlines = [PlacementInline, *ORGANISATION_INLINES]
     actions = ["move_selected"]
     fieldsets = [
         (None, {"fields": ["code", "name", "kind", "parent", "placed_on", "agency"]}),
         ("Thành lập, giải thể", {"fields": ["founded_on", "dissolved_on", "merged_into"]}),
-        ("Vị trí trong cây tổ chức", {"fields": ["path_display", "member_count_today"]}),
+        ("Vị trí trong cây tổ chức", {"fields": ["path_display"]}),
     ]
+    # Annotations of the list and the page that other apps add ({name: function returning the
+    # expression}), with the columns showing them: members adds today's headcount (members.admin).
+    annotations = {}
 
     def get_queryset(self, request):
-        today = timezone.localdate()
-        # One correlated COUNT per row inside the same SELECT: no query per organisation.
-        members_below = (
-            MembershipPeriod.objects.covering(today)
-            .filter(organisation__path__startswith=OuterRef("path"))
-            .order_by()
-            .annotate(n=Func("pk", function="COUNT"))
-            .values("n")
-        )
-        return super().get_queryset(request).annotate(current_members=Subquery(members_below))
+        queryset = super().get_queryset(request)
+        return queryset.annotate(**{name: expression() for name, expression in self.annotations.items()})
 
     @admin.display(description="tên tổ chức", ordering="path")
     def tree_name(self, obj):
         # Indentation by class, not inline style, so a strict CSP can stay on.
         css = "tree-grassroots" if obj.kind in GRASSROOTS_KINDS else "tree-node"
         return format_html('<span class="{} tree-depth-{}">{}</span>', css, min(obj.depth, 4), obj.name)
-
-    @admin.display(description="đảng viên", ordering="current_members")
-    def member_count(self, obj):
-        return thousands(obj.current_members)
-
-    @admin.display(description="số đảng viên hiện nay")
-    def member_count_today(self, obj):
-        return getattr(obj, "current_members", "—")
 
     @admin.display(description="thuộc cây")
     def path_display(self, obj):

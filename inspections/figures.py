@@ -1,5 +1,5 @@
 """The report figures of DOMAIN.md §6 on inspection and supervision (registered after the
-structure and membership figures by the import at the end of `partyblock.figures`).
+structure and membership figures by the import at the end of `partyblock.reports.figures`).
 
 Each is a queryset over the scope's period by decision date (up to `scope.activity_end`, like the other
 activity figures), narrowed to subjects inside `scope.organisation` when one is given.
@@ -7,8 +7,8 @@ activity figures), narrowed to subjects inside `scope.organisation` when one is 
 
 import functools
 
-from partyblock import figures
-from partyblock.access import INSPECTION_RECORDS
+from partyblock.accounts.access import INSPECTION_RECORDS
+from partyblock.reports import figures
 
 from . import queries
 

@@ -3,8 +3,8 @@ blocks on the organisation page, and how its records are listed in drill-downs."
 
 from django.db.models import Q
 
-from partyblock.drilldown import Columns, register_columns
-from partyblock.reports import Row, Section, Table, count
+from partyblock.reports.drilldown import Columns, register_columns
+from partyblock.reports.sections import Row, Section, Table, count
 
 from .models import (
     DisciplineDecision,

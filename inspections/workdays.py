@@ -1,6 +1,6 @@
-"""Deadlines of letters in working days (the calculation itself: `partyblock.workdays`)."""
+"""Deadlines of letters in working days (the calculation itself: `partyblock.core.workdays`)."""
 
-from partyblock.workdays import working_days_after
+from partyblock.core.workdays import working_days_after
 
 __all__ = ["working_days_after", "complaint_deadline", "denunciation_deadline"]
 

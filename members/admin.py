@@ -9,9 +9,9 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from inspections.admin import MEMBER_INLINES
-from partyblock.access import locked_member_fields, shown_value, visible
+from partyblock.accounts.access import locked_member_fields, shown_value, visible
 from partyblock.admin_tools import GrassrootsListFilter, NationalIdSearchHelpMixin
-from partyblock.audit import current_user
+from partyblock.audit.log import current_user
 from partyblock.importing.exporting import ExportXlsxMixin
 from partyblock.text import thousands
 from units.admin import OrganisationAdmin
@@ -295,7 +295,7 @@ class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, 
 
     @admin.display(description="số CCCD")
     def masked_national_id(self, obj):
-        user = current_user()  # set per request by partyblock.sessions.AuditActorMiddleware
+        user = current_user()  # set per request by partyblock.accounts.sessions.AuditActorMiddleware
         return shown_value(user, Member, "national_id", obj.national_id) or "" if obj and user else ""
 
     def get_queryset(self, request):

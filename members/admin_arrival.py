@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from partyblock.access import visible
+from partyblock.accounts.access import visible
 from units.models import MEMBER_HOLDING_KINDS, Organisation
 
 from .lifecycle import ADMITTED_OUTSIDE_UNKNOWN

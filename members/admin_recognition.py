@@ -13,8 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from partyblock import rating_schemes
-from partyblock.access import report_root, visible
+from partyblock.accounts.access import report_root, visible
 from partyblock.admin_tools import (
     GrassrootsListFilter,
     MemberSearchMixin,
@@ -23,12 +22,13 @@ from partyblock.admin_tools import (
     YearListFilter,
     year_choices,
 )
+from partyblock.core import rating_schemes
+from partyblock.core.params import PARTY_FOUNDED
+from partyblock.core.xlsx import xlsx_response
 from partyblock.importing.exporting import ExportXlsxMixin
-from partyblock.params import PARTY_FOUNDED
-from partyblock.placing import PlacedOrganisationField, placed, tccs_names
 from partyblock.rating_entry import EntryRow, default_year, rating_entry_view
-from partyblock.xlsx import xlsx_response
 from units.models import GRASSROOTS_KINDS, PATH_STEP, Organisation, OrganisationKind
+from units.placing import PlacedOrganisationField, placed, tccs_names
 
 from .badges import badges_due, early_badge_candidates, is_award_day, next_award_day
 from .models import Award, AwardForm, IssuingBody, MemberRating, PartyBadge, SickLeave

@@ -1,6 +1,6 @@
 """Deadlines staff are held to about members (docs/rules.md), as plain query functions: the role
 homes show them as to-dos and the checks page lists them. Working days skip weekends and the days
-off kept as data (`partyblock.workdays`).
+off kept as data (`partyblock.core.workdays`).
 
 - Recognition: within 30 working days after the 12 months of probation end, the chi bộ must
   consider the probationary member and propose recognition (or removal) (QĐ 29-QĐ/TW 2016 §4.2a,
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
-from partyblock.workdays import holidays_between, working_days_after
+from partyblock.core.workdays import holidays_between, working_days_after
 
 from .lifecycle import PROBATION_MONTHS, add_months
 from .models import EventKind, MemberEvent, MembershipStatus

@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from partyblock import limits, rating_schemes
-from partyblock.fields import import_batch_key
-from partyblock.text import name_sort_key, normalize_text, search_key, validate_name
+from partyblock.core import limits, rating_schemes
+from partyblock.core.fields import import_batch_key
+from partyblock.core.text import name_sort_key, normalize_text, search_key, validate_name
 from units.models import RatingFields
 
 

@@ -100,10 +100,10 @@ def member_ratings_within(within=None):
 def name_search(term, *, user, prefix=""):
     """Q matching members whose name has every word of `term`, ignoring case and diacritics (đ = d),
     or whose party card number is exactly `term`, or whose national ID is, for a `user` who sees it
-    whole (`partyblock.access.may_look_up`: no search by a value seen masked). `prefix` reaches
+    whole (`partyblock.accounts.access.may_look_up`: no search by a value seen masked). `prefix` reaches
     the member from another model ("member__")."""
-    from partyblock.access import may_look_up
-    from partyblock.text import search_key
+    from partyblock.accounts.access import may_look_up
+    from partyblock.core.text import search_key
 
     term = term.strip()
     name_match = Q()

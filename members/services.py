@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from partyblock.text import name_sort_key, search_key
+from partyblock.core.text import name_sort_key, search_key
 
 from .lifecycle import replay
 from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, PartyBadge

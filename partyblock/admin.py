@@ -1,5 +1,5 @@
-"""Admin of the partyblock app itself: the import screens and history (partyblock.importing), the
-audit trail, and users with their roles and TCCS binding."""
+"""Admin of the site itself: the audit trail, and users with their roles and TCCS binding (the import
+screens are `partyblock.importing.admin`)."""
 
 from django.apps import apps
 from django.contrib import admin
@@ -9,10 +9,10 @@ from django.contrib.auth.models import User
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
 
-from .access import shown_changes
-from .audit import current_user
-from .importing import admin as importing_admin  # noqa: F401  (registers ImportBatch)
-from .models import ActivityLog, UserScope
+from partyblock.accounts.access import shown_changes
+from partyblock.accounts.models import UserScope
+from partyblock.audit.log import current_user
+from partyblock.audit.models import ActivityLog
 
 
 def record_type(label):
@@ -63,7 +63,7 @@ def members_of(entries):
 
 @admin.register(ActivityLog)
 class ActivityLogAdmin(admin.ModelAdmin):
-    """Read-only: the log is appended to by `partyblock.audit` and never edited."""
+    """Read-only: the log is appended to by `partyblock.audit.log` and never edited."""
 
     list_display = [
         "at",
@@ -83,7 +83,7 @@ class ActivityLogAdmin(admin.ModelAdmin):
 
     @admin.display(description="thay đổi (trước → sau)")
     def changes_shown(self, entry):
-        """The diff with the fields the viewer sees masked masked (`partyblock.access`)."""
+        """The diff with the fields the viewer sees masked masked (`partyblock.accounts.access`)."""
         changes = shown_changes(current_user(), entry.model, entry.changes)
         return format_html_join(
             "", "<div><strong>{}</strong>: {} → {}</div>", ((f, *_pair(v)) for f, v in changes.items())

@@ -1,5 +1,5 @@
 """The admin site: every ModelAdmin registered on it (ours and Django's) is made to go through the
-one access rule (`partyblock.access`): lists, change pages, autocompletes, foreign-key choices and
+one access rule (`partyblock.accounts.access`): lists, change pages, autocompletes, foreign-key choices and
 inlines show only the user's scope; a record outside it answers 404; deletions need the admin role;
 no list may be filtered by a field the user sees masked, and history shows such fields masked.
 """
@@ -14,8 +14,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from partyblock.access import is_admin, lookup_reveals_masked, shown_changes, visible
-from partyblock.audit import import_batch_entry, log_denied
+from partyblock.accounts.access import is_admin, lookup_reveals_masked, shown_changes, visible
+from partyblock.audit.log import import_batch_entry, log_denied
 
 NOT_FOUND = "Không tìm thấy hồ sơ này, hoặc hồ sơ nằm ngoài phạm vi bạn được xem."
 
@@ -99,8 +99,8 @@ class ScopedModelAdmin(ScopedChoicesMixin):
         raise Http404(NOT_FOUND)
 
     def history_view(self, request, object_id, extra_context=None):
-        """The record's audit trail (partyblock.audit), not Django's admin LogEntry."""
-        from partyblock.models import ActivityLog
+        """The record's audit trail (partyblock.audit.log), not Django's admin LogEntry."""
+        from partyblock.audit.models import ActivityLog
 
         obj = self.get_object(request, object_id)
         if obj is None:
@@ -164,7 +164,7 @@ INDEX_GROUPS = [
             "inspections.holiday",
         ],
     ),
-    ("nhap-du-lieu", "Nhập dữ liệu, nhật ký", ["partyblock.importbatch", "partyblock.activitylog"]),
+    ("nhap-du-lieu", "Nhập dữ liệu, nhật ký", ["importing.importbatch", "audit.activitylog"]),
     ("tai-khoan", "Tài khoản, đăng nhập", ["auth.user", "auth.group", "axes.*"]),
 ]
 

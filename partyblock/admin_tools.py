@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 
-from partyblock import rating_schemes
-from partyblock.access import may_look_up, visible
+from partyblock.accounts.access import may_look_up, visible
+from partyblock.core import rating_schemes
 
 
 def year_choices():
@@ -82,7 +82,7 @@ class RatingAdminMixin:
 
 class NationalIdSearchHelpMixin:
     """A list whose search finds members by CCCD says so only to users who may search by it
-    (`partyblock.access.may_look_up`); others read `search_help_text_masked`."""
+    (`partyblock.accounts.access.may_look_up`); others read `search_help_text_masked`."""
 
     search_help_text_masked = None
 

@@ -1,7 +1,7 @@
 """The home page ("Trang chủ", `/`) of each role, the to-do lists it links to, and the header's
 search box. Office roles (admin, bloc office, grassroots staff) see their to-do list, leaders the
 summaries of the latest terms and year, the inspection committee its letters, inspections and
-discipline. Every list goes through `partyblock.access.visible` and the user's report scope."""
+discipline. Every list goes through `partyblock.accounts.access.visible` and the user's report scope."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from members.models import Member, MembershipPeriod
 from members.queries import name_search
-from partyblock.access import (
+from partyblock.accounts.access import (
     ROLE_ADMIN,
     ROLE_GRASSROOTS,
     ROLE_INSPECTION,
@@ -29,8 +29,8 @@ from partyblock.access import (
     visible,
     visible_organisations,
 )
-from partyblock.figures import FIGURES, Scope
-from partyblock.text import number_text, search_key
+from partyblock.core.text import number_text, search_key
+from partyblock.reports.figures import FIGURES, Scope
 from partyblock.todos import INSPECTION, OFFICE, TODOS, TODOS_BY_KEY, TodoContext
 from units.models import Organisation, Term
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from partyblock import rating_schemes
+from partyblock.core import rating_schemes
 
 
 @dataclass

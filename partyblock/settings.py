@@ -98,10 +98,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "partyblock.apps.PartyblockConfig",
     "axes",
+    # The layers, lowest first (docs/architecture.md): shared pieces, the three domain apps, then the
+    # apps built on them.
+    "partyblock.core",
     "units",
     "members",
     "inspections",
     "partyblock.admission",
+    "partyblock.accounts",
+    "partyblock.audit",
+    "partyblock.importing",
+    "partyblock.reports",
+    "partyblock.demo",
 ]
 
 MIDDLEWARE = [
@@ -117,8 +125,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "partyblock.sessions.SessionLimitsMiddleware",
-    "partyblock.sessions.AuditActorMiddleware",
+    "partyblock.accounts.sessions.SessionLimitsMiddleware",
+    "partyblock.accounts.sessions.AuditActorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 

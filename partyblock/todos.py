@@ -22,10 +22,10 @@ from members.lifecycle import PROBATION_MONTHS, add_months
 from members.models import EventKind, Member, MemberEvent, MembershipStatus
 from members.quality import unrated_member_periods
 from members.queries import periods_as_of
-from partyblock.access import report_root, visible
-from partyblock.models import ImportBatch, ImportStatus
-from partyblock.placing import placed, tccs_names
+from partyblock.accounts.access import report_root, visible
+from partyblock.importing.models import ImportBatch, ImportStatus
 from units.models import MEMBER_HOLDING_KINDS, Meeting, OrganisationRating
+from units.placing import placed, tccs_names
 from units.queries import organisations_as_of, organisations_to_rate
 
 RECOGNITION_HORIZON_DAYS = 30
@@ -253,7 +253,7 @@ def _unconfirmed_imports(ctx):
 
 def _import_row(batch, ctx):
     return (
-        reverse("admin:partyblock_importbatch_change", args=[batch.pk]),
+        reverse("admin:importing_importbatch_change", args=[batch.pk]),
         [
             batch.file_name,
             batch.get_kind_display(),
@@ -440,7 +440,7 @@ TODOS = [
         "nhap-chua-xac-nhan",
         "Lần nhập dữ liệu đã xem trước nhưng chưa xác nhận",
         OFFICE,
-        "partyblock.add_importbatch",
+        "importing.add_importbatch",
         _unconfirmed_imports,
         ("Tệp", "Loại dữ liệu", "Tổ chức", "Người nhập", "Lúc tải lên"),
         _import_row,

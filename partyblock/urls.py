@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from partyblock import home, views
+from partyblock import home
+from partyblock.reports import views
 
 report_patterns = [
     path("", views.index, name="index"),
@@ -20,4 +21,4 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
 ]
 
-handler500 = "partyblock.views.server_error"
+handler500 = "partyblock.reports.views.server_error"

@@ -50,8 +50,8 @@ def personas(tree, django_user_model):
     """One user per role; grassroots staff of two TCCS: coso_a keeps Đảng bộ Sở A, coso_b Chi bộ Sở B."""
     from django.contrib.auth.models import Group
 
-    from partyblock import access
-    from partyblock.models import UserScope
+    from partyblock.accounts import access
+    from partyblock.accounts.models import UserScope
 
     roles = {
         "quantri": access.ROLE_ADMIN,

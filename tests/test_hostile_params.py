@@ -26,9 +26,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from partyblock.figures import FIGURES
 from partyblock.importing.batches import prepare
 from partyblock.importing.kinds import KINDS
+from partyblock.reports.figures import FIGURES
 from tests.conftest import PERSONAS
 from tests.test_permissions import records  # noqa: F401  (the fixture: one record of each kind)
 
@@ -426,7 +426,7 @@ def test_a_nul_character_in_the_address_is_a_400(office, tree):
 
 
 def test_an_import_batch_address_that_is_not_a_number_is_a_404(office):
-    assert office.get("/quan-tri/partyblock/importbatch/abc/change/").status_code == 404
+    assert office.get("/quan-tri/importing/importbatch/abc/change/").status_code == 404
 
 
 def test_the_badges_due_page_takes_award_days_up_to_the_end_of_next_year(office):

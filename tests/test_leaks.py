@@ -31,9 +31,9 @@ from inspections.models import Body, InspectionKind
 from inspections.services import inspection_record
 from members.models import Member
 from members.services import member_admit, member_ratings_save, member_update
-from partyblock.audit import acting_as
-from partyblock.figures import FIGURES
-from partyblock.models import ActivityLog
+from partyblock.audit.log import acting_as
+from partyblock.audit.models import ActivityLog
+from partyblock.reports.figures import FIGURES
 from tests.conftest import PERSONAS
 from tests.members.conftest import make_member
 from units.models import Term
@@ -154,8 +154,8 @@ def _each_member(view):
 
 def _log_pages(user, planted):
     logs = ActivityLog.objects.filter(model="members.member", object_id__in=[m.pk for m in planted.values()])
-    pages = [get(user, reverse("admin:partyblock_activitylog_changelist"))]
-    pages += [get(user, reverse("admin:partyblock_activitylog_change", args=[log.pk])) for log in logs]
+    pages = [get(user, reverse("admin:audit_activitylog_changelist"))]
+    pages += [get(user, reverse("admin:audit_activitylog_change", args=[log.pk])) for log in logs]
     assert len({p.status for p in pages}) == 1
     return Got(pages[0].status, "\n".join(p.text for p in pages))
 

@@ -45,8 +45,8 @@ MATRIX = {
     "inspections.disciplinedecision": {"vanphong": "v", "lanhdao": "v", "ubkt": "vac", "coso": ""},
     "inspections.letter": {"vanphong": "v", "lanhdao": "v", "ubkt": "vac", "coso": ""},
     "inspections.holiday": {"vanphong": "v", "lanhdao": "v", "ubkt": "vac", "coso": ""},
-    "partyblock.importbatch": {"vanphong": "va", "lanhdao": "v", "ubkt": "", "coso": "va"},
-    "partyblock.activitylog": {"vanphong": "", "lanhdao": "", "ubkt": "", "coso": ""},
+    "importing.importbatch": {"vanphong": "va", "lanhdao": "v", "ubkt": "", "coso": "va"},
+    "audit.activitylog": {"vanphong": "", "lanhdao": "", "ubkt": "", "coso": ""},
     "auth.user": {"vanphong": "", "lanhdao": "", "ubkt": "", "coso": ""},
     "auth.group": {"vanphong": "", "lanhdao": "", "ubkt": "", "coso": ""},
     "axes.accessattempt": {"vanphong": "", "lanhdao": "", "ubkt": "", "coso": ""},
@@ -54,15 +54,15 @@ MATRIX = {
     "axes.accesslog": {"vanphong": "", "lanhdao": "", "ubkt": "", "coso": ""},
 }
 # Models the app never deletes (they end through events) and the read-only log.
-NEVER_DELETED = {"members.member", "units.organisation", "partyblock.activitylog", "partyblock.importbatch"}
+NEVER_DELETED = {"members.member", "units.organisation", "audit.activitylog", "importing.importbatch"}
 NEVER_ADDED = {
-    "partyblock.activitylog",
-    "partyblock.importbatch",
+    "audit.activitylog",
+    "importing.importbatch",
     "axes.accessattempt",
     "axes.accessfailurelog",
     "axes.accesslog",
 }
-NEVER_CHANGED = {"partyblock.activitylog", "partyblock.importbatch"}
+NEVER_CHANGED = {"audit.activitylog", "importing.importbatch"}
 
 
 def capabilities(persona, model):
@@ -203,7 +203,7 @@ def _custom_urls(tree):
         "admin:members_memberrating_checks": reverse("admin:members_memberrating_checks"),
         "admin:members_partybadge_due": reverse("admin:members_partybadge_due"),
         "admin:units_organisationrating_bulk": reverse("admin:units_organisationrating_bulk"),
-        "admin:partyblock_importbatch_upload": reverse("admin:partyblock_importbatch_upload"),
+        "admin:importing_importbatch_upload": reverse("admin:importing_importbatch_upload"),
         "admin:members_member_export": reverse("admin:members_member_export"),
         "admin:members_member_arrival": reverse("admin:members_member_arrival"),
         "admin:units_organisation_export": reverse("admin:units_organisation_export"),
@@ -222,8 +222,8 @@ def _custom_urls(tree):
         "todo": reverse("todo", args=["du-bi-qua-han"]),
         "todo@inspection": reverse("todo", args=["ky-luat-trong-nam"]),
         "admin:app_list": reverse("admin:app_list", args=["members"]),
-        "admin:partyblock_importbatch_template": reverse(
-            "admin:partyblock_importbatch_template", args=["members"]
+        "admin:importing_importbatch_template": reverse(
+            "admin:importing_importbatch_template", args=["members"]
         ),
     }
 
@@ -242,7 +242,7 @@ CUSTOM = {
     "admin:members_memberrating_checks": ALL_200,
     "admin:members_partybadge_due": ALL_200,
     "admin:units_organisationrating_bulk": {**dict.fromkeys(PERSONAS, 403), "quantri": 200, "vanphong": 200},
-    "admin:partyblock_importbatch_upload": {
+    "admin:importing_importbatch_upload": {
         **dict.fromkeys(PERSONAS, 403),
         "quantri": 200,
         "vanphong": 200,
@@ -276,14 +276,14 @@ CUSTOM = {
     "todo@inspection": {**dict.fromkeys(PERSONAS, 404), "ubkt": 200},
     # Not walked: they need parameters the walk above does not build, or are Django's own.
     "admin:app_list": ALL_200,  # every role reads some member records
-    "admin:partyblock_importbatch_template": ALL_200,  # an empty template is no record
+    "admin:importing_importbatch_template": ALL_200,  # an empty template is no record
     "admin:autocomplete": None,
     "admin:jsi18n": None,
     "admin:login": None,
     "admin:logout": None,
     "admin:password_change_done": None,
     "admin:view_on_site": None,
-    "admin:partyblock_importbatch_preview": None,
+    "admin:importing_importbatch_preview": None,
 }
 
 
@@ -303,7 +303,7 @@ def test_custom_pages_answer_as_expected(persona, personas, records, tree):
 def test_a_user_without_role_or_binding_sees_nothing(db, tree, django_user_model):
     from django.contrib.auth.models import Group
 
-    from partyblock.access import ROLE_GRASSROOTS
+    from partyblock.accounts.access import ROLE_GRASSROOTS
 
     unbound = django_user_model.objects.create_user("chuagan", password="x", is_staff=True)
     unbound.groups.set([Group.objects.get(name=ROLE_GRASSROOTS)])
@@ -316,15 +316,15 @@ def test_a_user_without_role_or_binding_sees_nothing(db, tree, django_user_model
 
 
 def test_roles_get_the_permissions_of_a_model_new_since_the_last_migrate(db):
-    """post_migrate reaches partyblock before the apps whose permissions auth creates later: the
+    """post_migrate may reach the accounts app before apps whose permissions auth creates later: the
     roles must still get a permission that did not exist yet when the sync ran."""
     from django.apps import apps
     from django.contrib.auth.models import Group, Permission
 
-    from partyblock.access import ROLE_OFFICE
-    from partyblock.apps import _sync_roles
+    from partyblock.accounts.access import ROLE_OFFICE
+    from partyblock.accounts.apps import _sync_roles
 
     Permission.objects.filter(codename="change_memberrating").delete()  # as if the model were new
-    _sync_roles(sender=apps.get_app_config("partyblock"), using="default")
+    _sync_roles(sender=apps.get_app_config("accounts"), using="default")
     office = Group.objects.get(name=ROLE_OFFICE)
     assert office.permissions.filter(codename="change_memberrating").exists()

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from members.models import Award, AwardForm, IssuingBody
 from members.services import member_admit, member_ratings_save
-from partyblock.figures import Scope, compute_all
+from partyblock.reports.figures import Scope, compute_all
 from tests.conftest import make_organisation
 from tests.members.conftest import make_member
 from units.models import (

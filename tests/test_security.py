@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from members.models import Member
 from members.services import member_admit, member_ratings_save
-from partyblock.models import ActivityLog
-from partyblock.sessions import SEEN_AT
-from partyblock.xlsx import workbook
+from partyblock.accounts.sessions import SEEN_AT
+from partyblock.audit.models import ActivityLog
+from partyblock.core.xlsx import workbook
 from tests.members.conftest import make_member
 
 D = datetime.date
@@ -147,12 +147,10 @@ def test_the_log_cannot_be_changed_or_deleted_from_the_app(personas, namesakes):
     member_ratings_save(year=2016, choices={namesakes[0].pk: ("httnv", None)})
     client = client_for(personas["quantri"])
     entry = ActivityLog.objects.create(action="create", object_repr="x")
-    assert client.get(reverse("admin:partyblock_activitylog_change", args=[entry.pk])).status_code == 200
-    assert client.post(reverse("admin:partyblock_activitylog_change", args=[entry.pk]), {}).status_code == 403
+    assert client.get(reverse("admin:audit_activitylog_change", args=[entry.pk])).status_code == 200
+    assert client.post(reverse("admin:audit_activitylog_change", args=[entry.pk]), {}).status_code == 403
     assert (
-        client.post(
-            reverse("admin:partyblock_activitylog_delete", args=[entry.pk]), {"post": "yes"}
-        ).status_code
+        client.post(reverse("admin:audit_activitylog_delete", args=[entry.pk]), {"post": "yes"}).status_code
         == 403
     )
     assert ActivityLog.objects.filter(pk=entry.pk).exists()
@@ -247,7 +245,7 @@ def test_a_member_who_moved_on_belongs_to_the_receiving_tccs(personas, tree):
 def test_role_changes_are_in_the_audit_trail(personas):
     from django.contrib.auth.models import Group
 
-    from partyblock.access import ROLE_LEADER
+    from partyblock.accounts.access import ROLE_LEADER
 
     user = personas["coso_b"]
     user.groups.add(Group.objects.get(name=ROLE_LEADER))

@@ -3,7 +3,7 @@ import unicodedata
 import pytest
 
 from members.models import Gender, Member
-from partyblock.text import given_name, name_sort_key, normalize_text, search_key
+from partyblock.core.text import given_name, name_sort_key, normalize_text, search_key
 
 
 def nfd(text):
@@ -165,7 +165,7 @@ def test_members_are_listed_in_vietnamese_order(db):
 
 
 def test_numbers_round_half_up_as_people_do():
-    from partyblock.text import number_text, percent, rounded
+    from partyblock.core.text import number_text, percent, rounded
 
     assert percent(49, 400) == 12.3  # 12.25: Python's round() and "%.1f" give 12.2
     assert rounded(12.25) == 12.3

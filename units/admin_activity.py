@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 
-from partyblock import rating_schemes
 from partyblock.admin_tools import GrassrootsListFilter, RatingAdminMixin, YearChooser, YearListFilter
+from partyblock.core import rating_schemes
 from partyblock.importing.exporting import ExportXlsxMixin
 from partyblock.rating_entry import EntryRow, default_year, rating_entry_view
 

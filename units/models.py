@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from partyblock import limits, rating_schemes
-from partyblock.fields import import_batch_key
-from partyblock.text import normalize_text, percent, validate_name
+from partyblock.core import limits, rating_schemes
+from partyblock.core.fields import import_batch_key
+from partyblock.core.text import normalize_text, percent, validate_name
 
 from .tree import PATH_STEP, covering, tree_rebuild
 
@@ -423,7 +423,7 @@ class TermTarget(models.Model):
 
 class RatingFields(models.Model):
     """What member and organisation ratings share: the year, the category of that year's scheme
-    (`partyblock.rating_schemes`), its level 1–4 stored for reports, and the optional score (2025–)."""
+    (`partyblock.core.rating_schemes`), its level 1–4 stored for reports, and the optional score (2025–)."""
 
     year = models.PositiveSmallIntegerField("năm", validators=[limits.rating_year])
     category = models.CharField("xếp loại", max_length=20)

@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from partyblock import rating_schemes
-from partyblock.audit import diff, log_bulk, snapshot
+from partyblock.audit.log import diff, log_bulk, snapshot
+from partyblock.core import rating_schemes
 
 from .models import OrganisationRating
 from .queries import organisations_to_rate

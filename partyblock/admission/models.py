@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Q
 
 from members.models import Member, PersonProfile
-from partyblock import limits
-from partyblock.text import normalize_text
+from partyblock.core import limits
+from partyblock.core.text import normalize_text
 
 
 class Step(models.IntegerChoices):
@@ -218,7 +218,7 @@ class Candidate(PersonProfile):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        from partyblock.text import name_sort_key, search_key
+        from partyblock.core.text import name_sort_key, search_key
 
         self.full_name = normalize_text(self.full_name)
         self.search_name = search_key(self.full_name)

@@ -12,7 +12,7 @@ from fractions import Fraction
 from members.lifecycle import add_months, admission_age_problem, age_on, fmt
 from members.models import MembershipStatus
 from members.queries import members_with_status, periods_as_of
-from partyblock.workdays import working_days_after
+from partyblock.core.workdays import working_days_after
 
 from .models import STEP_DATE_FIELDS, Candidate, Step, UnionBody
 

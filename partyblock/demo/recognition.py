@@ -20,7 +20,7 @@ from members.models import (
 )
 from members.queries import periods_to_rate
 from members.services import member_ratings_save
-from partyblock import rating_schemes
+from partyblock.core import rating_schemes
 from units.models import (
     GRASSROOTS_KINDS,
     BreakthroughTask,

@@ -12,13 +12,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from partyblock.access import default_report_organisation, visible
+from partyblock.accounts.access import default_report_organisation, visible
 from partyblock.admin_tools import year_choices
-from partyblock.models import ImportBatch, ImportKind, ImportStatus
+from partyblock.importing.models import ImportBatch, ImportKind, ImportStatus
 from units.models import GRASSROOTS_KINDS, Organisation
 
-from . import ImportRefused, Preview, commit, prepare
-from .batches import size_label, too_large_message
+from .batches import ImportRefused, Preview, commit, prepare, size_label, too_large_message
 from .kinds import KINDS
 from .scope import can_import, masked_report, refusal, report_readable
 from .templates import template_response
@@ -83,7 +82,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_select_related = ["organisation", "user"]
     search_fields = ["file_name", "sha256"]
     date_hierarchy = "created_at"
-    change_list_template = "admin/partyblock/importbatch/change_list.html"
+    change_list_template = "admin/importing/importbatch/change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("plan", "report", "fingerprint")
@@ -103,7 +102,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     @admin.display(description="")
     def report_link(self, batch):
-        url = reverse("admin:partyblock_importbatch_preview", args=[batch.pk])
+        url = reverse("admin:importing_importbatch_preview", args=[batch.pk])
         return format_html('<a href="{}">{}</a>', url, "Xem chi tiết")
 
     def has_add_permission(self, request):
@@ -118,14 +117,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not (object_id.isascii() and object_id.isdigit()):
             raise Http404("Không có lần nhập này.")
-        return redirect("admin:partyblock_importbatch_preview", object_id)
+        return redirect("admin:importing_importbatch_preview", object_id)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("nhap/", wrap(self.upload_view), name="partyblock_importbatch_upload"),
-            path("<int:pk>/xem-truoc/", wrap(self.preview_view), name="partyblock_importbatch_preview"),
-            path("mau/<str:kind>/", wrap(self.template_view), name="partyblock_importbatch_template"),
+            path("nhap/", wrap(self.upload_view), name="importing_importbatch_upload"),
+            path("<int:pk>/xem-truoc/", wrap(self.preview_view), name="importing_importbatch_preview"),
+            path("mau/<str:kind>/", wrap(self.template_view), name="importing_importbatch_template"),
             *super().get_urls(),
         ]
 
@@ -156,7 +155,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 file_name=upload.name,
                 sheet=data["sheet"] or None,
             )
-            return redirect("admin:partyblock_importbatch_preview", preview.batch.pk)
+            return redirect("admin:importing_importbatch_preview", preview.batch.pk)
         kinds = [
             {
                 "key": kind,
@@ -196,7 +195,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                     f"Đã ghi {batch.created_count} bản ghi mới và cập nhật {batch.updated_count} "
                     f"từ tệp {batch.file_name}.",
                 )
-            return redirect("admin:partyblock_importbatch_preview", batch.pk)
+            return redirect("admin:importing_importbatch_preview", batch.pk)
         batch.report = masked_report(batch.report, request.user)
         preview = Preview(batch)
         context = self._context(

@@ -22,8 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partyblock.audit import acting_as, current_user, log_import
-from partyblock.models import ImportBatch, ImportStatus
+from partyblock.audit.log import acting_as, current_user, log_import
+from partyblock.importing.models import ImportBatch, ImportStatus
 
 from . import plan
 from .columns import Cleaner, IgnoredColumn, Refused

@@ -13,9 +13,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
-from partyblock import limits
-from partyblock.access import is_masked_national_id
-from partyblock.text import name_problem, search_key, visible_marks
+from partyblock.accounts.access import is_masked_national_id
+from partyblock.core import limits
+from partyblock.core.text import name_problem, search_key, visible_marks
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})$")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import python_calamine
 
-from partyblock.text import thousands
+from partyblock.core.text import thousands
 
 from .columns import clean_text, header_key
 

@@ -15,7 +15,7 @@ benchmarks): the whole Khối, every field, full numbers.
 
 import re
 
-from partyblock.access import (
+from partyblock.accounts.access import (
     ALL,
     NOTHING,
     locked_member_fields,
@@ -24,7 +24,7 @@ from partyblock.access import (
     scope_root,
     sees_full_national_id,
 )
-from partyblock.models import ImportKind
+from partyblock.importing.models import ImportKind
 
 # The permission a user needs on the records a kind writes, besides adding import batches.
 KIND_PERMISSIONS = {
@@ -59,7 +59,7 @@ def locked_field_reason(label):
 
 
 def can_import(user, kind=None):
-    if not user.has_perm("partyblock.add_importbatch"):
+    if not user.has_perm("importing.add_importbatch"):
         return False
     return kind is None or user.has_perm(KIND_PERMISSIONS[kind])
 

@@ -10,8 +10,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from members.models import Member
-from partyblock.access import default_report_organisation, sees_whole, shown_value
-from partyblock.xlsx import XLSX_TYPE, workbook
+from partyblock.accounts.access import default_report_organisation, sees_whole, shown_value
+from partyblock.core.xlsx import XLSX_TYPE, workbook
 
 from .columns import DateColumn, parse_date_text
 from .kinds import KINDS

@@ -1,4 +1,4 @@
-"""Create the five roles with their permissions (partyblock.roles)."""
+"""Create the five roles with their permissions (partyblock.accounts.roles)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -10,7 +10,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    from partyblock.roles import sync_roles
+    from partyblock.accounts.roles import sync_roles
 
     sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 

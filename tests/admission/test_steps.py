@@ -10,7 +10,7 @@ from members.models import MemberEvent
 from partyblock.admission import services
 from partyblock.admission.models import Candidate, Status, Step, UnionBody
 from partyblock.admission.queries import at_step, step_counts, stuck
-from partyblock.workdays import working_days_after
+from partyblock.core.workdays import working_days_after
 from tests.admission.conftest import STEP_VALUES, D, identify, official_member, take_to
 from units.models import OrganisationKind
 

@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from members.models import Member
-from partyblock.access import visible
-from partyblock.text import search_key
+from partyblock.accounts.access import visible
+from partyblock.core.text import search_key
 from tests.browser.helpers import GRASSROOTS, LEADER, OFFICE, SCREENSHOTS, assert_vietnamese, login
 from units.models import Organisation
 
@@ -76,7 +76,7 @@ def test_a_working_role_lands_on_its_todos_and_follows_one(page, role):
 
 
 def test_grassroots_search_never_lists_another_tccs(page):
-    from partyblock.models import UserScope
+    from partyblock.accounts.models import UserScope
 
     own = UserScope.objects.get(user__username=GRASSROOTS).tccs
     other = Organisation.objects.filter(depth=1).exclude(pk=own.pk).order_by("path")[0]

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from members.models import Member, MemberCard, MemberEvent, MembershipPeriod
-from partyblock.models import ImportBatch, ImportStatus
+from partyblock.importing.models import ImportBatch, ImportStatus
 from tests.browser.helpers import ADMIN, GRASSROOTS, assert_vietnamese, login, persona, shot
 
 pytestmark = pytest.mark.browser
@@ -75,7 +75,7 @@ def record_counts():
 
 
 def upload(page, name, data):
-    page.goto("/quan-tri/partyblock/importbatch/nhap/")
+    page.goto("/quan-tri/importing/importbatch/nhap/")
     expect(page.locator("h1")).to_have_text("Nhập dữ liệu")
     page.select_option("#id_kind", label="Đảng viên")
     page.select_option("#id_organisation", label="Đảng bộ Sở Tài chính")
@@ -153,7 +153,7 @@ def test_grassroots_staff_cannot_reach_a_member_of_another_tccs_through_a_sheet(
     nothing is written."""
     from django.contrib.auth import get_user_model
 
-    from partyblock.access import member_ids_of_tccs, scope_root
+    from partyblock.accounts.access import member_ids_of_tccs, scope_root
 
     coso = get_user_model().objects.get(username=persona(GRASSROOTS))
     root = scope_root(coso)
@@ -177,7 +177,7 @@ def test_grassroots_staff_cannot_reach_a_member_of_another_tccs_through_a_sheet(
     before = (record_counts(), Member.objects.get(pk=outsider.pk).full_name)
 
     login(page, coso.username)
-    page.goto("/quan-tri/partyblock/importbatch/nhap/")
+    page.goto("/quan-tri/importing/importbatch/nhap/")
     page.select_option("#id_kind", label="Đảng viên")
     page.set_input_files(
         "#id_file",

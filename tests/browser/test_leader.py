@@ -81,7 +81,7 @@ def test_leader_sees_no_edit_buttons_anywhere(page):
         "/quan-tri/members/memberrating/",
         "/quan-tri/units/organisationrating/",
         "/quan-tri/inspections/inspection/",
-        "/quan-tri/partyblock/importbatch/",
+        "/quan-tri/importing/importbatch/",
         TERM,
         "/bao-cao/nam/2019/",
         "/bao-cao/chi-tiet/admissions/?nhiem-ky=2015-2020",
@@ -110,5 +110,5 @@ def test_leader_sees_no_edit_buttons_anywhere(page):
         == 0
     )
     # Screens that only write answer 403.
-    for url in ["/quan-tri/members/memberrating/nhap-xep-loai/", "/quan-tri/partyblock/importbatch/nhap/"]:
+    for url in ["/quan-tri/members/memberrating/nhap-xep-loai/", "/quan-tri/importing/importbatch/nhap/"]:
         assert page.goto(url).status == 403, url

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def own_tccs(username):
-    from partyblock.models import UserScope  # issue 7: the TCCS a grassroots user is bound to
+    from partyblock.accounts.models import UserScope  # issue 7: the TCCS a grassroots user is bound to
 
     return UserScope.objects.select_related("tccs").get(user__username=username).tccs
 

@@ -1,7 +1,7 @@
 import pytest
 from django.db import transaction
 
-from partyblock.demo import build_demo
+from partyblock.demo.seed import build_demo
 
 
 @pytest.fixture(scope="package", autouse=True)

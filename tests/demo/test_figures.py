@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from members.models import EventKind, MemberEvent
 from members.queries import admissions_between, members_as_of
-from partyblock.composition import ADMISSION_BREAKDOWNS, MEMBER_BREAKDOWNS
-from partyblock.figures import FLOWS
+from partyblock.reports.composition import ADMISSION_BREAKDOWNS, MEMBER_BREAKDOWNS
+from partyblock.reports.figures import FLOWS
 from tests.demo.reference import INSPECTION_FIGURES
 from units.models import GRASSROOTS_KINDS, OrganisationKind, Term
 from units.queries import organisations_as_of

@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from partyblock import access, home
-from partyblock.models import UserScope
+from partyblock import home
+from partyblock.accounts import access
+from partyblock.accounts.models import UserScope
 from tests.home.helpers import listed, todo_lines
 from units.models import Organisation
 

@@ -16,7 +16,7 @@ from inspections.models import (
 from inspections.queries import letters_overdue
 from members.models import EventKind, MemberEvent
 from members.queries import members_as_of
-from partyblock.figures import Scope, compute_all
+from partyblock.reports.figures import Scope, compute_all
 from tests.demo.reference import INSPECTION_FIGURES
 from tests.inspections.test_figures import KEYS
 from units.models import Term

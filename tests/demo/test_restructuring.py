@@ -17,8 +17,8 @@ from django.urls import reverse
 from members.models import Member, MemberEvent, MembershipPeriod
 from members.queries import admissions_between, members_as_of
 from members.services import organisation_dissolve
-from partyblock import access
-from partyblock.models import UserScope
+from partyblock.accounts import access
+from partyblock.accounts.models import UserScope
 from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Term
 from units.queries import organisations_as_of
 from units.services import organisation_move

@@ -16,7 +16,7 @@ from members.services import (
     member_transfer_temporarily,
 )
 from partyblock import home
-from partyblock.models import ImportBatch, ImportKind, ImportStatus
+from partyblock.importing.models import ImportBatch, ImportKind, ImportStatus
 from tests.members.conftest import make_member
 from units.models import Meeting
 from units.services import organisation_ratings_save

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from partyblock.models import ImportBatch
+from partyblock.importing.models import ImportBatch
 from tests.home.helpers import listed, todo_lines
 from tests.reports.helpers import drilldown_total
 from units.models import Term

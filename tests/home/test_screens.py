@@ -141,12 +141,13 @@ def test_badges_due_are_grouped_by_tccs_and_flag_the_overdue(client, personas, t
 def test_the_audit_log_names_record_types_and_the_member_in_local_time(client, personas, tree):
     from django.utils import timezone
 
-    from partyblock.models import ActivityLog, ImportBatch, ImportKind, ImportStatus
+    from partyblock.audit.models import ActivityLog
+    from partyblock.importing.models import ImportBatch, ImportKind, ImportStatus
 
     member = make_member(full_name="Phạm Thị Nhật Ký")
     member_admit(member=member, organisation=tree["cb1"], ceremony_date=datetime.date(2015, 1, 5))
     client.force_login(personas["quantri"])
-    page = client.get(reverse("admin:partyblock_activitylog_changelist"))
+    page = client.get(reverse("admin:audit_activitylog_changelist"))
     rows = {(e.model, e.member_name) for e in page.context["cl"].result_list}
     assert ("members.memberevent", "Phạm Thị Nhật Ký") in rows
     assert ("members.member", "Phạm Thị Nhật Ký") in rows
@@ -171,12 +172,12 @@ def test_downloaded_files_have_vietnamese_names(client, personas, tree):
     client.force_login(personas["vanphong"])
     export = client.get(reverse("admin:members_memberrating_export"))
     assert export["Content-Disposition"] == f'attachment; filename="xep-loai-dang-vien-{day}.xlsx"'
-    template = client.get(reverse("admin:partyblock_importbatch_template", args=["members"]))
+    template = client.get(reverse("admin:importing_importbatch_template", args=["members"]))
     assert template["Content-Disposition"] == 'attachment; filename="mau-nhap-dang-vien.xlsx"'
 
 
 def test_the_import_page_shows_no_hash(client, personas, tree):
-    from partyblock.models import ImportBatch, ImportKind, ImportStatus
+    from partyblock.importing.models import ImportBatch, ImportKind, ImportStatus
 
     batch = ImportBatch.objects.create(
         kind=ImportKind.MEMBERS,
@@ -187,7 +188,7 @@ def test_the_import_page_shows_no_hash(client, personas, tree):
         report={"errors": [], "warnings": []},
     )
     client.force_login(personas["vanphong"])
-    page = client.get(reverse("admin:partyblock_importbatch_preview", args=[batch.pk]))
+    page = client.get(reverse("admin:importing_importbatch_preview", args=[batch.pk]))
     assert page.status_code == 200
     text = page.content.decode()
     assert "ab" * 32 not in text and "SHA-256" not in text

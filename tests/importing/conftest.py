@@ -52,7 +52,7 @@ def office_user(django_user_model, username):
     """A user of the Khối's party office: a role that may import every kind of sheet."""
     from django.contrib.auth.models import Group
 
-    from partyblock.access import ROLE_OFFICE
+    from partyblock.accounts.access import ROLE_OFFICE
 
     user = django_user_model.objects.create_user(username, password="x")
     user.groups.set([Group.objects.get(name=ROLE_OFFICE)])

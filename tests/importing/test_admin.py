@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from members.models import Member
-from partyblock.models import ImportBatch, ImportStatus
+from partyblock.importing.models import ImportBatch, ImportStatus
 
 from .conftest import xlsx
 
@@ -20,18 +20,18 @@ ROWS = [
 
 def upload(client, data, **fields):
     return client.post(
-        reverse("admin:partyblock_importbatch_upload"),
+        reverse("admin:importing_importbatch_upload"),
         {"kind": "members", "file": SimpleUploadedFile("ds.xlsx", data), **fields},
     )
 
 
 @pytest.mark.django_db
 def test_upload_preview_confirm(admin_client, tree):
-    page = admin_client.get(reverse("admin:partyblock_importbatch_upload"))
+    page = admin_client.get(reverse("admin:importing_importbatch_upload"))
     assert page.status_code == 200 and "Nhập dữ liệu" in page.text and "Tải mẫu (.xlsx)" in page.text
     response = upload(admin_client, xlsx(ROWS), organisation=tree["dbcs"].pk)
     batch = ImportBatch.objects.get()
-    assert response.url == reverse("admin:partyblock_importbatch_preview", args=[batch.pk])
+    assert response.url == reverse("admin:importing_importbatch_preview", args=[batch.pk])
     preview = admin_client.get(response.url)
     assert (
         "Sẽ thêm mới (1)" in preview.text
@@ -71,12 +71,12 @@ def test_a_file_over_the_size_cap_is_refused_on_the_form(admin_client, tree, set
 @pytest.mark.django_db
 def test_history_is_read_only_and_links_the_report(admin_client, tree):
     upload(admin_client, xlsx(ROWS), organisation=tree["dbcs"].pk)
-    page = admin_client.get(reverse("admin:partyblock_importbatch_changelist"))
+    page = admin_client.get(reverse("admin:importing_importbatch_changelist"))
     assert page.status_code == 200
     assert "ds.xlsx" in page.text and "Xem chi tiết" in page.text and "Nhập dữ liệu" in page.text
     assert "Thêm lần nhập dữ liệu" not in page.text
     index = admin_client.get(reverse("admin:index"))
-    assert reverse("admin:partyblock_importbatch_upload") in index.text
+    assert reverse("admin:importing_importbatch_upload") in index.text
 
 
 @pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_history_is_read_only_and_links_the_report(admin_client, tree):
     "kind", ["members", "organisations", "member_ratings", "organisation_ratings", "events"]
 )
 def test_templates_have_headers_an_example_and_drop_downs(admin_client, kind):
-    response = admin_client.get(reverse("admin:partyblock_importbatch_template", args=[kind]))
+    response = admin_client.get(reverse("admin:importing_importbatch_template", args=[kind]))
     book = load_workbook(io.BytesIO(response.content))
     sheet = book.worksheets[0]
     assert sheet.max_row == 2
@@ -97,4 +97,4 @@ def test_templates_have_headers_an_example_and_drop_downs(admin_client, kind):
 def test_staff_without_the_import_permission_cannot_upload(client, django_user_model):
     user = django_user_model.objects.create_user("xem", password="x", is_staff=True)
     client.force_login(user)
-    assert client.get(reverse("admin:partyblock_importbatch_upload")).status_code == 403
+    assert client.get(reverse("admin:importing_importbatch_upload")).status_code == 403

@@ -11,12 +11,13 @@ from django.db import connection, transaction
 
 from members.lifecycle import PERIOD_FIELDS, replay
 from members.models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod
-from partyblock.importing import ImportRefused, batches, commit, prepare, writing
+from partyblock.core.text import name_sort_key, search_key
+from partyblock.importing import batches, writing
+from partyblock.importing.batches import ImportRefused, commit, prepare
 from partyblock.importing.columns import Cleaner, TextColumn, fmt
 from partyblock.importing.kinds import base
+from partyblock.importing.models import ImportBatch, ImportStatus
 from partyblock.importing.plan import PlanWriter, read_plan
-from partyblock.models import ImportBatch, ImportStatus
-from partyblock.text import name_sort_key, search_key
 
 from .conftest import office_user, record_counts, xlsx
 

@@ -4,8 +4,8 @@ import pytest
 
 from members.models import EventKind, MemberEvent
 from members.services import card_issue, member_recognise, member_update
-from partyblock.importing import commit, prepare
-from partyblock.models import ImportStatus
+from partyblock.importing.batches import commit, prepare
+from partyblock.importing.models import ImportStatus
 
 from .conftest import record_counts, xlsx
 

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from members.lifecycle import add_months
 from members.models import EventKind, MemberEvent
 from members.queries import members_as_of
-from partyblock.importing import commit, prepare
-from partyblock.models import ImportStatus
+from partyblock.importing.batches import commit, prepare
+from partyblock.importing.models import ImportStatus
 from tests.conftest import make_organisation
 from units.models import Organisation, OrganisationKind
 

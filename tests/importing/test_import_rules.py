@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 
 from members.models import EventKind, Member, MemberRating
 from members.services import card_issue, member_admit, member_recognise
-from partyblock.importing import commit, prepare
+from partyblock.importing.batches import commit, prepare
+from partyblock.importing.models import ImportBatch, ImportStatus
 from partyblock.importing.templates import headers
-from partyblock.models import ImportBatch, ImportStatus
 from tests.members.conftest import make_member
 
 from .conftest import record_counts, xlsx
@@ -298,7 +298,7 @@ def test_refusals_read_the_same_in_the_command_and_on_the_upload_page(tree, admi
     assert all(message in err for message in expected)
 
     response = admin_client.post(
-        reverse("admin:partyblock_importbatch_upload"),
+        reverse("admin:importing_importbatch_upload"),
         {
             "kind": "members",
             "file": SimpleUploadedFile("ds.xlsx", xlsx(rows)),

@@ -11,10 +11,10 @@ from django.contrib import admin
 from django.utils import timezone
 
 from members.models import Member
-from partyblock import limits
-from partyblock.importing import prepare
+from partyblock.core import limits
+from partyblock.core.text import name_problem
+from partyblock.importing.batches import prepare
 from partyblock.importing.readers import DTD_MESSAGE
-from partyblock.text import name_problem
 from units.models import Meeting, Organisation, OrganisationRating
 
 from .conftest import xlsx

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from members.models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod
 from members.services import card_issue, member_admit, member_recognise
-from partyblock.importing import ImportRefused, commit, prepare
-from partyblock.models import ImportBatch, ImportStatus
+from partyblock.importing.batches import ImportRefused, commit, prepare
+from partyblock.importing.models import ImportBatch, ImportStatus
 from tests.members.conftest import make_member
 
 from .conftest import TITLE, csv_bytes, office_user, record_counts, xlsx
@@ -439,7 +439,7 @@ def test_admission_in_the_admin_then_the_sheet_adds_the_recognition(tree):
 def test_an_import_is_audited_by_its_batch_and_changes_by_their_own_rows(tree, django_user_model):
     """Records an import creates carry the batch and are logged by the batch's own row (who, the
     file, the counts), not one row each; a member it changes gets its before/after row."""
-    from partyblock.models import ActivityLog
+    from partyblock.audit.models import ActivityLog
 
     staff = office_user(django_user_model, "vanphong")
     first = commit(prepare("members", xlsx(sheet_rows()), organisation=tree["dbcs"], user=staff), user=staff)
@@ -447,7 +447,7 @@ def test_an_import_is_audited_by_its_batch_and_changes_by_their_own_rows(tree, d
     assert set(MemberEvent.objects.values_list("import_batch", flat=True)) == {first.pk}
     logged = ActivityLog.objects.filter(import_batch=first)
     assert list(logged.values_list("action", "model", "object_id", "username", "source")) == [
-        ("create", "partyblock.importbatch", str(first.pk), "vanphong", "nhập dữ liệu")
+        ("create", "importing.importbatch", str(first.pk), "vanphong", "nhập dữ liệu")
     ]
     changes = logged.get().changes
     assert (changes["file_name"], changes["created_count"], changes["updated_count"]) == (
@@ -467,7 +467,7 @@ def test_an_import_is_audited_by_its_batch_and_changes_by_their_own_rows(tree, d
     )
     change = ActivityLog.objects.get(import_batch=second, action="change", model="members.member")
     assert change.changes["ethnicity"] == ["Kinh", "Mường"]
-    assert ActivityLog.objects.filter(import_batch=second, model="partyblock.importbatch").count() == 1
+    assert ActivityLog.objects.filter(import_batch=second, model="importing.importbatch").count() == 1
 
 
 def test_an_imported_member_s_history_shows_the_batch_it_came_from(tree, django_user_model, admin_client):

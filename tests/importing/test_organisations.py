@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from partyblock.importing import commit, prepare
-from partyblock.models import ImportStatus
+from partyblock.importing.batches import commit, prepare
+from partyblock.importing.models import ImportStatus
 from units.models import Organisation
 
 from .conftest import xlsx

@@ -6,8 +6,8 @@ import pytest
 
 from members.models import MemberRating
 from members.services import card_issue, member_admit, member_recognise
-from partyblock.importing import commit, prepare
-from partyblock.models import ImportStatus
+from partyblock.importing.batches import commit, prepare
+from partyblock.importing.models import ImportStatus
 from tests.members.conftest import make_member
 from units.models import OrganisationRating
 

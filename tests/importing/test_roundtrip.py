@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from members.models import Member, MemberCard, MemberEvent, MemberRating, MembershipPeriod
 from members.services import card_issue, member_admit, member_ratings_save, member_recognise, member_transfer
-from partyblock.importing import commit, prepare
-from partyblock.models import ImportStatus
+from partyblock.importing.batches import commit, prepare
+from partyblock.importing.models import ImportStatus
 from tests.members.conftest import make_member
 from units.models import Organisation, OrganisationRating
 from units.services import organisation_ratings_save

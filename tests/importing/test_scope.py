@@ -13,11 +13,13 @@ from django.urls import reverse
 
 from members.models import Member
 from members.services import card_issue, member_admit, member_recognise, member_transfer
-from partyblock.access import locked_member_fields
-from partyblock.importing import KINDS, ImportDenied, commit, prepare
+from partyblock.accounts.access import locked_member_fields
+from partyblock.accounts.models import UserScope
+from partyblock.importing.batches import ImportDenied, commit, prepare
+from partyblock.importing.kinds import KINDS
+from partyblock.importing.models import ImportBatch, ImportStatus
 from partyblock.importing.plan import read_plan
 from partyblock.importing.scope import OUTSIDE_PLAN, ImportScope
-from partyblock.models import ImportBatch, ImportStatus, UserScope
 from tests.members.conftest import make_member
 
 from .conftest import record_counts, xlsx
@@ -119,7 +121,7 @@ def test_upload_page_shows_the_error_and_names_no_one(client, personas, people, 
     sheet, error = CASES[case]
     client.force_login(personas["coso_a"])
     response = client.post(
-        reverse("admin:partyblock_importbatch_upload"),
+        reverse("admin:importing_importbatch_upload"),
         {
             "kind": "members",
             "organisation": tree["dbcs"].pk,
@@ -218,7 +220,7 @@ def test_confirm_rechecks_the_plan_against_the_confirming_user(personas, people,
         commit(preview, user=personas["coso_a"])
     assert (record_counts(), profiles()) == before
     assert ImportBatch.objects.get(pk=preview.batch.pk).status == ImportStatus.PREVIEWED
-    url = reverse("admin:partyblock_importbatch_preview", args=[preview.batch.pk])
+    url = reverse("admin:importing_importbatch_preview", args=[preview.batch.pk])
     from django.test import Client
 
     client = Client()
@@ -254,7 +256,7 @@ def test_a_batch_of_another_tccs_cannot_be_opened_nor_confirmed(client, personas
     )
     assert preview.can_commit
     client.force_login(personas["coso_a"])
-    url = reverse("admin:partyblock_importbatch_preview", args=[preview.batch.pk])
+    url = reverse("admin:importing_importbatch_preview", args=[preview.batch.pk])
     assert (client.get(url).status_code, client.post(url).status_code) == (404, 404)
     assert Member.objects.filter(full_name="Phan Văn Hùng").count() == 0
 
@@ -345,7 +347,7 @@ def test_one_sheet_of_every_probe_leaks_nothing_anywhere(client, personas, peopl
     sheet = xlsx(rows)
     client.force_login(personas["coso_a"])
     response = client.post(
-        reverse("admin:partyblock_importbatch_upload"),
+        reverse("admin:importing_importbatch_upload"),
         {"kind": "members", "organisation": tree["dbcs"].pk, "file": SimpleUploadedFile("ds.xlsx", sheet)},
     )
     page = client.get(response.url).text
@@ -440,7 +442,7 @@ def test_a_report_shows_national_ids_as_its_reader_sees_them(client, personas, p
     preview = prepare("members", sheet, organisation=tree["dbcs"], user=personas["vanphong"])
     error = "Dòng 3, cột G (Số CCCD), giá trị “{}”: Số CCCD trùng với dòng 2 trong tệp."
     assert preview.errors == [error.format("030190000001")]
-    url = reverse("admin:partyblock_importbatch_preview", args=[preview.batch.pk])
+    url = reverse("admin:importing_importbatch_preview", args=[preview.batch.pk])
     shown = {}
     for username in ("vanphong", "lanhdao"):
         client.force_login(personas[username])

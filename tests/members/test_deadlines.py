@@ -8,7 +8,7 @@ import pytest
 from members.deadlines import late_ceremonies, recognition_overdue
 from members.models import EndingGround, EventKind
 from members.services import member_admit, member_end, member_recognise
-from partyblock.workdays import working_days_after
+from partyblock.core.workdays import working_days_after
 from tests.members.conftest import make_member
 
 D = datetime.date

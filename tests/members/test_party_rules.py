@@ -19,7 +19,7 @@ from members.services import (
     member_events_apply,
     member_recognise,
 )
-from partyblock.importing import commit, prepare
+from partyblock.importing.batches import commit, prepare
 from tests.importing.conftest import record_counts, xlsx
 from tests.members.test_admin import change_page_data
 

@@ -13,7 +13,7 @@ from members.services import (
     member_suspend,
     member_transfer,
 )
-from partyblock import rating_schemes
+from partyblock.core import rating_schemes
 from tests.members.conftest import make_member
 
 D = datetime.date

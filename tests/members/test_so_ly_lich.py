@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from members.models import Member
 from members.queries import name_search
 from members.services import member_admit, member_update
-from partyblock.importing import commit, prepare
-from partyblock.models import ImportStatus
+from partyblock.importing.batches import commit, prepare
+from partyblock.importing.models import ImportStatus
 from tests.importing.conftest import record_counts, xlsx
 from tests.members.conftest import make_member
 

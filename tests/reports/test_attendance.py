@@ -1,5 +1,5 @@
 """Meeting attendance is computed once (`units.models.attendance_pct`) and rounded once
-(`partyblock.text.rounded`, half-up): 49 of 400 members is 12,3% in the meeting list's column and
+(`partyblock.core.text.rounded`, half-up): 49 of 400 members is 12,3% in the meeting list's column and
 total, on the term and year reports and in their xlsx exports."""
 
 import datetime

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from partyblock.charts import bars_against_pace, line_chart
+from partyblock.core.charts import bars_against_pace, line_chart
 
 
 def tick_labels(svg):
@@ -36,7 +36,7 @@ def test_the_pace_line_counts_towards_the_axis():
 
 
 def test_every_chart_shows_its_title():
-    from partyblock.charts import stacked_shares
+    from partyblock.core.charts import stacked_shares
 
     for svg, title in [
         (
@@ -55,7 +55,7 @@ def test_every_chart_shows_its_title():
 def test_time_axis_labels_are_all_days():
     import datetime
 
-    from partyblock.charts import date_label
+    from partyblock.core.charts import date_label
 
     days = [datetime.date(2015, 7, 15), datetime.date(2015, 12, 31), datetime.date(2020, 7, 31)]
     assert [date_label(d) for d in days] == ["15/07/2015", "31/12/2015", "31/07/2020"]

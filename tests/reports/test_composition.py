@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from members.services import member_admit
-from partyblock.figures import Scope, value
+from partyblock.reports.figures import Scope, value
 from tests.members.conftest import make_member
 from tests.reports.helpers import count_links, drilldown_total
 

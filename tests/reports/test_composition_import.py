@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from partyblock.figures import Scope, value
 from partyblock.importing.batches import commit, prepare
+from partyblock.reports.figures import Scope, value
 from units.models import Organisation
 
 SAMPLES = Path("/work/shared/samples")

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from members.services import member_admit
-from partyblock.targets import JUDGEMENT_RULE, judge
+from partyblock.reports.targets import JUDGEMENT_RULE, judge
 from tests.members.conftest import make_member
 from units.models import BreakthroughTask, Term, TermTarget
 

@@ -1,4 +1,4 @@
-"""The kinds of sheet that can be imported, by key (`partyblock.models.ImportKind`)."""
+"""The kinds of sheet that can be imported, by key (`partyblock.importing.models.ImportKind`)."""
 
 from .events import EventsKind
 from .members import MembersKind

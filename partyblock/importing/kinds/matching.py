@@ -14,14 +14,14 @@ from django.db import connection
 from django.db.models import F, Lookup, Q
 
 from members.models import Member, MemberCard, MembershipPeriod
-from partyblock.text import search_key
+from partyblock.core.text import search_key
 
 from ..columns import fmt
 from ..scope import OUTSIDE_MEMBER, OUTSIDE_NAMESAKE
 
 
 class NameKeys:
-    """The search key (`partyblock.text.search_key`) of every full name of an import, each name once."""
+    """The search key (`partyblock.core.text.search_key`) of every full name of an import, each name once."""
 
     def __init__(self):
         self.names = {}

@@ -11,7 +11,7 @@ from decimal import Decimal
 from members.models import Member, MemberCard, MemberRating, MembershipPeriod
 from members.queries import periods_to_rate
 from members.services import member_ratings_save
-from partyblock import rating_schemes
+from partyblock.core import rating_schemes
 from units.models import Organisation, OrganisationRating
 from units.queries import RATED_KINDS, organisations_to_rate
 from units.services import organisation_ratings_save

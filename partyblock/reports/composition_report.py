@@ -1,0 +1,178 @@
+"""The composition page and its xlsx: the breakdown figures of `partyblock.reports.composition` as tables
+(each cell linked to its records) and as the Party's periodic member statistics, laid out after the
+analysis forms of the Central Organisation Commission (see docs/composition.md for which)."""
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from members.models import TheoryLevel
+from partyblock.core.xlsx import book_response, write_cell
+from partyblock.reports.composition import (
+    ADMISSION_BREAKDOWNS,
+    AGE_BANDS,
+    MEMBER_BREAKDOWNS,
+    PARTY_AGE_BANDS,
+    PROBATIONARY,
+)
+from partyblock.reports.figures import value
+from partyblock.reports.sections import breakdown_table
+
+BLOC_NAME = "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH"
+
+
+def tables(scope):
+    """Member tables (as of the as-of day), then admission tables (the period)."""
+    return [breakdown_table(scope, key) for key in MEMBER_BREAKDOWNS] + [
+        breakdown_table(scope, key, "Số kết nạp") for key in ADMISSION_BREAKDOWNS
+    ]
+
+
+def _theory_columns():
+    return [label for code, label in TheoryLevel.choices if code]
+
+
+def analysis_columns(scope, prefix):
+    """[(group header, [(column header, number)])] of one line of the analysis form, from the
+    breakdown figures `<prefix>_by_…` (prefix "members" or "admissions")."""
+    gender = value(f"{prefix}_by_gender", scope)
+    ethnicity = value(f"{prefix}_by_ethnicity", scope)
+    religion = value(f"{prefix}_by_religion", scope)
+    ages = value(f"{prefix}_by_age_band", scope)
+    theory = value(f"{prefix}_by_theory_level", scope)
+    total = sum(gender.values())
+    among = [
+        ("Nữ", gender.get("Nữ", 0)),
+        ("Dân tộc thiểu số", total - ethnicity.get("Kinh", 0)),
+        ("Có tôn giáo", total - religion.get("Không", 0)),
+    ]
+    columns = [("Tổng số", [("Tổng số", total)])]
+    if prefix == "members":
+        party_ages = value("members_by_party_age_band", scope)
+        among.append(("Dự bị", party_ages.get(PROBATIONARY, 0)))
+    columns.append(("Trong đó", among))
+    columns.append(("Tuổi đời", [(label, ages.get(label, 0)) for label, _, _ in AGE_BANDS]))
+    if prefix == "members":
+        columns.append(
+            ("Tuổi đảng (năm)", [(label, party_ages.get(label, 0)) for label, _, _ in PARTY_AGE_BANDS])
+        )
+    columns.append(("Lý luận chính trị", [(label, theory.get(label, 0)) for label in _theory_columns()]))
+    return columns
+
+
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _title_block(sheet, scope, title, period_line, width):
+    lines = [
+        (BLOC_NAME, True),
+        (scope.organisation.name if scope.organisation else "Toàn Đảng bộ Khối", False),
+        ("", False),
+        (title, True),
+        (period_line, False),
+    ]
+    for row, (text, bold) in enumerate(lines, start=1):
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        cell = sheet.cell(row=row, column=1)
+        write_cell(cell, text)
+        cell.font = Font(bold=bold, size=12 if bold else 11)
+        cell.alignment = Alignment(horizontal="left" if row <= 2 else "center")
+    return len(lines) + 2
+
+
+def _analysis_sheet(book, scope, name, title, period_line, prefix):
+    sheet = book.create_sheet(name)
+    columns = analysis_columns(scope, prefix)
+    width = 1 + sum(len(cells) for _, cells in columns)
+    top = _title_block(sheet, scope, title, period_line, width)
+    # Two header rows (group, column), then the form's column numbering row (A, 1, 2, …).
+    sheet.merge_cells(start_row=top, start_column=1, end_row=top + 1, end_column=1)
+    write_cell(sheet.cell(row=top, column=1), "Đơn vị")
+    column = 2
+    for group, cells in columns:
+        if len(cells) > 1:
+            sheet.merge_cells(
+                start_row=top, start_column=column, end_row=top, end_column=column + len(cells) - 1
+            )
+            write_cell(sheet.cell(row=top, column=column), group)
+            for offset, (label, _) in enumerate(cells):
+                write_cell(sheet.cell(row=top + 1, column=column + offset), label)
+        else:
+            sheet.merge_cells(start_row=top, start_column=column, end_row=top + 1, end_column=column)
+            write_cell(sheet.cell(row=top, column=column), group)
+        column += len(cells)
+    write_cell(sheet.cell(row=top + 2, column=1), "A")
+    for number in range(1, width):
+        write_cell(sheet.cell(row=top + 2, column=number + 1), str(number))
+    data_row = top + 3
+    write_cell(
+        sheet.cell(row=data_row, column=1),
+        scope.organisation.name if scope.organisation else "Toàn Đảng bộ Khối",
+    )
+    numbers = [n for _, cells in columns for _, n in cells]
+    for offset, number in enumerate(numbers, start=2):
+        write_cell(sheet.cell(row=data_row, column=offset), number)
+    for row in sheet.iter_rows(min_row=top, max_row=data_row, max_col=width):
+        for cell in row:
+            cell.border = BOX
+            if cell.row < data_row:
+                cell.alignment = CENTRED
+                cell.font = Font(bold=cell.row < top + 2, italic=cell.row == top + 2)
+    sheet.column_dimensions["A"].width = 40
+    for index in range(2, width + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 10
+    sheet.row_dimensions[top + 1].height = 32
+    return sheet
+
+
+def _lists_sheet(book, scope, name, title, period_line, breakdowns):
+    """Rows by value (the ethnicity and religion form lists each ethnicity and each religion)."""
+    sheet = book.create_sheet(name)
+    top = _title_block(sheet, scope, title, period_line, 3)
+    row = top
+    for key, heading in breakdowns:
+        counts = value(key, scope)
+        for column, text in enumerate(("STT", heading, "Số đảng viên"), start=1):
+            cell = sheet.cell(row=row, column=column)
+            write_cell(cell, text)
+            cell.font = Font(bold=True)
+            cell.border = BOX
+            cell.alignment = CENTRED
+        for number, (group, count) in enumerate(counts.items(), start=1):
+            for column, item in enumerate((number, group, count), start=1):
+                cell = sheet.cell(row=row + number, column=column)
+                write_cell(cell, item)
+                cell.border = BOX
+        row += len(counts) + 2
+    sheet.column_dimensions["A"].width = 6
+    sheet.column_dimensions["B"].width = 36
+    sheet.column_dimensions["C"].width = 14
+    return sheet
+
+
+def statistics_sheets(scope):
+    """The xlsx of the composition page: the analysis of members (as of the day), the ethnicity and
+    religion lists, and the analysis of admissions in the period."""
+    book = Workbook()
+    book.remove(book.active)
+    as_of_line = f"(Có đến ngày {scope.as_of:%d/%m/%Y})"
+    period_line = f"(Từ ngày {scope.starts_on:%d/%m/%Y} đến ngày {scope.activity_end:%d/%m/%Y})"
+    _analysis_sheet(book, scope, "Phân tích đảng viên", "BÁO CÁO PHÂN TÍCH ĐẢNG VIÊN", as_of_line, "members")
+    _lists_sheet(
+        book,
+        scope,
+        "Dân tộc, tôn giáo",
+        "BÁO CÁO ĐẢNG VIÊN CHIA THEO DÂN TỘC VÀ TRONG CÁC TÔN GIÁO",
+        as_of_line,
+        [("members_by_ethnicity", "Dân tộc"), ("members_by_religion", "Tôn giáo")],
+    )
+    _analysis_sheet(
+        book, scope, "Kết nạp đảng viên", "BÁO CÁO PHÂN TÍCH ĐẢNG VIÊN MỚI KẾT NẠP", period_line, "admissions"
+    )
+    return book
+
+
+def xlsx(scope, filename):
+    return book_response(filename, statistics_sheets(scope))

@@ -12,8 +12,8 @@ from inspections.admin import MEMBER_INLINES
 from partyblock.accounts.access import locked_member_fields, shown_value, visible
 from partyblock.admin_tools import GrassrootsListFilter, NationalIdSearchHelpMixin
 from partyblock.audit.log import current_user
+from partyblock.core.text import thousands
 from partyblock.importing.exporting import ExportXlsxMixin
-from partyblock.text import thousands
 from units.admin import OrganisationAdmin
 from units.models import Organisation
 

@@ -11,7 +11,6 @@ from django.utils.html import format_html
 from inspections.admin import ORGANISATION_INLINES, ReadOnlyFormSet
 from members.services import organisation_dissolve, organisation_merge
 from partyblock.accounts.access import visible
-from partyblock.core.text import thousands
 from partyblock.importing.exporting import ExportXlsxMixin
 
 from .models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Placement, Term, TermTarget

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from partyblock.core.bulk import insert, reserve_ids
 from partyblock.core.text import name_sort_key, search_key
 
 from .lifecycle import replay
@@ -123,8 +124,6 @@ def members_create_bulk(new_members, *, import_batch):
     changed since (`importing.plan.fingerprint`); here nothing is checked again, so this is for the
     importer only. No signals are sent: the members and events carry `import_batch` and are audited
     by the batch's own log row (`audit.log_import`). Returns the number of members written."""
-    from partyblock.importing.writing import insert, reserve_ids
-
     from .lifecycle import PERIOD_FIELDS
 
     new_members = list(new_members)

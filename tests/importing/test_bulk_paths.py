@@ -11,8 +11,9 @@ from django.db import connection, transaction
 
 from members.lifecycle import PERIOD_FIELDS, replay
 from members.models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod
+from partyblock.core import bulk as writing
 from partyblock.core.text import name_sort_key, search_key
-from partyblock.importing import batches, writing
+from partyblock.importing import batches
 from partyblock.importing.batches import ImportRefused, commit, prepare
 from partyblock.importing.columns import Cleaner, TextColumn, fmt
 from partyblock.importing.kinds import base

@@ -223,7 +223,7 @@ def _timed(function, *args):
 
 
 class StatementCounter:
-    """Counts every statement sent (COPY included, see importing.writing) and the time spent in
+    """Counts every statement sent (COPY included, see partyblock.core.bulk) and the time spent in
     INSERT / COPY ones (the rows written) and in reserving ids (`nextval`). Cheaper than
     Django's debug query log."""
 

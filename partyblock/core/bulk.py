@@ -1,4 +1,5 @@
-"""Inserts for the bulk of an import: one statement per table, whatever the number of rows.
+"""Bulk inserts (used by `members.services.members_create_bulk` for an import's new members): one
+statement per table, whatever the number of rows.
 
 PostgreSQL gets COPY (psycopg turns each row's values into its text format, in C), every other
 backend one `executemany` INSERT. Like `bulk_create`, this skips `save()` and signals: callers check

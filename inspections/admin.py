@@ -2,7 +2,7 @@
 
 Also defines the read-only inlines that list, on a member's and on an organisation's page, the
 inspections, supervisions, discipline decisions and letters concerning them (`MEMBER_INLINES`,
-`ORGANISATION_INLINES`, added by `members.admin` and `units.admin`).
+`ORGANISATION_INLINES`, added from here to `members.admin.MemberAdmin` and `units.admin.OrganisationAdmin`).
 """
 
 from django import forms
@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from partyblock.admin_tools import MemberSearchMixin
+from members.admin import MemberAdmin
+from partyblock.admin_tools import MemberSearchMixin, ReadOnlyFormSet
+from units.admin import OrganisationAdmin
 
 from . import services
 from .models import (
@@ -577,21 +579,6 @@ class HolidayAdmin(admin.ModelAdmin):
 # --- what concerns a member or an organisation (read-only, on their pages) -------------------------
 
 
-class ReadOnlyFormSet(BaseInlineFormSet):
-    """Lists rows and takes no input: posted data is ignored, so the page it sits on saves whether
-    or not the browser (or a test) sends this formset's management fields."""
-
-    def __init__(self, data=None, files=None, **kwargs):
-        super().__init__(None, None, **kwargs)
-
-    def is_valid(self):
-        return True
-
-    def save(self, commit=True):
-        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
-        return []
-
-
 class ConcerningInline(RegisterMedia, admin.TabularInline):
     formset = ReadOnlyFormSet
     classes = ["concerning"]
@@ -718,3 +705,7 @@ _CONCERNING = (
 )
 MEMBER_INLINES = _for("member", *_CONCERNING)
 ORGANISATION_INLINES = _for("organisation", *_CONCERNING)
+# Shown on the member and organisation pages of the apps below this one, added from here so that
+# they need no import of this app (Django loads this module after theirs).
+MemberAdmin.inlines = [*MemberAdmin.inlines, *MEMBER_INLINES]
+OrganisationAdmin.inlines = [*OrganisationAdmin.inlines, *ORGANISATION_INLINES]

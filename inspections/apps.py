@@ -4,3 +4,27 @@ from django.apps import AppConfig
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = "Kiểm tra, giám sát, kỷ luật"
+
+    def ready(self):
+        from partyblock.audit.log import follow
+        from partyblock.core.workdays import register_days_off
+
+        # Its report figures, sections, drill-down columns and organisation-page blocks register
+        # themselves in `partyblock.core` when these modules load.
+        from . import figures, models, reports  # noqa: F401
+
+        register_days_off(
+            lambda after, until: models.Holiday.objects.filter(date__gt=after, date__lte=until).values_list(
+                "date", flat=True
+            )
+        )
+        follow(
+            models.Inspection,
+            models.InspectionSubject,
+            models.Supervision,
+            models.SupervisionSubject,
+            models.DisciplineDecision,
+            models.Letter,
+            models.LetterSubject,
+            models.Holiday,
+        )

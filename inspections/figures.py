@@ -1,5 +1,5 @@
-"""The report figures of DOMAIN.md §6 on inspection and supervision (registered after the
-structure and membership figures by the import at the end of `partyblock.reports.figures`).
+"""The report figures of DOMAIN.md §6 on inspection and supervision, registered in
+`partyblock.core.figures` when `InspectionsConfig.ready` imports this module.
 
 Each is a queryset over the scope's period by decision date (up to `scope.activity_end`, like the other
 activity figures), narrowed to subjects inside `scope.organisation` when one is given.
@@ -7,14 +7,14 @@ activity figures), narrowed to subjects inside `scope.organisation` when one is 
 
 import functools
 
-from partyblock.accounts.access import INSPECTION_RECORDS
-from partyblock.reports import figures
+from partyblock.core import figures
 
 from . import queries
+from .models import RECORDS_PERMISSION
 
 # Every figure here counts inspection records: only users who may read them see it (page, drill-down,
 # xlsx, `manage.py figures --user`).
-register = functools.partial(figures.register, permission=INSPECTION_RECORDS)
+register = functools.partial(figures.register, permission=RECORDS_PERMISSION)
 
 
 def _period(queryset_function):

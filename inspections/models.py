@@ -22,6 +22,9 @@ from members.models import EventKind, MembershipPeriod, MembershipStatus
 from units.models import GRASSROOTS_KINDS
 
 EXPULSION_GROUNDS = ENDING_GROUNDS[EventKind.EXPULSION]
+# The permission that opens inspection, supervision, discipline and letter records (and the figures,
+# report sections and organisation-page blocks counting them) to a user.
+RECORDS_PERMISSION = "inspections.view_inspection"
 
 
 def _day(value):

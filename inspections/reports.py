@@ -1,12 +1,21 @@
 """The inspections app's part of the report pages: its sections of the term and year reports, its
-blocks on the organisation page, and how its records are listed in drill-downs."""
+blocks on the organisation page, and how its records are listed in drill-downs, registered in
+`partyblock.core` when `InspectionsConfig.ready` imports this module."""
 
 from django.db.models import Q
 
-from partyblock.reports.drilldown import Columns, register_columns
-from partyblock.reports.sections import Row, Section, Table, count
+from partyblock.core.drilldown import Columns, register_columns
+from partyblock.core.sections import (
+    Row,
+    Section,
+    Table,
+    count,
+    register_organisation_blocks,
+    register_sections,
+)
 
 from .models import (
+    RECORDS_PERMISSION,
     DisciplineDecision,
     DisciplineForm,
     Inspection,
@@ -128,6 +137,10 @@ def organisation_blocks(organisation):
             ],
         },
     ]
+
+
+register_sections(report_sections)
+register_organisation_blocks(organisation_blocks, permission=RECORDS_PERMISSION)
 
 
 register_columns(

@@ -3,7 +3,7 @@ and any import call them, so each rule lives once.
 
 Discipline decisions that change the foundation's records do it through the foundation's services,
 never by writing members or organisations here: an expulsion is a lifecycle event written by
-`members.services.member_end`, a dissolution is `members.services.organisation_dissolve`, and a
+`members.services.member_end`, a dissolution is `units.services.organisation_dissolve`, and a
 withdrawal deletes that event with `members.services.member_events_apply` (so every count read from
 membership periods is restored) or reopens the organisation.
 """
@@ -11,14 +11,14 @@ membership periods is restored) or reopens the organisation.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from members.models import EventKind
+from members.models import EventKind, Member
 from members.services import (
     badges_restore,
     badges_revoke,
     member_end,
     member_events_apply,
-    organisation_dissolve,
 )
+from units.services import organisation_dissolve
 
 from .models import (
     Competence,
@@ -40,8 +40,6 @@ from .workdays import complaint_deadline, denunciation_deadline
 
 def _subject_rows(model, parent_field, parent, subjects):
     """Subject rows from organisations, members or ready rows (unsaved `model` instances)."""
-    from members.models import Member
-
     rows = []
     for subject in subjects:
         if isinstance(subject, model):

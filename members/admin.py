@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from inspections.admin import MEMBER_INLINES
-from partyblock.accounts.access import locked_member_fields, shown_value, visible
+from partyblock.accounts.access import locked_member_fields, member_search, shown_value, visible
 from partyblock.admin_tools import GrassrootsListFilter, NationalIdSearchHelpMixin
 from partyblock.audit.log import current_user
 from partyblock.core.text import thousands
@@ -20,7 +19,7 @@ from units.models import Organisation
 from .admin_arrival import ArrivalViewMixin
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
 from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, MembershipStatus
-from .queries import headcount, members_as_of, name_search
+from .queries import headcount, members_as_of
 from .services import card_issue, discipline_event_problems, member_events_apply
 
 
@@ -243,7 +242,11 @@ class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, 
     search_help_text_masked = "Tìm theo họ tên (có dấu hoặc không dấu), số thẻ hoặc số lý lịch đảng viên."
     ordering = ["sort_key", "birth_date", "pk"]
     list_per_page = 50
-    inlines = [MemberEventInline, MemberCardInline, MembershipPeriodInline, *MEMBER_INLINES]
+    inlines = [
+        MemberEventInline,
+        MemberCardInline,
+        MembershipPeriodInline,
+    ]  # and inspections' (inspections.admin)
     actions = None
     fieldsets = [
         (None, {"fields": ["full_name", "gender", "birth_date", "national_id", "so_ly_lich", "phone"]}),
@@ -325,7 +328,7 @@ class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, 
         a bare number also finds a party card, and the national ID for those who see it whole."""
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(name_search(search_term, user=request.user)), False
+        return queryset.filter(member_search(search_term, request.user)), False
 
     @admin.display(description="họ và tên", ordering="sort_key")
     def name_column(self, obj):

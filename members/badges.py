@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, add_months, age_on
-from .models import BADGE_MILESTONES, EventKind, MemberEvent, MembershipStatus, PartyBadge
+from .models import BADGE_MILESTONES, EventKind, MemberEvent, MembershipStatus, PartyBadge, SickLeave
 from .queries import members_as_of, periods_as_of
 
 AWARD_DAYS = ((2, 3), (5, 19), (9, 2), (11, 7))  # (month, day): 3/2, 19/5, 2/9, 7/11
@@ -177,8 +177,6 @@ def early_badge_candidates(day, within=None):
     """Members of the Khối (or `within`) on `day`, on sick leave that day, whose next badge
     milestone falls within the early-award window after `day`: [BadgeDue] (party age as on `day`),
     the soonest first."""
-    from .models import SickLeave
-
     sick = SickLeave.objects.filter(starts_on__lte=day, ends_on__gte=day).values("member_id")
     members = {m.pk: m for m in members_as_of(day, within).filter(pk__in=sick)}
     candidates = []

@@ -9,7 +9,8 @@ import datetime
 
 from django.db.models import Count, Exists, Func, OuterRef, Q, Subquery
 
-from units.models import TreeSpan
+from partyblock.core.text import search_key
+from units.models import GRASSROOTS_KINDS, TreeSpan
 from units.tree import below_on, placed_within, segment, under_in_year, under_on
 
 from .lifecycle import add_months
@@ -78,8 +79,6 @@ def member_ratings(year, within=None):
 
 def awards_to_grassroots(start, end, form_code=None, body_code=None, within=None):
     """Awards ("lượt") to TCCS decided in [start, end], of `form_code` by `body_code` when given."""
-    from units.models import GRASSROOTS_KINDS
-
     awards = Award.objects.filter(
         organisation__kind__in=GRASSROOTS_KINDS, decision_date__gte=start, decision_date__lte=end
     )
@@ -97,14 +96,11 @@ def member_ratings_within(within=None):
     return ratings.filter(under_in_year(within, "organisation_id", "year")) if within is not None else ratings
 
 
-def name_search(term, *, user, prefix=""):
+def name_search(term, *, national_id=False, prefix=""):
     """Q matching members whose name has every word of `term`, ignoring case and diacritics (đ = d),
-    or whose party card number is exactly `term`, or whose national ID is, for a `user` who sees it
-    whole (`partyblock.accounts.access.may_look_up`: no search by a value seen masked). `prefix` reaches
-    the member from another model ("member__")."""
-    from partyblock.accounts.access import may_look_up
-    from partyblock.core.text import search_key
-
+    or whose party card number is exactly `term`, or, when `national_id` (the searching user sees
+    national IDs whole: `partyblock.accounts.access.may_look_up`, no search by a value seen
+    masked), whose national ID is. `prefix` reaches the member from another model ("member__")."""
     term = term.strip()
     name_match = Q()
     for word in search_key(term).split():
@@ -112,7 +108,7 @@ def name_search(term, *, user, prefix=""):
     cards = MemberCard.objects.filter(number=term).values("member_id")
     # The national database's key is not personal data (DOMAIN.md §8): everyone may look it up.
     found = name_match | Q(**{f"{prefix}pk__in": cards}) | Q(**{f"{prefix}so_ly_lich": term})
-    if may_look_up(user, Member, "national_id"):
+    if national_id:
         found |= Q(**{f"{prefix}national_id": term})
     return found
 

@@ -9,9 +9,11 @@ from django.db import transaction
 
 from partyblock.core.bulk import insert, reserve_ids
 from partyblock.core.text import name_sort_key, search_key
+from units import services as units_services
 
-from .lifecycle import replay
-from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, PartyBadge
+from .lifecycle import PERIOD_FIELDS, replay
+from .models import EventKind, Member, MemberCard, MemberEvent, MemberRating, MembershipPeriod, PartyBadge
+from .queries import members_as_of, periods_to_rate
 
 
 @dataclass
@@ -124,7 +126,6 @@ def members_create_bulk(new_members, *, import_batch):
     changed since (`importing.plan.fingerprint`); here nothing is checked again, so this is for the
     importer only. No signals are sent: the members and events carry `import_batch` and are audited
     by the batch's own log row (`audit.log_import`). Returns the number of members written."""
-    from .lifecycle import PERIOD_FIELDS
 
     new_members = list(new_members)
     if not new_members:
@@ -325,71 +326,46 @@ def member_end(
     )
 
 
-def organisation_merge(*, organisation, into, on, decision_number=""):
-    """Merge `organisation` into `into` on `on`: its members are transferred, then it is closed.
-
-    Only a chi bộ (which holds members directly) is merged this way; a TCCS with sub-branches is
-    merged by moving its chi bộ first.
-    """
-    from .queries import members_as_of
-
-    if organisation.children.active_on(on).exists():
-        raise ValidationError(
-            f"{organisation.name} còn tổ chức trực thuộc đang hoạt động; hãy chuyển chúng trước."
+def _transfer_members_on_merge(*, organisation, into, on, decision_number=""):
+    """Merging `organisation` into `into` (`units.services.organisation_merge`) transfers its members."""
+    for member in members_as_of(on, within=organisation):
+        member_transfer(
+            member=member,
+            to=into,
+            on=on,
+            decision_number=decision_number,
+            note=f"Sáp nhập {organisation.name} vào {into.name}",
         )
-    with transaction.atomic():
-        for member in members_as_of(on, within=organisation):
-            member_transfer(
-                member=member,
-                to=into,
-                on=on,
-                decision_number=decision_number,
-                note=f"Sáp nhập {organisation.name} vào {into.name}",
-            )
-        organisation.dissolved_on = on
-        organisation.merged_into = into
-        organisation.full_clean()
-        organisation.save()
-    return organisation
 
 
-def organisation_dissolve(*, organisation, on):
-    """Close an organisation; refused while it still has members or active sub-organisations."""
-    from .queries import members_as_of
-
+def _members_left(organisation, on):
+    """Why `organisation` cannot be dissolved on `on` (`units.services.organisation_dissolve`): members
+    still registered there."""
     if members_as_of(on, within=organisation).exists():
-        raise ValidationError(
-            f"{organisation.name} còn đảng viên sinh hoạt vào ngày {on:%d/%m/%Y}; hãy chuyển sinh hoạt trước khi giải thể."
-        )
-    if organisation.children.active_on(on).exists():
-        raise ValidationError(
-            f"{organisation.name} còn tổ chức trực thuộc đang hoạt động vào ngày {on:%d/%m/%Y}."
-        )
-    organisation.dissolved_on = on
-    organisation.full_clean()
-    organisation.save()
-    return organisation
+        return f"{organisation.name} còn đảng viên sinh hoạt vào ngày {on:%d/%m/%Y}; hãy chuyển sinh hoạt trước khi giải thể."
+    return None
+
+
+def register_organisation_closing():
+    """Merging and dissolving organisations live in `units.services`; what they mean for members is
+    added from here (`MembersConfig.ready`)."""
+    units_services.register_closing(merge=_transfer_members_on_merge, refuse=_members_left)
 
 
 def member_ratings_save(*, year, choices, within=None, import_batch=None):
     """Bulk-save member ratings for `year`: `choices` maps member id -> (category, score). Only
     members who must be rated that year may be rated; each is rated by its year-end chi bộ."""
-    from units.services import RatingEntry, ratings_save
-
-    from .models import MemberRating
-    from .queries import periods_to_rate
-
     periods = {p.member_id: p for p in periods_to_rate(year, within).select_related("member", "organisation")}
     unknown = [pk for pk in choices if pk not in periods]
     if unknown:
         names = ", ".join(str(m) for m in Member.objects.filter(pk__in=unknown))
         raise ValidationError(f"Không thuộc diện xếp loại năm {year}: {names}.")
     entries = [
-        RatingEntry(
+        units_services.RatingEntry(
             subject=periods[pk].member, organisation=periods[pk].organisation, category=category, score=score
         )
         for pk, (category, score) in choices.items()
     ]
-    return ratings_save(
+    return units_services.ratings_save(
         model=MemberRating, subject_field="member", year=year, entries=entries, import_batch=import_batch
     )

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from partyblock.accounts.access import is_admin, lookup_reveals_masked, shown_changes, visible
 from partyblock.audit.log import import_batch_entry, log_denied
+from partyblock.audit.models import ActivityLog
 
 NOT_FOUND = "Không tìm thấy hồ sơ này, hoặc hồ sơ nằm ngoài phạm vi bạn được xem."
 
@@ -100,8 +101,6 @@ class ScopedModelAdmin(ScopedChoicesMixin):
 
     def history_view(self, request, object_id, extra_context=None):
         """The record's audit trail (partyblock.audit.log), not Django's admin LogEntry."""
-        from partyblock.audit.models import ActivityLog
-
         obj = self.get_object(request, object_id)
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)

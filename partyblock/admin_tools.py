@@ -4,10 +4,13 @@ and the rating form that offers only the chosen year's categories."""
 from django import forms
 from django.contrib import admin
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
-from partyblock.accounts.access import may_look_up, visible
+from members.models import Member
+from partyblock.accounts.access import may_look_up, member_search, visible
 from partyblock.core import rating_schemes
+from units.models import Organisation
 
 
 def year_choices():
@@ -39,14 +42,10 @@ class GrassrootsListFilter(admin.SimpleListFilter):
     parameter_name = "tccs"
 
     def lookups(self, request, model_admin):
-        from units.models import Organisation
-
         organisations = visible(Organisation.objects.grassroots(), request.user)
         return [(str(o.pk), o.name) for o in organisations.only("pk", "name").order_by("name")]
 
     def queryset(self, request, queryset):
-        from units.models import Organisation
-
         if not self.value():
             return queryset
         organisation = visible(Organisation.objects.filter(pk=self.value()), request.user).first()
@@ -87,8 +86,6 @@ class NationalIdSearchHelpMixin:
     search_help_text_masked = None
 
     def get_changelist_instance(self, request):
-        from members.models import Member
-
         changelist = super().get_changelist_instance(request)
         if self.search_help_text_masked and not may_look_up(request.user, Member, "national_id"):
             changelist.search_help_text = self.search_help_text_masked
@@ -97,17 +94,30 @@ class NationalIdSearchHelpMixin:
 
 class MemberSearchMixin(NationalIdSearchHelpMixin):
     """Accent-insensitive search on the member's name, card or ID (the member list's rule,
-    `members.queries.name_search`), or any of `also_searched` (icontains)."""
+    `partyblock.accounts.access.member_search`), or any of `also_searched` (icontains)."""
 
     also_searched = ()
 
     def get_search_results(self, request, queryset, search_term):
-        from members.queries import name_search
-
         term = search_term.strip()
         if not term:
             return queryset, False
-        found = name_search(term, user=request.user, prefix="member__")
+        found = member_search(term, request.user, prefix="member__")
         for field in self.also_searched:
             found |= Q(**{f"{field}__icontains": term})
         return queryset.filter(found), False
+
+
+class ReadOnlyFormSet(BaseInlineFormSet):
+    """Lists rows and takes no input: posted data is ignored, so the page it sits on saves whether
+    or not the browser (or a test) sends this formset's management fields."""
+
+    def __init__(self, data=None, files=None, **kwargs):
+        super().__init__(None, None, **kwargs)
+
+    def is_valid(self):
+        return True
+
+    def save(self, commit=True):
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        return []

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Member, MembershipPeriod
-from members.queries import name_search
 from partyblock.accounts.access import (
     ROLE_ADMIN,
     ROLE_GRASSROOTS,
@@ -23,14 +22,16 @@ from partyblock.accounts.access import (
     ROLE_LEADER,
     ROLE_OFFICE,
     default_report_organisation,
+    member_search,
     role_names,
     sees_full_national_id,
     shown_value,
     visible,
     visible_organisations,
 )
+from partyblock.core.figures import FIGURES
 from partyblock.core.text import number_text, search_key
-from partyblock.reports.figures import FIGURES, Scope
+from partyblock.reports.figures import Scope
 from partyblock.todos import INSPECTION, OFFICE, TODOS, TODOS_BY_KEY, TodoContext
 from units.models import Organisation, Term
 
@@ -220,7 +221,7 @@ def member_matches(term, user):
     whose party card number is `term`, or — only for roles that see it whole — whose CCCD is `term`."""
     if not search_key(term).split():
         return Member.objects.none()
-    matches = name_search(term, user=user)  # the member list's search, the CCCD as the rule allows
+    matches = member_search(term, user)  # the member list's search, the CCCD as the rule allows
     return visible(Member.objects.filter(matches), user).order_by("sort_key", "birth_date", "pk")
 
 

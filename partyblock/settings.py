@@ -98,15 +98,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "partyblock.apps.PartyblockConfig",
     "axes",
-    # The layers, lowest first (docs/architecture.md): shared pieces, the three domain apps, then the
-    # apps built on them.
+    # The layers, lowest first (docs/architecture.md): shared pieces and the audit trail, the domain
+    # apps, then the apps built on them.
     "partyblock.core",
+    "partyblock.audit",
     "units",
     "members",
     "inspections",
     "partyblock.admission",
     "partyblock.accounts",
-    "partyblock.audit",
     "partyblock.importing",
     "partyblock.reports",
     "partyblock.demo",

@@ -26,9 +26,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from partyblock.core.figures import FIGURES
 from partyblock.importing.batches import prepare
 from partyblock.importing.kinds import KINDS
-from partyblock.reports.figures import FIGURES
 from tests.conftest import PERSONAS
 from tests.test_permissions import records  # noqa: F401  (the fixture: one record of each kind)
 

@@ -33,7 +33,7 @@ from members.models import Member
 from members.services import member_admit, member_ratings_save, member_update
 from partyblock.audit.log import acting_as
 from partyblock.audit.models import ActivityLog
-from partyblock.reports.figures import FIGURES
+from partyblock.core.figures import FIGURES
 from tests.conftest import PERSONAS
 from tests.members.conftest import make_member
 from units.models import Term

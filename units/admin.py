@@ -8,13 +8,12 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from inspections.admin import ORGANISATION_INLINES, ReadOnlyFormSet
-from members.services import organisation_dissolve, organisation_merge
 from partyblock.accounts.access import visible
+from partyblock.admin_tools import ReadOnlyFormSet
 from partyblock.importing.exporting import ExportXlsxMixin
 
 from .models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Placement, Term, TermTarget
-from .services import organisation_move
+from .services import organisation_dissolve, organisation_merge, organisation_move
 
 PARENT_KINDS = [
     OrganisationKind.BLOC,
@@ -162,7 +161,7 @@ class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
     list_per_page = 100
     autocomplete_fields = ["parent", "merged_into"]
     readonly_fields = ["path_display"]
-    inlines = [PlacementInline, *ORGANISATION_INLINES]
+    inlines = [PlacementInline]  # inspections adds its own (inspections.admin)
     actions = ["move_selected"]
     fieldsets = [
         (None, {"fields": ["code", "name", "kind", "parent", "placed_on", "agency"]}),

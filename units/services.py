@@ -1,4 +1,5 @@
-"""Writes to organisation records: ratings (shared with member ratings), tasks, meetings."""
+"""Writes to organisation records: ratings (shared with member ratings), tasks, meetings, moves,
+mergers and dissolutions."""
 
 import datetime
 from dataclasses import dataclass
@@ -10,8 +11,9 @@ from django.db import transaction
 from partyblock.audit.log import diff, log_bulk, snapshot
 from partyblock.core import rating_schemes
 
-from .models import OrganisationRating
+from .models import ALLOWED_PARENT_KINDS, OrganisationKind, OrganisationRating, Placement
 from .queries import organisations_to_rate
+from .tree import covering, segment, tree_rebuild
 
 RATING_FIELDS = ["category", "level", "score", "organisation", "tccs"]
 
@@ -148,9 +150,6 @@ def organisation_move(*, organisation, parent, on, decision_number=""):
     that day, a parent of a kind it cannot sit under, a parent that is the organisation itself or
     below it that day (a cycle), a placement that would overlap a later one.
     """
-    from .models import ALLOWED_PARENT_KINDS, OrganisationKind, Placement
-    from .tree import covering, segment, tree_rebuild
-
     day = f"{on:%d/%m/%Y}"
     if on > datetime.date.today():
         raise ValidationError({"on": f"Ngày chuyển {day} sau ngày hôm nay."})
@@ -207,4 +206,54 @@ def organisation_move(*, organisation, parent, on, decision_number=""):
         old_parent = current.parent.name if current.parent_id else ""
         log_bulk("change", [(organisation, {"parent": [old_parent, parent.name], "placed_on": ["", day]})])
     organisation.refresh_from_db(fields=["parent", "path", "depth"])
+    return organisation
+
+
+# What closing an organisation means for the apps above this one (members: its members move with a
+# merger, and an organisation that still has members is not dissolved), added from their
+# `AppConfig.ready()` with `register_closing`.
+_MERGE_STEPS = []  # function(*, organisation, into, on, decision_number): run before it closes
+_REFUSALS = []  # function(organisation, on) -> why it cannot be dissolved that day, or None
+
+
+def register_closing(*, merge=None, refuse=None):
+    if merge is not None and merge not in _MERGE_STEPS:
+        _MERGE_STEPS.append(merge)
+    if refuse is not None and refuse not in _REFUSALS:
+        _REFUSALS.append(refuse)
+
+
+def organisation_merge(*, organisation, into, on, decision_number=""):
+    """Merge `organisation` into `into` on `on`: its members are transferred, then it is closed.
+
+    Only a chi bộ (which holds members directly) is merged this way; a TCCS with sub-branches is
+    merged by moving its chi bộ first.
+    """
+    if organisation.children.active_on(on).exists():
+        raise ValidationError(
+            f"{organisation.name} còn tổ chức trực thuộc đang hoạt động; hãy chuyển chúng trước."
+        )
+    with transaction.atomic():
+        for step in _MERGE_STEPS:
+            step(organisation=organisation, into=into, on=on, decision_number=decision_number)
+        organisation.dissolved_on = on
+        organisation.merged_into = into
+        organisation.full_clean()
+        organisation.save()
+    return organisation
+
+
+def organisation_dissolve(*, organisation, on):
+    """Close an organisation; refused while it still has members or active sub-organisations."""
+    for refuse in _REFUSALS:
+        problem = refuse(organisation, on)
+        if problem:
+            raise ValidationError(problem)
+    if organisation.children.active_on(on).exists():
+        raise ValidationError(
+            f"{organisation.name} còn tổ chức trực thuộc đang hoạt động vào ngày {on:%d/%m/%Y}."
+        )
+    organisation.dissolved_on = on
+    organisation.full_clean()
+    organisation.save()
     return organisation

@@ -7,10 +7,16 @@ user with neither. `visible()` narrows any queryset to a user's scope; the admin
 pages, the drill-downs, the exports, the importer and `manage.py figures --user` all go through it.
 """
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db.models import Q
 from django.http import Http404
 
+from inspections import models as inspections
+from members import models as members
+from members.queries import last_registered_within, name_search
+from partyblock.audit.models import ActivityLog
+from partyblock.core.figures import FIGURES
+from units import models as units
 from units.models import Organisation
 
 ALL = "all"  # scope marker: the whole Khối
@@ -137,11 +143,15 @@ def may_look_up(user, model, field):
     return sees_whole(user, model, field) and (not masked_container or sees_full_national_id(user))
 
 
+def member_search(term, user, prefix=""):
+    """`members.queries.name_search` for `user`: the national ID is matched only for a user who sees
+    it whole (no search by a value seen masked)."""
+    return name_search(term, national_id=may_look_up(user, members.Member, "national_id"), prefix=prefix)
+
+
 def lookup_reveals_masked(user, model, lookup):
     """Whether an admin list lookup (`national_id__startswith`, `member__national_id`, …) reaches,
     along its path from `model`, a field `user` sees masked."""
-    from django.core.exceptions import FieldDoesNotExist
-
     for part in lookup.split("__"):
         if not may_look_up(user, model, part):
             return True
@@ -159,7 +169,7 @@ def lookup_reveals_masked(user, model, lookup):
 # A figure (`partyblock.reports.figures.Figure`) may need a permission: the inspection figures need the right
 # to read inspection records. The report page, its xlsx, the drill-downs and their xlsx, the
 # organisation page and `manage.py figures --user` all ask here.
-INSPECTION_RECORDS = "inspections.view_inspection"
+INSPECTION_RECORDS = inspections.RECORDS_PERMISSION
 
 
 def may_see_figure(user, figure):
@@ -169,8 +179,6 @@ def may_see_figure(user, figure):
 
 def may_see_section(user, section):
     """Whether `user` may see a report section: every figure it shows (counted or derived)."""
-    from partyblock.reports.figures import FIGURES
-
     keys = set()
     for row in section.rows:
         keys.update(_cell_figures(row.actual, row.target))
@@ -202,8 +210,6 @@ def member_ids_of_tccs(root, user=None):
     """Ids of the members whose last registration in the Khối is in `root` or below: its current
     members and those who ended their membership there — not those who moved on elsewhere.
     Evaluated once per request (kept on the user object)."""
-    from members.queries import last_registered_within
-
     cache = getattr(user, "_scope_member_ids", None) if user is not None else None
     if cache is not None and cache[0] == root.pk:
         return cache[1]
@@ -227,64 +233,52 @@ def _awards(queryset, root, user):
     )
 
 
-def _import_batches(queryset, root, user):
-    return queryset.filter(organisation__path__startswith=root.path)
-
-
 def _nothing(queryset, root, user):
     return queryset.none()
 
 
-def scopers():
-    """Model -> function(queryset, TCCS) for every kind of record that belongs to an organisation.
-    Models not listed are the Khối's reference data (terms, documents, award forms, holidays),
-    readable by every role that has the permission."""
-    from inspections import models as inspections
-    from members import models as members
-    from partyblock.audit.models import ActivityLog
-    from partyblock.importing.models import ImportBatch
-    from units import models as units
-
-    return {
-        units.Organisation: lambda queryset, root, user: queryset.filter(path__startswith=root.path),
-        units.Placement: _by_organisation(),
-        units.OrganisationRating: _by_organisation(),
-        units.Meeting: _by_organisation(),
-        units.BreakthroughTask: _by_organisation(),
-        members.Member: _members,
-        members.MemberEvent: _by_member(),
-        members.MemberCard: _by_member(),
-        members.MembershipPeriod: _by_member(),
-        members.MemberRating: _by_organisation(),
-        members.SickLeave: _by_member(),
-        members.PartyBadge: _by_member(),
-        members.Award: _awards,
-        ImportBatch: _import_batches,
-        ActivityLog: _nothing,
-        inspections.Inspection: _nothing,
-        inspections.InspectionSubject: _nothing,
-        inspections.Supervision: _nothing,
-        inspections.SupervisionSubject: _nothing,
-        inspections.DisciplineDecision: _nothing,
-        inspections.Letter: _nothing,
-        inspections.LetterSubject: _nothing,
-    }
+# Model -> function(queryset, TCCS, user) for every kind of record that belongs to an organisation.
+# Models not listed are the Khối's reference data (terms, documents, award forms, holidays), readable
+# by every role that has the permission. Apps above this one add theirs with `register_scope`
+# (`partyblock.importing`: import batches).
+SCOPES = {
+    units.Organisation: lambda queryset, root, user: queryset.filter(path__startswith=root.path),
+    units.Placement: _by_organisation(),
+    units.OrganisationRating: _by_organisation(),
+    units.Meeting: _by_organisation(),
+    units.BreakthroughTask: _by_organisation(),
+    members.Member: _members,
+    members.MemberEvent: _by_member(),
+    members.MemberCard: _by_member(),
+    members.MembershipPeriod: _by_member(),
+    members.MemberRating: _by_organisation(),
+    members.SickLeave: _by_member(),
+    members.PartyBadge: _by_member(),
+    members.Award: _awards,
+    ActivityLog: _nothing,
+    inspections.Inspection: _nothing,
+    inspections.InspectionSubject: _nothing,
+    inspections.Supervision: _nothing,
+    inspections.SupervisionSubject: _nothing,
+    inspections.DisciplineDecision: _nothing,
+    inspections.Letter: _nothing,
+    inspections.LetterSubject: _nothing,
+}
 
 
-_SCOPERS = None
+def register_scope(model, narrow):
+    """Grassroots staff see the records of `model` that `narrow(queryset, TCCS, user)` keeps."""
+    SCOPES[model] = narrow
 
 
 def visible(queryset, user):
     """`queryset` narrowed to what `user` may see."""
-    global _SCOPERS
     root = scope_root(user)
     if root == ALL:
         return queryset
     if root == NOTHING:
         return queryset.none()
-    if _SCOPERS is None:
-        _SCOPERS = scopers()
-    narrow = _SCOPERS.get(queryset.model)
+    narrow = SCOPES.get(queryset.model)
     return narrow(queryset, root, user) if narrow else queryset
 
 

@@ -10,7 +10,17 @@ class AccountsConfig(AppConfig):
     verbose_name = "Người dùng và phân quyền"
 
     def ready(self):
+        from django.contrib.auth.models import Group, User
+        from django.contrib.auth.signals import user_logged_in
+
+        from partyblock.audit.log import follow
+
+        from .models import UserScope
+        from .sessions import session_started
+
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="partyblock-sync-roles")
+        user_logged_in.connect(session_started, dispatch_uid="accounts-session-started")
+        follow(User, Group, UserScope)
 
 
 def _sync_roles(sender, using="default", **kwargs):

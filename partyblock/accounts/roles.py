@@ -2,6 +2,8 @@
 groups to match; the data migration runs it, and so does every `migrate` afterwards (post_migrate),
 so permissions of models added later reach the roles without another hand-written migration."""
 
+from django.db.models import Q
+
 from partyblock.accounts.access import ROLE_ADMIN, ROLE_GRASSROOTS, ROLE_INSPECTION, ROLE_LEADER, ROLE_OFFICE
 
 RECORD_APPS = ("units", "members", "inspections")
@@ -45,8 +47,6 @@ def _role_permissions(Permission):
 
 
 def _q(**lookups):
-    from django.db.models import Q
-
     return Q(**lookups)
 
 

@@ -6,8 +6,11 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from partyblock.audit.log import acting_as, log_denied
 
 LOGIN_AT = "partyblock_login_at"
 SEEN_AT = "partyblock_seen_at"
@@ -17,6 +20,12 @@ def mark_login(request):
     now = int(time.time())
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
+
+
+def session_started(sender, request, user, **kwargs):
+    """On login (`user_logged_in`, connected by `AccountsConfig.ready`): the session's clocks start."""
+    if request is not None and hasattr(request, "session"):
+        mark_login(request)
 
 
 def expired(request, now):
@@ -53,17 +62,11 @@ class AuditActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from partyblock.audit.log import acting_as
-
         source = "báo cáo" if request.path.startswith(("/bao-cao/", "/to-chuc/")) else "quản trị"
         with acting_as(request.user, source=source, ip_address=request.META.get("REMOTE_ADDR")):
             return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.core.exceptions import PermissionDenied
-
-        from partyblock.audit.log import log_denied
-
         if isinstance(exception, PermissionDenied):
             log_denied(request, f"{request.method} {request.path}")
         return None

@@ -25,8 +25,13 @@ import datetime
 import decimal
 import logging
 
+from django.contrib.auth.models import Group, User
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
+
+from partyblock.audit.models import ActivityLog
 
 logger = logging.getLogger("partyblock.audit.log")
 
@@ -70,45 +75,6 @@ def suspended():
         _suspended.reset(token)
 
 
-def audited_models():
-    from django.contrib.auth.models import Group, User
-
-    from inspections import models as inspections
-    from members import models as members
-    from partyblock.accounts.models import UserScope
-    from units import models as units
-
-    return [
-        units.Organisation,
-        units.Term,
-        units.TermTarget,
-        units.OrganisationRating,
-        units.Meeting,
-        units.BreakthroughTask,
-        units.Document,
-        members.Member,
-        members.MemberEvent,
-        members.MemberCard,
-        members.MemberRating,
-        members.SickLeave,
-        members.Award,
-        members.AwardForm,
-        members.IssuingBody,
-        members.PartyBadge,
-        inspections.Inspection,
-        inspections.InspectionSubject,
-        inspections.Supervision,
-        inspections.SupervisionSubject,
-        inspections.DisciplineDecision,
-        inspections.Letter,
-        inspections.LetterSubject,
-        inspections.Holiday,
-        User,
-        Group,
-        UserScope,
-    ]
-
-
 def _plain(value):
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
@@ -138,8 +104,6 @@ def diff(before, after):
 
 def log_action(action, instance=None, changes=None, *, model=None, object_id="", object_repr="", user=None):
     """Write one log row (the only single-row writer)."""
-    from partyblock.audit.models import ActivityLog
-
     if _suspended.get():
         return None
     actor = _actor.get() or Actor()
@@ -152,11 +116,6 @@ def log_action(action, instance=None, changes=None, *, model=None, object_id="",
 def log_bulk(action, rows, *, source=None):
     """Many log rows in one statement (executemany: the number of queries does not grow with the
     rows on any engine): `rows` are (instance, changes) pairs."""
-    from django.db import connection
-    from django.utils import timezone
-
-    from partyblock.audit.models import ActivityLog
-
     if _suspended.get():
         return
     actor = _actor.get() or Actor()
@@ -216,8 +175,6 @@ def log_import(batch, created, updated):
 def import_batch_entry(record):
     """The log row of the import that created `record` (its `import_batch`), or None: what the
     record's history shows as its creation (`log_import`)."""
-    from partyblock.audit.models import ActivityLog
-
     batch_id = getattr(record, "import_batch_id", None)
     if batch_id is None:
         return None
@@ -289,15 +246,12 @@ def _groups_changed(sender, instance, action, pk_set, reverse=False, **kwargs):
     """A user's roles are changed through the many-to-many table: log who got or lost which role."""
     if _suspended.get() or reverse or action not in ("post_add", "post_remove", "post_clear"):
         return
-    from django.contrib.auth.models import Group
-
     names = sorted(Group.objects.filter(pk__in=pk_set or ()).values_list("name", flat=True))
     change = {"groups": [None, names]} if action == "post_add" else {"groups": [names or "(tất cả)", None]}
     log_action("change", instance, change)
 
 
 def _logged_in(sender, request, user, **kwargs):
-    _session_started(request)
     log_action("login", model="auth.user", object_id=str(user.pk), object_repr=user.get_username(), user=user)
 
 
@@ -314,26 +268,23 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     log_action("login_failed", model="auth.user", object_repr=username[:255])
 
 
-def _session_started(request):
-    from partyblock.accounts.sessions import mark_login
-
-    if request is not None and hasattr(request, "session"):
-        mark_login(request)
-
-
 def log_denied(request, what):
     logger.warning("denied %s to %s", what, getattr(request.user, "username", "?"))
     log_action("denied", object_repr=what[:255])
 
 
-def connect():
-    for model in audited_models():
+def follow(*models):
+    """Log every create, change and delete of `models` (each app names its records from its
+    `AppConfig.ready()`)."""
+    for model in models:
         uid = f"audit-{model._meta.label_lower}"
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
-    from django.contrib.auth.models import User
 
+
+def connect():
+    """Log changes of users' roles, logins, logouts and failed logins (`AuditConfig.ready`)."""
     m2m_changed.connect(_groups_changed, sender=User.groups.through, dispatch_uid="audit-user-groups")
     user_logged_in.connect(_logged_in, dispatch_uid="audit-login")
     user_logged_out.connect(_logged_out, dispatch_uid="audit-logout")

@@ -2,19 +2,23 @@
 
 Shared by every deadline counted in working days (letters in `inspections`, the ceremony and the
 recognition in `members.deadlines`). The days off are data kept by staff in `inspections.Holiday`;
-they are read here through the app registry, so the member app needs no import from inspections.
+the inspections app says where to read them (`register_days_off`, from its `AppConfig.ready()`), so
+neither this module nor the member app imports it. With no source registered, no day is off.
 """
 
 import datetime
 
-from django.apps import apps
-
 _WINDOW = datetime.timedelta(days=200)  # holidays are read this many days at a time
+_days_off = []  # at most one function (after, until) -> the days off in ]after, until]
+
+
+def register_days_off(source):
+    """Read the days off from `source(after, until)` (an iterable of dates in ]after, until])."""
+    _days_off[:] = [source]
 
 
 def _holidays(after, until):
-    holiday = apps.get_model("inspections", "Holiday")
-    return set(holiday.objects.filter(date__gt=after, date__lte=until).values_list("date", flat=True))
+    return set(_days_off[0](after, until)) if _days_off else set()
 
 
 def working_days_after(day, count, holidays=None):

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from units.models import Organisation, OrganisationKind, Term, TermTarget
+from units.services import organisation_move
 
 from .names import (
     AGENCIES,
@@ -249,8 +250,6 @@ RESTRUCTURED_ON = datetime.date(2022, 1, 1)
 
 def restructure_after_term():
     """Move one chi bộ trực thuộc to another đảng bộ cơ sở after the term (a dated move)."""
-    from units.services import organisation_move
-
     return organisation_move(
         organisation=Organisation.objects.get(code=RESTRUCTURED_CHI_BO),
         parent=Organisation.objects.get(code=RESTRUCTURED_TO),

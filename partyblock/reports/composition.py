@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, Extra
 from members.lifecycle import add_months
 from members.models import Gender, MembershipPeriod, MembershipStatus, TheoryLevel, covering
 from members.queries import admissions_between, members_as_of, periods_as_of
-from partyblock.reports.figures import register_breakdown
+from partyblock.core.figures import register_breakdown
 
 AGE_BANDS = [("<=30", None, 30), ("31-40", 31, 40), ("41-50", 41, 50), ("51-60", 51, 60), (">60", 61, None)]
 PROBATIONARY = "Dự bị"

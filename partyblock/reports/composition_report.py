@@ -7,6 +7,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from members.models import TheoryLevel
+from partyblock.core.figures import value
 from partyblock.core.xlsx import book_response, write_cell
 from partyblock.reports.composition import (
     ADMISSION_BREAKDOWNS,
@@ -15,7 +16,6 @@ from partyblock.reports.composition import (
     PARTY_AGE_BANDS,
     PROBATIONARY,
 )
-from partyblock.reports.figures import value
 from partyblock.reports.sections import breakdown_table
 
 BLOC_NAME = "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH"

@@ -2,24 +2,13 @@
 xlsx export (one row generator feeds both), with the joins each needs so a page costs a fixed
 number of queries."""
 
-from dataclasses import dataclass
-
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import OuterRef, Subquery
 
 from members.models import Award, Member, MemberEvent, MemberRating
 from members.queries import periods_as_of
+from partyblock.core.drilldown import COLUMNS, FALLBACK, Columns
 from units.models import BreakthroughTask, Document, Meeting, Organisation, OrganisationRating
-
-
-@dataclass(frozen=True)
-class Columns:
-    headers: tuple
-    row: object  # record -> tuple of values
-    select_related: tuple = ()
-    ordering: tuple = ("pk",)
-    search: tuple = ()  # fields searched by the filter box
-    link: object = None  # record -> admin URL name and args, for a link on the first cell
 
 
 def _organisation_columns():
@@ -40,92 +29,100 @@ def _organisation_columns():
     )
 
 
-COLUMNS = {
-    Organisation: _organisation_columns(),
-    Member: Columns(
-        ("Họ và tên", "Ngày sinh", "Giới tính", "Chi bộ"),
-        lambda m: (m.full_name, m.birth_date, m.get_gender_display(), getattr(m, "chi_bo_name", "") or ""),
-        (),
-        ("sort_key", "pk"),
-        ("search_name",),
-        lambda m: ("admin:members_member_change", m.pk),
-    ),
-    MemberEvent: Columns(
-        ("Họ và tên", "Sự kiện", "Ngày", "Chi bộ", "Số quyết định"),
-        lambda e: (
-            e.member.full_name,
-            e.get_kind_display(),
-            e.date,
-            e.organisation.name if e.organisation else e.other_party,
-            e.decision_number,
+COLUMNS.update(
+    {
+        Organisation: _organisation_columns(),
+        Member: Columns(
+            ("Họ và tên", "Ngày sinh", "Giới tính", "Chi bộ"),
+            lambda m: (
+                m.full_name,
+                m.birth_date,
+                m.get_gender_display(),
+                getattr(m, "chi_bo_name", "") or "",
+            ),
+            (),
+            ("sort_key", "pk"),
+            ("search_name",),
+            lambda m: ("admin:members_member_change", m.pk),
         ),
-        ("member", "organisation"),
-        ("date", "member__sort_key", "pk"),
-        ("member__search_name",),
-        lambda e: ("admin:members_member_change", e.member_id),
-    ),
-    MemberRating: Columns(
-        ("Họ và tên", "Năm", "Xếp loại", "Mức", "Chi bộ"),
-        lambda r: (r.member.full_name, r.year, r.get_category_display(), r.level, r.organisation.name),
-        ("member", "organisation"),
-        ("organisation__path", "member__sort_key", "pk"),
-        ("member__search_name",),
-        lambda r: ("admin:members_memberrating_change", r.pk),
-    ),
-    OrganisationRating: Columns(
-        ("Tổ chức đảng", "Năm", "Xếp loại", "Mức"),
-        lambda r: (r.organisation.name, r.year, r.get_category_display(), r.level),
-        ("organisation",),
-        ("organisation__path", "pk"),
-        ("organisation__name",),
-        lambda r: ("admin:units_organisationrating_change", r.pk),
-    ),
-    Award: Columns(
-        (
-            "Hình thức",
-            "Cơ quan khen thưởng",
-            "Tổ chức / đảng viên",
-            "Số quyết định",
-            "Ngày quyết định",
-            "Năm",
+        MemberEvent: Columns(
+            ("Họ và tên", "Sự kiện", "Ngày", "Chi bộ", "Số quyết định"),
+            lambda e: (
+                e.member.full_name,
+                e.get_kind_display(),
+                e.date,
+                e.organisation.name if e.organisation else e.other_party,
+                e.decision_number,
+            ),
+            ("member", "organisation"),
+            ("date", "member__sort_key", "pk"),
+            ("member__search_name",),
+            lambda e: ("admin:members_member_change", e.member_id),
         ),
-        lambda a: (a.form.name, a.body.name, str(a.recipient), a.decision_number, a.decision_date, a.year),
-        ("form", "body", "organisation", "member"),
-        ("decision_date", "pk"),
-        ("organisation__name", "decision_number"),
-        lambda a: ("admin:members_award_change", a.pk),
-    ),
-    BreakthroughTask: Columns(
-        ("Tổ chức", "Năm", "Công việc đột phá", "Kết quả"),
-        lambda t: (t.organisation.name, t.year, t.title, t.get_result_display()),
-        ("organisation",),
-        ("year", "organisation__path", "pk"),
-        ("title", "organisation__name"),
-        lambda t: ("admin:units_breakthroughtask_change", t.pk),
-    ),
-    Meeting: Columns(
-        ("Chi bộ", "Ngày", "Hình thức", "Phải dự", "Dự"),
-        lambda m: (m.organisation.name, m.held_on, m.get_kind_display(), m.expected, m.present),
-        ("organisation",),
-        ("held_on", "organisation__path", "pk"),
-        ("organisation__name",),
-        lambda m: ("admin:units_meeting_change", m.pk),
-    ),
-    Document: Columns(
-        ("Số, ký hiệu", "Loại", "Ngày ban hành", "Trích yếu"),
-        lambda d: (d.number, d.get_kind_display(), d.issued_on, d.title),
-        (),
-        ("issued_on", "pk"),
-        ("number", "title"),
-        lambda d: ("admin:units_document_change", d.pk),
-    ),
-}
-FALLBACK = Columns(("Bản ghi",), lambda r: (str(r),))
-
-
-def register_columns(model, columns):
-    """Other apps (inspections) add how their records are listed."""
-    COLUMNS[model] = columns
+        MemberRating: Columns(
+            ("Họ và tên", "Năm", "Xếp loại", "Mức", "Chi bộ"),
+            lambda r: (r.member.full_name, r.year, r.get_category_display(), r.level, r.organisation.name),
+            ("member", "organisation"),
+            ("organisation__path", "member__sort_key", "pk"),
+            ("member__search_name",),
+            lambda r: ("admin:members_memberrating_change", r.pk),
+        ),
+        OrganisationRating: Columns(
+            ("Tổ chức đảng", "Năm", "Xếp loại", "Mức"),
+            lambda r: (r.organisation.name, r.year, r.get_category_display(), r.level),
+            ("organisation",),
+            ("organisation__path", "pk"),
+            ("organisation__name",),
+            lambda r: ("admin:units_organisationrating_change", r.pk),
+        ),
+        Award: Columns(
+            (
+                "Hình thức",
+                "Cơ quan khen thưởng",
+                "Tổ chức / đảng viên",
+                "Số quyết định",
+                "Ngày quyết định",
+                "Năm",
+            ),
+            lambda a: (
+                a.form.name,
+                a.body.name,
+                str(a.recipient),
+                a.decision_number,
+                a.decision_date,
+                a.year,
+            ),
+            ("form", "body", "organisation", "member"),
+            ("decision_date", "pk"),
+            ("organisation__name", "decision_number"),
+            lambda a: ("admin:members_award_change", a.pk),
+        ),
+        BreakthroughTask: Columns(
+            ("Tổ chức", "Năm", "Công việc đột phá", "Kết quả"),
+            lambda t: (t.organisation.name, t.year, t.title, t.get_result_display()),
+            ("organisation",),
+            ("year", "organisation__path", "pk"),
+            ("title", "organisation__name"),
+            lambda t: ("admin:units_breakthroughtask_change", t.pk),
+        ),
+        Meeting: Columns(
+            ("Chi bộ", "Ngày", "Hình thức", "Phải dự", "Dự"),
+            lambda m: (m.organisation.name, m.held_on, m.get_kind_display(), m.expected, m.present),
+            ("organisation",),
+            ("held_on", "organisation__path", "pk"),
+            ("organisation__name",),
+            lambda m: ("admin:units_meeting_change", m.pk),
+        ),
+        Document: Columns(
+            ("Số, ký hiệu", "Loại", "Ngày ban hành", "Trích yếu"),
+            lambda d: (d.number, d.get_kind_display(), d.issued_on, d.title),
+            (),
+            ("issued_on", "pk"),
+            ("number", "title"),
+            lambda d: ("admin:units_document_change", d.pk),
+        ),
+    }
+)
 
 
 def prepare(queryset, scope):

@@ -14,11 +14,11 @@ from django.db.models import F
 
 from members.models import Award
 from members.queries import headcounts_of_children
-from partyblock.accounts.access import may_see_inspections
 from partyblock.core import charts
+from partyblock.core.figures import FIGURES, cache_key
+from partyblock.core.sections import ORGANISATION_BLOCK_SOURCES, count, count_of
 from partyblock.core.text import percent
-from partyblock.reports.figures import FIGURES, Scope, cache_key, members_over_time
-from partyblock.reports.sections import count, count_of
+from partyblock.reports.figures import Scope, members_over_time
 from units.models import Organisation, OrganisationRating
 from units.tree import PATH_STEP, below_on
 
@@ -104,15 +104,15 @@ def organisation_context(organisation, as_of, *, user):
         "awards": Award.objects.filter(organisation__path__startswith=organisation.path)  # filed here
         .select_related("form", "body", "organisation")
         .order_by("-decision_date")[:100],
-        "inspection_blocks": [],
+        # Blocks other apps register (inspections, supervision, discipline, letters), each shown
+        # to the users holding its permission.
+        "inspection_blocks": [
+            block
+            for permission, source in ORGANISATION_BLOCK_SOURCES
+            if user.has_perm(permission)
+            for block in source(organisation)
+        ],
     }
-    if not may_see_inspections(user):
-        return context
-    try:
-        from inspections.reports import organisation_blocks
-    except ImportError:
-        return context
-    context["inspection_blocks"] = organisation_blocks(organisation)
     return context
 
 

@@ -5,10 +5,11 @@ render these same sections.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from members.models import Award
 from partyblock.core import charts, rating_schemes
+from partyblock.core.sections import SECTION_SOURCES, Cell, Row, Section, Table, count, count_of, plain
 from partyblock.core.text import number_text, percent, rounded
 from partyblock.reports import targets
 from partyblock.reports.composition import ADMISSION_BREAKDOWNS, MEMBER_BREAKDOWNS
@@ -23,57 +24,6 @@ from partyblock.reports.figures import (
     value,
 )
 from units.models import DocumentKind, MeetingKind, TaskResult, Term
-
-
-@dataclass
-class Cell:
-    value: object
-    key: str | None = None  # figure key: the cell links to its drill-down
-    params: dict = field(default_factory=dict)
-    unit: str = ""
-    source: str = ""  # for a derived value, the figure (and year) it shows
-    scope: object = None  # the scope the count is of, when not the page's (the year before, …)
-
-
-@dataclass
-class Row:
-    label: str
-    actual: Cell
-    target: Cell | None = None
-    met: bool | None = None
-    level: int = 0  # indentation under the row above
-
-
-@dataclass
-class Table:
-    caption: str
-    headers: list
-    rows: list  # [(label, [Cell, …])]
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    rows: list = field(default_factory=list)
-    tables: list = field(default_factory=list)
-    charts: list = field(default_factory=list)  # SVG markup
-    note: str = ""  # a sentence shown under the title
-    link: tuple | None = None  # (URL name, argument) of a related report
-    short: str = ""  # the xlsx sheet's name (31 characters at most)
-
-
-def count(scope, key, **params):
-    return Cell(value(key, scope, **params), key, params)
-
-
-def count_of(other, key, **params):
-    """A count of another scope than the page's (the year before, the term so far)."""
-    return Cell(value(key, other, **params), key, params, scope=other)
-
-
-def plain(scope, key, unit=""):
-    return Cell(value(key, scope), unit=unit, source=key)
 
 
 def judged_row(scope, label, actual, target_key, level=0):
@@ -101,7 +51,7 @@ def build_report(scope):
         _documents(scope),
         _meetings(scope),
         _study(scope),
-        *_inspection_sections(scope),
+        *_contributed_sections(scope),
         _admissions(scope),
         _ratings(scope),
         _awards(scope),
@@ -342,12 +292,10 @@ def _awards(scope):
     return section
 
 
-def _inspection_sections(scope):
-    try:
-        from inspections.reports import report_sections
-    except ImportError:  # the inspections app adds its sections when installed
-        return []
-    return report_sections(scope)
+def _contributed_sections(scope):
+    """The sections other apps add (`partyblock.core.sections.register_sections`: inspection and
+    supervision), in the order they were registered."""
+    return [section for source in SECTION_SOURCES for section in source(scope)]
 
 
 def next_term(term):

@@ -10,8 +10,9 @@ A target whose key no figure answers is still listed, without a judgement.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from partyblock.core.figures import FIGURES, value
 from partyblock.core.text import rounded
-from partyblock.reports.figures import FIGURES, plain_number, term_targets, value
+from partyblock.reports.figures import plain_number, term_targets
 
 
 @dataclass(frozen=True)

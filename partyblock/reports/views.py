@@ -23,12 +23,14 @@ from partyblock.accounts.access import (
 )
 from partyblock.audit.log import log_denied
 from partyblock.core import params
+from partyblock.core.figures import FIGURES, value
 from partyblock.core.text import search_key
 from partyblock.core.xlsx import xlsx_response
 from partyblock.reports import composition_report, drilldown, targets
 from partyblock.reports.composition import MEMBER_BREAKDOWNS
 from partyblock.reports.document_form import document_form
-from partyblock.reports.figures import FIGURES, Scope, value
+from partyblock.reports.figures import Scope
+from partyblock.reports.organisation_page import organisation_context
 from partyblock.reports.sections import (
     build_report,
     count_cells,
@@ -391,8 +393,6 @@ def _slug_of_period(scope):
 
 @staff_member_required
 def organisation_page(request, code):
-    from partyblock.reports.organisation_page import organisation_context
-
     organisation = visible_organisations(request.user).filter(code=code).first()
     if organisation is None:
         log_denied(request, f"trang tổ chức {code}")

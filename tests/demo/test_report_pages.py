@@ -4,7 +4,7 @@ it lists exactly the records it counts."""
 import pytest
 from django.urls import reverse
 
-from partyblock.reports.figures import FIGURES
+from partyblock.core.figures import FIGURES
 from tests.demo.reference import INSPECTION_FIGURES
 from tests.reports.helpers import count_links, drilldown_total, shown_values
 

@@ -16,12 +16,11 @@ from django.urls import reverse
 
 from members.models import Member, MemberEvent, MembershipPeriod
 from members.queries import admissions_between, members_as_of
-from members.services import organisation_dissolve
 from partyblock.accounts import access
 from partyblock.accounts.models import UserScope
 from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Term
 from units.queries import organisations_as_of
-from units.services import organisation_move
+from units.services import organisation_dissolve, organisation_move
 
 MOVED_ON = datetime.date(2025, 2, 1)
 TERM_END = datetime.date(2020, 7, 31)

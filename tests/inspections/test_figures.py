@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from inspections.models import Body, InspectionKind, InspectionSubject, SupervisionKind
 from inspections.services import inspection_record, supervision_record
 from members.services import member_transfer
-from partyblock.reports.figures import FIGURES, Scope, compute_all
+from partyblock.core.figures import FIGURES
+from partyblock.reports.figures import Scope, compute_all
 
 D = datetime.date
 KEYS = [

@@ -16,11 +16,11 @@ from members.services import (
     member_transfer_in,
     member_transfer_out,
     member_transfer_temporarily,
-    organisation_dissolve,
 )
 from tests.conftest import make_organisation
 from tests.members.conftest import make_member
 from units.models import OrganisationKind
+from units.services import organisation_dissolve
 
 D = datetime.date
 

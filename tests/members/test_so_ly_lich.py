@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from members.models import Member
-from members.queries import name_search
 from members.services import member_admit, member_update
+from partyblock.accounts.access import member_search
 from partyblock.importing.batches import commit, prepare
 from partyblock.importing.models import ImportStatus
 from tests.importing.conftest import record_counts, xlsx
@@ -37,7 +37,7 @@ def test_members_are_found_by_the_number(db, django_user_model):
     make_member(full_name="Trần Văn Bình", so_ly_lich="30.05.012346")
     user = django_user_model.objects.create_user("x")
 
-    assert list(Member.objects.filter(name_search("30.05.012345", user=user))) == [found]
+    assert list(Member.objects.filter(member_search("30.05.012345", user))) == [found]
 
 
 def test_a_sheet_sets_the_number_of_new_and_known_members_and_reimports_unchanged(tree):

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from members.services import member_admit
-from partyblock.reports.figures import Scope, value
+from partyblock.core.figures import value
+from partyblock.reports.figures import Scope
 from tests.members.conftest import make_member
 from tests.reports.helpers import count_links, drilldown_total
 

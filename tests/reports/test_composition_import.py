@@ -10,8 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from partyblock.core.figures import value
 from partyblock.importing.batches import commit, prepare
-from partyblock.reports.figures import Scope, value
+from partyblock.reports.figures import Scope
 from units.models import Organisation
 
 SAMPLES = Path("/work/shared/samples")

@@ -18,7 +18,8 @@ from members.services import (
     member_transfer,
     member_transfer_in,
 )
-from partyblock.reports.figures import FLOWS, Scope, value
+from partyblock.core.figures import value
+from partyblock.reports.figures import FLOWS, Scope
 from tests.members.conftest import make_member
 from tests.reports.helpers import count_links, drilldown_total
 
@@ -207,7 +208,8 @@ def rated(flows, tree):
 
 
 def test_lists_by_tccs(rated, term, tree):
-    from partyblock.reports.figures import FIGURES, top_admitters
+    from partyblock.core.figures import FIGURES
+    from partyblock.reports.figures import top_admitters
 
     scope = Scope.for_term(term)
     assert [o.code for o in FIGURES["tccs_without_admission"].records(scope)] == ["SOB"]

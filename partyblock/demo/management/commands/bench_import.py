@@ -22,6 +22,7 @@ from partyblock.demo.names import (
     MALE_GIVEN,
     MALE_MIDDLE,
 )
+from partyblock.importing.batches import commit, prepare
 from partyblock.importing.models import ImportBatch
 from units.models import Organisation, OrganisationKind
 
@@ -165,8 +166,6 @@ def run_child(scenario, path):
     elif scenario == "read_calamine":
         result["rows"] = calamine_read(path)
     else:
-        from partyblock.importing.batches import commit, prepare
-
         # The connection is opened (and the TCCS read) before the clock starts: an application has
         # its connection already.
         tccs = Organisation.objects.get(code=BENCH_CODE)

@@ -36,6 +36,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from members.models import Member
+from units.models import Term
+
 HOST = "127.0.0.1"  # the only address this command sends anything to
 TERM = "2015-2020"
 LOGIN = "/quan-tri/login/"
@@ -206,9 +209,6 @@ class Command(BaseCommand):
     # --- set-up ------------------------------------------------------------------------------------
 
     def _check_data(self):
-        from members.models import Member
-        from units.models import Term
-
         if not Term.objects.filter(label=TERM).exists():
             raise CommandError(f"No term {TERM} in this database: run `manage.py seed_demo` first.")
         db = settings.DATABASES["default"]

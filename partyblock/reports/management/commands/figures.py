@@ -10,7 +10,8 @@ from partyblock.accounts.access import (
     organisation_in_scope,
     visible_organisations,
 )
-from partyblock.reports.figures import FIGURES, Scope, compute_all, listed_figures
+from partyblock.core.figures import FIGURES
+from partyblock.reports.figures import Scope, compute_all, listed_figures
 from partyblock.reports.organisation_page import organisation_counts, organisation_scope, tree_on
 from units.models import Organisation, Term
 

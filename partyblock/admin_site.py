@@ -134,7 +134,7 @@ class ScopedModelAdmin(ScopedChoicesMixin):
 
 # The admin index, grouped by the work people come to do, in this order (issue 18).
 INDEX_GROUPS = [
-    ("dang-vien", "Đảng viên", ["members.member", "members.sickleave"]),
+    ("dang-vien", "Đảng viên", ["members.member", "members.sickleave", "admission.candidate"]),
     (
         "xep-loai-khen-thuong",
         "Xếp loại, khen thưởng, Huy hiệu Đảng",

@@ -142,6 +142,8 @@ def _arguments(name, keywords, objects, tree, batch):
             choices[keyword] = [tree["dbcs"].code, tree["cbcs"].code]
         elif keyword == "kind":
             choices[keyword] = sorted(KINDS)
+        elif keyword == "step":  # a candidate's step form: the next step, and one that is none
+            choices[keyword] = ["2", "99"]
         elif keyword == "pk" and "importbatch" in name:
             choices[keyword] = [str(batch.pk)]
         else:

@@ -15,6 +15,8 @@ from django.urls import get_resolver, reverse
 
 from members.models import Award, AwardForm, IssuingBody, MemberRating, PartyBadge, SickLeave
 from members.services import member_admit, member_ratings_save
+from partyblock.admission.models import Candidate
+from partyblock.admission.services import candidate_identify
 from tests.conftest import PERSONAS
 from tests.members.conftest import make_member
 from units.models import BreakthroughTask, Document, Meeting, OrganisationRating, Term
@@ -40,6 +42,7 @@ MATRIX = {
     "members.awardform": {**RECORDS, "coso": "v"},
     "members.issuingbody": {**RECORDS, "coso": "v"},
     "members.partybadge": {**RECORDS, "coso": "v"},
+    "admission.candidate": {**RECORDS, "coso": "vac"},
     "inspections.inspection": {"vanphong": "v", "lanhdao": "v", "ubkt": "vac", "coso": ""},
     "inspections.supervision": {"vanphong": "v", "lanhdao": "v", "ubkt": "vac", "coso": ""},
     "inspections.disciplinedecision": {"vanphong": "v", "lanhdao": "v", "ubkt": "vac", "coso": ""},
@@ -54,7 +57,13 @@ MATRIX = {
     "axes.accesslog": {"vanphong": "", "lanhdao": "", "ubkt": "", "coso": ""},
 }
 # Models the app never deletes (they end through events) and the read-only log.
-NEVER_DELETED = {"members.member", "units.organisation", "audit.activitylog", "importing.importbatch"}
+NEVER_DELETED = {
+    "members.member",
+    "admission.candidate",
+    "units.organisation",
+    "audit.activitylog",
+    "importing.importbatch",
+}
 NEVER_ADDED = {
     "audit.activitylog",
     "importing.importbatch",
@@ -110,6 +119,13 @@ def records(personas, tree):
         "members.awardform": AwardForm.objects.first(),
         "members.issuingbody": IssuingBody.objects.first(),
         "members.partybadge": PartyBadge.objects.create(member=member, years=30, awarded_on=D(2016, 2, 3)),
+        "admission.candidate": candidate_identify(
+            organisation=tree["cb1"],
+            identified_on=D(2023, 1, 10),
+            full_name="Lê Thị Mẫu",
+            gender="nu",
+            birth_date=D(2000, 1, 1),
+        ).candidate,
         "auth.user": personas["coso_b"],
         "auth.group": personas["coso_b"].groups.get(),
     }
@@ -191,11 +207,13 @@ SCOPED_MODELS = {
     "members.sickleave",
     "members.award",
     "members.partybadge",
+    "admission.candidate",
 }
 
 
 def _custom_urls(tree):
     term, code = "2015-2020", tree["dbcs"].code
+    candidate = Candidate.objects.get()  # Đảng bộ Sở A's (the records fixture)
     return {
         "admin:index": reverse("admin:index"),
         "admin:members_memberrating_bulk": reverse("admin:members_memberrating_bulk")
@@ -206,6 +224,8 @@ def _custom_urls(tree):
         "admin:importing_importbatch_upload": reverse("admin:importing_importbatch_upload"),
         "admin:members_member_export": reverse("admin:members_member_export"),
         "admin:members_member_arrival": reverse("admin:members_member_arrival"),
+        "admin:admission_candidate_step": reverse("admin:admission_candidate_step", args=[candidate.pk, 2]),
+        "admin:admission_candidate_close": reverse("admin:admission_candidate_close", args=[candidate.pk]),
         "admin:units_organisation_export": reverse("admin:units_organisation_export"),
         "admin:members_memberrating_export": reverse("admin:members_memberrating_export"),
         "admin:units_organisationrating_export": reverse("admin:units_organisationrating_export"),
@@ -257,6 +277,21 @@ CUSTOM = {
         "vanphong": 200,
         "coso_a": 200,
         "coso_b": 200,
+    },
+    # a candidate's step and closing forms: the roles that change candidates, in their scope
+    "admin:admission_candidate_step": {
+        **dict.fromkeys(PERSONAS, 403),
+        "quantri": 200,
+        "vanphong": 200,
+        "coso_a": 200,
+        "coso_b": 404,
+    },
+    "admin:admission_candidate_close": {
+        **dict.fromkeys(PERSONAS, 403),
+        "quantri": 200,
+        "vanphong": 200,
+        "coso_a": 200,
+        "coso_b": 404,
     },
     "admin:units_organisation_export": {**ALL_200},
     "admin:members_memberrating_export": {**ALL_200},

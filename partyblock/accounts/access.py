@@ -14,6 +14,7 @@ from django.http import Http404
 from inspections import models as inspections
 from members import models as members
 from members.queries import last_registered_within, name_search
+from partyblock.admission import models as admission
 from partyblock.audit.models import ActivityLog
 from partyblock.core.figures import FIGURES
 from units import models as units
@@ -102,6 +103,7 @@ def is_masked_national_id(text):
 MASKED_FIELDS = {
     # model label -> {field name: function(value, user) -> the value as the user may see it}
     "members.member": {"national_id": mask_national_id},
+    "admission.candidate": {"national_id": mask_national_id},
 }
 # Fields that hold other records' values (the log's before/after JSON): no lookups into them for a
 # user who sees anything masked.
@@ -255,6 +257,7 @@ SCOPES = {
     members.SickLeave: _by_member(),
     members.PartyBadge: _by_member(),
     members.Award: _awards,
+    admission.Candidate: _by_organisation(),  # the chi bộ developing the candidate
     ActivityLog: _nothing,
     inspections.Inspection: _nothing,
     inspections.InspectionSubject: _nothing,

@@ -6,12 +6,13 @@ from django.db.models import Q
 
 from partyblock.accounts.access import ROLE_ADMIN, ROLE_GRASSROOTS, ROLE_INSPECTION, ROLE_LEADER, ROLE_OFFICE
 
-RECORD_APPS = ("units", "members", "inspections")
+RECORD_APPS = ("units", "members", "inspections", "admission")
 INSPECTION_APP = "inspections"
 # Records grassroots staff keep for their own TCCS (DOMAIN.md: members, events, ratings, meetings, tasks).
 GRASSROOTS_EDITS = {
     "members": ["member", "memberevent", "membercard", "memberrating", "sickleave"],
     "units": ["meeting", "breakthroughtask"],
+    "admission": ["candidate"],
 }
 GRASSROOTS_READS = {
     "members": ["award", "partybadge", "awardform", "issuingbody", "membershipperiod"],

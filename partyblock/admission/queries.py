@@ -5,7 +5,7 @@ services keep, so each is one indexed query; every list a user sees is narrowed 
 by its caller (`visible`). A candidate counts where its chi bộ is filed (`Candidate.objects.within`).
 """
 
-from django.db.models import Count
+from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, Value
 
 from .models import Candidate, Status, Step
 
@@ -47,3 +47,25 @@ def admitted_between(start, end, within=None):
     """Candidates admitted (ceremony) in [start, end]: each is linked to the member whose admission
     event the admission figures count."""
     return candidates(within).filter(status=Status.ADMITTED, ceremony_on__gte=start, ceremony_on__lte=end)
+
+
+def with_waiting(queryset, day):
+    """`queryset` annotated with `waiting`: the time from the current step's date to `day` (a
+    timedelta; for closed candidates, to `day` as well), computed by the database."""
+    return queryset.annotate(
+        waiting=ExpressionWrapper(
+            Value(day, output_field=DateField()) - F("step_on"), output_field=DurationField()
+        )
+    )
+
+
+def step_durations(candidate, day):
+    """[(step, first day, last day or None, days)] of each recorded step of `candidate`: the time
+    spent at a step runs from its date to the next recorded step's (or to `day` for the current one,
+    while the candidacy is open)."""
+    recorded = [(step, candidate.step_date(step)) for step in candidate.steps() if candidate.step_date(step)]
+    spans = []
+    for index, (step, start) in enumerate(recorded):
+        end = recorded[index + 1][1] if index + 1 < len(recorded) else (day if candidate.is_open else None)
+        spans.append((step, start, end, (end - start).days if end else None))
+    return spans

@@ -9,7 +9,7 @@ from members.lifecycle import add_months
 from members.models import MemberEvent
 from partyblock.admission import services
 from partyblock.admission.models import Candidate, Status, Step, UnionBody
-from partyblock.admission.queries import at_step, step_counts, stuck
+from partyblock.admission.queries import at_step, step_counts, step_durations, stuck, with_waiting
 from partyblock.core.workdays import working_days_after
 from tests.admission.conftest import STEP_VALUES, D, identify, official_member, take_to
 from units.models import OrganisationKind
@@ -326,3 +326,14 @@ def test_counts_by_step_and_stuck_read_the_derived_columns(tree, sponsors):
     assert list(stuck(D(2024, 1, 10))) == [second]
     assert list(stuck(D(2024, 1, 11))) == [first, second]
     assert step_counts(within=tree["cbcs"]) == {step: 0 for step in Step if step != Step.ADMITTED}
+
+
+def test_time_at_each_step(candidate, sponsors):
+    take_to(candidate, Step.RESUME, sponsors)
+    assert step_durations(candidate, D(2023, 7, 1)) == [
+        (Step.IDENTIFIED, D(2023, 1, 10), D(2023, 3, 15), 64),
+        (Step.COURSE, D(2023, 3, 15), D(2023, 6, 1), 78),
+        (Step.RESUME, D(2023, 6, 1), D(2023, 7, 1), 30),
+    ]
+    waiting = with_waiting(Candidate.objects.all(), D(2023, 7, 1)).get().waiting
+    assert waiting == datetime.timedelta(days=30)

@@ -20,7 +20,7 @@ def test_the_index_is_grouped_by_task_with_members_first(client, personas):
         "Nhập dữ liệu, nhật ký",
         "Tài khoản, đăng nhập",
     ]
-    assert groups[0][1] == ["Member", "SickLeave"]
+    assert groups[0][1] == ["Member", "SickLeave", "Candidate"]
     text = page.content.decode()
     assert "Access attempts" not in text and "Access logs" not in text
     assert "Nhật ký đăng nhập" in text

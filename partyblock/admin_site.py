@@ -6,13 +6,14 @@ no list may be filtered by a field the user sees masked, and history shows such 
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import ValidationError
 from django.db import DataError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 
 from partyblock.accounts.access import is_admin, lookup_reveals_masked, shown_changes, visible
 from partyblock.audit.log import import_batch_entry, log_denied
@@ -21,13 +22,31 @@ from partyblock.audit.models import ActivityLog
 NOT_FOUND = "Không tìm thấy hồ sơ này, hoặc hồ sơ nằm ngoài phạm vi bạn được xem."
 
 
+def _placed_labels(formfield):
+    """Label an organisation choice with its TCCS ("Chi bộ Văn phòng — Đảng bộ Sở A"), the TCCS
+    names read once, when the first label is needed."""
+    from units.placing import placed, tccs_names
+
+    loaded = []
+
+    def label(organisation):
+        if not loaded:
+            loaded.append(tccs_names())
+        return placed(organisation, loaded[0])
+
+    formfield.label_from_instance = label
+
+
 class ScopedChoicesMixin:
-    """Foreign-key and many-to-many choices limited to what the user may see."""
+    """Foreign-key and many-to-many choices limited to what the user may see; an organisation is
+    named with its TCCS."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if formfield is not None and getattr(formfield, "queryset", None) is not None:
             formfield.queryset = visible(formfield.queryset, request.user)
+            if db_field.related_model._meta.label_lower == "units.organisation":
+                _placed_labels(formfield)
         return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -176,6 +195,25 @@ def _group_of(label):
     return len(INDEX_GROUPS), 0
 
 
+class PlacedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete (already narrowed to the user's scope by the model admin's
+    queryset), an organisation named with its TCCS, so the many "Chi bộ Văn phòng" tell apart."""
+
+    def get(self, request, *args, **kwargs):
+        self.tccs_names = None
+        return super().get(request, *args, **kwargs)
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if obj._meta.label_lower == "units.organisation":
+            from units.placing import placed, tccs_names
+
+            if self.tccs_names is None:
+                self.tccs_names = tccs_names()
+            result["text"] = placed(obj, self.tccs_names)
+        return result
+
+
 class PartyblockAdminSite(admin.AdminSite):
     site_header = "Đảng bộ Khối các cơ quan tỉnh"
     site_title = "partyblock"
@@ -210,12 +248,37 @@ class PartyblockAdminSite(admin.AdminSite):
                 {
                     "name": name,
                     "app_label": key,
-                    "app_url": entries[0][2]["app_url"],
+                    # The group's own page, titled as the group (an app's page bears the app's name).
+                    "app_url": reverse("admin:group_index", args=[key]),
                     "has_module_perms": True,
                     "models": [model for _, model, _ in entries],
                 }
             )
         return result
+
+    def get_urls(self):
+        return [
+            path("nhom/<slug:key>/", self.admin_view(self.group_index), name="group_index"),
+            *super().get_urls(),
+        ]
+
+    def autocomplete_view(self, request):
+        return PlacedAutocompleteJsonView.as_view(admin_site=self)(request)
+
+    def group_index(self, request, key):
+        """One group of the index (INDEX_GROUPS) on a page of its own, titled with the group's name."""
+        group = next((app for app in self.get_app_list(request) if app["app_label"] == key), None)
+        if group is None:
+            raise Http404(NOT_FOUND)
+        context = {
+            **self.each_context(request),
+            "title": group["name"],
+            "subtitle": None,
+            "app_list": [group],
+            "app_label": key,
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, "admin/app_index.html", context)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

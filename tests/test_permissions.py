@@ -242,6 +242,7 @@ def _custom_urls(tree):
         "todo": reverse("todo", args=["du-bi-qua-han"]),
         "todo@inspection": reverse("todo", args=["ky-luat-trong-nam"]),
         "admin:app_list": reverse("admin:app_list", args=["members"]),
+        "admin:group_index": reverse("admin:group_index", args=["dang-vien"]),
         "admin:importing_importbatch_template": reverse(
             "admin:importing_importbatch_template", args=["members"]
         ),
@@ -311,6 +312,7 @@ CUSTOM = {
     "todo@inspection": {**dict.fromkeys(PERSONAS, 404), "ubkt": 200},
     # Not walked: they need parameters the walk above does not build, or are Django's own.
     "admin:app_list": ALL_200,  # every role reads some member records
+    "admin:group_index": ALL_200,  # the index's "Đảng viên" group: every role reads member records
     "admin:importing_importbatch_template": ALL_200,  # an empty template is no record
     "admin:autocomplete": None,
     "admin:jsi18n": None,

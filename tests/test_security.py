@@ -51,8 +51,8 @@ def test_grassroots_staff_see_only_their_own_tccs(personas, namesakes, tree):
         {"app_label": "members", "model_name": "memberevent", "field_name": "organisation", "term": ""},
     ).json()
     assert sorted(r["text"] for r in autocomplete["results"]) == [
-        "Chi bộ Kế toán",
-        "Chi bộ Văn phòng",
+        "Chi bộ Kế toán — Đảng bộ Sở A",
+        "Chi bộ Văn phòng — Đảng bộ Sở A",
         "Đảng bộ Sở A",
     ]
 

@@ -2,18 +2,50 @@
 chi bộ meetings (with the attendance of the filtered list) and the Khối's documents.
 Imported by units.admin."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 
-from partyblock.admin_tools import GrassrootsListFilter, RatingAdminMixin, YearChooser, YearListFilter
+from partyblock.accounts.access import visible
+from partyblock.admin_tools import GrassrootsListFilter, RatingAdminMixin, YearListFilter, year_choices
 from partyblock.core import rating_schemes
 from partyblock.importing.exporting import ExportXlsxMixin
 from partyblock.rating_entry import EntryRow, default_year, rating_entry_view
 
-from .models import BreakthroughTask, Document, Meeting, OrganisationRating
+from .models import GRASSROOTS_KINDS, BreakthroughTask, Document, Meeting, Organisation, OrganisationRating
 from .queries import attendance, organisations_to_rate
 from .services import organisation_ratings_save
+
+ALL_TCCS = "tccs"  # the chooser's "every TCCS of the Khối" (the TCCS themselves, not their chi bộ)
+
+
+class OrganisationRatingChooser(forms.Form):
+    """Which organisations to rate: the TCCS of the Khối themselves, or one TCCS with its đảng bộ
+    bộ phận and chi bộ (a screen of a few dozen rows rather than every organisation at once)."""
+
+    to_chuc = forms.ChoiceField(label="Tổ chức cơ sở đảng")
+    nam = forms.TypedChoiceField(choices=year_choices, coerce=int, label="Năm")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        tccs = visible(Organisation.objects.grassroots(), user).order_by("path").values_list("pk", "name")
+        self.tccs = dict(tccs)
+        whole_khoi = [(ALL_TCCS, "Các tổ chức cơ sở đảng trực thuộc Khối")] if len(self.tccs) > 1 else []
+        self.fields["to_chuc"].choices = [
+            ("", "— chọn —"),
+            *whole_khoi,
+            ("Một tổ chức cơ sở đảng và các chi bộ", [(str(pk), name) for pk, name in self.tccs.items()]),
+        ]
+
+    def organisations(self, year):
+        """The organisations to rate that the choice stands for, and the TCCS it is within (None:
+        the Khối's TCCS themselves)."""
+        chosen = self.cleaned_data["to_chuc"]
+        if chosen == ALL_TCCS:
+            return organisations_to_rate(year).filter(kind__in=GRASSROOTS_KINDS), None
+        within = Organisation.objects.get(pk=int(chosen))
+        return organisations_to_rate(year, within=within), within
 
 
 @admin.register(OrganisationRating)
@@ -40,32 +72,45 @@ class OrganisationRatingAdmin(ExportXlsxMixin, RatingAdminMixin, admin.ModelAdmi
     def bulk_view(self, request):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        chooser = YearChooser(request.GET or {"nam": default_year()})
-        year = chooser.cleaned_data["nam"] if chooser.is_valid() else default_year()
-        organisations = list(organisations_to_rate(year).select_related("parent").order_by("path"))
-        existing = {r.organisation_id: r for r in OrganisationRating.objects.filter(year=year)}
+        # Nothing chosen yet: an unbound form, so no "required" error greets the user.
+        chosen = request.GET if request.GET.get("to_chuc") else None
+        chooser = OrganisationRatingChooser(
+            chosen, initial={"nam": request.GET.get("nam") or default_year()}, user=request.user
+        )
+        organisations, within, year = [], None, default_year()
+        if chooser.is_valid():
+            year = chooser.cleaned_data["nam"]
+            chosen, within = chooser.organisations(year)
+            organisations = list(visible(chosen, request.user).select_related("parent").order_by("path"))
+        existing = {
+            r.organisation_id: r
+            for r in OrganisationRating.objects.filter(
+                year=year, organisation__in=[o.pk for o in organisations]
+            )
+        }
         rows = []
         for organisation in organisations:
             rating = existing.get(organisation.pk)
-            tccs = organisation if organisation.is_grassroots else organisation.parent
+            # One TCCS chosen: its chi bộ under the đảng bộ (or đảng bộ bộ phận) they belong to.
+            parent = organisation if organisation.is_grassroots else organisation.parent
             rows.append(
                 EntryRow(
                     subject_id=organisation.pk,
                     cells=[organisation.name, organisation.get_kind_display(), organisation.code],
                     category=rating.category if rating else "",
                     score=rating.score if rating else None,
-                    group=tccs.name if tccs else "",
+                    group=parent.name if within is not None and parent else "",
                 )
             )
         return rating_entry_view(
             request,
             admin_site=self.admin_site,
-            title=f"Nhập xếp loại tổ chức đảng năm {year}",
+            title=f"Nhập xếp loại tổ chức đảng năm {year}" + (f" — {within.name}" if within else ""),
             subject=rating_schemes.ORGANISATION,
             year=year,
             rows=rows,
             headings=["Tổ chức đảng", "Loại", "Mã"],
-            save=lambda choices: organisation_ratings_save(year=year, choices=choices),
+            save=lambda choices: organisation_ratings_save(year=year, choices=choices, within=within),
             chooser=chooser,
             back_url=reverse("admin:units_organisationrating_changelist"),
         )

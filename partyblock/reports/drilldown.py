@@ -4,11 +4,32 @@ number of queries."""
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Substr
 
 from members.models import Award, Member, MemberEvent, MemberRating
 from members.queries import periods_as_of
 from partyblock.core.drilldown import COLUMNS, FALLBACK, Columns
 from units.models import BreakthroughTask, Document, Meeting, Organisation, OrganisationRating
+from units.tree import PATH_STEP
+
+
+def tccs_name(path):
+    """Subquery: the name of the TCCS of the organisation whose path is `path` (an OuterRef)."""
+    return Subquery(Organisation.objects.filter(path=Substr(path, 1, 2 * PATH_STEP)).values("name")[:1])
+
+
+def placed(name, tccs):
+    """A chi bộ's name followed by its TCCS's ("Chi bộ Văn phòng — Đảng bộ Sở A"); a TCCS alone."""
+    return name if not tccs or tccs == name else f"{name} — {tccs}"
+
+
+def _organisation_placed(record):
+    organisation = record.organisation
+    return placed(organisation.name, getattr(record, "tccs_name", None)) if organisation else ""
+
+
+# Records listed with their organisation's TCCS (annotated `tccs_name` by `prepare`).
+WITH_TCCS = {"units.meeting", "units.breakthroughtask", "members.memberevent"}
 
 
 def _organisation_columns():
@@ -38,7 +59,7 @@ COLUMNS.update(
                 m.full_name,
                 m.birth_date,
                 m.get_gender_display(),
-                getattr(m, "chi_bo_name", "") or "",
+                placed(getattr(m, "chi_bo_name", "") or "", getattr(m, "chi_bo_tccs", None)),
             ),
             (),
             ("sort_key", "pk"),
@@ -51,7 +72,7 @@ COLUMNS.update(
                 e.member.full_name,
                 e.get_kind_display(),
                 e.date,
-                e.organisation.name if e.organisation else e.other_party,
+                _organisation_placed(e) if e.organisation else e.other_party,
                 e.decision_number,
             ),
             ("member", "organisation"),
@@ -61,16 +82,27 @@ COLUMNS.update(
         ),
         MemberRating: Columns(
             ("Họ và tên", "Năm", "Xếp loại", "Mức", "Chi bộ"),
-            lambda r: (r.member.full_name, r.year, r.get_category_display(), r.level, r.organisation.name),
-            ("member", "organisation"),
+            lambda r: (
+                r.member.full_name,
+                r.year,
+                r.get_category_display(),
+                r.level,
+                placed(r.organisation.name, r.tccs.name if r.tccs else None),
+            ),
+            ("member", "organisation", "tccs"),
             ("organisation__path", "member__sort_key", "pk"),
             ("member__search_name",),
             lambda r: ("admin:members_memberrating_change", r.pk),
         ),
         OrganisationRating: Columns(
             ("Tổ chức đảng", "Năm", "Xếp loại", "Mức"),
-            lambda r: (r.organisation.name, r.year, r.get_category_display(), r.level),
-            ("organisation",),
+            lambda r: (
+                placed(r.organisation.name, r.tccs.name if r.tccs else None),
+                r.year,
+                r.get_category_display(),
+                r.level,
+            ),
+            ("organisation", "tccs"),
             ("organisation__path", "pk"),
             ("organisation__name",),
             lambda r: ("admin:units_organisationrating_change", r.pk),
@@ -99,7 +131,7 @@ COLUMNS.update(
         ),
         BreakthroughTask: Columns(
             ("Tổ chức", "Năm", "Công việc đột phá", "Kết quả"),
-            lambda t: (t.organisation.name, t.year, t.title, t.get_result_display()),
+            lambda t: (_organisation_placed(t), t.year, t.title, t.get_result_display()),
             ("organisation",),
             ("year", "organisation__path", "pk"),
             ("title", "organisation__name"),
@@ -107,7 +139,7 @@ COLUMNS.update(
         ),
         Meeting: Columns(
             ("Chi bộ", "Ngày", "Hình thức", "Phải dự", "Dự"),
-            lambda m: (m.organisation.name, m.held_on, m.get_kind_display(), m.expected, m.present),
+            lambda m: (_organisation_placed(m), m.held_on, m.get_kind_display(), m.expected, m.present),
             ("organisation",),
             ("held_on", "organisation__path", "pk"),
             ("organisation__name",),
@@ -126,12 +158,20 @@ COLUMNS.update(
 
 
 def prepare(queryset, scope):
-    """The queryset ready for listing: joins, order, and for members their chi bộ on the as-of day."""
+    """The queryset ready for listing: joins, order, for members their chi bộ on the as-of day, and
+    the TCCS of each chi bộ shown (one query whatever the number of rows)."""
     columns = COLUMNS.get(queryset.model, FALLBACK)
     queryset = queryset.select_related(*columns.select_related).order_by(*columns.ordering)
     if queryset.model is Member:
         chi_bo = periods_as_of(scope.as_of).filter(member=OuterRef("pk"))
-        queryset = queryset.annotate(chi_bo_name=Subquery(chi_bo.values("organisation__name")[:1]))
+        queryset = queryset.annotate(
+            chi_bo_name=Subquery(chi_bo.values("organisation__name")[:1]),
+            chi_bo_tccs=Subquery(
+                chi_bo.annotate(t=tccs_name(OuterRef("organisation__path"))).values("t")[:1]
+            ),
+        )
+    elif queryset.model._meta.label_lower in WITH_TCCS:
+        queryset = queryset.annotate(tccs_name=tccs_name(OuterRef("organisation__path")))
     return queryset, columns
 
 

@@ -37,6 +37,24 @@ def test_grassroots_index_shows_only_their_models_in_the_same_order(client, pers
     ]
 
 
+def test_each_index_group_links_to_a_page_titled_as_the_group(client, personas):
+    client.force_login(personas["quantri"])
+    groups = client.get(reverse("admin:index")).context["app_list"]
+    for group in groups:
+        page = client.get(group["app_url"])
+        assert page.status_code == 200
+        assert page.context["title"] == group["name"]
+        assert [m["object_name"] for m in page.context["app_list"][0]["models"]] == [
+            m["object_name"] for m in group["models"]
+        ]
+
+
+def test_a_group_outside_the_users_models_is_not_found(client, personas):
+    client.force_login(personas["coso_a"])
+    assert client.get(reverse("admin:group_index", args=["kiem-tra"])).status_code == 404
+    assert client.get(reverse("admin:group_index", args=["khong-co"])).status_code == 404
+
+
 def test_history_filters_and_counts_read_vietnamese(client, personas, tree):
     for name in ("Nguyễn Văn Số 1", "Nguyễn Văn Số 2", "Nguyễn Văn Số 3", "Trần Thị Khác"):
         member = make_member(full_name=name)
@@ -193,3 +211,35 @@ def test_the_import_page_shows_no_hash(client, personas, tree):
     text = page.content.decode()
     assert "ab" * 32 not in text and "SHA-256" not in text
     assert "<span>5.147</span> dòng dữ liệu" in text
+
+
+def test_organisation_autocomplete_names_the_tccs_within_the_users_scope(client, personas, tree):
+    from tests.conftest import make_organisation
+    from units.models import OrganisationKind
+
+    make_organisation("SOB-VP", OrganisationKind.CHI_BO_TRUC_THUOC, tree["dbcs"], name="Chi bộ Văn phòng 2")
+    url = reverse("admin:autocomplete")
+    params = {
+        "app_label": "members",
+        "model_name": "memberevent",
+        "field_name": "organisation",
+        "term": "Văn phòng",
+    }
+    client.force_login(personas["vanphong"])
+    assert [r["text"] for r in client.get(url, params).json()["results"]] == [
+        "Chi bộ Văn phòng — Đảng bộ Sở A",
+        "Chi bộ Văn phòng 2 — Đảng bộ Sở A",
+    ]
+    client.force_login(personas["coso_b"])
+    assert client.get(url, params).json()["results"] == []
+
+
+def test_an_organisation_chosen_on_a_form_is_shown_with_its_tccs(client, personas, tree):
+    from units.models import Meeting
+
+    meeting = Meeting.objects.create(
+        organisation=tree["cb1"], held_on=datetime.date(2024, 3, 5), kind="thuong_ky", expected=5, present=5
+    )
+    client.force_login(personas["vanphong"])
+    page = client.get(reverse("admin:units_meeting_change", args=[meeting.pk])).content.decode()
+    assert "Chi bộ Văn phòng — Đảng bộ Sở A" in page

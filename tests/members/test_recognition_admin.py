@@ -86,20 +86,49 @@ def test_bulk_screen_and_checks_page_queries_do_not_grow_with_members(staff, tre
     assert queries(staff, CHECKS, nam=2016) == checks_one
 
 
-def test_organisation_bulk_screen_saves_the_years_ratings(staff, tree):
-    url = reverse("admin:units_organisationrating_bulk") + "?nam=2017"
-    response = staff.get(url)
-    assert [row.cells[0] for row in response.context["form"].rows] == [
+def test_organisation_bulk_screen_rates_the_tccs_or_one_tccs_with_its_chi_bo(staff, tree):
+    url = reverse("admin:units_organisationrating_bulk")
+    nothing = staff.get(url)
+    assert nothing.context["form"].rows == [] and "errorlist" not in nothing.content.decode()
+
+    every_tccs = staff.get(url, {"to_chuc": "tccs", "nam": 2017})
+    assert [row.cells[0] for row in every_tccs.context["form"].rows] == ["Đảng bộ Sở A", "Chi bộ Sở B"]
+    one_tccs = staff.get(url, {"to_chuc": tree["dbcs"].pk, "nam": 2017})
+    assert [row.cells[0] for row in one_tccs.context["form"].rows] == [
         "Đảng bộ Sở A",
         "Chi bộ Văn phòng",
         "Chi bộ Kế toán",
-        "Chi bộ Sở B",
     ]
-    staff.post(url, {f"r_{tree['dbcs'].pk}": "tsvm", f"r_{tree['cbcs'].pk}": "yeu_kem"})
+
+    staff.post(
+        f"{url}?to_chuc=tccs&nam=2017", {f"r_{tree['dbcs'].pk}": "tsvm", f"r_{tree['cbcs'].pk}": "yeu_kem"}
+    )
+    staff.post(
+        f"{url}?to_chuc={tree['dbcs'].pk}&nam=2017",
+        {f"r_{tree['dbcs'].pk}": "tsvm", f"r_{tree['cb1'].pk}": "httnv"},
+    )
     assert sorted(OrganisationRating.objects.values_list("organisation__code", "level")) == [
         ("SOA", 1),
+        ("SOA-VP", 2),
         ("SOB", 4),
     ]
+
+
+def test_organisation_bulk_screen_queries_do_not_grow_with_organisations(staff, tree):
+    from tests.conftest import make_organisation
+    from units.models import OrganisationKind
+
+    url = reverse("admin:units_organisationrating_bulk")
+    one = queries(staff, url, to_chuc=tree["dbcs"].pk, nam=2017)
+    every = queries(staff, url, to_chuc="tccs", nam=2017)
+    for n in range(10):
+        make_organisation(
+            f"SOA-{n:02d}", OrganisationKind.CHI_BO_TRUC_THUOC, tree["dbcs"], name=f"Chi bộ {n}"
+        )
+        make_organisation(f"SO{n:02d}", OrganisationKind.CHI_BO_CO_SO, tree["bloc"], name=f"Chi bộ Sở {n}")
+    assert len(staff.get(url, {"to_chuc": tree["dbcs"].pk, "nam": 2017}).context["form"].rows) == 13
+    assert queries(staff, url, to_chuc=tree["dbcs"].pk, nam=2017) == one
+    assert queries(staff, url, to_chuc="tccs", nam=2017) == every
 
 
 def test_badge_due_page_lists_and_exports_the_same_rows(staff, tree):

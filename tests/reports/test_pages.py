@@ -166,3 +166,28 @@ def test_report_pages_require_login(client, term):
     response = client.get(TERM_URL)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_drilldowns_name_each_chi_bo_with_its_tccs(staff, tree, term):
+    populate(tree)
+    url = reverse("reports:drilldown", args=["members"])
+    rows = staff.get(url, {"nhiem-ky": "2015-2020"}).context["rows"]
+    assert {row[3] for _, row in rows} == {
+        "Chi bộ Văn phòng — Đảng bộ Sở A",
+        "Chi bộ Kế toán — Đảng bộ Sở A",
+        "Chi bộ Sở B",
+    }
+    meetings = staff.get(reverse("reports:drilldown", args=["meetings"]), {"nhiem-ky": "2015-2020"})
+    assert sorted(row[0] for _, row in meetings.context["rows"]) == [
+        "Chi bộ Kế toán — Đảng bộ Sở A",
+        "Chi bộ Sở B",
+        "Chi bộ Văn phòng — Đảng bộ Sở A",
+    ]
+    ratings = staff.get(
+        reverse("reports:drilldown", args=["member_ratings"]), {"nhiem-ky": "2015-2020", "year": 2017, "level": 2}
+    )
+    assert {row[4] for _, row in ratings.context["rows"]} == {
+        "Chi bộ Văn phòng — Đảng bộ Sở A",
+        "Chi bộ Kế toán — Đảng bộ Sở A",
+        "Chi bộ Sở B",
+    }

@@ -31,6 +31,15 @@ class TheoryLevel(models.TextChoices):
     BACHELOR = "cu_nhan", "Cử nhân"
 
 
+class WorkSector(models.TextChoices):
+    """Where a member works, as the Party's statistics count new admissions (kết nạp đảng viên
+    "ngoài khu vực nhà nước": private enterprises, foreign-invested firms, non-public units)."""
+
+    UNKNOWN = "", "Chưa ghi"
+    STATE = "nha_nuoc", "Khu vực nhà nước"
+    NON_STATE = "ngoai_nha_nuoc", "Ngoài khu vực nhà nước"
+
+
 NATIONAL_ID_RE = re.compile(r"^\d{12}$")
 
 
@@ -85,6 +94,15 @@ class PersonProfile(models.Model):
 class Member(PersonProfile):
     """A party member's profile (lý lịch đảng viên). Never deleted: membership ends through an event."""
 
+    # On the member only for now (the admission app's candidates share the rest of the profile).
+    work_sector = models.CharField(
+        "khu vực công tác",
+        max_length=20,
+        choices=WorkSector.choices,
+        blank=True,
+        help_text="Cơ quan, đơn vị, doanh nghiệp nhà nước hay ngoài khu vực nhà nước (doanh nghiệp tư nhân, "
+        "có vốn đầu tư nước ngoài, đơn vị ngoài công lập).",
+    )
     # The national member database's key (CSDL đảng viên), printed on the phiếu đảng viên.
     so_ly_lich = models.CharField(
         "số lý lịch đảng viên",

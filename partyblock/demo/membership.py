@@ -21,6 +21,7 @@ from members.models import (
     MemberEvent,
     MembershipPeriod,
     TheoryLevel,
+    WorkSector,
 )
 from units.models import Organisation
 
@@ -155,6 +156,7 @@ class MembershipPlanner:
             religion="Không" if rng.random() < 0.97 else "Công giáo",
             residence=f"{rng.choice(HOMETOWNS)}, Hải Dương",
             occupation="Công chức" if rng.random() < 0.6 else "Viên chức",
+            work_sector=WorkSector.STATE,
             education="12/12",
             professional_level=_weighted(rng, PROFESSIONAL_LEVELS),
             theory_level=_weighted(

@@ -7,19 +7,21 @@ is the drill-down of one cell. Members come from `members_as_of`, admissions fro
 `admissions_between`: no other rule decides who counts.
 
 Ages are whole years on the as-of day (members) or on the admission ceremony (admissions). Party age
-is the project's one definition (`members.badges.party_age`): the time spent in membership periods up
-to the day, gaps skipped; only official members have one, probationary members are their own group.
+is the project's one definition (`members.badges.party_age` over `members.badges.memberships_of`,
+the function the badges use): only official members have one, probationary members are their own
+group.
 """
 
 from collections import Counter
 
-from django.db.models import Case, CharField, Count, F, Func, IntegerField, Max, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Least
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
+from members.badges import memberships_of, party_age
 from members.lifecycle import add_months
-from members.models import Gender, MembershipPeriod, MembershipStatus, TheoryLevel, covering
+from members.models import Gender, MembershipPeriod, MembershipStatus, TheoryLevel, WorkSector, covering
 from members.queries import admissions_between, members_as_of, periods_as_of
-from partyblock.core.figures import register_breakdown
+from partyblock.core.figures import register, register_breakdown
 
 AGE_BANDS = [("<=30", None, 30), ("31-40", 31, 40), ("41-50", 41, 50), ("51-60", 51, 60), (">60", 61, None)]
 PROBATIONARY = "Dự bị"
@@ -59,79 +61,45 @@ def _age_band_case(day):
     return Case(*whens, default=Value(NOT_RECORDED), output_field=CharField())
 
 
-class DaysBetween(Func):
-    """Whole days from the second date to the first, as an integer, on SQLite and PostgreSQL."""
-
-    output_field = IntegerField()
-    arity = 2
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
-
-
-def _party_ages(scope):
-    """One row per member of the scope on the as-of day: `covered`, the days spent in membership
-    periods up to that day (gaps skipped, `members.badges.party_age`), and `official`, 1 when the
-    registration on that day is official."""
-    day = scope.as_of
-    # The members of `_members(scope)`, read straight off the periods it selects them by (no pass
-    # over the members table).
-    in_scope = periods_as_of(day, scope.organisation).values("member_id")
-    return (
-        MembershipPeriod.objects.filter(starts_on__lte=day, member_id__in=in_scope)
-        .values("member")
-        .annotate(
-            covered=Sum(DaysBetween(Least(Coalesce("ends_on", Value(day)), Value(day)), F("starts_on"))),
-            official=Max(
-                Case(
-                    When(covering(day) & Q(status=MembershipStatus.OFFICIAL), then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            ),
-        )
-        .order_by()
-    )
-
-
-def _party_age_condition(day, group):
-    """The condition on `covered` / `official` for a party-age group on `day`."""
-    if group == PROBATIONARY:
-        return Q(official=0)
+def party_age_band(years):
+    """The party-age group of `years` whole years of party age (None: no party age, probationary)."""
+    if years is None:
+        return PROBATIONARY
     for label, low, high in PARTY_AGE_BANDS:
-        if label == group:
-            condition = Q(official=1)
-            if low is not None:  # whole years >= low  ⇔  counted from on or before `low` years back
-                condition &= Q(covered__gte=(day - years_before(day, low)).days)
-            if high is not None:
-                condition &= Q(covered__lt=(day - years_before(day, high + 1)).days)
-            return condition
-    raise ValueError(f"no party-age group {group!r}")
+        if (low is None or years >= low) and (high is None or years <= high):
+            return label
+    raise ValueError(f"no party-age band for {years!r}")
+
+
+def _party_age_groups(scope):
+    """{member id: party-age group} of the members of the scope on the as-of day. Party age is the
+    members app's one rule (`members.badges.party_age` over `memberships_of`), official members
+    only (the registration in force that day), so the composition and the badges agree. Three
+    queries: the members, the official among them, their admission and ending events to that day."""
+    day = scope.as_of
+    # The members of `_members(scope)`, read straight off the periods it selects them by.
+    in_scope = periods_as_of(day, scope.organisation)
+    official = set(
+        MembershipPeriod.objects.filter(
+            covering(day), member_id__in=in_scope.values("member_id"), status=MembershipStatus.OFFICIAL
+        ).values_list("member_id", flat=True)
+    )
+    spans = memberships_of(in_scope.values("member_id"), day)
+    return {
+        member_id: party_age_band(party_age(spans.get(member_id, []), day, member_id in official)[0])
+        for member_id in in_scope.values_list("member_id", flat=True)
+    }
 
 
 def _party_age_records(scope, group):
-    members = _party_ages(scope).filter(_party_age_condition(scope.as_of, group)).values("member")
-    return _members(scope).filter(pk__in=members)
+    if group not in FIXED_GROUPS["party_age_band"]:
+        raise ValueError(f"no party-age group {group!r}")
+    ids = [member_id for member_id, found in _party_age_groups(scope).items() if found == group]
+    return _members(scope).filter(pk__in=ids)
 
 
 def _party_age_counts(scope):
-    groups = FIXED_GROUPS["party_age_band"]
-    counts = _party_ages(scope).aggregate(
-        **{
-            f"g{i}": Count("member", filter=_party_age_condition(scope.as_of, g))
-            for i, g in enumerate(groups)
-        }
-    )
-    return {group: counts[f"g{i}"] for i, group in enumerate(groups)}
+    return dict(Counter(_party_age_groups(scope).values()))
 
 
 def _choice_label(choices):
@@ -299,5 +267,108 @@ for _grouping, _label in ADMISSION_LABELS.items():
     )
 
 
+def _admissions_outside_state_sector(scope):
+    events = admissions_between(scope.starts_on, scope.activity_end, within=scope.organisation)
+    return events.filter(member__work_sector=WorkSector.NON_STATE)
+
+
+# The Party's statistics count new admissions from outside the state sector (issue 19).
+OUTSIDE = "admissions_outside_state_sector"
+register(
+    OUTSIDE,
+    "Kết nạp đảng viên ngoài khu vực nhà nước",
+    records=_admissions_outside_state_sector,
+)
+
+
 MEMBER_BREAKDOWNS = [f"members_by_{grouping}" for grouping in MEMBER_LABELS]
 ADMISSION_BREAKDOWNS = [f"admissions_by_{grouping}" for grouping in ADMISSION_LABELS]
+
+
+# --- the same breakdowns, one line per organisation below the scope's ------------------------------
+def _line_finder(scope):
+    """A function (organisation id, day) -> the id of the organisation directly below the scope's
+    (the TCCS, for the Khối) that it was in or was on that day, as the tree stood then; None when
+    it was the scope's organisation itself. One query (the tree spans)."""
+    from units.models import TreeSpan
+    from units.tree import PATH_STEP, segment
+
+    spans = {}
+    for organisation_id, starts_on, ends_on, path in TreeSpan.objects.values_list(
+        "organisation_id", "starts_on", "ends_on", "path"
+    ):
+        spans.setdefault(organisation_id, []).append((starts_on, ends_on, path))
+    anchor = segment(scope.organisation.pk) if scope.organisation else None
+
+    def line(organisation_id, day):
+        for starts_on, ends_on, path in spans.get(organisation_id, ()):
+            if (starts_on is None or starts_on <= day) and (ends_on is None or ends_on > day):
+                segments = [path[i : i + PATH_STEP] for i in range(0, len(path), PATH_STEP)]
+                position = segments.index(anchor) + 1 if anchor in segments else 1 if anchor is None else None
+                if position is None or position >= len(segments):
+                    return None
+                return int(segments[position][:-1])
+        return None
+
+    return line
+
+
+def lines_below(scope):
+    """[(organisation, {breakdown key: {group: count}})]: the lines of the Party's statistics forms,
+    one per organisation directly below the scope's (the TCCS, for the Khối) in tree order: those
+    in the tree on the as-of day and any other with a count (a TCCS dissolved after admitting in
+    the period)."""
+    from units.models import Organisation
+
+    line_of = _line_finder(scope)
+    counts = breakdowns_by_line(scope, line_of)
+    day = scope.as_of
+    present = [
+        pk
+        for pk in Organisation.objects.active_on(day)
+        .in_tree_on(day, scope.organisation)
+        .values_list("pk", flat=True)
+        if line_of(pk, day) == pk
+    ]
+    organisations = Organisation.objects.filter(pk__in={*present, *counts}).order_by("path")
+    return [(organisation, counts.get(organisation.pk, {})) for organisation in organisations]
+
+
+def breakdowns_by_line(scope, line_of=None):
+    """{line organisation id: {breakdown key: {group: count}, OUTSIDE: count}}: every member and
+    admission breakdown of the scope (and the admissions from outside the state sector), split by
+    the organisation directly below the scope's (the TCCS, for the Khối) where each member was
+    registered on the as-of day, or each admission was made on its day. The records and groups are the figures' own (the same querysets), so the lines add up to
+    the figures. A fixed number of queries."""
+    day = scope.as_of
+    line_of = line_of or _line_finder(scope)
+    members = _members(scope).values("pk")
+    member_line = {
+        member_id: line_of(organisation_id, day)
+        for member_id, organisation_id in MembershipPeriod.objects.filter(
+            covering(day), member__in=members, organisation__isnull=False
+        ).values_list("member_id", "organisation_id")
+    }
+    lines = {}
+
+    def add(line, key, group):
+        if line is not None:
+            counts = lines.setdefault(line, {}).setdefault(key, {})
+            counts[group] = counts.get(group, 0) + 1
+
+    for grouping in MEMBER_GROUPINGS:
+        for member_id, group in _member_records(grouping)(scope).values_list("pk", "group"):
+            add(member_line.get(member_id), f"members_by_{grouping}", group)
+    for member_id, group in _party_age_groups(scope).items():
+        add(member_line.get(member_id), "members_by_party_age_band", group)
+    for grouping in ADMISSION_GROUPINGS:
+        events = _admission_records(grouping)(scope).values_list("organisation_id", "date", "group")
+        for organisation_id, date, group in events:
+            add(line_of(organisation_id, date), f"admissions_by_{grouping}", group)
+    for organisation_id, date in _admissions_outside_state_sector(scope).values_list(
+        "organisation_id", "date"
+    ):
+        line = line_of(organisation_id, date)
+        if line is not None:
+            lines.setdefault(line, {})[OUTSIDE] = lines.get(line, {}).get(OUTSIDE, 0) + 1
+    return lines

@@ -13,8 +13,10 @@ from partyblock.reports.composition import (
     ADMISSION_BREAKDOWNS,
     AGE_BANDS,
     MEMBER_BREAKDOWNS,
+    OUTSIDE,
     PARTY_AGE_BANDS,
     PROBATIONARY,
+    lines_below,
 )
 from partyblock.reports.sections import breakdown_table
 
@@ -32,14 +34,19 @@ def _theory_columns():
     return [label for code, label in TheoryLevel.choices if code]
 
 
-def analysis_columns(scope, prefix):
+def analysis_columns(scope, prefix, counts=None):
     """[(group header, [(column header, number)])] of one line of the analysis form, from the
-    breakdown figures `<prefix>_by_…` (prefix "members" or "admissions")."""
-    gender = value(f"{prefix}_by_gender", scope)
-    ethnicity = value(f"{prefix}_by_ethnicity", scope)
-    religion = value(f"{prefix}_by_religion", scope)
-    ages = value(f"{prefix}_by_age_band", scope)
-    theory = value(f"{prefix}_by_theory_level", scope)
+    breakdown figures `<prefix>_by_…` (prefix "members" or "admissions") of the scope, or from
+    `counts` ({figure key: {group: count}}: one organisation's line)."""
+
+    def breakdown(key):
+        return value(key, scope) if counts is None else counts.get(key, {})
+
+    gender = breakdown(f"{prefix}_by_gender")
+    ethnicity = breakdown(f"{prefix}_by_ethnicity")
+    religion = breakdown(f"{prefix}_by_religion")
+    ages = breakdown(f"{prefix}_by_age_band")
+    theory = breakdown(f"{prefix}_by_theory_level")
     total = sum(gender.values())
     among = [
         ("Nữ", gender.get("Nữ", 0)),
@@ -48,8 +55,13 @@ def analysis_columns(scope, prefix):
     ]
     columns = [("Tổng số", [("Tổng số", total)])]
     if prefix == "members":
-        party_ages = value("members_by_party_age_band", scope)
+        party_ages = breakdown("members_by_party_age_band")
         among.append(("Dự bị", party_ages.get(PROBATIONARY, 0)))
+    else:
+        outside = (
+            value("admissions_outside_state_sector", scope) if counts is None else counts.get(OUTSIDE, 0)
+        )
+        among.append(("Ngoài khu vực nhà nước", outside))
     columns.append(("Trong đó", among))
     columns.append(("Tuổi đời", [(label, ages.get(label, 0)) for label, _, _ in AGE_BANDS]))
     if prefix == "members":
@@ -82,7 +94,9 @@ def _title_block(sheet, scope, title, period_line, width):
     return len(lines) + 2
 
 
-def _analysis_sheet(book, scope, name, title, period_line, prefix):
+def _analysis_sheet(book, scope, name, title, period_line, prefix, lines):
+    """The analysis form: one line per organisation below the scope's (`lines`: [(organisation,
+    counts)], the TCCS for the Khối), then the scope's total, the figures of the page."""
     sheet = book.create_sheet(name)
     columns = analysis_columns(scope, prefix)
     width = 1 + sum(len(cells) for _, cells in columns)
@@ -106,20 +120,29 @@ def _analysis_sheet(book, scope, name, title, period_line, prefix):
     write_cell(sheet.cell(row=top + 2, column=1), "A")
     for number in range(1, width):
         write_cell(sheet.cell(row=top + 2, column=number + 1), str(number))
-    data_row = top + 3
-    write_cell(
-        sheet.cell(row=data_row, column=1),
-        scope.organisation.name if scope.organisation else "Toàn Đảng bộ Khối",
+    total_name = (
+        f"Tổng cộng {scope.organisation.name}" if scope.organisation else "Tổng cộng toàn Đảng bộ Khối"
     )
-    numbers = [n for _, cells in columns for _, n in cells]
-    for offset, number in enumerate(numbers, start=2):
-        write_cell(sheet.cell(row=data_row, column=offset), number)
-    for row in sheet.iter_rows(min_row=top, max_row=data_row, max_col=width):
+    rows = [
+        (f"{number}. {organisation.name}", analysis_columns(scope, prefix, counts))
+        for number, (organisation, counts) in enumerate(lines, start=1)
+    ]
+    rows.append((total_name, columns))
+    first_data = top + 3
+    for data_row, (label, line) in enumerate(rows, start=first_data):
+        write_cell(sheet.cell(row=data_row, column=1), label)
+        numbers = [n for _, cells in line for _, n in cells]
+        for offset, number in enumerate(numbers, start=2):
+            write_cell(sheet.cell(row=data_row, column=offset), number)
+    last = first_data + len(rows) - 1
+    for row in sheet.iter_rows(min_row=top, max_row=last, max_col=width):
         for cell in row:
             cell.border = BOX
-            if cell.row < data_row:
+            if cell.row < first_data:
                 cell.alignment = CENTRED
                 cell.font = Font(bold=cell.row < top + 2, italic=cell.row == top + 2)
+            elif cell.row == last:
+                cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 40
     for index in range(2, width + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 10
@@ -157,9 +180,12 @@ def statistics_sheets(scope):
     religion lists, and the analysis of admissions in the period."""
     book = Workbook()
     book.remove(book.active)
+    lines = lines_below(scope)
     as_of_line = f"(Có đến ngày {scope.as_of:%d/%m/%Y})"
     period_line = f"(Từ ngày {scope.starts_on:%d/%m/%Y} đến ngày {scope.activity_end:%d/%m/%Y})"
-    _analysis_sheet(book, scope, "Phân tích đảng viên", "BÁO CÁO PHÂN TÍCH ĐẢNG VIÊN", as_of_line, "members")
+    _analysis_sheet(
+        book, scope, "Phân tích đảng viên", "BÁO CÁO PHÂN TÍCH ĐẢNG VIÊN", as_of_line, "members", lines
+    )
     _lists_sheet(
         book,
         scope,
@@ -169,7 +195,13 @@ def statistics_sheets(scope):
         [("members_by_ethnicity", "Dân tộc"), ("members_by_religion", "Tôn giáo")],
     )
     _analysis_sheet(
-        book, scope, "Kết nạp đảng viên", "BÁO CÁO PHÂN TÍCH ĐẢNG VIÊN MỚI KẾT NẠP", period_line, "admissions"
+        book,
+        scope,
+        "Kết nạp đảng viên",
+        "BÁO CÁO PHÂN TÍCH ĐẢNG VIÊN MỚI KẾT NẠP",
+        period_line,
+        "admissions",
+        lines,
     )
     return book
 

@@ -158,6 +158,9 @@ def _admissions(scope):
     target = value("admissions_target", scope)
     section.rows = [judged_row(scope, "Kết nạp đảng viên mới", count(scope, "admissions"), "admissions")]
     section.rows.append(
+        Row("Trong đó: ngoài khu vực nhà nước", count(scope, "admissions_outside_state_sector"), level=1)
+    )
+    section.rows.append(
         Row("TCCS không kết nạp được đảng viên trong kỳ", count(scope, "tccs_without_admission"), level=1)
     )
     if target:

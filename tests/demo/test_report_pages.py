@@ -135,3 +135,32 @@ def test_next_term_report_lists_every_target_of_congress_ix(db, leader):
         "Đảng viên hoàn thành tốt nhiệm vụ trở lên hằng năm",
         "TCCS đảng hoàn thành tốt nhiệm vụ trở lên hằng năm",
     ]
+
+
+def test_composition_xlsx_lines_per_tccs_add_up_to_the_pages_figures(db, leader):
+    """The analysis form's lines, one per TCCS, add up column by column to the Khối's line, which
+    holds the composition page's figures."""
+    import io
+
+    import openpyxl
+
+    from partyblock.reports.composition_report import analysis_columns
+    from partyblock.reports.figures import Scope
+    from units.models import Term
+
+    url = reverse("reports:composition")
+    params = {"ngay": "31/07/2020", "tu-ngay": "15/07/2015"}
+    book = openpyxl.load_workbook(io.BytesIO(leader.get(url, {**params, "xuat": "xlsx"}).content))
+    scope = Scope.for_term(Term.objects.get(label="2015-2020"))
+    for sheet, prefix, tccs_lines in (
+        ("Phân tích đảng viên", "members", 68),
+        ("Kết nạp đảng viên", "admissions", None),
+    ):
+        rows = [row for row in book[sheet].iter_rows(min_row=10, values_only=True) if row[0]]
+        lines, total = rows[:-1], rows[-1]
+        if tccs_lines:
+            assert len(lines) == tccs_lines
+        sums = [sum(line[column] for line in lines) for column in range(1, len(total))]
+        assert sums == list(total[1:])
+        assert list(total[1:]) == [n for _, cells in analysis_columns(scope, prefix) for _, n in cells]
+    assert rows[-1][1] == 977

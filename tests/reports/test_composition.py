@@ -10,13 +10,17 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from members.services import member_admit
-from partyblock.core.figures import value
+from partyblock.core.figures import FIGURES, value
 from partyblock.reports.figures import Scope
 from tests.members.conftest import make_member
 from tests.reports.helpers import count_links, drilldown_total
 
 D = datetime.date
 TERM_END = D(2020, 7, 31)
+
+
+def figure_records(key, scope, **params):
+    return FIGURES[key].records(scope, **params)
 
 
 def test_members_composition_on_the_as_of_day(people, term):
@@ -45,6 +49,24 @@ def test_members_composition_on_the_as_of_day(people, term):
         "40-49": 0,
         ">=50": 1,
     }
+
+
+def test_party_age_bands_count_from_the_admission_decision_as_badges_do(tree, term):
+    """Party age is the members app's (members.badges.party_age): from the decision's day, not the
+    ceremony's, so a member whose decision was signed ten years before the day is in 10-19."""
+    from members.badges import memberships_of, party_age
+    from members.services import member_recognise
+
+    member = make_member(full_name="Ngô Văn Mười", birth_date=D(1980, 1, 1))
+    member_admit(
+        member=member, organisation=tree["cb1"], ceremony_date=D(2010, 9, 2), decision_date=D(2010, 7, 1)
+    )
+    member_recognise(member=member, decision_date=D(2011, 9, 10))
+    assert party_age(memberships_of([member.pk], TERM_END)[member.pk], TERM_END)[0] == 10
+    scope = Scope.for_term(term)
+    assert value("members_by_party_age_band", scope)["10-19"] == 1
+    assert list(figure_records("members_by_party_age_band", scope, group="10-19")) == [member]
+    assert value("members_by_party_age_band", scope)["<10"] == 0
 
 
 def test_members_composition_of_one_organisation_and_another_day(people, term, tree):
@@ -158,8 +180,16 @@ def test_composition_xlsx_follows_the_analysis_form(staff, people, term):
     assert rows[6][:6] == ("Đơn vị", "Tổng số", "Trong đó", None, None, None)
     assert rows[7][2:6] == ("Nữ", "Dân tộc thiểu số", "Có tôn giáo", "Dự bị")
     assert rows[8][:4] == ("A", "1", "2", "3")
-    assert rows[9] == (
-        "Toàn Đảng bộ Khối",
+    # one line per TCCS (the form's lines per subordinate organisation), then the Khối's total
+    assert [row[0] for row in rows[9:]] == [
+        "1. Đảng bộ Sở A",
+        "2. Chi bộ Sở B",
+        "Tổng cộng toàn Đảng bộ Khối",
+    ]
+    assert rows[10] == ("2. Chi bộ Sở B", 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0)
+    assert [a + b for a, b in zip(rows[9][1:], rows[10][1:], strict=True)] == list(rows[11][1:])
+    assert rows[11] == (
+        "Tổng cộng toàn Đảng bộ Khối",
         6,
         3,
         2,
@@ -183,21 +213,39 @@ def test_composition_xlsx_follows_the_analysis_form(staff, people, term):
     )
     admissions = list(book["Kết nạp đảng viên"].iter_rows(values_only=True))
     assert admissions[4][0] == "(Từ ngày 15/07/2015 đến ngày 31/07/2020)"
-    assert admissions[9] == ("Toàn Đảng bộ Khối", 3, 2, 0, 1, 2, 1, 0, 0, 0, 0, 0, 0, 0)
+    assert admissions[7][2:6] == ("Nữ", "Dân tộc thiểu số", "Có tôn giáo", "Ngoài khu vực nhà nước")
+    assert admissions[9] == ("1. Đảng bộ Sở A", 3, 2, 0, 1, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0)
+    assert admissions[10] == ("2. Chi bộ Sở B", *[0] * 14)
+    assert admissions[11] == ("Tổng cộng toàn Đảng bộ Khối", 3, 2, 0, 1, 0, 2, 1, 0, 0, 0, 0, 0, 0, 0)
     lists = [row for row in book["Dân tộc, tôn giáo"].iter_rows(values_only=True) if row[0] is not None]
-    assert (
-        lists[-7:]
-        == [
-            ("STT", "Dân tộc", "Số đảng viên"),
-            (1, "Kinh", 4),
-            (2, "Mường", 1),
-            (3, "Tày", 1),
-            ("STT", "Tôn giáo", "Số đảng viên"),
-            (1, "Không", 4),
-            (2, "Công giáo", 1),
-        ]
-        or lists
+    assert lists[-8:] == [
+        ("STT", "Dân tộc", "Số đảng viên"),
+        (1, "Kinh", 4),
+        (2, "Mường", 1),
+        (3, "Tày", 1),
+        ("STT", "Tôn giáo", "Số đảng viên"),
+        (1, "Không", 4),
+        (2, "Công giáo", 1),
+        (3, "Phật giáo", 1),
+    ]
+
+
+def test_composition_xlsx_of_a_tccs_has_a_line_per_chi_bo(staff, people, term):
+    import openpyxl
+
+    response = staff.get(
+        COMPOSITION_URL, {"ngay": "31/07/2020", "tu-ngay": "15/07/2015", "to-chuc": "SOA", "xuat": "xlsx"}
     )
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content))["Phân tích đảng viên"].iter_rows(
+            values_only=True
+        )
+    )
+    assert [(row[0], row[1]) for row in rows[9:]] == [
+        ("1. Chi bộ Văn phòng", 3),
+        ("2. Chi bộ Kế toán", 2),
+        ("Tổng cộng Đảng bộ Sở A", 5),
+    ]
 
 
 def test_composition_page_queries_do_not_grow_with_the_data(staff, people, term, tree):
@@ -219,3 +267,16 @@ def test_composition_page_queries_do_not_grow_with_the_data(staff, people, term,
     with CaptureQueriesContext(connection) as large:
         staff.get(url, {"ngay": "31/07/2020", "tu-ngay": "15/07/2015"})
     assert len(large) == len(small)
+
+
+def test_admissions_outside_the_state_sector_count_and_drill_down(staff, people, term):
+    from members.models import Member, WorkSector
+
+    Member.objects.filter(pk=people["g"].pk).update(work_sector=WorkSector.NON_STATE)
+    Member.objects.filter(pk=people["f"].pk).update(work_sector=WorkSector.NON_STATE)  # admitted before the term
+    scope = Scope.for_term(term)
+    assert value("admissions_outside_state_sector", scope) == 1
+    assert [e.member for e in figure_records("admissions_outside_state_sector", scope)] == [people["g"]]
+    page = staff.get(reverse("reports:term", args=["2015-2020"])).content.decode()
+    cell = [c for c in count_links(page) if c[0] == "admissions_outside_state_sector"]
+    assert [(shown, drilldown_total(staff, href)) for _, _, shown, href in cell] == [(1, (1, 1))]

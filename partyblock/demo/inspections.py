@@ -47,6 +47,7 @@ from units.queries import organisations_as_of
 
 SEED = 52015
 D = datetime.date
+TERM_START, NEXT_TERM_START = D(2015, 7, 15), D(2020, 8, 1)
 
 # Inspections by the Đảng ủy Khối: (decision date, topic, subjects, of which re-inspected). A TCCS
 # inspected by an earlier inspection of the term counts once: 90 visits, 86 organisations.
@@ -106,6 +107,11 @@ ENFORCEMENT_INSPECTIONS = [
     (D(2019, 11, 11), [1, 1, 1, 1]),
 ]
 FINANCE_INSPECTIONS = [(D(2017, 3, 13), 3), (D(2019, 3, 11), 3)]
+# UBKT inspections on signs of violation: (date, members inspected, the first one's discipline, by).
+VIOLATION_INSPECTIONS = [
+    (D(2017, 6, 12), 2, DisciplineForm.WARNING, DecidingBody.UBKT),
+    (D(2019, 8, 19), 1, DisciplineForm.DISMISSAL, DecidingBody.STANDING_COMMITTEE),
+]
 ONGOING_SUPERVISIONS = [D(2016, 2, 15), D(2017, 2, 13), D(2018, 2, 12), D(2019, 2, 18), D(2020, 2, 17)]
 AFTER_TERM_INSPECTION = D(2021, 4, 12)  # outside the term: counted in 2021, not in 2015–2020
 AFTER_TERM_EXPULSION = (D(2021, 3, 8), D(2021, 5, 24))  # (violation inspection, expulsion decision)
@@ -136,14 +142,15 @@ DECISION_SUFFIXES = {
 class _Numbers:
     """Decision numbers, increasing per issuer and year, as offices number them."""
 
-    def __init__(self, rng):
+    def __init__(self, rng, first=0):
         self.rng = rng
+        self.first = first
         self.last = {}
 
     def next(self, suffix, day):
         key = (suffix, day.year)
         # Other decisions of the same office fall in between.
-        self.last[key] = self.last.get(key, 0) + self.rng.randint(3, 19)
+        self.last[key] = self.last.get(key, self.first) + self.rng.randint(3, 19)
         return f"{self.last[key]:02d}-{suffix}"
 
 
@@ -173,9 +180,9 @@ def _holding_official(day, kinds, at_least):
 
 
 class Builder:
-    def __init__(self):
-        self.rng = random.Random(SEED)
-        self.numbers = _Numbers(random.Random(SEED + 1))
+    def __init__(self, seed=SEED, first_number=0):
+        self.rng = random.Random(seed)
+        self.numbers = _Numbers(random.Random(seed + 1), first_number)
         self.decisions = []
         self.supervised_members = set()
         self.disciplined = set()
@@ -184,9 +191,9 @@ class Builder:
         return self.rng.sample(items, n)
 
     # --- inspections by the Đảng ủy Khối ---------------------------------------------------------
-    def committee_inspections(self):
+    def committee_inspections(self, plan=COMMITTEE_INSPECTIONS, term_start=TERM_START):
         inspected = []  # in order, for re-inspections
-        for day, topic, size, repeats in COMMITTEE_INSPECTIONS:
+        for day, topic, size, repeats in plan:
             tccs = _tccs(day)
             again = self.pick([o for o in inspected if o in tccs and o.kind in GRASSROOTS_KINDS], repeats)
             fresh = size - repeats
@@ -208,7 +215,7 @@ class Builder:
                 kind=InspectionKind.THEMATIC,
                 decision_number=self.numbers.next("QĐ/ĐUK", day),
                 decision_date=day,
-                period_from=D(2015, 7, 15),
+                period_from=term_start,
                 period_to=day - datetime.timedelta(days=14),
                 content=topic,
                 conclusion=(
@@ -237,9 +244,9 @@ class Builder:
         )
 
     # --- supervisions ----------------------------------------------------------------------------
-    def thematic_supervisions(self):
+    def thematic_supervisions(self, plan=THEMATIC_SUPERVISIONS):
         supervised = set()
-        for day, topic, n_orgs, n_members in THEMATIC_SUPERVISIONS:
+        for day, topic, n_orgs, n_members in plan:
             organisations = self.pick([o for o in _tccs(day) if o.pk not in supervised], n_orgs)
             supervised.update(o.pk for o in organisations)
             members = []
@@ -263,8 +270,8 @@ class Builder:
                 ],
             )
 
-    def ongoing_supervisions(self):
-        for day in ONGOING_SUPERVISIONS:
+    def ongoing_supervisions(self, days=ONGOING_SUPERVISIONS):
+        for day in days:
             supervision_record(
                 body=Body.UBKT,
                 kind=SupervisionKind.ONGOING,
@@ -274,12 +281,9 @@ class Builder:
             )
 
     # --- UBKT inspections --------------------------------------------------------------------------
-    def violation_inspections(self):
-        """An organisation and two of its members in 2017, one and one in 2019; discipline follows."""
-        plan = [
-            (D(2017, 6, 12), 2, DisciplineForm.WARNING, DecidingBody.UBKT),
-            (D(2019, 8, 19), 1, DisciplineForm.DISMISSAL, DecidingBody.STANDING_COMMITTEE),
-        ]
+    def violation_inspections(self, plan=VIOLATION_INSPECTIONS):
+        """An organisation and one or two of its members (2015-2020: two in 2017, one in 2019);
+        discipline follows."""
         for day, n_members, member_form, member_body in plan:
             holders = _holding_official(
                 day, [OrganisationKind.CHI_BO_CO_SO, OrganisationKind.CHI_BO_TRUC_THUOC], 5
@@ -333,9 +337,9 @@ class Builder:
                     inspection=inspection,
                 )
 
-    def duty_inspections(self):
+    def duty_inspections(self, plan=DUTY_INSPECTIONS):
         inspected = []
-        for day, size, repeats in DUTY_INSPECTIONS:
+        for day, size, repeats in plan:
             tccs = _tccs(day)
             again = self.pick([o for o in inspected if o in tccs], repeats)
             subjects = [*again, *self.pick([o for o in tccs if o not in inspected], size - repeats)]
@@ -356,11 +360,11 @@ class Builder:
                 ],
             )
 
-    def enforcement_inspections(self):
+    def enforcement_inspections(self, plan=ENFORCEMENT_INSPECTIONS):
         """Each committee inspected had disciplined its members in the months before: those
         decisions are recorded too (by the chi bộ or the grassroots committee)."""
         inspected = set()
-        for day, per_committee in ENFORCEMENT_INSPECTIONS:
+        for day, per_committee in plan:
             committees = self.pick(
                 [
                     o
@@ -399,8 +403,8 @@ class Builder:
                 subjects=rows,
             )
 
-    def finance_inspections(self):
-        for day, size in FINANCE_INSPECTIONS:
+    def finance_inspections(self, plan=FINANCE_INSPECTIONS):
+        for day, size in plan:
             inspection_record(
                 body=Body.UBKT,
                 kind=InspectionKind.FINANCES,
@@ -655,3 +659,59 @@ class Builder:
 def build_inspections():
     """Write the demo registers (after the members exist); deterministic."""
     Builder().build()
+
+
+# --- Congress IX (2020-2025): the same registers, for its term report (demo/next_term.py) ---------
+
+NEXT_COMMITTEE_INSPECTIONS = [
+    (D(2021, 10, 11), "Thực hiện Nghị quyết Trung ương 4 (khóa XIII) về xây dựng, chỉnh đốn Đảng", 10, 0),
+    (D(2022, 4, 11), "Lãnh đạo thực hiện chuyển đổi số trong cơ quan, đơn vị", 10, 0),
+    (
+        D(2022, 10, 10),
+        "Thực hiện Quy định 144-QĐ/TW về chuẩn mực đạo đức cách mạng của cán bộ, đảng viên",
+        9,
+        1,
+    ),
+    (D(2023, 4, 10), "Lãnh đạo công tác phát triển đảng viên trẻ", 10, 0),
+    (D(2023, 10, 9), "Thực hiện nguyên tắc tập trung dân chủ và quy chế làm việc của cấp ủy", 9, 1),
+    (D(2024, 4, 8), "Nâng cao chất lượng sinh hoạt chi bộ", 10, 0),
+    (D(2024, 10, 14), "Lãnh đạo chuẩn bị đại hội đảng bộ cơ sở nhiệm kỳ 2025-2030", 9, 1),
+    (D(2025, 4, 14), "Thực hiện Kết luận 121-KL/TW về sắp xếp tổ chức bộ máy", 8, 0),
+]
+NEXT_THEMATIC_SUPERVISIONS = [
+    (D(2021, 6, 14), "Thực hiện Quy định 08-QĐi/TW về trách nhiệm nêu gương", 3, 2),
+    (D(2022, 6, 13), "Kê khai tài sản, thu nhập của cán bộ, đảng viên diện cấp ủy quản lý", 3, 3),
+    (D(2023, 6, 12), "Thực hiện quy chế dân chủ ở cơ sở", 3, 2),
+    (D(2024, 6, 10), "Lãnh đạo cải cách hành chính, chuyển đổi số", 3, 3),
+    (D(2025, 5, 19), "Lãnh đạo tổ chức đại hội chi bộ trực thuộc nhiệm kỳ 2025-2027", 3, 2),
+]
+NEXT_ONGOING_SUPERVISIONS = [D(2021, 2, 22), D(2022, 2, 14), D(2023, 2, 13), D(2024, 2, 19), D(2025, 2, 17)]
+NEXT_DUTY_INSPECTIONS = [
+    (D(2021, 5, 17), 6, 0),
+    (D(2022, 5, 16), 6, 0),
+    (D(2023, 5, 15), 7, 0),
+    (D(2024, 5, 13), 6, 1),
+    (D(2025, 5, 12), 5, 1),
+]
+NEXT_ENFORCEMENT_INSPECTIONS = [
+    (D(2021, 11, 15), [1, 1, 1]),
+    (D(2022, 11, 14), [1, 2, 1]),
+    (D(2023, 11, 13), [1, 1, 1, 1]),
+    (D(2024, 11, 11), [1, 1]),
+]
+NEXT_FINANCE_INSPECTIONS = [(D(2022, 3, 14), 3), (D(2024, 3, 11), 4)]
+NEXT_VIOLATION_INSPECTIONS = [(D(2023, 6, 19), 1, DisciplineForm.WARNING, DecidingBody.UBKT)]
+
+
+def build_next_term_registers():
+    """The inspection, supervision and discipline registers of 2020-2025, through the same builder
+    and services (a generator and decision numbers of their own, so the 2015-2020 registers stay
+    as they are)."""
+    builder = Builder(seed=SEED + 2020, first_number=100)
+    builder.committee_inspections(NEXT_COMMITTEE_INSPECTIONS, term_start=NEXT_TERM_START)
+    builder.thematic_supervisions(NEXT_THEMATIC_SUPERVISIONS)
+    builder.ongoing_supervisions(NEXT_ONGOING_SUPERVISIONS)
+    builder.finance_inspections(NEXT_FINANCE_INSPECTIONS)
+    builder.violation_inspections(NEXT_VIOLATION_INSPECTIONS)
+    builder.duty_inspections(NEXT_DUTY_INSPECTIONS)
+    builder.enforcement_inspections(NEXT_ENFORCEMENT_INSPECTIONS)

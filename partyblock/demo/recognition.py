@@ -284,17 +284,22 @@ def _tasks(rng):
 
 
 def _meetings(rng):
-    """A regular meeting each month and a thematic one each quarter in every chi bộ; expected are
-    the members registered there that day, not exempted and not away on temporary transfer."""
+    meetings_between(rng, TERM_START, TERM_END)
+
+
+def meetings_between(rng, start, end):
+    """A regular meeting each month and a thematic one each quarter in every chi bộ, from `start`
+    to `end`; expected are the members registered there that day, not exempted and not away on
+    temporary transfer."""
     days = []
-    month = datetime.date(TERM_START.year, TERM_START.month, 1)
-    while month <= TERM_END:
+    month = datetime.date(start.year, start.month, 1)
+    while month <= end:
         days.append(month.replace(day=5))
         month = add_months(month, 1)
     expected = defaultdict(int)
     for period in MembershipPeriod.objects.filter(
-        organisation__isnull=False, is_exempt=False, on_temporary_transfer=False
-    ):
+        organisation__isnull=False, is_exempt=False, on_temporary_transfer=False, starts_on__lte=days[-1]
+    ).exclude(ends_on__lte=days[0]):
         for day in days:
             if period.starts_on <= day and (period.ends_on is None or period.ends_on > day):
                 expected[(period.organisation_id, day)] += 1

@@ -273,7 +273,8 @@ def test_admissions_outside_the_state_sector_count_and_drill_down(staff, people,
     from members.models import Member, WorkSector
 
     Member.objects.filter(pk=people["g"].pk).update(work_sector=WorkSector.NON_STATE)
-    Member.objects.filter(pk=people["f"].pk).update(work_sector=WorkSector.NON_STATE)  # admitted before the term
+    # Phúc was admitted before the term: not counted
+    Member.objects.filter(pk=people["f"].pk).update(work_sector=WorkSector.NON_STATE)
     scope = Scope.for_term(term)
     assert value("admissions_outside_state_sector", scope) == 1
     assert [e.member for e in figure_records("admissions_outside_state_sector", scope)] == [people["g"]]

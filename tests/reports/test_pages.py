@@ -184,7 +184,8 @@ def test_drilldowns_name_each_chi_bo_with_its_tccs(staff, tree, term):
         "Chi bộ Văn phòng — Đảng bộ Sở A",
     ]
     ratings = staff.get(
-        reverse("reports:drilldown", args=["member_ratings"]), {"nhiem-ky": "2015-2020", "year": 2017, "level": 2}
+        reverse("reports:drilldown", args=["member_ratings"]),
+        {"nhiem-ky": "2015-2020", "year": 2017, "level": 2},
     )
     assert {row[4] for _, row in ratings.context["rows"]} == {
         "Chi bộ Văn phòng — Đảng bộ Sở A",

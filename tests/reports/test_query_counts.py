@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partyblock.management.commands.bench_pages import Command as BenchPages
+from partyblock.demo.management.commands.bench_pages import Command as BenchPages
 from tests.conftest import PERSONAS
 from tests.reports.test_pages import populate
 

@@ -30,7 +30,9 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = (
         "Build the deterministic demo Khối at the end of the 2015–2020 term (68 TCCS, 393 chi bộ trực "
-        "thuộc, 4,925 members, 977 admissions — all derived from lifecycle records). Refuses when records "
+        "thuộc, 4,925 members, 977 admissions — all derived from lifecycle records), then the 2020–2025 "
+        "term of Congress IX (admissions, flows, ratings, awards, badges, meetings, inspections to the end "
+        "of 2025) without changing any 2015–2020 record. Refuses when records "
         "exist; --reset deletes all organisations, members and terms first. Creates the demo logins with "
         "the password from DEMO_PASSWORD, or a random one printed once."
     )

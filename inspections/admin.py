@@ -16,6 +16,7 @@ from django.utils.html import format_html
 
 from members.admin import MemberAdmin
 from partyblock.admin_tools import MemberSearchMixin, ReadOnlyFormSet
+from partyblock.core.text import day_text
 from units.admin import OrganisationAdmin
 
 from . import services
@@ -31,10 +32,6 @@ from .models import (
     Supervision,
     SupervisionSubject,
 )
-
-
-def _day(value):
-    return f"{value:%d/%m/%Y}" if value else "—"
 
 
 def _link(obj, text=None):
@@ -432,7 +429,9 @@ class DisciplineDecisionAdmin(RegisterMedia, MemberSearchMixin, admin.ModelAdmin
     @admin.display(description="tình trạng", ordering="withdrawn_on")
     def status_column(self, obj):
         if obj.withdrawn_on:
-            return format_html('<span class="status-ended">Đã hủy bỏ từ {}</span>', _day(obj.withdrawn_on))
+            return format_html(
+                '<span class="status-ended">Đã hủy bỏ từ {}</span>', day_text(obj.withdrawn_on, "—")
+            )
         return "Còn hiệu lực"
 
     @admin.display(description="tác động đến hồ sơ")
@@ -448,8 +447,8 @@ class DisciplineDecisionAdmin(RegisterMedia, MemberSearchMixin, admin.ModelAdmin
                 "Hãy hủy bỏ quyết định hoặc ghi lại sự kiện.",
             )
         if obj.form == DisciplineForm.EXPULSION:
-            return f"Chấm dứt tư cách đảng viên từ ngày {_day(obj.effective_on)} (sự kiện khai trừ)."
-        return f"Tổ chức giải tán từ ngày {_day(obj.effective_on)}."
+            return f"Chấm dứt tư cách đảng viên từ ngày {day_text(obj.effective_on, '—')} (sự kiện khai trừ)."
+        return f"Tổ chức giải tán từ ngày {day_text(obj.effective_on, '—')}."
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -532,7 +531,7 @@ class LetterAdmin(RegisterMedia, SubjectsSavedByService, admin.ModelAdmin):
     @admin.display(description="hạn giải quyết")
     def deadline_display(self, obj):
         if obj.deadline:
-            return f"{_day(obj.deadline)} (90 ngày làm việc kể từ ngày nhận đơn)"
+            return f"{day_text(obj.deadline, '—')} (90 ngày làm việc kể từ ngày nhận đơn)"
         return "Không áp dụng (chỉ tính cho đơn khiếu nại thuộc thẩm quyền) — tự tính khi lưu."
 
     def save_model(self, request, obj, form, change):
@@ -661,11 +660,15 @@ class ConcerningDisciplineInline(ConcerningInline):
 
     @admin.display(description="quyết định")
     def record(self, decision):
-        return _link(decision, f"{decision.decision_number}, {_day(decision.decision_date)}")
+        return _link(decision, f"{decision.decision_number}, {day_text(decision.decision_date, '—')}")
 
     @admin.display(description="tình trạng")
     def state(self, decision):
-        return f"Đã hủy bỏ từ {_day(decision.withdrawn_on)}" if decision.withdrawn_on else "Còn hiệu lực"
+        return (
+            f"Đã hủy bỏ từ {day_text(decision.withdrawn_on, '—')}"
+            if decision.withdrawn_on
+            else "Còn hiệu lực"
+        )
 
 
 class ConcerningLettersInline(ConcerningInline):
@@ -685,7 +688,7 @@ class ConcerningLettersInline(ConcerningInline):
     def status(self, row):
         letter = row.letter
         if letter.is_overdue(timezone.localdate()):
-            return f"{letter.get_status_display()} (quá hạn {_day(letter.deadline)})"
+            return f"{letter.get_status_display()} (quá hạn {day_text(letter.deadline, '—')})"
         return letter.get_status_display()
 
     @admin.display(description="kết quả")

@@ -19,16 +19,13 @@ from django.db.models import Q
 
 from members.lifecycle import ENDING_GROUNDS, add_months
 from members.models import EventKind, MembershipPeriod, MembershipStatus
+from partyblock.core.text import day_text
 from units.models import GRASSROOTS_KINDS
 
 EXPULSION_GROUNDS = ENDING_GROUNDS[EventKind.EXPULSION]
 # The permission that opens inspection, supervision, discipline and letter records (and the figures,
 # report sections and organisation-page blocks counting them) to a user.
 RECORDS_PERMISSION = "inspections.view_inspection"
-
-
-def _day(value):
-    return f"{value:%d/%m/%Y}" if value else "?"
 
 
 class Body(models.TextChoices):
@@ -143,7 +140,7 @@ class Inspection(ConductedRecord):
 
     def __str__(self):
         number = f"QĐ {self.decision_number}, " if self.decision_number else ""
-        return f"{self.get_kind_display()} ({number}{_day(self.decision_date)})"
+        return f"{self.get_kind_display()} ({number}{day_text(self.decision_date, '?')})"
 
     def clean(self):
         errors = {}
@@ -181,7 +178,7 @@ class Supervision(ConductedRecord):
 
     def __str__(self):
         number = f"QĐ {self.decision_number}, " if self.decision_number else ""
-        return f"{self.get_kind_display()} ({number}{_day(self.decision_date)})"
+        return f"{self.get_kind_display()} ({number}{day_text(self.decision_date, '?')})"
 
 
 def _subject_constraints(prefix, parent):
@@ -433,7 +430,7 @@ class DisciplineDecision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_form_display()} {self.subject} (QĐ {self.decision_number}, {_day(self.decision_date)})"
+        return f"{self.get_form_display()} {self.subject} (QĐ {self.decision_number}, {day_text(self.decision_date, '?')})"
 
     @property
     def subject(self):
@@ -477,15 +474,15 @@ class DisciplineDecision(models.Model):
             if self.form not in ORGANISATION_FORMS:
                 return "Tổ chức đảng chỉ bị kỷ luật bằng hình thức khiển trách, cảnh cáo hoặc giải tán."
             if self.form == DisciplineForm.DISSOLUTION and not organisation.is_active_on(self.effective_on):
-                return f"{organisation.name} không còn hoạt động vào ngày {_day(self.effective_on)}."
+                return f"{organisation.name} không còn hoạt động vào ngày {day_text(self.effective_on, '?')}."
             return None
         member = self.member
         status = membership_status_on(member, self.decision_date)
         if status is None:
-            return f"{member.full_name} không phải là đảng viên vào ngày {_day(self.decision_date)}."
+            return f"{member.full_name} không phải là đảng viên vào ngày {day_text(self.decision_date, '?')}."
         if status == MembershipStatus.PROBATIONARY and self.form not in PROBATIONARY_MEMBER_FORMS:
             return (
-                f"{member.full_name} là đảng viên dự bị vào ngày {_day(self.decision_date)}; "
+                f"{member.full_name} là đảng viên dự bị vào ngày {day_text(self.decision_date, '?')}; "
                 "đảng viên dự bị chỉ bị kỷ luật bằng hình thức khiển trách hoặc cảnh cáo."
             )
         if self.form not in OFFICIAL_MEMBER_FORMS:
@@ -513,7 +510,7 @@ class DisciplineDecision(models.Model):
             return None
         return (
             f"Đã hết thời hiệu kỷ luật {self.get_form_display().lower()} ({months // 12} năm kể từ ngày vi phạm "
-            f"{_day(self.violation_on)}, đến hết ngày {_day(last_day)}; QĐ 69-QĐ/TW Điều 4). Nếu vi phạm thuộc "
+            f"{day_text(self.violation_on, '?')}, đến hết ngày {day_text(last_day, '?')}; QĐ 69-QĐ/TW Điều 4). Nếu vi phạm thuộc "
             "trường hợp không áp dụng thời hiệu, hãy đánh dấu “không áp dụng thời hiệu”."
         )
 
@@ -603,7 +600,7 @@ class Letter(models.Model):
 
     def __str__(self):
         number = f"số {self.reference}, " if self.reference else ""
-        return f"Đơn {self.get_kind_display().lower()} ({number}nhận {_day(self.received_on)})"
+        return f"Đơn {self.get_kind_display().lower()} ({number}nhận {day_text(self.received_on, '?')})"
 
     @property
     def handled_as(self):
@@ -678,4 +675,4 @@ class Holiday(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.name} ({_day(self.date)})"
+        return f"{self.name} ({day_text(self.date, '?')})"

@@ -13,6 +13,7 @@ from partyblock.core.sections import (
     register_organisation_blocks,
     register_sections,
 )
+from partyblock.core.text import day_text
 
 from .models import (
     RECORDS_PERMISSION,
@@ -54,7 +55,7 @@ def report_sections(scope):
         Row("Kỷ luật tổ chức đảng", count(scope, "discipline_decisions", subject="organisation"), level=1),
         Row("Đơn thư tiếp nhận", count(scope, "letters")),
         Row(
-            f"Đơn quá hạn giải quyết (đến {scope.activity_end:%d/%m/%Y})",
+            f"Đơn quá hạn giải quyết (đến {day_text(scope.activity_end)})",
             count(scope, "letters", overdue="1"),
             level=1,
         ),

@@ -18,6 +18,7 @@ from members.services import (
     member_end,
     member_events_apply,
 )
+from partyblock.core.text import day_text
 from units.services import organisation_dissolve
 
 from .models import (
@@ -205,7 +206,7 @@ def discipline_withdraw(*, decision, on, withdrawal_decision):
         raise ValueError("the decision is not recorded")
     stored = DisciplineDecision.objects.select_for_update().get(pk=decision.pk)
     if stored.withdrawn_on is not None:
-        raise ValidationError(f"Quyết định đã bị hủy bỏ từ ngày {stored.withdrawn_on:%d/%m/%Y}.")
+        raise ValidationError(f"Quyết định đã bị hủy bỏ từ ngày {day_text(stored.withdrawn_on)}.")
     decision.withdrawn_on = on
     decision.withdrawal_decision = withdrawal_decision
     decision.full_clean()

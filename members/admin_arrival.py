@@ -12,13 +12,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from partyblock.accounts.access import visible
+from partyblock.core.text import DAY_FORMAT, day_text
 from units.models import MEMBER_HOLDING_KINDS, Organisation
 
 from .lifecycle import ADMITTED_OUTSIDE_UNKNOWN
 from .models import Gender
 from .services import member_admit_outside, member_create, member_recognise, member_transfer_in
 
-DAY = {"input_formats": ["%d/%m/%Y"], "help_text": "dd/mm/yyyy"}
+DAY = {"input_formats": [DAY_FORMAT], "help_text": "dd/mm/yyyy"}
 
 
 class ArrivalForm(forms.Form):
@@ -31,7 +32,7 @@ class ArrivalForm(forms.Form):
     ceremony_on = forms.DateField(
         label="ngày lễ kết nạp",
         required=False,
-        input_formats=["%d/%m/%Y"],
+        input_formats=[DAY_FORMAT],
         help_text="Để trống nếu không rõ.",
     )
     admitted_at = forms.CharField(
@@ -40,7 +41,7 @@ class ArrivalForm(forms.Form):
     recognised_on = forms.DateField(
         label="ngày quyết định công nhận chính thức",
         required=False,
-        input_formats=["%d/%m/%Y"],
+        input_formats=[DAY_FORMAT],
         help_text="Để trống nếu còn dự bị.",
     )
     chi_bo = forms.ModelChoiceField(label="chuyển đến chi bộ", queryset=Organisation.objects.none())
@@ -59,7 +60,7 @@ class ArrivalForm(forms.Form):
         admitted, arrived = data.get("admitted_on"), data.get("arrived_on")
         if admitted and arrived and arrived < admitted:
             self.add_error(
-                "arrived_on", f"Ngày chuyển đến {arrived:%d/%m/%Y} trước ngày vào Đảng {admitted:%d/%m/%Y}."
+                "arrived_on", f"Ngày chuyển đến {day_text(arrived)} trước ngày vào Đảng {day_text(admitted)}."
             )
         return data
 
@@ -114,8 +115,8 @@ class ArrivalViewMixin:
             else:
                 messages.success(
                     request,
-                    f"Đã thêm {member.full_name}: vào Đảng ngày {data['admitted_on']:%d/%m/%Y} ngoài Đảng bộ "
-                    f"Khối, chuyển đến {data['chi_bo'].name} ngày {data['arrived_on']:%d/%m/%Y}.",
+                    f"Đã thêm {member.full_name}: vào Đảng ngày {day_text(data['admitted_on'])} ngoài Đảng bộ "
+                    f"Khối, chuyển đến {data['chi_bo'].name} ngày {day_text(data['arrived_on'])}.",
                 )
                 return redirect(reverse("admin:members_member_change", args=[member.pk]))
         return TemplateResponse(

@@ -24,6 +24,7 @@ from partyblock.admin_tools import (
 )
 from partyblock.core import rating_schemes
 from partyblock.core.params import PARTY_FOUNDED
+from partyblock.core.text import day_text
 from partyblock.core.xlsx import xlsx_response
 from partyblock.importing.exporting import ExportXlsxMixin
 from partyblock.rating_entry import EntryRow, default_year, rating_entry_view
@@ -98,7 +99,7 @@ class MemberRatingAdmin(ExportXlsxMixin, RatingAdminMixin, MemberSearchMixin, ad
                         subject_id=period.member_id,
                         cells=[
                             period.member.full_name,
-                            f"{period.member.birth_date:%d/%m/%Y}",
+                            day_text(period.member.birth_date),
                             period.get_status_display(),
                         ],
                         category=rating.category if rating else "",
@@ -251,11 +252,11 @@ class BadgeDueChooser(forms.Form):
         latest = datetime.date(timezone.localdate().year + 1, 12, 31)  # the awards being planned
         if not PARTY_FOUNDED <= day <= latest:
             raise forms.ValidationError(
-                f"Chọn một đợt trao từ {PARTY_FOUNDED:%d/%m/%Y} đến {latest:%d/%m/%Y}."
+                f"Chọn một đợt trao từ {day_text(PARTY_FOUNDED)} đến {day_text(latest)}."
             )
         if not is_award_day(day):
             raise forms.ValidationError(
-                f"{day:%d/%m/%Y} không phải ngày trao Huy hiệu Đảng; các đợt trao: 3/2, 19/5, 2/9, 7/11."
+                f"{day_text(day)} không phải ngày trao Huy hiệu Đảng; các đợt trao: 3/2, 19/5, 2/9, 7/11."
             )
         return day
 
@@ -280,7 +281,7 @@ class PartyBadgeAdmin(MemberSearchMixin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         default_day = next_award_day(timezone.localdate())
-        chooser = BadgeDueChooser(request.GET or {"ngay": default_day.strftime("%d/%m/%Y")})
+        chooser = BadgeDueChooser(request.GET or {"ngay": day_text(default_day)})
         day = chooser.cleaned_data["ngay"] if chooser.is_valid() else default_day
         due = badges_due(day, within=report_root(request.user))
         if request.GET.get("xuat") == "xlsx":
@@ -297,7 +298,7 @@ class PartyBadgeAdmin(MemberSearchMixin, admin.ModelAdmin):
             d.is_overdue = d.overdue(day)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Đảng viên đến hạn trao Huy hiệu Đảng đợt {day:%d/%m/%Y}",
+            "title": f"Đảng viên đến hạn trao Huy hiệu Đảng đợt {day_text(day)}",
             "chooser": chooser,
             "day": day,
             "due": due,

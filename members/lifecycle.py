@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 
+from partyblock.core.text import day_text
+
 from .models import EndingGround, EventKind, ExemptionGround, MembershipPeriod, MembershipStatus
 
 PROBATION_MONTHS = 12
@@ -124,7 +126,7 @@ def _age_text(birth_date, day):
 
 
 def fmt(day):
-    return day.strftime("%d/%m/%Y") if day else "?"
+    return day_text(day, "?")
 
 
 @dataclass(frozen=True)

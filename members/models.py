@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from partyblock.core import limits, rating_schemes
 from partyblock.core.fields import import_batch_key
-from partyblock.core.text import name_sort_key, normalize_text, search_key, validate_name
+from partyblock.core.text import day_text, name_sort_key, normalize_text, search_key, validate_name
 from units.models import RatingFields
 
 
@@ -162,7 +162,7 @@ class Member(PersonProfile):
 
     def describe(self):
         """Name, birth date and id: enough for staff to tell two namesakes apart."""
-        return f"{self.full_name} (sinh {self.birth_date:%d/%m/%Y}, mã {self.pk})"
+        return f"{self.full_name} (sinh {day_text(self.birth_date)}, mã {self.pk})"
 
     def refresh_name_keys(self):
         self.full_name = normalize_text(self.full_name)
@@ -225,7 +225,7 @@ def card_status_problem(full_name, status, day):
     `status` (None: not a member that day), or None: only official members get a card (DOMAIN.md §2;
     docs/rules.md). The card form and the import both ask this."""
     if status == MembershipStatus.PROBATIONARY:
-        return f"Thẻ đảng viên chỉ cấp cho đảng viên chính thức; ngày {day:%d/%m/%Y} {full_name} còn là đảng viên dự bị."
+        return f"Thẻ đảng viên chỉ cấp cho đảng viên chính thức; ngày {day_text(day)} {full_name} còn là đảng viên dự bị."
     return None
 
 
@@ -361,7 +361,7 @@ class MemberEvent(models.Model):
         ]
 
     def __str__(self):
-        when = f"{self.date:%d/%m/%Y}" if self.date else "?"
+        when = day_text(self.date, "?")
         return f"{self.get_kind_display()} ({when})"
 
 
@@ -440,8 +440,8 @@ class MembershipPeriod(models.Model):
         ]
 
     def __str__(self):
-        until = f" đến {self.ends_on:%d/%m/%Y}" if self.ends_on else ""
-        return f"Từ {self.starts_on:%d/%m/%Y}{until}"
+        until = f" đến {day_text(self.ends_on)}" if self.ends_on else ""
+        return f"Từ {day_text(self.starts_on)}{until}"
 
 
 class MemberRating(RatingFields):
@@ -526,7 +526,7 @@ class SickLeave(models.Model):
         ordering = ["member", "starts_on"]
 
     def __str__(self):
-        return f"Nghỉ ốm {self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
+        return f"Nghỉ ốm {day_text(self.starts_on)}–{day_text(self.ends_on)}"
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
@@ -676,13 +676,13 @@ class PartyBadge(models.Model):
         if died and not self.posthumous:
             raise ValidationError(
                 {
-                    "posthumous": f"{self.member.full_name} đã từ trần ngày {died:%d/%m/%Y}: đánh dấu truy tặng."
+                    "posthumous": f"{self.member.full_name} đã từ trần ngày {day_text(died)}: đánh dấu truy tặng."
                 }
             )
         expelled = endings.get(EventKind.EXPULSION)
         if expelled:
             raise ValidationError(
                 {
-                    "member": f"{self.member.full_name} đã bị khai trừ ngày {expelled:%d/%m/%Y}: không trao Huy hiệu Đảng."
+                    "member": f"{self.member.full_name} đã bị khai trừ ngày {day_text(expelled)}: không trao Huy hiệu Đảng."
                 }
             )

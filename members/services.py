@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from partyblock.core.bulk import insert, reserve_ids
-from partyblock.core.text import name_sort_key, search_key
+from partyblock.core.text import day_text, name_sort_key, search_key
 from units import services as units_services
 
 from .lifecycle import PERIOD_FIELDS, replay
@@ -87,7 +87,7 @@ def discipline_event_problems(deleted):
         e for e in deleted if e.pk and e.kind == EventKind.EXPULSION and e.discipline_decisions.exists()
     ]
     return [
-        f"{e.get_kind_display()} ngày {e.date:%d/%m/%Y} được ghi theo quyết định kỷ luật; "
+        f"{e.get_kind_display()} ngày {day_text(e.date)} được ghi theo quyết định kỷ luật; "
         "muốn bỏ sự kiện này hãy hủy bỏ quyết định kỷ luật đó."
         for e in linked
     ]
@@ -342,7 +342,7 @@ def _members_left(organisation, on):
     """Why `organisation` cannot be dissolved on `on` (`units.services.organisation_dissolve`): members
     still registered there."""
     if members_as_of(on, within=organisation).exists():
-        return f"{organisation.name} còn đảng viên sinh hoạt vào ngày {on:%d/%m/%Y}; hãy chuyển sinh hoạt trước khi giải thể."
+        return f"{organisation.name} còn đảng viên sinh hoạt vào ngày {day_text(on)}; hãy chuyển sinh hoạt trước khi giải thể."
     return None
 
 

@@ -30,7 +30,7 @@ from partyblock.accounts.access import (
     visible_organisations,
 )
 from partyblock.core.figures import FIGURES
-from partyblock.core.text import number_text, search_key
+from partyblock.core.text import day_text, number_text, search_key
 from partyblock.reports.figures import Scope
 from partyblock.todos import INSPECTION, OFFICE, TODOS, TODOS_BY_KEY, TodoContext
 from units.models import Organisation, Term
@@ -104,7 +104,7 @@ class Summary:
 def _scope_params(scope):
     params = {"nhiem-ky": scope.term.label} if scope.term else {"nam": scope.starts_on.year}
     if scope.as_of != scope.ends_on:
-        params["ngay"] = scope.as_of.strftime("%d/%m/%Y")
+        params["ngay"] = day_text(scope.as_of)
     if scope.organisation is not None:
         params["to-chuc"] = scope.organisation.code
     return params
@@ -156,7 +156,7 @@ def leader_summaries(user, today):
         scope = Scope.for_year(today.year, as_of=today, organisation=organisation)
         summaries.append(
             _summary(
-                f"{root.name}, ngày {today:%d/%m/%Y}",
+                f"{root.name}, ngày {day_text(today)}",
                 reverse("organisation", args=[root.code]),
                 scope,
                 TODAY_FIGURES,
@@ -248,7 +248,7 @@ def _placements(members, ctx):
         latest[period.member_id] = period
     return {
         member_id: ctx.placed(period.organisation)
-        + ("" if period.ends_on is None else f" (đến {period.ends_on:%d/%m/%Y})")
+        + ("" if period.ends_on is None else f" (đến {day_text(period.ends_on)})")
         for member_id, period in latest.items()
     }
 

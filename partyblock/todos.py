@@ -23,6 +23,7 @@ from members.models import EventKind, Member, MemberEvent, MembershipStatus
 from members.quality import unrated_member_periods
 from members.queries import periods_as_of
 from partyblock.accounts.access import report_root, visible
+from partyblock.core.text import day_text, moment_text
 from partyblock.importing.models import ImportBatch, ImportStatus
 from units.models import MEMBER_HOLDING_KINDS, Meeting, OrganisationRating
 from units.placing import placed, tccs_names
@@ -89,7 +90,7 @@ class Todo:
     def title(self, ctx):
         return self.label.format(
             last_year=ctx.last_year,
-            award_day=f"{ctx.award_day:%d/%m/%Y}",
+            award_day=day_text(ctx.award_day),
             this_year=ctx.today.year,
             last_month=f"{ctx.last_month[0]:%m/%Y}",
         )
@@ -100,10 +101,6 @@ class Todo:
 
 def _admin_url(record, name):
     return reverse(f"admin:{name}_change", args=[record.pk])
-
-
-def _date(day):
-    return f"{day:%d/%m/%Y}" if day else ""
 
 
 # --- members -----------------------------------------------------------------------------------
@@ -160,7 +157,7 @@ def _member_row(member, organisation, ctx, *extra):
     """A member's line: name (linking to the record), birth date, chi bộ with its TCCS, `extra`."""
     return (
         _admin_url(member, "members_member"),
-        [member.full_name, _date(member.birth_date), ctx.placed(organisation), *extra],
+        [member.full_name, day_text(member.birth_date), ctx.placed(organisation), *extra],
     )
 
 
@@ -193,9 +190,9 @@ def _event_row(event, ctx):
         _admin_url(event.member, "members_member"),
         [
             event.member.full_name,
-            _date(event.member.birth_date),
-            _date(event.date),
-            _date(event.end_date),
+            day_text(event.member.birth_date),
+            day_text(event.date),
+            day_text(event.end_date),
             where,
         ],
     )
@@ -259,15 +256,9 @@ def _import_row(batch, ctx):
             batch.get_kind_display(),
             ctx.placed(batch.organisation) if batch.organisation_id else "",
             batch.user.get_username() if batch.user_id else "",
-            f"{_local(batch.created_at):%d/%m/%Y %H:%M}",
+            moment_text(batch.created_at),
         ],
     )
-
-
-def _local(moment):
-    from django.utils import timezone
-
-    return timezone.localtime(moment)
 
 
 # --- inspection ----------------------------------------------------------------------------------
@@ -285,10 +276,10 @@ def _letter_row(letter, ctx):
         _admin_url(letter, "inspections_letter"),
         [
             letter.reference,
-            _date(letter.received_on),
+            day_text(letter.received_on),
             letter.get_kind_display(),
             "Nặc danh" if letter.anonymous else letter.sender,
-            _date(letter.deadline),
+            day_text(letter.deadline),
         ],
     )
 
@@ -305,7 +296,7 @@ def _inspection_row(inspection, ctx):
         _admin_url(inspection, "inspections_inspection"),
         [
             inspection.decision_number,
-            _date(inspection.decision_date),
+            day_text(inspection.decision_date),
             inspection.get_kind_display(),
             inspection.body_display(),
         ],
@@ -325,7 +316,7 @@ def _discipline_row(decision, ctx):
     subject = decision.member.full_name if decision.member_id else ctx.placed(decision.organisation)
     return (
         _admin_url(decision, "inspections_disciplinedecision"),
-        [subject, decision.get_form_display(), decision.decision_number, _date(decision.decision_date)],
+        [subject, decision.get_form_display(), decision.decision_number, day_text(decision.decision_date)],
     )
 
 
@@ -342,7 +333,7 @@ TODOS = [
         _probation_overdue,
         (*MEMBER_HEADERS, "Hết 12 tháng dự bị", "Hạn xét"),
         lambda due, ctx: _member_row(
-            due.member, due.organisation, ctx, _date(due.probation_ends), _date(due.deadline)
+            due.member, due.organisation, ctx, day_text(due.probation_ends), day_text(due.deadline)
         ),
     ),
     Todo(
@@ -353,7 +344,7 @@ TODOS = [
         "members.view_member",
         _probation_upcoming,
         (*MEMBER_HEADERS, "Hết 12 tháng dự bị"),
-        lambda p, ctx: _period_row(p, ctx, _date(p.probation_ends)),
+        lambda p, ctx: _period_row(p, ctx, day_text(p.probation_ends)),
     ),
     Todo(
         "huy-hieu",

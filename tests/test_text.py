@@ -175,3 +175,41 @@ def test_numbers_round_half_up_as_people_do():
     assert number_text(4925) == "4.925"
     assert number_text(2.5) == "3"
     assert percent(1, 0) is None and rounded(None) is None
+
+
+# Days: one dd/mm/yyyy helper
+
+
+def test_days_are_written_and_read_by_one_helper():
+    import datetime
+
+    from partyblock.core.text import day_text, parse_day
+    from partyblock.reports.templatetags.reports import ngay
+
+    day = datetime.date(2020, 7, 31)
+    assert (day_text(day), day_text(None), day_text(None, "—"), ngay(day)) == (
+        "31/07/2020",
+        "",
+        "—",
+        "31/07/2020",
+    )
+    assert parse_day("31/07/2020") == parse_day("2020-07-31") == day
+    assert parse_day("2020-07-31", iso=False) is None and parse_day("31/13/2020") is None
+
+
+def test_no_other_code_or_template_formats_a_day():
+    """Every dd/mm/yyyy the app writes goes through `partyblock.core.text.day_text` (the `ngay`
+    filter in templates). The importer keeps its own fast copy (`importing.columns.fmt`)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    skipped = {"tests", "migrations", "importing", "formats", ".venv"}
+    sources = [p for p in root.rglob("*.py") if not set(p.relative_to(root).parts) & skipped]
+    found = [str(p.relative_to(root)) for p in sources if "%d/%m/%Y" in p.read_text(encoding="utf-8")]
+    found += [
+        str(p.relative_to(root))
+        for p in (root / "templates").rglob("*.html")
+        if re.search(r"""date:["']d/m/Y["']""", p.read_text(encoding="utf-8"))
+    ]
+    assert found == ["partyblock/core/text.py"]

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from partyblock.accounts.access import visible
 from partyblock.admin_tools import ReadOnlyFormSet
+from partyblock.core.text import DAY_FORMAT, day_text
 from partyblock.importing.exporting import ExportXlsxMixin
 
 from .models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Placement, Term, TermTarget
@@ -140,7 +141,7 @@ class MoveForm(forms.Form):
         queryset=Organisation.objects.filter(kind__in=PARENT_KINDS),
         help_text="Có thể là tổ chức cấp trên mới (đảng bộ tỉnh, thành phố).",
     )
-    on = forms.DateField(label="từ ngày", input_formats=["%d/%m/%Y"], help_text="dd/mm/yyyy")
+    on = forms.DateField(label="từ ngày", input_formats=[DAY_FORMAT], help_text="dd/mm/yyyy")
     decision_number = forms.CharField(label="số quyết định", max_length=60, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -230,7 +231,7 @@ class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
             self.message_user(
                 request,
                 f"Đã chuyển {len(queryset)} tổ chức về trực thuộc {form.cleaned_data['parent']} "
-                f"từ ngày {form.cleaned_data['on']:%d/%m/%Y}.",
+                f"từ ngày {day_text(form.cleaned_data['on'])}.",
                 level=messages.SUCCESS,
             )
             return None

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from partyblock.core import limits, rating_schemes
 from partyblock.core.fields import import_batch_key
-from partyblock.core.text import normalize_text, percent, validate_name
+from partyblock.core.text import day_text, normalize_text, percent, validate_name
 
 from .tree import PATH_STEP, covering, tree_rebuild
 
@@ -254,7 +254,7 @@ class Organisation(models.Model):
         parent_checked = parent is not None and "parent" not in errors and self.founded_on
         if parent_checked and parent.dissolved_on and self.founded_on >= parent.dissolved_on:
             errors["founded_on"] = (
-                f"{parent.name} đã giải thể ngày {parent.dissolved_on:%d/%m/%Y}: "
+                f"{parent.name} đã giải thể ngày {day_text(parent.dissolved_on)}: "
                 "không thể thành lập tổ chức trực thuộc từ ngày đó."
             )
         # New ones only (the import checks unsaved rows numbered below zero): a stored organisation
@@ -275,26 +275,26 @@ class Organisation(models.Model):
         placed_on, today = self.placed_on, datetime.date.today()
         if placed_on is not None:
             if placed_on > today:
-                errors["placed_on"] = f"Ngày trực thuộc {placed_on:%d/%m/%Y} sau ngày hôm nay."
+                errors["placed_on"] = f"Ngày trực thuộc {day_text(placed_on)} sau ngày hôm nay."
             elif self.founded_on and placed_on < self.founded_on:
                 errors["placed_on"] = (
-                    f"Ngày trực thuộc {placed_on:%d/%m/%Y} trước ngày thành lập ({self.founded_on:%d/%m/%Y})."
+                    f"Ngày trực thuộc {day_text(placed_on)} trước ngày thành lập ({day_text(self.founded_on)})."
                 )
             elif parent.founded_on and placed_on < parent.founded_on:
                 errors["placed_on"] = (
-                    f"Ngày trực thuộc {placed_on:%d/%m/%Y} trước ngày thành lập của {parent.name} "
-                    f"({parent.founded_on:%d/%m/%Y})."
+                    f"Ngày trực thuộc {day_text(placed_on)} trước ngày thành lập của {parent.name} "
+                    f"({day_text(parent.founded_on)})."
                 )
             elif parent.dissolved_on and placed_on >= parent.dissolved_on:
                 errors["placed_on"] = (
-                    f"{parent.name} đã giải thể ngày {parent.dissolved_on:%d/%m/%Y}: "
-                    f"không thể trực thuộc từ ngày {placed_on:%d/%m/%Y}."
+                    f"{parent.name} đã giải thể ngày {day_text(parent.dissolved_on)}: "
+                    f"không thể trực thuộc từ ngày {day_text(placed_on)}."
                 )
         elif self.founded_on and parent.founded_on and self.founded_on < parent.founded_on:
             self.placed_on = parent.founded_on
             self.placement_warning = (
-                f"thành lập ngày {self.founded_on:%d/%m/%Y}, trước {parent.name} "
-                f"({parent.founded_on:%d/%m/%Y}): tính là trực thuộc từ ngày {parent.founded_on:%d/%m/%Y}."
+                f"thành lập ngày {day_text(self.founded_on)}, trước {parent.name} "
+                f"({day_text(parent.founded_on)}): tính là trực thuộc từ ngày {day_text(parent.founded_on)}."
             )
 
     def place_in_tree(self, on):
@@ -329,8 +329,8 @@ class Placement(models.Model):
         ordering = ["organisation", models.F("starts_on").asc(nulls_first=True)]
 
     def __str__(self):
-        start = f"{self.starts_on:%d/%m/%Y}" if self.starts_on else "khi thành lập"
-        end = f" đến trước {self.ends_on:%d/%m/%Y}" if self.ends_on else ""
+        start = day_text(self.starts_on, "khi thành lập")
+        end = f" đến trước {day_text(self.ends_on)}" if self.ends_on else ""
         parent = self.parent.name if self.parent_id else "(cấp cao nhất)"
         return f"Trực thuộc {parent} từ {start}{end}"
 
@@ -573,7 +573,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organisation} — {self.held_on:%d/%m/%Y}"
+        return f"{self.organisation} — {day_text(self.held_on)}"
 
     def clean(self):
         if self.organisation_id and not self.organisation.holds_members:

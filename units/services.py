@@ -10,6 +10,7 @@ from django.db import transaction
 
 from partyblock.audit.log import diff, log_bulk, snapshot
 from partyblock.core import rating_schemes
+from partyblock.core.text import day_text
 
 from .models import ALLOWED_PARENT_KINDS, OrganisationKind, OrganisationRating, Placement
 from .queries import organisations_to_rate
@@ -150,7 +151,7 @@ def organisation_move(*, organisation, parent, on, decision_number=""):
     that day, a parent of a kind it cannot sit under, a parent that is the organisation itself or
     below it that day (a cycle), a placement that would overlap a later one.
     """
-    day = f"{on:%d/%m/%Y}"
+    day = day_text(on)
     if on > datetime.date.today():
         raise ValidationError({"on": f"Ngày chuyển {day} sau ngày hôm nay."})
     if not organisation.is_active_on(on):
@@ -181,7 +182,7 @@ def organisation_move(*, organisation, parent, on, decision_number=""):
     if later is not None:
         raise ValidationError(
             {
-                "on": f"{organisation.name} đã có giai đoạn trực thuộc từ ngày {later.starts_on:%d/%m/%Y}, sau ngày {day}."
+                "on": f"{organisation.name} đã có giai đoạn trực thuộc từ ngày {day_text(later.starts_on)}, sau ngày {day}."
             }
         )
     if current.parent_id == parent.pk:
@@ -251,7 +252,7 @@ def organisation_dissolve(*, organisation, on):
             raise ValidationError(problem)
     if organisation.children.active_on(on).exists():
         raise ValidationError(
-            f"{organisation.name} còn tổ chức trực thuộc đang hoạt động vào ngày {on:%d/%m/%Y}."
+            f"{organisation.name} còn tổ chức trực thuộc đang hoạt động vào ngày {day_text(on)}."
         )
     organisation.dissolved_on = on
     organisation.full_clean()

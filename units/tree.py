@@ -23,6 +23,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat, Right
 
+from partyblock.core.text import day_text
+
 PATH_STEP = 7  # characters per level of a path: 6 digits and "/"
 
 
@@ -129,10 +131,6 @@ def _earlier(a, b):
     return b if a is None else a if b is None else min(a, b)
 
 
-def _fmt(day):
-    return f"{day:%d/%m/%Y}" if day else "ngày thành lập"
-
-
 def check_overlaps(placements, names):
     """Refuse two placements of one organisation that overlap; `placements` are tuples
     (organisation_id, parent_id, starts_on, ends_on), `names` id -> name for the messages."""
@@ -145,9 +143,9 @@ def check_overlaps(placements, names):
         for (start, end), (next_start, _) in zip(periods, periods[1:], strict=False):
             if end is None or next_start is None or end > next_start:
                 errors.append(
-                    f"{names.get(organisation_id, organisation_id)}: giai đoạn trực thuộc từ {_fmt(next_start)} "
-                    f"chồng lên giai đoạn từ {_fmt(start)}"
-                    + (f" đến trước ngày {end:%d/%m/%Y}." if end else " (chưa kết thúc).")
+                    f"{names.get(organisation_id, organisation_id)}: giai đoạn trực thuộc từ {day_text(next_start, 'ngày thành lập')} "
+                    f"chồng lên giai đoạn từ {day_text(start, 'ngày thành lập')}"
+                    + (f" đến trước ngày {day_text(end)}." if end else " (chưa kết thúc).")
                 )
     if errors:
         raise ValidationError(errors)
@@ -170,7 +168,9 @@ def derive(placements, names=None):
     def cycle(organisation_id, start=None, end=None):
         days = ""
         if start is not None or end is not None:
-            days = f" (từ {_fmt(start)}" + (f" đến trước ngày {end:%d/%m/%Y})" if end else ")")
+            days = f" (từ {day_text(start, 'ngày thành lập')}" + (
+                f" đến trước ngày {day_text(end)})" if end else ")"
+            )
         return ValidationError(
             f"{names.get(organisation_id, organisation_id)} không thể trực thuộc chính nó hoặc tổ chức "
             f"cấp dưới của nó{days}."

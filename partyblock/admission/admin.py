@@ -18,13 +18,13 @@ from members.models import PROFILE_FIELDS, Member
 from partyblock.accounts.access import locked_member_fields, shown_value, visible
 from partyblock.admin_tools import GrassrootsListFilter
 from partyblock.audit.log import current_user
-from partyblock.core.text import search_key
+from partyblock.core.text import DAY_FORMAT, day_text, search_key
 from units.models import MEMBER_HOLDING_KINDS, Organisation
 
 from . import services
 from .models import NEXT_STEP_TEXT, STEP_DATE_FIELDS, Candidate, Status, Step, UnionBody
 
-DAY = {"input_formats": ["%d/%m/%Y", "%Y-%m-%d"], "help_text": "dd/mm/yyyy"}
+DAY = {"input_formats": [DAY_FORMAT, "%Y-%m-%d"], "help_text": "dd/mm/yyyy"}
 
 
 class StepFilter(admin.SimpleListFilter):
@@ -197,8 +197,8 @@ class CandidateAdmin(admin.ModelAdmin):
         if obj.due_on is None:
             return "—"
         if obj.due_on < timezone.localdate():
-            return format_html('<span class="status-ended">{} (quá hạn)</span>', f"{obj.due_on:%d/%m/%Y}")
-        return f"{obj.due_on:%d/%m/%Y}"
+            return format_html('<span class="status-ended">{} (quá hạn)</span>', day_text(obj.due_on))
+        return day_text(obj.due_on)
 
     @admin.display(description="số CCCD")
     def masked_national_id(self, obj):
@@ -217,7 +217,7 @@ class CandidateAdmin(admin.ModelAdmin):
         for step in obj.steps():
             day = obj.step_date(step)
             if day is not None:
-                state = f"{day:%d/%m/%Y}"
+                state = day_text(day)
             elif step == following:
                 state = "Tiếp theo: " + NEXT_STEP_TEXT[obj.step]
             else:
@@ -241,7 +241,7 @@ class CandidateAdmin(admin.ModelAdmin):
             closing = format_html(
                 "<p>{} ngày {}{}</p>",
                 obj.get_status_display(),
-                f"{obj.closed_on:%d/%m/%Y}" if obj.closed_on else "?",
+                day_text(obj.closed_on, "?"),
                 f": {obj.closing_reason}" if obj.closing_reason else "",
             )
         if obj.member_id:

@@ -33,6 +33,7 @@ from django.db import transaction
 
 from members.models import PROFILE_FIELDS, Member
 from members.services import member_admit, member_create
+from partyblock.core.text import day_text
 
 from . import rules
 from .models import STEP_DATE_FIELDS, Candidate, Status, Step
@@ -282,10 +283,10 @@ def candidate_close(candidate, *, status, on, reason):
         problems.append("Kết thúc xem xét: cần nhập ngày.")
     elif on < candidate.step_on:
         problems.append(
-            f"Kết thúc xem xét: ngày {on:%d/%m/%Y} trước bước đã ghi gần nhất ({candidate.step_on:%d/%m/%Y})."
+            f"Kết thúc xem xét: ngày {day_text(on)} trước bước đã ghi gần nhất ({day_text(candidate.step_on)})."
         )
     elif on > datetime.date.today():
-        problems.append(f"Kết thúc xem xét: ngày {on:%d/%m/%Y} sau ngày hôm nay.")
+        problems.append(f"Kết thúc xem xét: ngày {day_text(on)} sau ngày hôm nay.")
     if problems:
         raise ValidationError(problems)
     work = copy.copy(candidate)

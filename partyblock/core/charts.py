@@ -19,12 +19,6 @@ PATTERN_DEFS = """<defs>
 </defs>"""
 
 
-def date_label(day):
-    """Every point of a time axis in the same form, the full day (31/12/2016, 31/07/2020), so a
-    year-end point is never mistaken for a whole year."""
-    return f"{day:%d/%m/%Y}"
-
-
 def _axis(maximum):
     """(upper bound, intervals) of the y axis: the lowest bound at or above `maximum` split into 4
     to 6 equal whole-number steps, so every tick label is exact."""

@@ -14,6 +14,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from partyblock.core.text import day_text
+
 EARLIEST_DAY = datetime.date(1900, 1, 1)
 YEARS_AHEAD = 10
 FIRST_RATING_YEAR = 1990
@@ -28,7 +30,7 @@ def past_day_problem(day, today=None):
     """Why `day` cannot be a day that has happened (None: it can)."""
     today = today or timezone.localdate()
     if day > today:
-        return f"Ngày trong tương lai (hôm nay là {today:%d/%m/%Y})."
+        return f"Ngày trong tương lai (hôm nay là {day_text(today)})."
     if day < EARLIEST_DAY:
         return "Năm trước 1900."
     return None
@@ -37,7 +39,7 @@ def past_day_problem(day, today=None):
 def day_ahead_problem(day, today=None):
     latest = latest_day_ahead(today)
     if day > latest:
-        return f"Ngày quá xa: muộn nhất là {latest:%d/%m/%Y}."
+        return f"Ngày quá xa: muộn nhất là {day_text(latest)}."
     if day < EARLIEST_DAY:
         return "Năm trước 1900."
     return None

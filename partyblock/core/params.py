@@ -13,7 +13,8 @@ The bounds (docs/architecture.md, "Parameters"):
 import datetime
 import unicodedata
 
-DAY_FORMAT = "%d/%m/%Y"
+from partyblock.core.text import day_text, parse_day
+
 PARTY_FOUNDED = datetime.date(1930, 2, 3)
 # Years a figure parameter may name: the Party's founding to the far end of any term in the data.
 YEARS = range(1930, 2101)
@@ -27,26 +28,15 @@ def as_of_day(text, earliest, latest):
     if not text:
         return None, None
     shown = text if len(text) <= 20 else text[:20] + "…"
-    day = _parse_day(text)
+    day = parse_day(text)
     if day is None:
         return None, f"Ngày “{shown}” không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 31/12/2018."
     if not earliest <= day <= latest:
         return None, (
-            f"Ngày “{shown}” nằm ngoài khoảng có thể xem ({earliest:{DAY_FORMAT}} – "
-            f"{latest:{DAY_FORMAT}}); số liệu dưới đây tính đến ngày mặc định."
+            f"Ngày “{shown}” nằm ngoài khoảng có thể xem ({day_text(earliest)} – "
+            f"{day_text(latest)}); số liệu dưới đây tính đến ngày mặc định."
         )
     return day, None
-
-
-def _parse_day(text):
-    """A day typed day first (31/12/2018, as people write it) or in ISO form (2018-12-31, as links
-    and other systems carry it)."""
-    for pattern in (DAY_FORMAT, "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def year_value(text):

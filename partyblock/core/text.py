@@ -4,6 +4,7 @@ Both keys are computed in Python and stored beside the name, so search and sorti
 on SQLite and PostgreSQL whatever collation the database was created with.
 """
 
+import datetime
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
@@ -126,6 +127,35 @@ def name_sort_key(full_name):
 
 def given_name(full_name):
     return (normalize_text(full_name) or "").rsplit(" ", 1)[-1]
+
+
+DAY_FORMAT = "%d/%m/%Y"  # 31/07/2020: how Vietnamese write a day, shown and typed
+
+
+def day_text(day, missing=""):
+    """`day` as dd/mm/yyyy (31/07/2020), `missing` when there is none. Every day the app writes as
+    text (messages, labels, exports' titles, links' `?ngay=`, the templates' `ngay` filter) is
+    written here."""
+    return day.strftime(DAY_FORMAT) if day else missing
+
+
+def moment_text(moment):
+    """A moment in local time as the admin shows it (DATETIME_FORMAT "H:i d/m/Y"): 14:05 31/07/2020."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} {day_text(local)}"
+
+
+def parse_day(text, *, iso=True):
+    """The day in `text` typed day first (31/12/2018, as people write it) or, with `iso`, in ISO
+    form (2018-12-31, as links and other systems carry it); None when it is neither."""
+    for pattern in (DAY_FORMAT, "%Y-%m-%d") if iso else (DAY_FORMAT,):
+        try:
+            return datetime.datetime.strptime(str(text).strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 _VIETNAMESE_MARKS = str.maketrans({",": ".", ".": ","})

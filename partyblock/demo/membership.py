@@ -23,6 +23,7 @@ from members.models import (
     TheoryLevel,
     WorkSector,
 )
+from partyblock.core.text import day_text
 from units.models import Organisation
 
 from .names import (
@@ -429,7 +430,7 @@ class MembershipPlanner:
                 organisation=holder.organisation,
                 decision_date=again - _days(14),
                 decision_number=f"{rng.randint(100, 999)}-QĐ/ĐUK",
-                readmission_consent=f"Công văn đồng ý của Ban Thường vụ Tỉnh ủy ngày {again - _days(45):%d/%m/%Y}",
+                readmission_consent=f"Công văn đồng ý của Ban Thường vụ Tỉnh ủy ngày {day_text(again - _days(45))}",
             )
             story.recognise(rng, again)
 

@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from members.models import TheoryLevel
 from partyblock.core.figures import value
+from partyblock.core.text import day_text
 from partyblock.core.xlsx import book_response, write_cell
 from partyblock.reports.composition import (
     ADMISSION_BREAKDOWNS,
@@ -181,8 +182,8 @@ def statistics_sheets(scope):
     book = Workbook()
     book.remove(book.active)
     lines = lines_below(scope)
-    as_of_line = f"(Có đến ngày {scope.as_of:%d/%m/%Y})"
-    period_line = f"(Từ ngày {scope.starts_on:%d/%m/%Y} đến ngày {scope.activity_end:%d/%m/%Y})"
+    as_of_line = f"(Có đến ngày {day_text(scope.as_of)})"
+    period_line = f"(Từ ngày {day_text(scope.starts_on)} đến ngày {day_text(scope.activity_end)})"
     _analysis_sheet(
         book, scope, "Phân tích đảng viên", "BÁO CÁO PHÂN TÍCH ĐẢNG VIÊN", as_of_line, "members", lines
     )

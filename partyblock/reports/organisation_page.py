@@ -17,7 +17,7 @@ from members.queries import headcounts_of_children
 from partyblock.core import charts
 from partyblock.core.figures import FIGURES, cache_key
 from partyblock.core.sections import ORGANISATION_BLOCK_SOURCES, count, count_of
-from partyblock.core.text import percent
+from partyblock.core.text import day_text, percent
 from partyblock.reports.figures import Scope, members_over_time
 from units.models import Organisation, OrganisationRating
 from units.tree import PATH_STEP, below_on
@@ -81,7 +81,7 @@ def organisation_context(organisation, as_of, *, user):
         child.members = cell
     # The chart's points: each year end, then the as-of day (the headcounts of the same pass).
     over_time = [
-        (charts.date_label(day), n)
+        (day_text(day), n)
         for day, n in members_over_time(scope)
         if day == as_of or (day.month, day.day) == (12, 31)
     ]

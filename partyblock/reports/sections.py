@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from members.models import Award
 from partyblock.core import charts, rating_schemes
 from partyblock.core.sections import SECTION_SOURCES, Cell, Row, Section, Table, count, count_of, plain
-from partyblock.core.text import number_text, percent, rounded
+from partyblock.core.text import day_text, number_text, percent, rounded
 from partyblock.reports import targets
 from partyblock.reports.composition import ADMISSION_BREAKDOWNS, MEMBER_BREAKDOWNS
 from partyblock.reports.figures import (
@@ -68,10 +68,10 @@ def _organisation(scope):
         Row("Đảng bộ cơ sở", count(scope, "tccs_dang_bo_co_so"), level=1),
         Row("Chi bộ cơ sở", count(scope, "tccs_chi_bo_co_so"), level=1),
         Row("Chi bộ trực thuộc đảng bộ cơ sở", count(scope, "chi_bo_truc_thuoc")),
-        Row(f"Đảng viên (đến {scope.as_of:%d/%m/%Y})", count(scope, "members")),
+        Row(f"Đảng viên (đến {day_text(scope.as_of)})", count(scope, "members")),
         Row("Đảng viên chính thức", count(scope, "members_official"), level=1),
         Row("Đảng viên dự bị", count(scope, "members_probationary"), level=1),
-        Row(f"Đảng viên đầu kỳ ({scope.starts_on:%d/%m/%Y})", count(scope, "members_at_start")),
+        Row(f"Đảng viên đầu kỳ ({day_text(scope.starts_on)})", count(scope, "members_at_start")),
         Row(FIGURES["members_growth"].label, plain(scope, "members_growth")),
     ]
     section.tables = [breakdown_table(scope, key) for key in MEMBER_BREAKDOWNS]
@@ -95,7 +95,7 @@ def breakdown_table(scope, key, counted="Số đảng viên"):
 
 
 def _members_over_time(scope):
-    return [(charts.date_label(day), count) for day, count in members_over_time(scope)]
+    return [(day_text(day), count) for day, count in members_over_time(scope)]
 
 
 def _years(scope):
@@ -422,7 +422,7 @@ def year_comparison(scope):
     so_far = _term_so_far(scope, term) if term else None
     rows = []
     for label, key, target_key in YEAR_LINES:
-        label = label.format(as_of=f"{scope.as_of:%d/%m/%Y}")
+        label = label.format(as_of=day_text(scope.as_of))
         if FIGURES[key].countable:
             row = Compared(label, count(scope, key), count_of(previous, key))
         else:

@@ -24,7 +24,7 @@ from partyblock.accounts.access import (
 from partyblock.audit.log import log_denied
 from partyblock.core import params
 from partyblock.core.figures import FIGURES, value
-from partyblock.core.text import search_key
+from partyblock.core.text import day_text, search_key
 from partyblock.core.xlsx import xlsx_response
 from partyblock.reports import composition_report, drilldown, targets
 from partyblock.reports.composition import MEMBER_BREAKDOWNS
@@ -115,7 +115,7 @@ def scope_query(scope):
         query = {FROM_PARAM: scope.starts_on.isoformat(), TO_PARAM: scope.ends_on.isoformat()}
     default_as_of = scope.ends_on
     if scope.as_of != default_as_of:
-        query[AS_OF_PARAM] = scope.as_of.strftime("%d/%m/%Y")
+        query[AS_OF_PARAM] = day_text(scope.as_of)
     if scope.organisation is not None:
         query[ORGANISATION_PARAM] = scope.organisation.code
     return query
@@ -363,7 +363,7 @@ def composition_page(request):
     context = {
         "document": document_form(
             scope.organisation,
-            f"số lượng, chất lượng đảng viên (có đến ngày {scope.as_of:%d/%m/%Y})",
+            f"số lượng, chất lượng đảng viên (có đến ngày {day_text(scope.as_of)})",
             timezone.localdate(),
         ),
         "scope": scope,

@@ -55,7 +55,7 @@ def test_every_chart_shows_its_title():
 def test_time_axis_labels_are_all_days():
     import datetime
 
-    from partyblock.core.charts import date_label
+    from partyblock.core.text import day_text as date_label
 
     days = [datetime.date(2015, 7, 15), datetime.date(2015, 12, 31), datetime.date(2020, 7, 31)]
     assert [date_label(d) for d in days] == ["15/07/2015", "31/12/2015", "31/07/2020"]

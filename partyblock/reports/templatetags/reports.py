@@ -1,11 +1,11 @@
-"""Vietnamese number display for report pages: 4.925 and 98,7 (%)."""
+"""Vietnamese numbers and days for the pages: 4.925, 98,7 (%) and 31/07/2020."""
 
 from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
 
-from partyblock.core.text import number_text
+from partyblock.core.text import day_text, number_text
 
 register = template.Library()
 
@@ -20,6 +20,12 @@ def so(value):
     if isinstance(value, (float, Decimal)):
         return number_text(value, 1)
     return value
+
+
+@register.filter
+def ngay(value, missing=""):
+    """A day as dd/mm/yyyy (`day_text`), `missing` when there is none."""
+    return day_text(value, missing)
 
 
 @register.simple_tag

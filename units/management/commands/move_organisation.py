@@ -1,17 +1,16 @@
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from partyblock.core.text import day_text, parse_day
 from units.models import Organisation
 from units.services import organisation_move
 
 
 def _day(text):
-    try:
-        return datetime.datetime.strptime(text, "%d/%m/%Y").date()
-    except ValueError:
-        raise CommandError(f"--on: “{text}” không phải ngày dạng dd/mm/yyyy.") from None
+    day = parse_day(text, iso=False)
+    if day is None:
+        raise CommandError(f"--on: “{text}” không phải ngày dạng dd/mm/yyyy.")
+    return day
 
 
 class Command(BaseCommand):
@@ -39,4 +38,6 @@ class Command(BaseCommand):
             organisation_move(organisation=organisation, parent=parent, on=on, decision_number=decision)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        self.stdout.write(f"Đã chuyển {organisation.name} về trực thuộc {parent.name} từ ngày {on:%d/%m/%Y}.")
+        self.stdout.write(
+            f"Đã chuyển {organisation.name} về trực thuộc {parent.name} từ ngày {day_text(on)}."
+        )

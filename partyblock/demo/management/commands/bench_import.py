@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, connection, transaction
 
 from members.models import Member, MemberCard, MemberEvent, MembershipPeriod
+from partyblock.core.text import day_text
 from partyblock.demo.names import (
     FAMILY_NAMES,
     FEMALE_GIVEN,
@@ -370,14 +371,14 @@ def write_sheet(path, count, chi_bo_names, seed=6):
             [
                 number,
                 name,
-                birth if number % 3 else f"{birth:%d/%m/%Y}",
+                birth if number % 3 else day_text(birth),
                 "Nữ" if female else "Nam",
                 "Kinh" if rng.random() < 0.97 else "Tày",
                 "Không" if rng.random() < 0.95 else "Công giáo",
                 f"{rng.choice(HOMETOWNS)}, Hải Dương",
                 f"030{int(female) + (2 if birth.year >= 2000 else 0)}{birth.year % 100:02d}{number:06d}",
                 admitted,
-                None if probationary else (official if number % 2 else f"{official:%d/%m/%Y}"),
+                None if probationary else (official if number % 2 else day_text(official)),
                 None if probationary else f"30.{number:06d}",
                 chi_bo_names[number % len(chi_bo_names)],
             ]

@@ -11,6 +11,7 @@ from partyblock.accounts.access import (
     visible_organisations,
 )
 from partyblock.core.figures import FIGURES
+from partyblock.core.text import day_text
 from partyblock.reports.figures import Scope, compute_all, listed_figures
 from partyblock.reports.organisation_page import organisation_counts, organisation_scope, tree_on
 from units.models import Organisation, Term
@@ -84,8 +85,8 @@ class Command(BaseCommand):
             shown = "—" if figure_value is None else figure_value
             self.stdout.write(f"{key:<{width}}  {shown!s:>10}  {FIGURES[key].label}")
         self.stdout.write(
-            f"{len(figures)} figures, {scope.starts_on:%d/%m/%Y}–{scope.ends_on:%d/%m/%Y}, "
-            f"headcount on {scope.as_of:%d/%m/%Y}."
+            f"{len(figures)} figures, {day_text(scope.starts_on)}–{day_text(scope.ends_on)}, "
+            f"headcount on {day_text(scope.as_of)}."
         )
 
     def _organisation_page(self, organisation, as_of, format):
@@ -111,4 +112,4 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{cell.key + (f'[{params}]' if params else ''):<45}  {cell.value!s:>8}  {label}"
             )
-        self.stdout.write(f"{len(counts)} counts of {organisation.name}, members on {as_of:%d/%m/%Y}.")
+        self.stdout.write(f"{len(counts)} counts of {organisation.name}, members on {day_text(as_of)}.")

@@ -133,6 +133,42 @@ def _summary(title, url, scope, keys):
     return summary
 
 
+PIPELINE_FIGURES = (
+    "candidates",
+    "candidates_stuck",
+    "candidates_likely",
+    "admissions",
+    "admissions_projected",
+    "admissions_target_to_date",
+)
+
+
+def pipeline_summary(user, organisation, today):
+    """The admission pipeline's key figures with the term's pace (the board's projection)."""
+    from partyblock.accounts.access import may_see_figure
+    from partyblock.reports import pipeline, targets
+
+    term = pipeline.board_term(today)
+    if term is None or not all(may_see_figure(user, FIGURES[key]) for key in PIPELINE_FIGURES):
+        return None
+    scope = pipeline.term_scope(term, organisation, today)
+    query = f"?to-chuc={organisation.code}" if organisation else ""
+    summary = _summary(
+        f"Phát triển đảng viên, nhiệm kỳ {term.label}",
+        reverse("reports:admission_board") + query,
+        scope,
+        PIPELINE_FIGURES,
+    )
+    projected, expected = (
+        FIGURES["admissions_projected"].value(scope),
+        FIGURES["admissions_target_to_date"].value(scope),
+    )
+    if expected is not None:
+        verdict = "Đúng tiến độ" if targets.on_pace(projected, expected) else "Chậm tiến độ"
+        summary.figures.append(("Tiến độ", verdict, None))
+    return summary
+
+
 def leader_summaries(user, today):
     """The latest two terms begun by today, last year's report and the organisation page of the
     user's scope, each with a few key figures."""
@@ -162,6 +198,9 @@ def leader_summaries(user, today):
                 TODAY_FIGURES,
             )
         )
+    pipeline = pipeline_summary(user, organisation, today)
+    if pipeline is not None:
+        summaries.append(pipeline)
     return summaries
 
 

@@ -11,8 +11,8 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef
-from django.urls import reverse
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import NoReverseMatch, reverse
 
 from inspections.models import Body, DisciplineDecision, Inspection, Letter
 from inspections.workdays import working_days_after
@@ -261,6 +261,79 @@ def _import_row(batch, ctx):
     )
 
 
+# --- admission pipeline (issue 20) ----------------------------------------------------------------
+CERTIFICATE_HORIZON_DAYS = 30
+
+
+def _candidates_due(ctx):
+    """The candidates of the user's scope in the pipeline today that one of the lines below lists,
+    read once (one query) for the day's context: the board's stuck ones (`pipeline.stuck_on`), and
+    those not yet considered by their chi bộ whose certificate of the awareness course ends within
+    30 days (`admission.rules.COURSE_CERTIFICATE_MONTHS`, warned about at the vote), each with
+    `certificate_ends`."""
+    from partyblock.admission.models import Step
+    from partyblock.admission.rules import COURSE_CERTIFICATE_MONTHS
+    from partyblock.reports.pipeline import candidates_on, stuck_q
+
+    if "candidates" not in ctx.memo:
+        horizon = ctx.today + datetime.timedelta(days=CERTIFICATE_HORIZON_DAYS)
+        latest = add_months(horizon, -COURSE_CERTIFICATE_MONTHS) + datetime.timedelta(days=3)  # month ends
+        certificate = Q(step_then__lt=Step.CHI_BO_VOTE, course_certificate_on__lte=latest)
+        found = candidates_on(ctx.today, ctx.within).filter(stuck_q(ctx.today) | certificate)
+        found = visible(found, ctx.user).select_related("organisation").order_by("due_on", "sort_key", "pk")
+        for candidate in found:
+            candidate.stuck = (
+                candidate.step_then == candidate.step
+                and candidate.due_on is not None
+                and candidate.due_on < ctx.today
+            )
+            issued = candidate.course_certificate_on
+            ends = add_months(issued, COURSE_CERTIFICATE_MONTHS) if issued else None
+            candidate.certificate_ends = (
+                ends if ends and ends <= horizon and candidate.step_then < Step.CHI_BO_VOTE else None
+            )
+        ctx.memo["candidates"] = list(found)
+    return ctx.memo["candidates"]
+
+
+def _ceremony_overdue(ctx):
+    """Decision issued, ceremony not held within its 30 working days (`Candidate.due_on`)."""
+    from partyblock.admission.models import Step
+
+    return [c for c in _candidates_due(ctx) if c.stuck and c.step_then == Step.DECISION]
+
+
+def _step_overdue(ctx):
+    """Waiting for any other next step past its usual time or deadline (`Candidate.due_on`): with
+    the line above, exactly the board's `candidates_stuck` of the day."""
+    from partyblock.admission.models import Step
+
+    return [c for c in _candidates_due(ctx) if c.stuck and c.step_then != Step.DECISION]
+
+
+def _certificate_expiring(ctx):
+    expiring = [c for c in _candidates_due(ctx) if c.certificate_ends is not None]
+    return sorted(expiring, key=lambda c: (c.certificate_ends, c.sort_key, c.pk))
+
+
+def _candidate_row(candidate, ctx, *extra):
+    try:
+        url = _admin_url(candidate, "admission_candidate")
+    except NoReverseMatch:  # the candidate screens are not installed
+        url = None
+    return (
+        url,
+        [
+            candidate.full_name,
+            day_text(candidate.birth_date),
+            ctx.placed(candidate.organisation),
+            candidate.get_step_display(),
+            day_text(candidate.step_on),
+            *extra,
+        ],
+    )
+
+
 # --- inspection ----------------------------------------------------------------------------------
 def _letters_due(ctx):
     letters = Letter.objects.open().filter(deadline__gte=ctx.today, deadline__lte=ctx.letters_horizon)
@@ -323,6 +396,7 @@ def _discipline_row(decision, ctx):
 MEMBER_HEADERS = ("Họ và tên", "Ngày sinh", "Chi bộ")
 ORGANISATION_HEADERS = ("Tổ chức đảng", "Mã", "Loại")
 LETTER_HEADERS = ("Số vào sổ", "Ngày nhận", "Loại đơn", "Người gửi", "Hạn giải quyết")
+CANDIDATE_HEADERS = ("Họ và tên", "Ngày sinh", "Chi bộ", "Bước đã đến", "Từ ngày")
 
 TODOS = [
     Todo(
@@ -345,6 +419,36 @@ TODOS = [
         _probation_upcoming,
         (*MEMBER_HEADERS, "Hết 12 tháng dự bị"),
         lambda p, ctx: _period_row(p, ctx, day_text(p.probation_ends)),
+    ),
+    Todo(
+        "quan-chung-cho-le-ket-nap",
+        "Quần chúng đã có quyết định kết nạp nhưng chưa tổ chức lễ kết nạp, quá 30 ngày làm việc",
+        OFFICE,
+        "admission.view_candidate",
+        _ceremony_overdue,
+        (*CANDIDATE_HEADERS, "Hạn tổ chức lễ"),
+        lambda c, ctx: _candidate_row(c, ctx, day_text(c.due_on)),
+    ),
+    Todo(
+        "quan-chung-qua-han",
+        "Quần chúng chờ bước tiếp theo quá hạn (quá thời gian thường lệ ở một bước)",
+        OFFICE,
+        "admission.view_candidate",
+        _step_overdue,
+        (*CANDIDATE_HEADERS, "Hạn bước tiếp theo"),
+        lambda c, ctx: _candidate_row(c, ctx, day_text(c.due_on)),
+    ),
+    Todo(
+        "quan-chung-het-han-chung-nhan",
+        f"Quần chúng chưa được chi bộ xét có giấy chứng nhận bồi dưỡng nhận thức về Đảng đã hết hạn hoặc hết "
+        f"hạn trong {CERTIFICATE_HORIZON_DAYS} ngày tới",
+        OFFICE,
+        "admission.view_candidate",
+        _certificate_expiring,
+        (*CANDIDATE_HEADERS, "Ngày cấp giấy chứng nhận", "Hết hạn"),
+        lambda c, ctx: _candidate_row(
+            c, ctx, day_text(c.course_certificate_on), day_text(c.certificate_ends)
+        ),
     ),
     Todo(
         "huy-hieu",

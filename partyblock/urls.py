@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from partyblock import home
-from partyblock.reports import views
+from partyblock.reports import pipeline_page, views
 
 report_patterns = [
     path("", views.index, name="index"),
     path("nhiem-ky/<str:label>/", views.term_report, name="term"),
     path("nam/<int:year>/", views.year_report, name="year"),
     path("co-cau/", views.composition_page, name="composition"),
+    path("ket-nap/", pipeline_page.admission_board, name="admission_board"),
     path("chi-tiet/<slug:key>/", views.drilldown_view, name="drilldown"),
 ]
 

@@ -236,6 +236,8 @@ def _custom_urls(tree):
         "reports:drilldown": reverse("reports:drilldown", args=["members"]) + f"?nhiem-ky={term}",
         "reports:composition": reverse("reports:composition"),
         "reports:composition@other": reverse("reports:composition") + f"?to-chuc={code}",
+        "reports:admission_board": reverse("reports:admission_board"),
+        "reports:admission_board@other": reverse("reports:admission_board") + f"?to-chuc={code}",
         "organisation": reverse("organisation", args=[code]),
         "home": reverse("home"),
         "search": reverse("search") + "?q=nguyen",
@@ -304,6 +306,8 @@ CUSTOM = {
     "reports:drilldown": ALL_200,
     "reports:composition": ALL_200,  # grassroots staff get their own TCCS's composition
     "reports:composition@other": {**ALL_200, "coso_b": 404},
+    "reports:admission_board": ALL_200,  # grassroots staff get their own TCCS's board
+    "reports:admission_board@other": {**ALL_200, "coso_b": 404},
     "organisation": {**ALL_200, "coso_b": 404},
     "home": ALL_200,
     "search": ALL_200,

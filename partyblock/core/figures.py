@@ -68,7 +68,9 @@ def register(key, label, *, records=None, compute=None, params=(), listed=None, 
     )
 
 
-def register_breakdown(key, label, grouped=None, fixed_groups=None, *, group_records=None, group_counts=None):
+def register_breakdown(
+    key, label, grouped=None, fixed_groups=None, *, group_records=None, group_counts=None, permission=None
+):
     """A figure counted by group. `grouped(scope)` is the queryset annotated with `group`; the
     figure's value is {group: count} (the `fixed_groups` always, in their order, then any other
     group found, largest first), one grouped query for every cell, and `records(scope, group=g)`
@@ -95,7 +97,7 @@ def register_breakdown(key, label, grouped=None, fixed_groups=None, *, group_rec
 
     if key in FIGURES:
         raise ValueError(f"figure {key!r} registered twice")
-    FIGURES[key] = Figure(key, label, records, None, ("group",), True, batch)
+    FIGURES[key] = Figure(key, label, records, None, ("group",), True, batch, permission)
 
 
 def value(key, scope, **params):

@@ -13,6 +13,6 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # The figures of units and members, then the composition breakdowns, register themselves in
         # `partyblock.core.figures` when their modules load, in the order `manage.py figures` lists
-        # them (after those of inspections, whose app is readied first).
-        for module in ("figures", "composition"):
+        # them (after those of inspections, whose app is readied first); then the admission pipeline's.
+        for module in ("figures", "composition", "pipeline"):
             import_module(f"{self.name}.{module}")

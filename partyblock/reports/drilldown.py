@@ -185,6 +185,7 @@ PARAM_LABELS = {
     "subject": "đối tượng",
     "status": "tình trạng",
     "group": "nhóm",
+    "step": "bước",
 }
 SUBJECT_LABELS = {"member": "đảng viên", "organisation": "tổ chức đảng"}
 
@@ -208,7 +209,7 @@ def _value_label(model, name, value):
     except FieldDoesNotExist:  # a parameter that is not a field (the year, the level's year)
         return value
     if field.choices:
-        return dict(field.flatchoices).get(value, value)
+        return {str(key): label for key, label in field.flatchoices}.get(str(value), value)
     if field.is_relation and field.related_model is not None:
         related = field.related_model._default_manager.filter(code=value).first()
         return str(related) if related is not None else value

@@ -166,6 +166,9 @@ def _admissions(scope):
     if target:
         section.rows.append(Row("Vượt chỉ tiêu (%)", plain(scope, "admissions_over_target_pct", "%")))
     section.tables = [breakdown_table(scope, key, "Số kết nạp") for key in ADMISSION_BREAKDOWNS]
+    pipeline_rows, by_step = _pipeline_rows(scope)
+    section.rows += pipeline_rows
+    section.tables.append(by_step)
     flows = list(FLOWS)
     flow_rows = [
         (str(y), [admitted, *[count(scope, key, year=y) for key in flows]])
@@ -191,6 +194,25 @@ def _admissions(scope):
             )
         )
     return section
+
+
+def _pipeline_rows(scope):
+    """The admission pipeline on the as-of day (`partyblock.pipeline`; the board shows each step,
+    the time spent there and the pace): rows and the table by step of the admissions section."""
+    from partyblock.reports.pipeline import pipeline_day
+
+    day = f"{pipeline_day(scope):%d/%m/%Y}"
+    rows = [
+        Row(f"{FIGURES['candidates'].label} (đến {day})", count(scope, "candidates")),
+        Row(FIGURES["candidates_stuck"].label, count(scope, "candidates_stuck"), level=1),
+        Row(FIGURES["candidates_likely"].label, count(scope, "candidates_likely"), level=1),
+        Row(FIGURES["admissions_projected"].label, plain(scope, "admissions_projected")),
+    ]
+    if value("admissions_target_to_date", scope) is not None:
+        rows.append(
+            Row(FIGURES["admissions_target_to_date"].label, plain(scope, "admissions_target_to_date"))
+        )
+    return rows, breakdown_table(scope, "candidates_by_step", "Số quần chúng")
 
 
 def _ratings(scope):

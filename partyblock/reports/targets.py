@@ -122,3 +122,35 @@ def judged_targets(scope):
         met = judge(actual, target.value, measure.at_most) if measure else None
         rows.append(Judged(target, measure, actual, met))
     return rows
+
+
+# --- pace: a term's total target read part-way through (the admission pipeline board) ----------------
+PACE_RULE = (
+    "Cách tính tiến độ: kết nạp dự kiến = số đã kết nạp từ đầu kỳ + số quần chúng đã được chi bộ (và "
+    "đảng ủy cơ sở) đề nghị, đang chờ quyết định hoặc chờ lễ kết nạp; so với chỉ tiêu tính theo số ngày "
+    "đã qua (chỉ tiêu nhiệm kỳ × số ngày đã qua ÷ số ngày của nhiệm kỳ, làm tròn đến đơn vị); phần chỉ "
+    "tiêu của một năm là phần ứng với số ngày của năm đó trong nhiệm kỳ."
+)
+
+
+def pro_rata(target, term, start, end):
+    """The part of `term`'s total `target` that falls to the days from `start` to `end` (both
+    counted, clipped to the term), in proportion to the days: a Decimal, 0 for no day."""
+    start, end = max(start, term.starts_on), min(end, term.ends_on)
+    if start > end or target is None:
+        return Decimal(0)
+    days = (end - start).days + 1
+    return Decimal(str(target)) * days / ((term.ends_on - term.starts_on).days + 1)
+
+
+def on_pace(projected, expected):
+    """Whether `projected` reaches `expected` (the target pro rata, already rounded): JUDGEMENT_RULE
+    applied to the pace."""
+    return judge(projected, expected)
+
+
+def pace_text(projected, expected, share):
+    """ "dự kiến 130/120 theo tiến độ (chỉ tiêu cả kỳ 200)" as the board says it."""
+    return f"dự kiến {projected} so với {expected} theo tiến độ" + (
+        f" (chỉ tiêu cả kỳ {share})" if share is not None else ""
+    )

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from partyblock.accounts.access import (
@@ -321,10 +321,17 @@ def drilldown_view(request, key):
         link = None
         if columns.link:
             name, pk = columns.link(record)
-            link = reverse(name, args=[pk])
+            try:
+                link = reverse(name, args=[pk])
+            except NoReverseMatch:  # a record without an admin page (yet)
+                link = None
         rows.append((link, columns.row(record)))
     back = {**scope_query(scope)}
-    if scope.term:
+    if records.model._meta.label_lower == "admission.candidate":  # the pipeline board's figures
+        back = {ORGANISATION_PARAM: scope.organisation.code} if scope.organisation else {}
+        back[AS_OF_PARAM] = scope.as_of.strftime("%d/%m/%Y")
+        report_url = reverse("reports:admission_board")
+    elif scope.term:
         report_url = reverse("reports:term", args=[scope.term.label])
     elif "nam" in back:
         report_url = reverse("reports:year", args=[scope.starts_on.year])

@@ -17,6 +17,14 @@ from units.models import GRASSROOTS_KINDS, OrganisationKind, Term
 from units.queries import organisations_as_of
 
 TERM_END = datetime.date(2020, 7, 31)
+PIPELINE_KEYS = (
+    "candidates",
+    "candidates_by_step",
+    "candidates_stuck",
+    "candidates_likely",
+    "admissions_projected",
+    "admissions_target_to_date",
+)
 
 
 def test_demo_structure_at_term_end(demo, db):
@@ -66,6 +74,12 @@ def test_figures_command_prints_the_report_keys(demo, db):
     # the members of 2015-2020 are recorded in the state sector (demo/membership.py)
     assert printed.pop("admissions_outside_state_sector") == 0
     flows = {key: printed.pop(key) for key in FLOWS}
+    # The admission pipeline is read as it stands today (partyblock.pipeline); the term is over, so
+    # its projection is what it admitted and its target to date the whole target.
+    pipeline = {key: printed.pop(key) for key in PIPELINE_KEYS}
+    assert sum(pipeline["candidates_by_step"].values()) == pipeline["candidates"]
+    assert pipeline["candidates_stuck"] <= pipeline["candidates"]
+    assert (pipeline["admissions_projected"], pipeline["admissions_target_to_date"]) == (977, 750)
     lists = {key: printed.pop(key) for key in ("tccs_without_admission", "tccs_rated_below_good")}
     outcomes = {
         key: printed.pop(key)

@@ -57,7 +57,7 @@ def test_demo_todo_counts_equal_their_lists(client, users, monkeypatch, role, da
     page = client.get(reverse("home"))
     assert page.status_code == 200
     lines = todo_lines(page)
-    assert len(lines) == {"vanphong": 12, "ubkt": 4, "coso": 10}[role]
+    assert len(lines) == {"vanphong": 15, "ubkt": 4, "coso": 13}[role]
     for count, url in lines.values():
         check_list(client, count, url)
 
@@ -93,6 +93,7 @@ def test_demo_leader_home(client, users, monkeypatch):
         "Nhiệm kỳ 2015-2020 (hiện tại)",
         "Năm 2019",
         "Đảng bộ Khối các cơ quan tỉnh, ngày 15/06/2020",
+        "Phát triển đảng viên, nhiệm kỳ 2015-2020",
     ]
     term = {label: shown for label, shown, _ in summaries[0].figures}
     assert term["Đảng viên"] == "4.925"

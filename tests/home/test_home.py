@@ -53,6 +53,9 @@ def test_an_office_home_lists_each_todo_with_the_count_of_its_list(client, perso
         "dang-vien-chua-xep-loai": 1,
         "to-chuc-chua-xep-loai": 2,
         "nhap-chua-xac-nhan": 2,
+        "quan-chung-cho-le-ket-nap": 0,
+        "quan-chung-qua-han": 0,
+        "quan-chung-het-han-chung-nhan": 0,
     }
     lists = {}
     for key, (count, url) in lines.items():
@@ -75,6 +78,9 @@ def test_an_office_home_lists_each_todo_with_the_count_of_its_list(client, perso
         "dang-vien-chua-xep-loai": ["Nguyễn Văn Lão Thành"],
         "to-chuc-chua-xep-loai": ["Chi bộ Văn phòng — Đảng bộ Sở A", "Chi bộ Sở B"],
         "nhap-chua-xac-nhan": ["dang-vien-SOB.xlsx", "dang-vien-SOA.xlsx"],
+        "quan-chung-cho-le-ket-nap": [],
+        "quan-chung-qua-han": [],
+        "quan-chung-het-han-chung-nhan": [],
     }
 
 
@@ -102,6 +108,9 @@ def test_a_todo_line_with_nothing_stays_quietly(client, personas, tree):
         "dang-vien-chua-xep-loai": 0,
         "to-chuc-chua-xep-loai": 4,  # the đảng bộ cơ sở and its chi bộ, the chi bộ cơ sở
         "nhap-chua-xac-nhan": 0,
+        "quan-chung-cho-le-ket-nap": 0,
+        "quan-chung-qua-han": 0,
+        "quan-chung-het-han-chung-nhan": 0,
     }
     assert 'class="zero" data-todo="du-bi-qua-han"' in page.content.decode()
 
@@ -122,6 +131,9 @@ def test_grassroots_staff_see_only_their_tccs(client, personas, office_data):
         "dang-vien-chua-xep-loai": 1,
         "to-chuc-chua-xep-loai": 1,
         "nhap-chua-xac-nhan": 1,
+        "quan-chung-cho-le-ket-nap": 0,
+        "quan-chung-qua-han": 0,
+        "quan-chung-het-han-chung-nhan": 0,
     }
     pages = {"home": page.content.decode()}
     for key, (count, url) in lines.items():
@@ -172,6 +184,7 @@ def test_leader_home_shows_summaries_with_links(client, personas, office_data, t
         "Nhiệm kỳ 2020-2025",
         "Năm 2025",
         "Đảng bộ Khối các cơ quan tỉnh, ngày 07/12/2026",
+        "Phát triển đảng viên, nhiệm kỳ 2025-2030",
     ]
     current = page.context["summaries"][0]
     assert current.url == reverse("reports:term", args=["2025-2030"])

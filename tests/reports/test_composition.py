@@ -96,7 +96,11 @@ def staff(client, django_user_model):
 
 def test_each_composition_cell_lists_exactly_its_records(staff, people, term):
     page = staff.get(reverse("reports:term", args=["2015-2020"])).content.decode()
-    cells = [(key, params, shown, href) for key, params, shown, href in count_links(page) if "_by_" in key]
+    cells = [
+        (key, params, shown, href)
+        for key, params, shown, href in count_links(page)
+        if "_by_" in key and key.startswith(("members_", "admissions_"))  # not the pipeline's by step
+    ]
     assert len(cells) == (2 + 5 + 3 + 3 + 3 + 5 + 7) + (2 + 5 + 1 + 2 + 1 + 5)
     mismatches = []
     for key, params, shown, href in cells:

@@ -79,6 +79,16 @@ class Command(BaseCommand):
                 except NoReverseMatch:
                     continue
         yield "reports: index", reverse("reports:index")
+        if user.has_perm("admission.view_candidate"):
+            yield (
+                "reports: admission board",
+                reverse("reports:admission_board")
+                + (
+                    f"?to-chuc={default_report_organisation(user).code}"
+                    if default_report_organisation(user)
+                    else ""
+                ),
+            )
         organisation = default_report_organisation(user)
         query = f"?to-chuc={organisation.code}" if organisation else ""
         term = Term.objects.order_by("-starts_on").first()

@@ -72,6 +72,7 @@ class Command(BaseCommand):
             ("organisation page", reverse("organisation", args=["DB01"])),
             ("composition page", reverse("reports:composition") + "?ngay=31/07/2020&tu-ngay=15/07/2015"),
             ("drill-down: members", reverse("reports:drilldown", args=["members"]) + "?nhiem-ky=2015-2020"),
+            ("admission board", reverse("reports:admission_board")),
         ]
 
     def _measure(self, client, url):

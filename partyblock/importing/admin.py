@@ -29,6 +29,7 @@ KIND_NOTES = {
     ImportKind.MEMBER_RATINGS: "Chọn năm (nếu tệp không có cột “Năm”); chỉ xếp loại đảng viên thuộc diện xếp loại năm đó.",
     ImportKind.ORGANISATION_RATINGS: "Chọn năm (nếu tệp không có cột “Năm”); tổ chức ghi theo mã hoặc tên.",
     ImportKind.EVENTS: "Mỗi dòng một sự kiện của một đảng viên đã có (kết nạp, chính thức, chuyển sinh hoạt, xóa tên, từ trần…).",
+    ImportKind.CANDIDATES: "Chọn tổ chức cơ sở đảng. Mỗi dòng một quần chúng; các bước ghi theo ngày, lần lượt qua các bước kết nạp.",
 }
 
 

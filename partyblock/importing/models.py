@@ -14,6 +14,7 @@ class ImportKind(models.TextChoices):
     MEMBER_RATINGS = "member_ratings", "Xếp loại đảng viên"
     ORGANISATION_RATINGS = "organisation_ratings", "Xếp loại tổ chức đảng"
     EVENTS = "events", "Quá trình sinh hoạt (sự kiện)"
+    CANDIDATES = "candidates", "Quần chúng ưu tú (người vào Đảng)"
 
 
 class ImportStatus(models.TextChoices):

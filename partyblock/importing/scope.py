@@ -33,10 +33,11 @@ KIND_PERMISSIONS = {
     ImportKind.MEMBER_RATINGS: "members.add_memberrating",
     ImportKind.ORGANISATION_RATINGS: "units.add_organisationrating",
     ImportKind.EVENTS: "members.change_member",
+    ImportKind.CANDIDATES: "admission.add_candidate",
 }
 
 # Sheets grassroots staff may import: they name the TCCS on upload, so every row is inside it.
-GRASSROOTS_KINDS_OF_IMPORT = (ImportKind.MEMBERS, ImportKind.MEMBER_RATINGS)
+GRASSROOTS_KINDS_OF_IMPORT = (ImportKind.MEMBERS, ImportKind.MEMBER_RATINGS, ImportKind.CANDIDATES)
 
 OUTSIDE_MEMBER = "số thẻ / số CCCD này thuộc một đảng viên ngoài phạm vi quản lý của bạn."
 OUTSIDE_NAMESAKE = (

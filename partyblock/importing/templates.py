@@ -105,6 +105,7 @@ FILE_NAMES = {
     "member_ratings": "xep-loai-dang-vien",
     "organisation_ratings": "xep-loai-to-chuc-dang",
     "events": "qua-trinh-sinh-hoat",
+    "candidates": "quan-chung-uu-tu",
 }
 
 

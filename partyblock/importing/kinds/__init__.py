@@ -1,5 +1,6 @@
 """The kinds of sheet that can be imported, by key (`partyblock.importing.models.ImportKind`)."""
 
+from .candidates import CandidatesKind
 from .events import EventsKind
 from .members import MembersKind
 from .organisations import OrganisationsKind
@@ -13,5 +14,6 @@ KINDS = {
         MemberRatingsKind(),
         OrganisationRatingsKind(),
         EventsKind(),
+        CandidatesKind(),
     )
 }

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -333,3 +334,19 @@ def search(request):
         }
     )
     return TemplateResponse(request, "home/search.html", context)
+
+
+# --- downloads ----------------------------------------------------------------------------------
+@staff_member_required
+def candidate_list(request):
+    """The candidates of the organisation asked for (a grassroots user's own TCCS by default; the
+    board's `?to-chuc=`) in the import template's columns: edited in Excel, the file imports back
+    (the CCCD as the user may see it). Linked from the admission pipeline board."""
+    from partyblock.admission.queries import candidates
+    from partyblock.importing.templates import export_response
+    from partyblock.reports.views import _organisation
+
+    if not request.user.has_perm("admission.view_candidate"):
+        raise PermissionDenied
+    organisation = _organisation(request)
+    return export_response("candidates", visible(candidates(organisation), request.user), user=request.user)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("viec-can-lam/<slug:key>/", home.todo_list, name="todo"),
     path("tim-kiem/", home.search, name="search"),
+    path("bao-cao/ket-nap/danh-sach/", home.candidate_list, name="candidate_list"),
     path("bao-cao/", include((report_patterns, "reports"))),
     path("to-chuc/<str:code>/", views.organisation_page, name="organisation"),
     path("quan-tri/", admin.site.urls),

@@ -238,6 +238,7 @@ def _custom_urls(tree):
         "reports:composition@other": reverse("reports:composition") + f"?to-chuc={code}",
         "reports:admission_board": reverse("reports:admission_board"),
         "reports:admission_board@other": reverse("reports:admission_board") + f"?to-chuc={code}",
+        "candidate_list": reverse("candidate_list"),
         "organisation": reverse("organisation", args=[code]),
         "home": reverse("home"),
         "search": reverse("search") + "?q=nguyen",
@@ -308,6 +309,7 @@ CUSTOM = {
     "reports:composition@other": {**ALL_200, "coso_b": 404},
     "reports:admission_board": ALL_200,  # grassroots staff get their own TCCS's board
     "reports:admission_board@other": {**ALL_200, "coso_b": 404},
+    "candidate_list": ALL_200,  # the candidates of the user's scope, in the import template
     "organisation": {**ALL_200, "coso_b": 404},
     "home": ALL_200,
     "search": ALL_200,

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from partyblock.accounts.access import may_see_figure, organisation_in_scope, visible, visible_organisations
+from partyblock.accounts.access import may_see_figure, organisation_in_scope, visible_organisations
 from partyblock.audit.log import log_denied
 from partyblock.core import params
 from partyblock.core.xlsx import xlsx_response
@@ -27,8 +27,6 @@ def admission_board(request):
     if not may_see_figure(request.user, FIGURES["candidates"]):
         log_denied(request, "bảng theo dõi phát triển đảng viên")
         raise Http404("Không có số liệu này.")
-    if request.GET.get("xuat") == "danh-sach":
-        return candidates_export(request, organisation)
     day, error = params.as_of_day(request.GET.get("ngay"), params.PARTY_FOUNDED, pipeline.today())
     board = pipeline.build_board(organisation, day)
     for cell in pipeline.board_cells(board):
@@ -61,15 +59,6 @@ def admission_board(request):
         "board_url": reverse("reports:admission_board"),
     }
     return render(request, "reports/admission_board.html", context)
-
-
-def candidates_export(request, organisation):
-    """The candidate list of the user's scope (the organisation's), in the import template's
-    columns: edited in Excel, it imports back (the CCCD as the user may see it)."""
-    from partyblock.admission.queries import candidates
-    from partyblock.importing.templates import export_response
-
-    return export_response("candidates", visible(candidates(organisation), request.user), user=request.user)
 
 
 def _days(value):

@@ -148,7 +148,7 @@ def test_a_later_sheet_records_the_next_steps_through_the_services(tree, sponsor
 def test_the_boards_list_download_is_the_export_in_the_template(client, tree, sponsors, personas):
     commit(prepare("candidates", sheet(FIRST + COURSE + VOTE, SECOND), organisation=tree["dbcs"]))
     client.force_login(personas["coso_a"])
-    response = client.get("/bao-cao/ket-nap/", {"xuat": "danh-sach"})
+    response = client.get("/bao-cao/ket-nap/danh-sach/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="quan-chung-uu-tu-SOA-')
     preview = prepare("candidates", response.content, organisation=tree["dbcs"], user=personas["coso_a"])

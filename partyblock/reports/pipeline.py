@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 
-from partyblock.accounts.access import register_scope
 from partyblock.admission import queries
 from partyblock.admission.models import STEP_DATE_FIELDS, Candidate, Status, Step
 from partyblock.admission.rules import (
@@ -207,10 +206,6 @@ register(
 )
 register("admissions_target_to_date", "Chỉ tiêu kết nạp tính theo thời gian đã qua", compute=target_to_date)
 
-# Grassroots staff see the candidates of their TCCS: those whose developing chi bộ is filed under it.
-register_scope(
-    Candidate, lambda queryset, root, user: queryset.filter(organisation__path__startswith=root.path)
-)
 register_columns(
     Candidate,
     Columns(

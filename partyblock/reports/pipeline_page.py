@@ -12,6 +12,7 @@ from django.urls import reverse
 from partyblock.accounts.access import may_see_figure, organisation_in_scope, visible_organisations
 from partyblock.audit.log import log_denied
 from partyblock.core import params
+from partyblock.core.text import day_text
 from partyblock.core.xlsx import xlsx_response
 from partyblock.reports import pipeline, targets
 from partyblock.reports.figures import FIGURES
@@ -46,7 +47,7 @@ def admission_board(request):
         "export_query": urlencode(
             {
                 **({"to-chuc": organisation.code} if organisation else {}),
-                **({"ngay": f"{day:%d/%m/%Y}"} if day else {}),
+                **({"ngay": day_text(day)} if day else {}),
                 "xuat": "xlsx",
             }
         ),

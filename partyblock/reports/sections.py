@@ -201,7 +201,7 @@ def _pipeline_rows(scope):
     the time spent there and the pace): rows and the table by step of the admissions section."""
     from partyblock.reports.pipeline import pipeline_day
 
-    day = f"{pipeline_day(scope):%d/%m/%Y}"
+    day = day_text(pipeline_day(scope))
     rows = [
         Row(f"{FIGURES['candidates'].label} (đến {day})", count(scope, "candidates")),
         Row(FIGURES["candidates_stuck"].label, count(scope, "candidates_stuck"), level=1),

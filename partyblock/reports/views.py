@@ -329,7 +329,7 @@ def drilldown_view(request, key):
     back = {**scope_query(scope)}
     if records.model._meta.label_lower == "admission.candidate":  # the pipeline board's figures
         back = {ORGANISATION_PARAM: scope.organisation.code} if scope.organisation else {}
-        back[AS_OF_PARAM] = scope.as_of.strftime("%d/%m/%Y")
+        back[AS_OF_PARAM] = day_text(scope.as_of)
         report_url = reverse("reports:admission_board")
     elif scope.term:
         report_url = reverse("reports:term", args=[scope.term.label])

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from partyblock.accounts.access import visible
 from partyblock.admin_tools import ReadOnlyFormSet
+from partyblock.audit.log import log_action
 from partyblock.core.text import DAY_FORMAT, day_text
 from partyblock.importing.exporting import ExportXlsxMixin
 
@@ -67,11 +68,28 @@ class _TriedOnly(Exception):
     """Rolls back a closing tried only to learn whether the services accept it."""
 
 
+PARENT_MOVE, PARENT_CORRECTION = "chuyen", "sua_sai"
+PARENT_CHANGES = [
+    (
+        PARENT_MOVE,
+        "Chuyển trực thuộc từ một ngày (theo quyết định): trước ngày đó vẫn tính thuộc cấp trên cũ",
+    ),
+    (
+        PARENT_CORRECTION,
+        "Sửa sai hồ sơ: cấp trên đã ghi nhầm, tổ chức trực thuộc cấp trên mới suốt giai đoạn hiện tại "
+        "(số liệu các năm trước tính lại theo cấp trên mới)",
+    ),
+]
+
+
 class OrganisationForm(forms.ModelForm):
     """Dissolving or merging an organisation here goes through the same services as anywhere
     else (members moved by a merge; refused while members or active sub-organisations remain):
     tried inside a rolled-back transaction when the form is checked, so a refusal is shown on the
-    form and nothing is written."""
+    form and nothing is written.
+
+    A changed parent must say what it is: a dated move (`organisation_move`, tried the same way)
+    or a correction of the record (the current placement's parent rewritten, logged as such)."""
 
     placed_on = forms.DateField(
         label="ngày trực thuộc",
@@ -80,9 +98,75 @@ class OrganisationForm(forms.ModelForm):
         "tổ chức thành lập trước cấp trên thì tính từ ngày cấp trên thành lập).",
     )
 
+    parent_change = forms.ChoiceField(
+        label="đổi cấp trên là",
+        choices=PARENT_CHANGES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Chỉ cần khi đổi ô “trực thuộc”.",
+    )
+    moved_on = forms.DateField(
+        label="chuyển từ ngày", required=False, input_formats=[DAY_FORMAT], help_text="dd/mm/yyyy"
+    )
+    move_decision = forms.CharField(label="số quyết định chuyển", max_length=60, required=False)
+
     class Meta:
         model = Organisation
         fields = ["code", "name", "kind", "parent", "agency", "founded_on", "dissolved_on", "merged_into"]
+
+    def parent_change_kind(self):
+        """PARENT_MOVE or PARENT_CORRECTION when this change gives a stored organisation another
+        parent, else None."""
+        if not (self.instance.pk and "parent" in self.changed_data):
+            return None
+        return self.cleaned_data.get("parent_change") or None
+
+    def _check_parent_change(self, cleaned):
+        if not (self.instance.pk and "parent" in self.changed_data) or self.has_error("parent"):
+            return
+        kind = cleaned.get("parent_change")
+        if not kind:
+            self.add_error(
+                "parent_change",
+                "Đã đổi tổ chức cấp trên: chọn “chuyển trực thuộc từ một ngày” hoặc “sửa sai hồ sơ”.",
+            )
+            return
+        if kind == PARENT_CORRECTION:
+            self._try(self._correct, cleaned, "parent")
+            return
+        on = cleaned.get("moved_on")
+        if on is None:
+            if not self.has_error("moved_on"):
+                self.add_error("moved_on", "Chuyển trực thuộc: ghi ngày chuyển (dd/mm/yyyy).")
+            return
+        self._try(self._move, cleaned, "moved_on")
+
+    def _move(self, organisation, cleaned):
+        organisation_move(
+            organisation=organisation,
+            parent=cleaned["parent"],
+            on=cleaned["moved_on"],
+            decision_number=cleaned.get("move_decision", ""),
+        )
+
+    def _correct(self, organisation, cleaned):
+        organisation.parent = cleaned["parent"]
+        organisation.save()
+
+    def _try(self, change, cleaned, field):
+        """Run `change` on the stored organisation and roll it back: its refusal goes on the form."""
+        try:
+            with transaction.atomic():
+                change(Organisation.objects.get(pk=self.instance.pk), cleaned)
+                raise _TriedOnly
+        except _TriedOnly:
+            pass
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, found in error.message_dict.items():
+                    self.add_error({"on": "moved_on"}.get(name, "parent"), found)
+            else:
+                self.add_error(field, error.messages)
 
     def closing(self):
         """(service, its arguments) when this change dissolves or merges the organisation."""
@@ -98,6 +182,7 @@ class OrganisationForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk is None:
             self.instance.placed_on = cleaned.get("placed_on")  # checked by Organisation.clean
+        self._check_parent_change(cleaned)
         closing = self.closing() if not self.errors else None
         if closing is not None:
             service, arguments = closing
@@ -165,7 +250,22 @@ class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
     inlines = [PlacementInline]  # inspections adds its own (inspections.admin)
     actions = ["move_selected"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "kind", "parent", "placed_on", "agency"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "name",
+                    "kind",
+                    "parent",
+                    "parent_change",
+                    "moved_on",
+                    "move_decision",
+                    "placed_on",
+                    "agency",
+                ]
+            },
+        ),
         ("Thành lập, giải thể", {"fields": ["founded_on", "dissolved_on", "merged_into"]}),
         ("Vị trí trong cây tổ chức", {"fields": ["path_display"]}),
     ]
@@ -188,6 +288,13 @@ class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
         return " › ".join([*(o.name for o in obj.ancestors()), obj.name])
 
     def save_model(self, request, obj, form, change):
+        parent_change = form.parent_change_kind()
+        if parent_change == PARENT_MOVE:
+            self._save_with_move(request, obj, form)
+            return
+        if parent_change == PARENT_CORRECTION:
+            self._save_with_correction(request, obj, form)
+            return
         closing = form.closing()
         if closing is None:
             super().save_model(request, obj, form, change)
@@ -198,14 +305,51 @@ class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
             super().save_model(request, obj, form, change)  # the form's other changes
             service(organisation=obj, **arguments)
 
+    def _save_with_move(self, request, obj, form):
+        """The form's other changes, then the move from its day (`organisation_move`)."""
+        parent, on = form.cleaned_data["parent"], form.cleaned_data["moved_on"]
+        with transaction.atomic():
+            obj.parent_id = form.initial["parent"]  # the record of the current place stays
+            super().save_model(request, obj, form, True)
+            organisation_move(
+                organisation=obj, parent=parent, on=on, decision_number=form.cleaned_data["move_decision"]
+            )
+        self.message_user(
+            request,
+            f"Đã chuyển {obj.name} về trực thuộc {parent.name} từ ngày {day_text(on)}; "
+            "trước ngày đó vẫn tính thuộc cấp trên cũ.",
+            level=messages.SUCCESS,
+        )
+
+    def _save_with_correction(self, request, obj, form):
+        """The current placement's parent rewritten (`Organisation.save`), logged as a correction."""
+        old = Organisation.objects.get(pk=form.initial["parent"]) if form.initial.get("parent") else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, True)
+            log_action(
+                "change",
+                obj,
+                {"placement_correction": [old.name if old else "", obj.parent.name if obj.parent else ""]},
+            )
+        self.message_user(
+            request,
+            f"Đã sửa hồ sơ: {obj.name} trực thuộc {obj.parent.name if obj.parent else '(gốc)'} trong suốt "
+            "giai đoạn trực thuộc hiện tại (không phải chuyển trực thuộc); số liệu các ngày trong giai đoạn "
+            "đó tính theo cấp trên mới.",
+            level=messages.WARNING,
+        )
+
     def has_delete_permission(self, request, obj=None):
         return False  # organisations are dissolved or merged, never deleted
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        changing = ("parent_change", "moved_on", "move_decision")
         if obj is None:
-            return fieldsets
-        # A stored organisation changes its place by a dated move, not by this form's date.
+            first = dict(fieldsets[0][1], fields=[f for f in fieldsets[0][1]["fields"] if f not in changing])
+            return [(fieldsets[0][0], first), *fieldsets[1:]]
+        # A stored organisation changes its place by a dated move (or a stated correction), not
+        # by the new organisation's date.
         first = dict(fieldsets[0][1], fields=[f for f in fieldsets[0][1]["fields"] if f != "placed_on"])
         return [(fieldsets[0][0], first), *fieldsets[1:]]
 

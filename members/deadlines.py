@@ -2,7 +2,8 @@
 homes show them as to-dos and the checks page lists them. Working days skip weekends and the days
 off kept as data (`partyblock.core.workdays`).
 
-- Recognition: within 30 working days after the 12 months of probation end, the chi bộ must
+- Recognition: within 30 working days after probation ends (12 months; the charter of the
+  admission's day for earlier members, `members.charters.probation_ends`), the chi bộ must
   consider the probationary member and propose recognition (or removal) (QĐ 29-QĐ/TW 2016 §4.2a,
   kept by QĐ 24-QĐ/TW 2021 and QĐ 232-QĐ/TW 2025).
 - Ceremony: within 30 working days of receiving the admission decision, the chi bộ holds the
@@ -17,7 +18,7 @@ from django.db.models import Max
 
 from partyblock.core.workdays import holidays_between, working_days_after
 
-from .lifecycle import PROBATION_MONTHS, add_months
+from .charters import probation_ends
 from .models import EventKind, MemberEvent, MembershipStatus
 from .queries import periods_as_of
 
@@ -54,7 +55,7 @@ def recognition_overdue(day, within=None):
         .values_list("member_id", "last")
         .order_by()
     )
-    ends = {p.member_id: add_months(ceremonies[p.member_id], PROBATION_MONTHS) for p in periods}
+    ends = {p.member_id: probation_ends(ceremonies[p.member_id]) for p in periods}
     if not ends:
         return []
     holidays = holidays_between(min(ends.values()), day + datetime.timedelta(days=120))

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 
 from partyblock.core.text import day_text
 
+from .charters import charter_on
 from .models import EndingGround, EventKind, ExemptionGround, MembershipPeriod, MembershipStatus
 
 PROBATION_MONTHS = 12
@@ -297,18 +298,9 @@ def replay(member, events, organisations=None, *, written=None, by_discipline=Fa
         organisation = _organisation(event, organisations)
 
         if event.kind == EventKind.RECOGNITION and ceremony and member_now:
-            due = add_months(ceremony, PROBATION_MONTHS)
-            if event.date is None:
-                event.date = due
-            elif event.date != due:
-                errors.append(
-                    f"{label}: ngày hiệu lực phải là ngày đủ 12 tháng dự bị ({fmt(due)}), không phải {fmt(event.date)}."
-                )
-            if event.decision_date and event.decision_date < due:
-                errors.append(
-                    f"{label} ngày {fmt(event.decision_date)}: chưa đủ 12 tháng dự bị "
-                    f"(lễ kết nạp {fmt(ceremony)}, đủ 12 tháng vào {fmt(due)})."
-                )
+            refusals, warnings = _recognition_problems(event, ceremony)
+            errors.extend(refusals)
+            result.warnings.extend(warnings)
         day = event.date
         if day is None:
             errors.append(f"{label}: chưa có sự kiện kết nạp trước đó để tính ngày đủ 12 tháng dự bị.")
@@ -600,15 +592,76 @@ class _Event:
 
 
 def _date_recognitions(events):
-    """A recognition takes effect when 12 months of probation are complete, even if decided later:
-    give undated ones the date due after the admission they follow."""
+    """A recognition takes effect when probation is complete (12 months; the charter of the
+    admission's day for earlier ones), even if decided later: give undated ones that day."""
     starts = sorted(e.date for e in events if EVENT_RULES[e.kind].starts_membership and e.date)
     for event in events:
         if event.kind == EventKind.RECOGNITION and event.date is None:
             limit = event.decision_date or datetime.date.max
             earlier = [d for d in starts if d <= limit]
             if earlier:
-                event.date = add_months(earlier[-1], PROBATION_MONTHS)
+                event.date = _probation_end(earlier[-1], event.decision_date)
+
+
+def _probation_end(ceremony, decision_date):
+    """The day a recognition decided on `decision_date` (None: not said) takes effect after a
+    ceremony on `ceremony`: the end of probation under the charter of that day
+    (`members.charters`); of a charter with lengths by social group, the longest one ended by the
+    decision; of a charter whose length is not confirmed, 12 months, or the decision's day when
+    earlier."""
+    charter = charter_on(ceremony)
+    if charter.confirmed:
+        ends = sorted(add_months(ceremony, months) for months in charter.months)
+        fitting = [end for end in ends if decision_date is None or end <= decision_date]
+        return fitting[-1] if fitting else ends[-1]
+    due = add_months(ceremony, PROBATION_MONTHS)
+    return decision_date if decision_date is not None and decision_date < due else due
+
+
+def _recognition_problems(event, ceremony):
+    """(refusals, warnings) of a recognition after a ceremony on `ceremony`: its effective day must
+    end the probation the charter of the admission's day set, and the decision may not come
+    earlier; where that charter's length is not confirmed, a day other than 12 months is warned
+    about and kept as recorded."""
+    label = event.get_kind_display()
+    if event.date is None:
+        event.date = _probation_end(ceremony, event.decision_date)
+    charter = charter_on(ceremony)
+    if charter.is_current_rule:
+        due = add_months(ceremony, PROBATION_MONTHS)
+        refusals = []
+        if event.date != due:
+            refusals.append(
+                f"{label}: ngày hiệu lực phải là ngày đủ 12 tháng dự bị ({fmt(due)}), không phải {fmt(event.date)}."
+            )
+        if event.decision_date and event.decision_date < due:
+            refusals.append(
+                f"{label} ngày {fmt(event.decision_date)}: chưa đủ 12 tháng dự bị "
+                f"(lễ kết nạp {fmt(ceremony)}, đủ 12 tháng vào {fmt(due)})."
+            )
+        return refusals, []
+    if charter.confirmed:
+        ends = sorted(add_months(ceremony, months) for months in charter.months)
+        lengths = ", ".join(f"{months} tháng" for months in sorted(charter.months))
+        refusals = []
+        if event.date not in ends:
+            refusals.append(
+                f"{label}: kết nạp ngày {fmt(ceremony)} theo {charter.name}, thời hạn dự bị {lengths}; "
+                f"ngày hiệu lực {fmt(event.date)} không phải ngày hết dự bị ({', '.join(map(fmt, ends))})."
+            )
+        if event.decision_date and event.decision_date < ends[0]:
+            refusals.append(
+                f"{label} ngày {fmt(event.decision_date)}: chưa hết thời hạn dự bị ngắn nhất theo {charter.name} "
+                f"(đến {fmt(ends[0])})."
+            )
+        return refusals, []
+    due = add_months(ceremony, PROBATION_MONTHS)
+    if event.date != due or (event.decision_date and event.decision_date < due):
+        return [], [
+            f"{label} ngày {fmt(event.date)}: kết nạp ngày {fmt(ceremony)} theo {charter.name}, thời hạn dự bị "
+            "của Điều lệ đó chưa xác nhận nên ghi nhận theo hồ sơ (không buộc đủ 12 tháng)."
+        ]
+    return [], []
 
 
 def _cleared(attribute):

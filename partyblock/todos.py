@@ -17,8 +17,8 @@ from django.urls import NoReverseMatch, reverse
 from inspections.models import Body, DisciplineDecision, Inspection, Letter
 from inspections.workdays import working_days_after
 from members.badges import badges_due, next_award_day
+from members.charters import probation_ends
 from members.deadlines import recognition_overdue
-from members.lifecycle import PROBATION_MONTHS, add_months
 from members.models import EventKind, Member, MemberEvent, MembershipStatus
 from members.quality import unrated_member_periods
 from members.queries import periods_as_of
@@ -130,7 +130,7 @@ def probationary_ending(ctx):
     for period in periods:
         if period.member_id not in ceremonies:
             continue
-        period.probation_ends = add_months(ceremonies[period.member_id], PROBATION_MONTHS)
+        period.probation_ends = probation_ends(ceremonies[period.member_id])
         if period.probation_ends <= horizon:
             found.append(period)
     found.sort(key=lambda p: (p.probation_ends, p.member.sort_key, p.member_id))

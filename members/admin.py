@@ -159,6 +159,7 @@ class MemberEventInline(admin.TabularInline):
         "exemption_ground",
         "ending_ground",
         "readmission_consent",
+        "conviction_cleared_on",
         "vote_date",
         "sponsors",
         "note",

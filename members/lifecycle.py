@@ -38,6 +38,11 @@ READMISSION_RULES_FROM = datetime.date(2016, 7, 25)
 # Grounds that exclude readmission (QĐ 24-QĐ/TW 2021 §3.5.2, kept by QĐ 294-QĐ/TW 2025 §3.5.2);
 # before QĐ 24 only warned about (not confirmed for QĐ 29).
 READMISSION_EXCLUSIONS_FROM = datetime.date(2021, 7, 30)
+# Someone who left after a conviction for a less serious crime is considered for readmission only 60
+# months after the conviction is cleared (QĐ 294-QĐ/TW 2025 §3.5.1, in force 01/07/2025); the same
+# condition under QĐ 24-QĐ/TW 2021 and QĐ 29-QĐ/TW 2016 was not confirmed: warned about before.
+CONVICTION_CLEARED_MIN_MONTHS = 60
+CONVICTION_RULE_FROM = datetime.date(2025, 7, 1)
 READMISSION_EXCLUDED_GROUNDS = (
     EndingGround.LEFT_ACTIVITY,
     EndingGround.RESIGNED,
@@ -61,6 +66,7 @@ ENDING_GROUNDS = {
         EndingGround.DISUNITY,
         EndingGround.CORRUPTION,
         EndingGround.SERIOUS_CRIME,
+        EndingGround.LESS_SERIOUS_CRIME,
         EndingGround.OTHER,
     ),
 }
@@ -487,12 +493,35 @@ def _readmission_problems(event, ending, readmitted_on):
             f"không xem xét kết nạp lại người đã ra khỏi Đảng vì lý do “{EndingGround(ground).label}”"
             + ("." if excluded else " (trước QĐ 24-QĐ/TW ngày 30/7/2021 chưa xác nhận: chỉ cảnh báo).")
         )
+    elif ground == EndingGround.LESS_SERIOUS_CRIME:
+        _conviction_problem(event, decided, refusals, warnings)
     elif not ground:
         warnings.append(
             f"lần ra khỏi Đảng trước ({ending.get_kind_display().lower()} ngày {fmt(ending.date)}) chưa ghi "
             "lý do: chưa kiểm tra được các trường hợp không xem xét kết nạp lại."
         )
     return refusals, warnings
+
+
+def _conviction_problem(event, decided, refusals, warnings):
+    """A readmission after leaving for a conviction of a less serious crime: 60 months after the
+    conviction was cleared (`conviction_cleared_on` on the readmission)."""
+    confirmed = decided >= CONVICTION_RULE_FROM
+    found = refusals if confirmed else warnings
+    unconfirmed = "" if confirmed else " (trước QĐ 294-QĐ/TW ngày 01/7/2025 chưa xác nhận: chỉ cảnh báo)"
+    cleared = getattr(event, "conviction_cleared_on", None)
+    if cleared is None:
+        found.append(
+            "đã ra khỏi Đảng vì bị kết án về tội phạm ít nghiêm trọng: cần ghi ngày được xóa án tích "
+            f"(chỉ xét kết nạp lại sau 60 tháng kể từ ngày đó){unconfirmed}."
+        )
+        return
+    earliest = add_months(cleared, CONVICTION_CLEARED_MIN_MONTHS)
+    if decided < earliest:
+        found.append(
+            f"chưa đủ 60 tháng kể từ ngày được xóa án tích ({fmt(cleared)}); sớm nhất xét kết nạp lại "
+            f"ngày {fmt(earliest)}{unconfirmed}."
+        )
 
 
 def replay_admission(birth_date, organisation, admitted_on, recognition_decided_on=None, *, vote_date=None):
@@ -581,6 +610,7 @@ class _Event:
     exemption_ground = ""
     ending_ground = ""
     readmission_consent = ""
+    conviction_cleared_on = None
     decision_number = ""
 
     def __init__(self, kind, date, organisation_id, decision_date=None, vote_date=None):

@@ -265,6 +265,7 @@ class EndingGround(models.TextChoices):
     DISUNITY = "mat_doan_ket", "Gây mất đoàn kết nội bộ nghiêm trọng"
     CORRUPTION = "an_tham_nhung", "Bị kết án hình sự về tội tham nhũng"
     SERIOUS_CRIME = "an_nghiem_trong", "Bị kết án hình sự về tội phạm nghiêm trọng trở lên"
+    LESS_SERIOUS_CRIME = "an_it_nghiem_trong", "Bị kết án hình sự về tội phạm ít nghiêm trọng"
     OTHER = "khac", "Lý do khác (ghi rõ ở ghi chú)"
 
 
@@ -330,6 +331,14 @@ class MemberEvent(models.Model):
         max_length=120,
         blank=True,
         help_text="Kết nạp lại: số, ngày văn bản đồng ý của Ban Thường vụ Tỉnh ủy (hoặc tương đương).",
+    )
+    conviction_cleared_on = models.DateField(
+        "ngày được xóa án tích",
+        null=True,
+        blank=True,
+        validators=[limits.past_day],
+        help_text="Kết nạp lại người đã ra khỏi Đảng vì bị kết án về tội phạm ít nghiêm trọng: "
+        "chỉ xét sau 60 tháng kể từ ngày này.",
     )
     vote_date = models.DateField(
         "ngày chi bộ xét kết nạp",

@@ -190,6 +190,7 @@ def member_admit(
     sponsors="",
     readmission=False,
     readmission_consent="",
+    conviction_cleared_on=None,
     vote_date=None,
     note="",
 ):
@@ -203,6 +204,7 @@ def member_admit(
         organisation=organisation,
         date=ceremony_date,
         vote_date=vote_date,
+        conviction_cleared_on=conviction_cleared_on,
         decision_date=decision_date,
         decision_number=decision_number,
         sponsors=sponsors,

@@ -541,3 +541,94 @@ def test_an_expulsion_ground_only_on_an_expulsion(official):
     assert refused_decision.value.message_dict == {
         "expulsion_ground": ["Chỉ ghi lý do khai trừ cho quyết định khai trừ."]
     }
+
+
+# --- readmission after a conviction (QĐ 294-QĐ/TW 2025 §3.5.1) -------------------------------------
+
+
+def expelled_after_a_conviction(member):
+    discipline_decide(
+        member=member,
+        form=DisciplineForm.EXPULSION,
+        deciding_body=DecidingBody.UBKT,
+        decision_number="7-QĐ/UBKTĐUK",
+        decision_date=D(2021, 6, 1),
+        reason="Bị kết án về tội phạm ít nghiêm trọng.",
+        expulsion_ground=EndingGround.LESS_SERIOUS_CRIME,
+    )
+    return member
+
+
+def readmit_after_conviction(member, decided, cleared):
+    return member_admit(
+        member=member,
+        organisation=member.events.get(kind=EventKind.ADMISSION).organisation,
+        ceremony_date=decided + datetime.timedelta(days=14),
+        decision_date=decided,
+        readmission=True,
+        readmission_consent=CONSENT,
+        conviction_cleared_on=cleared,
+    )
+
+
+CLEARED_ON = D(2021, 3, 1)  # 60 months later: 01/03/2026
+
+
+def test_readmission_after_a_conviction_waits_60_months_from_its_clearing(official):
+    expelled_after_a_conviction(official)
+    assert stored_events(official)[-1] == (
+        EventKind.EXPULSION,
+        D(2021, 6, 1),
+        EndingGround.LESS_SERIOUS_CRIME,
+    )
+
+    assert refused(readmit_after_conviction, member=official, decided=D(2026, 2, 28), cleared=CLEARED_ON) == [
+        "Kết nạp lại ngày 14/03/2026: chưa đủ 60 tháng kể từ ngày được xóa án tích (01/03/2021); "
+        "sớm nhất xét kết nạp lại ngày 01/03/2026."
+    ]
+    assert stored_events(official)[-1][0] == EventKind.EXPULSION
+
+    outcome = readmit_after_conviction(official, decided=D(2026, 3, 1), cleared=CLEARED_ON)
+    assert outcome.warnings == []
+    assert stored_events(official)[-1] == (EventKind.READMISSION, D(2026, 3, 15), "")
+
+
+def test_readmission_after_a_conviction_needs_the_day_it_was_cleared(official):
+    expelled_after_a_conviction(official)
+
+    assert refused(readmit_after_conviction, member=official, decided=D(2026, 6, 1), cleared=None) == [
+        "Kết nạp lại ngày 15/06/2026: đã ra khỏi Đảng vì bị kết án về tội phạm ít nghiêm trọng: cần ghi ngày "
+        "được xóa án tích (chỉ xét kết nạp lại sau 60 tháng kể từ ngày đó)."
+    ]
+
+
+def test_readmission_after_a_conviction_before_qd_294_is_warned_about(official):
+    expelled_after_a_conviction(official)
+
+    outcome = readmit_after_conviction(official, decided=D(2024, 6, 3), cleared=CLEARED_ON)
+
+    assert outcome.warnings == [
+        "Kết nạp lại ngày 17/06/2024: chưa đủ 60 tháng kể từ ngày được xóa án tích (01/03/2021); sớm nhất "
+        "xét kết nạp lại ngày 01/03/2026 (trước QĐ 294-QĐ/TW ngày 01/7/2025 chưa xác nhận: chỉ cảnh báo)."
+    ]
+    assert stored_events(official)[-1][0] == EventKind.READMISSION
+
+
+def test_the_admin_takes_the_day_a_conviction_was_cleared(staff, official):
+    expelled_after_a_conviction(official)
+    response = _post_new_event(
+        staff,
+        official,
+        kind=EventKind.READMISSION,
+        date="15/06/2026",
+        decision_date="01/06/2026",
+        organisation=official.events.get(kind=EventKind.ADMISSION).organisation_id,
+        readmission_consent=CONSENT,
+        conviction_cleared_on="02/06/2021",
+    )
+
+    assert response.status_code == 200
+    assert _inline_errors(response) == [
+        "Kết nạp lại ngày 15/06/2026: chưa đủ 60 tháng kể từ ngày được xóa án tích (02/06/2021); sớm nhất "
+        "xét kết nạp lại ngày 02/06/2026."
+    ]

@@ -403,3 +403,38 @@ def _documents():
         Document(kind=kind, number=number, issued_on=issued, title=title)
         for kind, number, issued, title in documents
     )
+
+
+def ratings_follow_discipline():
+    """A member disciplined in a year is rated “không hoàn thành nhiệm vụ” that year (HD 21-HD/BTCTW
+    §II.B.2; docs/rules.md). The demo draws its ratings before its discipline decisions, so each
+    disciplined member rated higher swaps ratings with an undisciplined member rated level 4 the
+    same year (of the same TCCS when there is one): every count by year and level, and so every
+    figure of the term, stays as it was. Through the rating service."""
+    from members.models import MemberRating
+    from members.quality import disciplined_rated_above_allowed
+
+    swapped = 0
+    for year in RATED_YEARS:
+        flagged = disciplined_rated_above_allowed(year)
+        if not flagged:
+            continue
+        disciplined = {rating.member_id for rating in flagged}
+        spare = list(
+            MemberRating.objects.filter(year=year, level=4)
+            .exclude(member__discipline_decisions__decision_date__year=year)
+            .exclude(member_id__in=disciplined)
+            .order_by("pk")
+        )
+        choices = {}
+        for rating in flagged:
+            partner = next((r for r in spare if r.tccs_id == rating.tccs_id), spare[0] if spare else None)
+            if partner is None:
+                break
+            spare.remove(partner)
+            choices[rating.member_id] = (partner.category, partner.score)
+            choices[partner.member_id] = (rating.category, rating.score)
+            swapped += 1
+        if choices:
+            member_ratings_save(year=year, choices=choices)
+    return swapped

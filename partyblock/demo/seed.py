@@ -13,7 +13,7 @@ from .admission import build_admission_pipeline
 from .inspections import build_inspections
 from .membership import MembershipPlanner, write_members
 from .next_term import build_next_term
-from .recognition import build_recognition
+from .recognition import build_recognition, ratings_follow_discipline
 from .structure import build_structure, close_merged, restructure_after_term
 
 SEED = 20152020
@@ -30,6 +30,7 @@ def build_demo():
     write_members(planner)
     build_recognition(rng)
     build_inspections()
+    ratings_follow_discipline()
     restructure_after_term()
     pipeline = build_admission_pipeline()
     # Congress IX (2020-2025), written after everything else (the 2015-2020 records stay as they

@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 
 from partyblock.accounts.access import shown_changes
 from partyblock.accounts.models import UserScope
-from partyblock.audit.log import current_user
+from partyblock.audit.log import current_user, labelled_changes
 from partyblock.audit.models import ActivityLog
 
 
@@ -84,7 +84,7 @@ class ActivityLogAdmin(admin.ModelAdmin):
     @admin.display(description="thay đổi (trước → sau)")
     def changes_shown(self, entry):
         """The diff with the fields the viewer sees masked masked (`partyblock.accounts.access`)."""
-        changes = shown_changes(current_user(), entry.model, entry.changes)
+        changes = labelled_changes(entry.model, shown_changes(current_user(), entry.model, entry.changes))
         return format_html_join(
             "", "<div><strong>{}</strong>: {} → {}</div>", ((f, *_pair(v)) for f, v in changes.items())
         )

@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from partyblock.accounts.access import is_admin, lookup_reveals_masked, shown_changes, visible
-from partyblock.audit.log import import_batch_entry, log_denied
+from partyblock.audit.log import import_batch_entry, labelled_changes, log_denied
 from partyblock.audit.models import ActivityLog
 
 NOT_FOUND = "Không tìm thấy hồ sơ này, hoặc hồ sơ nằm ngoài phạm vi bạn được xem."
@@ -138,7 +138,9 @@ class ScopedModelAdmin(ScopedChoicesMixin):
             entries.append(created_by)
             entries.sort(key=lambda entry: (entry.at, entry.pk), reverse=True)
         for entry in entries:
-            entry.shown_changes = shown_changes(request.user, entry.model, entry.changes)
+            entry.shown_changes = labelled_changes(
+                entry.model, shown_changes(request.user, entry.model, entry.changes)
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": f"Lịch sử thay đổi: {obj}",

@@ -282,7 +282,7 @@ def test_history_shows_the_corrected_id_before_and_after_as_the_rule_allows(plan
     for persona in ("vanphong", "lanhdao", "coso_a"):
         page = get(personas[persona], url).text
         before, after = shown_id(persona, INSIDER_FIRST_ID), shown_id(persona, INSIDER_ID)
-        assert f"<strong>national_id</strong>: {before} → {after}" in page
+        assert f"<strong>số CCCD</strong>: {before} → {after}" in page
 
 
 def test_inspection_figures_and_sections_only_for_users_who_may_read_inspections(planted, personas):

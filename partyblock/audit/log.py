@@ -102,6 +102,32 @@ def diff(before, after):
     return changes
 
 
+# Keys of logged changes that are not fields of the record (written by services).
+CHANGE_LABELS = {
+    "placement_correction": "sửa sai hồ sơ trực thuộc (không phải chuyển)",
+    "placed_on": "ngày trực thuộc",
+}
+
+
+def labelled_changes(model, changes):
+    """A logged diff keyed by what a reader calls each field (its Vietnamese verbose name), in the
+    log's order; `model` is the record's label ("members.member")."""
+    from django.apps import apps
+
+    if not isinstance(changes, dict):
+        return changes
+    try:
+        fields = {f.name: f for f in apps.get_model(model)._meta.get_fields() if hasattr(f, "verbose_name")}
+    except (LookupError, ValueError):
+        fields = {}
+    labelled = {}
+    for name, values in changes.items():
+        field = fields.get(name)
+        label = CHANGE_LABELS.get(name) or (str(field.verbose_name) if field is not None else name)
+        labelled[label] = values
+    return labelled
+
+
 def log_action(action, instance=None, changes=None, *, model=None, object_id="", object_repr="", user=None):
     """Write one log row (the only single-row writer)."""
     if _suspended.get():

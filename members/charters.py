@@ -12,6 +12,8 @@ recognition is taken as recorded and warned about, never refused (docs/rules.md,
 import datetime
 from dataclasses import dataclass
 
+from partyblock.core.workdays import add_months
+
 CURRENT_MONTHS = 12
 
 
@@ -79,6 +81,4 @@ def charter_on(ceremony):
 def probation_ends(ceremony):
     """The day probation ends for a member admitted on `ceremony`, as assumed when the record does
     not say: the charter's longest length (12 months when not confirmed)."""
-    from .lifecycle import add_months
-
     return add_months(ceremony, charter_on(ceremony).default_months)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from django.core.exceptions import ValidationError
 
 from partyblock.core.text import day_text
+from partyblock.core.workdays import add_months
 
 from .charters import charter_on
 from .models import EndingGround, EventKind, ExemptionGround, MembershipPeriod, MembershipStatus
@@ -106,20 +107,6 @@ ENDED_PHRASES = {
     EventKind.RESIGNATION: "ra khỏi Đảng",
     EventKind.DEATH: "từ trần",
 }
-
-
-def add_months(day, months):
-    """Same day `months` later; the 29th–31st fall back to the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    if day.day <= 28:  # every month has it
-        return datetime.date(year, month, day.day)
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def age_on(birth_date, day):

@@ -1,4 +1,5 @@
-"""Working days: Monday to Friday, except the days off kept in the holiday table.
+"""Calendar arithmetic: whole months (`add_months`, the probation and the ages) and working days
+(Monday to Friday, except the days off kept in the holiday table).
 
 Shared by every deadline counted in working days (letters in `inspections`, the ceremony and the
 recognition in `members.deadlines`). The days off are data kept by staff in `inspections.Holiday`;
@@ -10,6 +11,20 @@ import datetime
 
 _WINDOW = datetime.timedelta(days=200)  # holidays are read this many days at a time
 _days_off = []  # at most one function (after, until) -> the days off in ]after, until]
+
+
+def add_months(day, months):
+    """Same day `months` later; the 29th–31st fall back to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    if day.day <= 28:  # every month has it
+        return datetime.date(year, month, day.day)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
 
 
 def register_days_off(source):

@@ -24,6 +24,7 @@ from members.quality import unrated_member_periods
 from members.queries import periods_as_of
 from partyblock.accounts.access import report_root, visible
 from partyblock.core.text import day_text, moment_text
+from partyblock.core.workdays import add_months
 from partyblock.importing.models import ImportBatch, ImportStatus
 from units.models import MEMBER_HOLDING_KINDS, Meeting, OrganisationRating
 from units.placing import placed, tccs_names

@@ -133,8 +133,6 @@ def members_create_bulk(new_members, *, import_batch):
     ids = reserve_ids(Member, len(new_members))
     profile_fields = list(new_members[0].profile)
     defaults = {name: Member._meta.get_field(name).get_default() for name in profile_fields}
-    event_fields = ["kind", "date", "organisation_id", "other_party", "decision_date", "vote_date"]
-    event_defaults = {name: MemberEvent._meta.get_field(name).get_default() for name in event_fields}
     members, events, periods, cards = [], [], [], []
     for member_id, new in zip(ids, new_members, strict=True):
         profile = new.profile
@@ -148,18 +146,60 @@ def members_create_bulk(new_members, *, import_batch):
                 import_batch.pk,
             )
         )
-        events.extend(
-            (member_id, *(event.get(name, event_defaults[name]) for name in event_fields), import_batch.pk)
-            for event in new.events
-        )
+        events.extend((member_id, event) for event in new.events)
         periods.extend((member_id, *row) for row in new.periods)
         if new.card:
             cards.append((member_id, new.card))
     insert(Member, ["id", *profile_fields, "search_name", "sort_key", "import_batch_id"], members)
-    insert(MemberEvent, ["member_id", *event_fields, "import_batch_id"], events)
+    _insert_events(events, import_batch)
     insert(MembershipPeriod, ["member_id", *PERIOD_FIELDS], periods)
     insert(MemberCard, ["member_id", "number"], cards)
     return len(new_members)
+
+
+@dataclass
+class NewEvents:
+    """Events an import adds to a stored member whose stored events it leaves as they are, as its
+    preview checked the whole history with `lifecycle.replay`: the events (dicts of MemberEvent
+    fields by attname) and every period replay made of the history (tuples of
+    `lifecycle.PERIOD_FIELDS`), which replace the stored ones."""
+
+    member_id: int
+    events: list
+    periods: list
+
+
+def member_events_add_bulk(additions, *, import_batch):
+    """Write the events an import adds to stored members (`NewEvents`) and their members' periods
+    again: one statement per table, however many. Like `members_create_bulk`, nothing is checked
+    again (for the importer only) and no signals are sent: the events carry `import_batch` and are
+    audited by the batch's own log row. A member whose stored events the import also changes goes
+    through `member_events_apply`. Returns the number of events written."""
+    additions = list(additions)
+    member_ids = [new.member_id for new in additions]
+    for start in range(0, len(member_ids), 5000):
+        MembershipPeriod.objects.filter(member_id__in=member_ids[start : start + 5000]).delete()
+    insert(
+        MembershipPeriod,
+        ["member_id", *PERIOD_FIELDS],
+        [(new.member_id, *row) for new in additions for row in new.periods],
+    )
+    return _insert_events([(new.member_id, event) for new in additions for event in new.events], import_batch)
+
+
+def _insert_events(events, import_batch):
+    """Insert (member id, {MemberEvent field attname: value}) pairs; a field a dict leaves out gets
+    its default."""
+    names = sorted({name for _, event in events for name in event})
+    defaults = {name: MemberEvent._meta.get_field(name).get_default() for name in names}
+    return insert(
+        MemberEvent,
+        ["member_id", *names, "import_batch_id"],
+        [
+            (member_id, *(event.get(name, defaults[name]) for name in names), import_batch.pk)
+            for member_id, event in events
+        ],
+    )
 
 
 def member_periods_rebuild(member):

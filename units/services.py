@@ -1,5 +1,5 @@
 """Writes to organisation records: ratings (shared with member ratings), tasks, meetings, moves,
-mergers and dissolutions."""
+mergers and dissolutions, and the organisations an import creates or changes."""
 
 import datetime
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from partyblock.audit.log import diff, log_bulk, snapshot
 from partyblock.core import rating_schemes
 from partyblock.core.text import day_text
 
-from .models import ALLOWED_PARENT_KINDS, OrganisationKind, OrganisationRating, Placement
+from .models import ALLOWED_PARENT_KINDS, Organisation, OrganisationKind, OrganisationRating, Placement
 from .queries import organisations_to_rate
 from .tree import covering, segment, tree_rebuild
 
@@ -207,6 +207,70 @@ def organisation_move(*, organisation, parent, on, decision_number=""):
         old_parent = current.parent.name if current.parent_id else ""
         log_bulk("change", [(organisation, {"parent": [old_parent, parent.name], "placed_on": ["", day]})])
     organisation.refresh_from_db(fields=["parent", "path", "depth"])
+    return organisation
+
+
+@dataclass
+class NewOrganisation:
+    """An organisation an import creates, as its preview checked it (`Organisation.clean` against
+    its planned parent): `parent` is a stored organisation's id, or the code of another new one,
+    which `level` (its depth below the nearest stored organisation) puts first; `placed_on` starts
+    its first placement (None: since founding)."""
+
+    code: str
+    name: str
+    kind: str
+    parent: int | str
+    level: int = 0
+    founded_on: datetime.date | None = None
+    dissolved_on: datetime.date | None = None
+    agency: str = ""
+    placed_on: datetime.date | None = None
+
+
+def organisations_create_bulk(new_organisations, *, import_batch):
+    """Write the organisations an import creates, one tree level at a time (a parent before its
+    children), with their first placements, then derive the tree again. Nothing is checked again
+    (the preview did, and the import refuses a plan whose tables changed since), so this is for the
+    importer only. No signals are sent: the organisations carry `import_batch` and are audited by the
+    batch's own log row (`audit.log_import`); their placements and spans follow from them. Returns the
+    organisations written."""
+    new_organisations = sorted(new_organisations, key=lambda new: new.level)
+    if not new_organisations:
+        return []
+    stored = Organisation.objects.in_bulk({n.parent for n in new_organisations if isinstance(n.parent, int)})
+    by_code = {}
+    for level in sorted({new.level for new in new_organisations}):
+        created = []
+        for new in (n for n in new_organisations if n.level == level):
+            organisation = Organisation(
+                code=new.code,
+                name=new.name,
+                kind=new.kind,
+                parent=stored[new.parent] if isinstance(new.parent, int) else by_code[new.parent],
+                founded_on=new.founded_on,
+                dissolved_on=new.dissolved_on,
+                agency=new.agency,
+                import_batch=import_batch,
+            )
+            organisation.placed_on = new.placed_on
+            created.append(organisation)
+        Organisation.objects.bulk_create(created)
+        Placement.objects.bulk_create(
+            Placement(organisation=o, parent=o.parent, starts_on=o.placed_on) for o in created
+        )
+        by_code.update((o.code, o) for o in created)
+    tree_rebuild()  # spans and paths of the new organisations
+    return list(by_code.values())
+
+
+def organisation_update(organisation, **changes):
+    """Change an organisation's record as its admin form does (a new `parent` corrects the latest
+    placement: `Organisation.save`); logged with its before and after by the audit's signals."""
+    for name, value in changes.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
     return organisation
 
 

@@ -4,8 +4,9 @@ members, one event per row.
 The member is found like everywhere else (card, national ID, name and birth date). Every member's
 new events are checked together with the whole stored history by `replay`, the rule the admin's
 event form applies; a row restating an event already stored (same kind and day) is unchanged, or
-an update of its decision and notes. Added events and the periods they imply are bulk-written;
-members whose stored events change go through `member_events_apply`.
+an update of its decision and notes. Added events and the periods they imply are bulk-written
+(`members.services.member_events_add_bulk`); members whose stored events change go through
+`member_events_apply`.
 
 "Chuyển đến" means a move from outside the Khối, or a move between two chi bộ of the Khối when the
 member was registered in the Khối the day before. "Chuyển đến / từ" names a chi bộ of the Khối (by
@@ -26,7 +27,7 @@ from members.models import (
     MemberEvent,
     MembershipPeriod,
 )
-from members.services import member_events_apply
+from members.services import NewEvents, member_events_add_bulk, member_events_apply
 from units.models import MEMBER_HOLDING_KINDS, Organisation
 
 from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, fmt, import_only, stt_column
@@ -367,49 +368,33 @@ class EventsKind(Kind):
     def write(self, records, batch):
         created = updated = 0
         simple = []
-        for record in records:
-            _, member_id, adds, changes, periods = record
-            if changes:
-                member = Member.objects.get(pk=member_id)
-                stored = {e.pk: e for e in member.events.all()}
-                changed = []
-                for _, pk, fields in changes:
-                    event = stored[pk]
-                    for name, value in fields.items():
-                        setattr(event, name, day(value) if name.endswith("date") else value)
-                    changed.append(event)
-                member_events_apply(member, add=[_event(member_id, a, batch) for a in adds], change=changed)
-                updated += len(changes)
-                created += len(adds)
-            else:
-                simple.append(record)
-        events = [_event(r[1], a, batch) for r in simple for a in r[2]]
-        MemberEvent.objects.bulk_create(events, batch_size=2000)
-        member_ids = [r[1] for r in simple]
-        for start in range(0, len(member_ids), 5000):
-            MembershipPeriod.objects.filter(member_id__in=member_ids[start : start + 5000]).delete()
-        MembershipPeriod.objects.bulk_create(
-            [
-                MembershipPeriod(
-                    member_id=r[1],
-                    organisation_id=p[0],
-                    status=p[1],
-                    temporary_host_id=p[2],
-                    on_temporary_transfer=p[3],
-                    is_exempt=p[4],
-                    is_suspended=p[5],
-                    starts_on=day(p[6]),
-                    ends_on=day(p[7]),
+        for _, member_id, adds, changes, periods in records:
+            added = [_event_fields(add) for add in adds]
+            if not changes:
+                simple.append(
+                    NewEvents(member_id=member_id, events=added, periods=[_period(p) for p in periods])
                 )
-                for r in simple
-                for p in r[4]
-            ],
-            batch_size=2000,
-        )
-        return created + len(events), updated
+                continue
+            member = Member.objects.get(pk=member_id)
+            stored = {e.pk: e for e in member.events.all()}
+            changed = []
+            for _, pk, fields in changes:
+                event = stored[pk]
+                for name, value in fields.items():
+                    setattr(event, name, day(value) if name.endswith("date") else value)
+                changed.append(event)
+            member_events_apply(
+                member,
+                add=[MemberEvent(member_id=member_id, import_batch=batch, **fields) for fields in added],
+                change=changed,
+            )
+            created += len(added)
+            updated += len(changes)
+        return created + member_events_add_bulk(simple, import_batch=batch), updated
 
 
-def _event(member_id, record, batch):
+def _event_fields(record):
+    """The MemberEvent fields (by attname) of an added event's plan record."""
     (
         _,
         kind,
@@ -424,21 +409,24 @@ def _event(member_id, record, batch):
         consent,
         note,
     ) = record
-    return MemberEvent(
-        member_id=member_id,
-        kind=kind,
-        date=day(date),
-        organisation_id=organisation_id,
-        other_party=other_party,
-        decision_number=decision_number,
-        decision_date=day(decision_date),
-        end_date=day(end_date),
-        exemption_ground=ground,
-        ending_ground=ending_ground,
-        readmission_consent=consent,
-        note=note,
-        import_batch=batch,
-    )
+    return {
+        "kind": kind,
+        "date": day(date),
+        "organisation_id": organisation_id,
+        "other_party": other_party,
+        "decision_number": decision_number,
+        "decision_date": day(decision_date),
+        "end_date": day(end_date),
+        "exemption_ground": ground,
+        "ending_ground": ending_ground,
+        "readmission_consent": consent,
+        "note": note,
+    }
+
+
+def _period(record):
+    """A period's plan record as `lifecycle.PERIOD_FIELDS` values."""
+    return (*record[:6], day(record[6]), day(record[7]))
 
 
 def _event_record(event):

@@ -6,13 +6,14 @@ is checked with `Organisation.clean` (the model's parent rules) against in-memor
 file may create a đảng bộ cơ sở and its chi bộ together. New organisations are bulk-created one
 tree level at a time with their first placements (from "Ngày trực thuộc", else since founding; one
 founded before its parent joins on the parent's founding day, with a warning), then the tree is
-derived again; changed ones are saved one by one like the admin form does.
+derived again (`units.services.organisations_create_bulk`); changed ones are saved one by one like
+the admin form does (`organisation_update`).
 """
 
 from django.core.exceptions import ValidationError
 
-from units.models import Organisation, OrganisationKind, Placement
-from units.tree import tree_rebuild
+from units.models import Organisation, OrganisationKind
+from units.services import NewOrganisation, organisation_update, organisations_create_bulk
 
 from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, header_key, import_only, stt_column
 from ..plan import day, iso
@@ -303,58 +304,46 @@ class OrganisationsKind(Kind):
 
     def write(self, records, batch):
         records = list(records)  # a few hundred organisations at most
-        new = [r for r in records if r[0] == "new"]
-        upd = [r for r in records if r[0] == "upd"]
-        by_code = {}
-        stored = {}
-        for level in sorted({r[2] for r in new}):
-            batch_rows = [r for r in new if r[2] == level]
-            parent_ids = [r[6][1] for r in batch_rows if r[6][0] == "id"]
-            stored.update(Organisation.objects.in_bulk([p for p in parent_ids if p not in stored]))
-            created = []
-            for _, _, _, code, name, kind, parent_ref, founded, dissolved, agency, placed in batch_rows:
-                parent = stored[parent_ref[1]] if parent_ref[0] == "id" else by_code[parent_ref[1]]
-                created.append(
-                    Organisation(
-                        code=code,
-                        name=name,
-                        kind=kind,
-                        parent=parent,
-                        founded_on=day(founded),
-                        dissolved_on=day(dissolved),
-                        agency=agency,
-                        import_batch=batch,
-                    )
+        created = organisations_create_bulk(
+            [
+                NewOrganisation(
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    parent=parent_ref[1],
+                    level=level,
+                    founded_on=day(founded),
+                    dissolved_on=day(dissolved),
+                    agency=agency,
+                    placed_on=day(placed),
                 )
-                created[-1].placed_on = day(placed)
-            Organisation.objects.bulk_create(created)
-            Placement.objects.bulk_create(
-                Placement(organisation=o, parent=o.parent, starts_on=o.placed_on) for o in created
-            )
-            for organisation in created:
-                by_code[organisation.code] = organisation
-        if new:
-            tree_rebuild()  # spans and paths of the new organisations
-        if upd:
-            targets = Organisation.objects.in_bulk([r[2] for r in upd])
-            parents = Organisation.objects.in_bulk(
-                [r[4]["parent"][1] for r in upd if "parent" in r[4] and r[4]["parent"][0] == "id"]
-            )
-            for _, row, pk, before, changes in upd:
-                organisation = targets[pk]
-                for name, old in before.items():
-                    now = getattr(organisation, name)
-                    if (iso(now) if name.endswith("_on") else now) != old:
-                        raise ValidationError(f"Dòng {row}: tổ chức đã được sửa sau khi xem trước.")
-                for name, value in changes.items():
-                    if name == "parent":
-                        ref_kind, ref = value
-                        organisation.parent = parents[ref] if ref_kind == "id" else by_code[ref]
-                    else:
-                        setattr(organisation, name, day(value) if name.endswith("_on") else value)
-                organisation.full_clean()
-                organisation.save()
-        return len(new), len(upd)
+                for _, _, level, code, name, kind, parent_ref, founded, dissolved, agency, placed in (
+                    r for r in records if r[0] == "new"
+                )
+            ],
+            import_batch=batch,
+        )
+        upd = [r for r in records if r[0] == "upd"]
+        targets = Organisation.objects.in_bulk([r[2] for r in upd])
+        parents = Organisation.objects.in_bulk(
+            [r[4]["parent"][1] for r in upd if "parent" in r[4] and r[4]["parent"][0] == "id"]
+        )
+        by_code = {organisation.code: organisation for organisation in created}
+        for _, row, pk, before, changes in upd:
+            organisation = targets[pk]
+            for name, old in before.items():
+                now = getattr(organisation, name)
+                if (iso(now) if name.endswith("_on") else now) != old:
+                    raise ValidationError(f"Dòng {row}: tổ chức đã được sửa sau khi xem trước.")
+            values = {}
+            for name, value in changes.items():
+                if name == "parent":
+                    ref_kind, ref = value
+                    values["parent"] = parents[ref] if ref_kind == "id" else by_code[ref]
+                else:
+                    values[name] = day(value) if name.endswith("_on") else value
+            organisation_update(organisation, **values)
+        return len(created), len(upd)
 
     def export_rows(self, queryset):
         organisations = [o for o in queryset.select_related("parent") if o.kind != OrganisationKind.BLOC]

@@ -110,7 +110,7 @@ def _copy_organisations(k, sizes):
     )
 
 
-def _column_expression(model, field, k, sizes):
+def _column_expression(model, field, k, sizes, root_pk):
     column = connection.ops.quote_name(field.column)
     if field.primary_key:
         return f"{column} + {k * sizes[model]}"
@@ -118,16 +118,19 @@ def _column_expression(model, field, k, sizes):
         return "NULL"
     if (model, field.name) in SUFFIXED:
         return connection.ops.combine_expression("||", [column, f"'-x{k}'"])
+    if field.is_relation and field.related_model is Organisation:
+        # The Khối's own records (tasks the committee registers) stay the Khối's: it is not copied.
+        return f"CASE WHEN {column} = {root_pk} THEN {column} ELSE {column} + {k * sizes[Organisation]} END"
     if field.is_relation and field.related_model in sizes:
         return f"{column} + {k * sizes[field.related_model]}"  # NULL stays NULL
     return column
 
 
-def _copy_table(model, k, sizes):
+def _copy_table(model, k, sizes, root_pk):
     fields = [f for f in model._meta.concrete_fields]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    expressions = ", ".join(_column_expression(model, f, k, sizes) for f in fields)
+    expressions = ", ".join(_column_expression(model, f, k, sizes, root_pk) for f in fields)
     pk = connection.ops.quote_name(model._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -138,10 +141,11 @@ def _copy_table(model, k, sizes):
 
 def scale_to(target, current, sizes):
     """Add copies current … target-1 of the 1× records."""
+    root_pk = Organisation.objects.get(kind=OrganisationKind.BLOC, depth=0).pk
     for k in range(current, target):
         _copy_organisations(k, sizes)
         for model in COPIED:
-            _copy_table(model, k, sizes)
+            _copy_table(model, k, sizes, root_pk)
     _reset_sequences()
     tree_rebuild()  # the copies' tree spans, from their placements
 

@@ -1,6 +1,8 @@
 """How long probation lasted under the Party Charter (Điều lệ Đảng) in force on the day a member was
-admitted: data keyed by the day each charter was adopted, read by the lifecycle's recognition check
-(`members.lifecycle.replay`), the recognition deadline (`members.deadlines`) and the to-dos.
+admitted: data keyed by the day each charter was adopted, and the one rule on a recognition's days
+(`probation`, `Probation.effective`, `Probation.enforced`), read by the lifecycle's recognition
+check (`members.lifecycle.replay`), the members import (its "Ngày chính thức" check), the
+recognition deadline (`members.deadlines`) and the to-dos.
 
 Twelve months for everyone is the Charter of 2011 (Điều 5.1). Earlier charters set other lengths,
 some by social group (the 1930 short charter: workers 3 months; poor craftsmen, peasants and
@@ -82,3 +84,47 @@ def probation_ends(ceremony):
     """The day probation ends for a member admitted on `ceremony`, as assumed when the record does
     not say: the charter's longest length (12 months when not confirmed)."""
     return add_months(ceremony, charter_on(ceremony).default_months)
+
+
+@dataclass(frozen=True)
+class Probation:
+    """The probation of a member whose admission ceremony was on `ceremony`, under `charter` (the
+    one in force that day)."""
+
+    ceremony: datetime.date
+    charter: Charter
+
+    @property
+    def ends(self):
+        """The days it may end, earliest first: one per length the charter set (12 months when the
+        charter's length is not confirmed)."""
+        return tuple(
+            sorted(add_months(self.ceremony, months) for months in self.charter.months or (CURRENT_MONTHS,))
+        )
+
+    @property
+    def earliest(self):
+        """No recognition may be decided before this day (where `enforced`)."""
+        return self.ends[0]
+
+    @property
+    def enforced(self):
+        """The rule: a recognition decided before `earliest`, or taking effect on another day than
+        one of `ends`, is refused where the charter's length is confirmed, and kept as recorded
+        with a warning where it is not (docs/rules.md)."""
+        return self.charter.confirmed
+
+    def effective(self, decided=None):
+        """The day a recognition decided on `decided` (None: not said) takes effect: of a confirmed
+        charter, the longest probation ended by the decision (effective at its end even if decided
+        later); of one not confirmed, 12 months, or the decision's day when earlier."""
+        if self.enforced:
+            fitting = [end for end in self.ends if decided is None or end <= decided]
+            return fitting[-1] if fitting else self.ends[-1]
+        due = self.ends[0]
+        return decided if decided is not None and decided < due else due
+
+
+def probation(ceremony):
+    """The `Probation` of a member admitted at a ceremony on `ceremony`."""
+    return Probation(ceremony, charter_on(ceremony))

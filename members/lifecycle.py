@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from partyblock.core.text import day_text
 from partyblock.core.workdays import add_months
 
-from .charters import charter_on
+from .charters import probation
 from .models import EndingGround, EventKind, ExemptionGround, MembershipPeriod, MembershipStatus
 
 PROBATION_MONTHS = 12
@@ -521,17 +521,18 @@ def replay_admission(birth_date, organisation, admitted_on, recognition_decided_
     A story replay() would neither refuse nor warn about (`plain_admission`, a recognition decided
     no earlier than the end of probation) is answered from its days, the periods replay makes of
     it; any other is replayed. Measured worth keeping (docs/benchmarks.md, 2026-12-07)."""
-    due = None if recognition_decided_on is None else add_months(admitted_on, PROBATION_MONTHS)
+    term = probation(admitted_on)
+    due = None if recognition_decided_on is None else term.effective(recognition_decided_on)
     if (
         vote_date is None
-        and (due is None or recognition_decided_on >= due)
+        and (due is None or recognition_decided_on >= term.earliest)
         and plain_admission(birth_date, organisation, admitted_on)
     ):
-        probation = _state_values(State(organisation_id=organisation.pk))
+        probationary = _state_values(State(organisation_id=organisation.pk))
         if due is None:
-            return [(*probation, admitted_on, None)], []
+            return [(*probationary, admitted_on, None)], []
         official = _state_values(State(organisation_id=organisation.pk, status=MembershipStatus.OFFICIAL))
-        return [(*probation, admitted_on, due), (*official, due, None)], []
+        return [(*probationary, admitted_on, due), (*official, due, None)], []
     admission = _Event(EventKind.ADMISSION, admitted_on, organisation.pk, vote_date=vote_date)
     return _replay_story(birth_date, [admission], organisation, recognition_decided_on)
 
@@ -622,30 +623,22 @@ def _date_recognitions(events):
 
 def _probation_end(ceremony, decision_date):
     """The day a recognition decided on `decision_date` (None: not said) takes effect after a
-    ceremony on `ceremony`: the end of probation under the charter of that day
-    (`members.charters`); of a charter with lengths by social group, the longest one ended by the
-    decision; of a charter whose length is not confirmed, 12 months, or the decision's day when
-    earlier."""
-    charter = charter_on(ceremony)
-    if charter.confirmed:
-        ends = sorted(add_months(ceremony, months) for months in charter.months)
-        fitting = [end for end in ends if decision_date is None or end <= decision_date]
-        return fitting[-1] if fitting else ends[-1]
-    due = add_months(ceremony, PROBATION_MONTHS)
-    return decision_date if decision_date is not None and decision_date < due else due
+    ceremony on `ceremony`: `members.charters.Probation.effective`."""
+    return probation(ceremony).effective(decision_date)
 
 
 def _recognition_problems(event, ceremony):
     """(refusals, warnings) of a recognition after a ceremony on `ceremony`: its effective day must
     end the probation the charter of the admission's day set, and the decision may not come
-    earlier; where that charter's length is not confirmed, a day other than 12 months is warned
-    about and kept as recorded."""
+    earlier; refused where that charter's length is confirmed, warned about and kept as recorded
+    where it is not (`members.charters.Probation.enforced`, the rule the import applies too)."""
     label = event.get_kind_display()
+    term = probation(ceremony)
+    charter = term.charter
     if event.date is None:
-        event.date = _probation_end(ceremony, event.decision_date)
-    charter = charter_on(ceremony)
+        event.date = term.effective(event.decision_date)
     if charter.is_current_rule:
-        due = add_months(ceremony, PROBATION_MONTHS)
+        due = term.earliest
         refusals = []
         if event.date != due:
             refusals.append(
@@ -657,22 +650,21 @@ def _recognition_problems(event, ceremony):
                 f"(lễ kết nạp {fmt(ceremony)}, đủ 12 tháng vào {fmt(due)})."
             )
         return refusals, []
-    if charter.confirmed:
-        ends = sorted(add_months(ceremony, months) for months in charter.months)
+    if term.enforced:
         lengths = ", ".join(f"{months} tháng" for months in sorted(charter.months))
         refusals = []
-        if event.date not in ends:
+        if event.date not in term.ends:
             refusals.append(
                 f"{label}: kết nạp ngày {fmt(ceremony)} theo {charter.name}, thời hạn dự bị {lengths}; "
-                f"ngày hiệu lực {fmt(event.date)} không phải ngày hết dự bị ({', '.join(map(fmt, ends))})."
+                f"ngày hiệu lực {fmt(event.date)} không phải ngày hết dự bị ({', '.join(map(fmt, term.ends))})."
             )
-        if event.decision_date and event.decision_date < ends[0]:
+        if event.decision_date and event.decision_date < term.earliest:
             refusals.append(
                 f"{label} ngày {fmt(event.decision_date)}: chưa hết thời hạn dự bị ngắn nhất theo {charter.name} "
-                f"(đến {fmt(ends[0])})."
+                f"(đến {fmt(term.earliest)})."
             )
         return refusals, []
-    due = add_months(ceremony, PROBATION_MONTHS)
+    due = term.earliest
     if event.date != due or (event.decision_date and event.decision_date < due):
         return [], [
             f"{label} ngày {fmt(event.date)}: kết nạp ngày {fmt(ceremony)} theo {charter.name}, thời hạn dự bị "

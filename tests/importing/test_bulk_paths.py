@@ -103,7 +103,8 @@ def sheet_with_problems():
         rows.append(member_row(n))
     rows[3] = member_row(3, **{"Ngày sinh": "31/02/1990"})  # a refused cell
     rows[5] = member_row(5, **{"Số thẻ": "30.800002"})  # the card of row 3
-    rows[7] = member_row(7, **{"Ngày chính thức": D(2010, 6, 1)})  # before probation ends
+    # before probation ends, under the 2011 Charter (12 months, refused; members.charters)
+    rows[7] = member_row(7, **{"Ngày vào Đảng": "10/01/2012", "Ngày chính thức": D(2012, 6, 1)})
     rows[9] = member_row(9, **{"Chi bộ": "Không có"})
     rows[10] = [None] * len(HEADER)  # blank, in the middle
     rows[11] = member_row(11, **{"Số CCCD": "030080000012"})  # the CCCD of the next row
@@ -121,8 +122,8 @@ def test_chunks_of_any_size_give_the_same_preview(tree, monkeypatch, chunk_rows)
     assert preview.errors == [
         "Dòng 4, cột B (Ngày sinh), giá trị “31/02/1990”: ngày không có thật (tháng 2/1990 không có ngày 31).",
         "Dòng 6, cột G (Số thẻ), giá trị “30.800002”: Số thẻ trùng với dòng 3 trong tệp.",
-        "Dòng 8, cột F (Ngày chính thức), giá trị “01/06/2010”: chưa đủ 12 tháng dự bị kể từ ngày vào Đảng "
-        "10/01/2010: ngày chính thức sớm nhất là 10/01/2011.",
+        "Dòng 8, cột F (Ngày chính thức), giá trị “01/06/2012”: chưa đủ 12 tháng dự bị kể từ ngày vào Đảng "
+        "10/01/2012: ngày chính thức sớm nhất là 10/01/2013.",
         "Dòng 10, cột H (Chi bộ), giá trị “Không có”: không có chi bộ có mã hoặc tên này trong Đảng bộ Sở A.",
         "Dòng 13, cột B (Ngày sinh), giá trị “31/02/1990”: ngày không có thật (tháng 2/1990 không có ngày 31).",
         "Dòng 13, cột D (Số CCCD), giá trị “030080000012”: Số CCCD trùng với dòng 12 trong tệp.",

@@ -4,10 +4,12 @@ A row either matches an existing member (see `matching`: card, CCCD, số lý l�
 birth date) or creates one. A created member has belonged to the row's chi bộ since admission: an
 admission event on "Ngày vào Đảng" in that chi bộ (with the chi bộ's vote, "Ngày chi bộ biểu
 quyết", when given: the admission age is judged on it), and, when "Ngày chính thức" is given, a
-recognition event. The lifecycle dates a recognition at the end of 12 months of probation; the
-sheet's "Ngày chính thức" is the day the decision was made, so it is stored as the decision date
-(and shown again on export). A "Ngày chính thức" earlier than 12 months after admission is refused
-with the date it could be at the earliest. A member admitted before the chi bộ came into the
+recognition event. The lifecycle dates a recognition at the end of probation (12 months; the charter
+of the admission's day for earlier members, `members.charters`); the sheet's "Ngày chính thức" is
+the day the decision was made, so it is stored as the decision date (and shown again on export). A
+"Ngày chính thức" before probation ends is refused with the date it could be at the earliest where
+that charter's length is confirmed (the 1930 short charter, the 2011 Charter), and kept with the
+lifecycle's warning where it is not, the one rule `members.charters.Probation.enforced`. A member admitted before the chi bộ came into the
 Khối, or with a "Ngày chuyển đến", was admitted outside the Khối and transferred in that day.
 
 Preview checks each row once, row by row: each new member's story with the lifecycle's rules
@@ -25,10 +27,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from members.charters import probation, probation_ends
 from members.lifecycle import (
     ADMITTED_OUTSIDE_UNKNOWN,
-    PROBATION_MONTHS,
-    add_months,
     replay,
     replay_admission,
     replay_arrival,
@@ -334,7 +335,7 @@ class MembersKind(Kind):
                 return
         else:
             due = None
-            if add_months(admitted_on, PROBATION_MONTHS) < ctx.today:
+            if probation_ends(admitted_on) < ctx.today:
                 ctx.warn(number, _still_probationary(name))
         if not self._record_number_free(number, get("so_ly_lich"), None, ctx):
             return
@@ -458,19 +459,24 @@ class MembersKind(Kind):
         return ok
 
     def _due(self, number, admitted_on, official_on, ctx):
-        """The day a recognition decided on `official_on` takes effect (the end of 12 months of
-        probation), or None after reporting a decision made before it."""
-        due = add_months(admitted_on, PROBATION_MONTHS)
-        if official_on < due:
+        """The day a recognition decided on `official_on` takes effect (the end of probation under
+        the charter of the admission's day, `members.charters.probation`), or None after reporting
+        a decision made before it where that charter's length is confirmed. Where it is not, the
+        row is kept and the lifecycle's replay warns about it, as for the member form."""
+        term = probation(admitted_on)
+        if official_on < term.earliest and term.enforced:
+            if term.charter.is_current_rule:
+                reason = f"chưa đủ 12 tháng dự bị kể từ ngày vào Đảng {fmt(admitted_on)}"
+            else:
+                reason = f"chưa hết thời hạn dự bị ngắn nhất theo {term.charter.name} kể từ ngày vào Đảng {fmt(admitted_on)}"
             ctx.error(
                 number,
                 "official_on",
                 official_on,
-                f"chưa đủ 12 tháng dự bị kể từ ngày vào Đảng {fmt(admitted_on)}: "
-                f"ngày chính thức sớm nhất là {fmt(due)}.",
+                f"{reason}: ngày chính thức sớm nhất là {fmt(term.earliest)}.",
             )
             return None
-        return due
+        return term.effective(official_on)
 
     def _recognition(self, row, admitted_on, ctx):
         """The recognition event the row's "Ngày chính thức" means; None without one; False after
@@ -618,12 +624,8 @@ class MembersKind(Kind):
         if admitted_on and admission is not None and admission.date != admitted_on:
             edited.setdefault(admission.pk, {})["date"] = admitted_on
             shown.append((labels["admitted_on"], admission.date, admitted_on))
-            if (
-                recognition
-                and admission.date
-                and recognition.date == add_months(admission.date, PROBATION_MONTHS)
-            ):
-                edited[recognition.pk] = {"date": add_months(admitted_on, PROBATION_MONTHS)}
+            if recognition and admission.date and recognition.date == probation_ends(admission.date):
+                edited[recognition.pk] = {"date": probation_ends(admitted_on)}
         if vote_date and admission is not None and admission.vote_date != vote_date:
             edited.setdefault(admission.pk, {})["vote_date"] = vote_date
             shown.append((labels["vote_date"], admission.vote_date, vote_date))

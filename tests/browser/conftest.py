@@ -10,9 +10,9 @@ The database. `live_server` makes every test that uses it transactional (pytest-
 `_live_server_helper` requests `transactional_db`), and a transactional test flushes the database
 when it ends: the demo would be gone after the first scenario, and building it takes seconds. So:
 
-- `demo_site` (package scope) builds the demo once with `seed_demo`, committed: the server thread
-  only sees committed rows (on PostgreSQL it has its own connection; on SQLite's in-memory test
-  database pytest-django shares the test thread's connection with it);
+- `demo_site` (package scope) builds the demo once with `seed_demo`, committed: the server threads
+  have connections of their own and only see committed rows (on SQLite too: when browser tests run,
+  the test database is a file, not memory; see `pytest_configure`);
 - this package overrides `transactional_db` (and `db`): the test and the server get database
   access, and nothing is flushed between scenarios. Scenarios therefore see each other's writes;
   each writes only records of its own (its own names, dates after the 2015–2020 term, its own
@@ -26,14 +26,24 @@ import contextlib
 import io
 import os
 import re
+import shutil
+import tempfile
+import threading
 import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, PASSWORD, RUN_VARIABLE, SCREENSHOTS
+
+
+def browser_tests_asked(config):
+    return os.environ.get(RUN_VARIABLE) == "1" or bool(
+        re.search(r"\bbrowser\b", config.getoption("markexpr") or "")
+    )
 
 
 def pytest_configure(config):
@@ -43,11 +53,24 @@ def pytest_configure(config):
         "DJANGO_LIVE_TEST_SERVER_ADDRESS"
     ):
         config.option.liveserver = "127.0.0.1"
+    # On SQLite the test database is in memory, and Django then hands the test thread's one
+    # connection to the live server's threads: a request still running when the test reads the
+    # database (or when the package's flush runs) shares a connection between two threads, which
+    # deadlocked CI (a server thread and the flush, both waiting in SQLite). When browser tests run,
+    # the test database is a file instead: every thread opens its own connection, and SQLite's
+    # locking (WAL, the settings' busy timeout) orders them. The file lives in a fresh temporary
+    # folder; Django deletes it when the test database is destroyed.
+    database = settings.DATABASES["default"]
+    if browser_tests_asked(config) and database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tempfile.mkdtemp(prefix="partyblock-browser-")
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+        database.setdefault("TEST", {})["NAME"] = os.path.join(folder, "test.sqlite3")
+        database.setdefault("OPTIONS", {})["timeout"] = 60  # seconds a connection waits for a lock
 
 
 def pytest_collection_modifyitems(config, items):
     """Skip browser tests unless `-m` names them or PARTYBLOCK_BROWSER_TESTS=1."""
-    if os.environ.get(RUN_VARIABLE) == "1" or re.search(r"\bbrowser\b", config.getoption("markexpr") or ""):
+    if browser_tests_asked(config):
         return
     skip = pytest.mark.skip(reason=f"browser test: run with -m browser or {RUN_VARIABLE}=1")
     for item in items:
@@ -145,11 +168,15 @@ def page(chromium, live_server, transactional_db):
     wait_for_server(live_server)
 
 
-def wait_for_server(live_server, timeout=30):
+def wait_for_server(live_server, timeout=60):
     """Let the live server finish the requests it is still handling (say, a page the test left while
-    it was loading) before the next test or the final flush uses the database. On SQLite's in-memory
-    test database the server thread shares the test thread's connection, and two threads using one
-    connection at once can deadlock; Django's docs on LiveServerTestCase ask for the same care."""
+    it was loading) before the next test or the final flush uses the database. Django's live server
+    handles each request in a daemon thread that socketserver does not keep (its `_threads` stays
+    empty for daemon threads), so they are found by the name socketserver gives them. A request
+    still running after `timeout` fails the test rather than hanging the run."""
     deadline = time.monotonic() + timeout
-    for thread in list(getattr(live_server.thread.httpd, "_threads", None) or ()):  # socketserver's
-        thread.join(max(0.0, deadline - time.monotonic()))
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                pytest.fail(f"the live server still handles a request after {timeout} s", pytrace=False)

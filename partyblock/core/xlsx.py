@@ -46,11 +46,7 @@ def workbook(sheets):
 
 
 def xlsx_response(filename, sheets):
-    buffer = io.BytesIO()
-    workbook(sheets).save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return book_response(filename, workbook(sheets))
 
 
 def book_response(filename, book):

@@ -6,6 +6,9 @@ records (each carrying `import_batch`) and keeps the counts. Batches are never d
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from partyblock.core.text import day_text
 
 
 class ImportKind(models.TextChoices):
@@ -69,7 +72,5 @@ class ImportBatch(models.Model):
         db_table = "partyblock_importbatch"  # the table kept from when the model lived in `partyblock`
 
     def __str__(self):
-        from django.utils import timezone
-
-        uploaded = timezone.localtime(self.created_at) if self.created_at else None
-        return f"{self.get_kind_display()}: {self.file_name} ({uploaded:%d/%m/%Y %H:%M})"
+        uploaded = timezone.localtime(self.created_at)  # not saved yet: now
+        return f"{self.get_kind_display()}: {self.file_name} ({day_text(uploaded)} {uploaded:%H:%M})"

@@ -2,16 +2,13 @@
 export → edit in Excel → re-import round-trips. Drop-down lists (categories, kinds, gender,
 events) come from a "Danh mục" sheet; typing another accepted spelling only shows a warning."""
 
-import io
-
-from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from members.models import Member
 from partyblock.accounts.access import default_report_organisation, sees_whole, shown_value
-from partyblock.core.xlsx import XLSX_TYPE, workbook
+from partyblock.core.xlsx import book_response, workbook
 
 from .columns import DateColumn, parse_date_text
 from .kinds import KINDS
@@ -90,14 +87,6 @@ def export_book(kind, queryset, *, user):
     return book
 
 
-def _response(book, filename):
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 # Downloaded files are named in Vietnamese (without diacritics, for every file system).
 FILE_NAMES = {
     "organisations": "to-chuc-dang",
@@ -114,7 +103,7 @@ def file_stem(kind):
 
 
 def template_response(kind):
-    return _response(template_book(kind), f"mau-nhap-{file_stem(kind)}.xlsx")
+    return book_response(f"mau-nhap-{file_stem(kind)}.xlsx", template_book(kind))
 
 
 def export_response(kind, queryset, *, user):
@@ -123,4 +112,4 @@ def export_response(kind, queryset, *, user):
     organisation = default_report_organisation(user)
     code = f"-{organisation.code}" if organisation is not None else ""
     stamp = timezone.localdate().strftime("%d-%m-%Y")
-    return _response(export_book(kind, queryset, user=user), f"{file_stem(kind)}{code}-{stamp}.xlsx")
+    return book_response(f"{file_stem(kind)}{code}-{stamp}.xlsx", export_book(kind, queryset, user=user))

@@ -5,7 +5,7 @@ named by code or by name."""
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
-from members.models import MembershipPeriod
+from members.models import MemberEvent, MembershipPeriod
 from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind, TreeSpan
 
 from ..columns import header_key, show
@@ -257,6 +257,22 @@ class Directory:
                 "hãy ghi chi bộ sinh hoạt."
             )
         return found, None
+
+
+def with_edits(events, edited):
+    """A member's stored `events` with the edits a file makes (`edited`: {event pk: {field:
+    value}}) made on copies, the stored instances left as they are: (the history, the copies)."""
+    history, copies = [], []
+    for event in events:
+        if event.pk in edited:
+            event = MemberEvent(
+                **{f.attname: getattr(event, f.attname) for f in MemberEvent._meta.concrete_fields}
+            )
+            for name, value in edited[event.pk].items():
+                setattr(event, name, value)
+            copies.append(event)
+        history.append(event)
+    return history, copies
 
 
 def organisations_by_id():

@@ -28,12 +28,13 @@ from members.models import (
     MembershipPeriod,
 )
 from members.services import NewEvents, member_events_add_bulk, member_events_apply
+from partyblock.core.text import day_text
 from units.models import MEMBER_HOLDING_KINDS, Organisation
 
-from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, fmt, import_only, stt_column
+from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, field_length, import_only, stt_column
 from ..plan import day, iso
 from ..scope import OUTSIDE_ORGANISATION
-from .base import CHUNK_ROWS, Kind, organisations_by_id
+from .base import CHUNK_ROWS, Kind, organisations_by_id, with_edits
 from .matching import MemberIndex, keys_of
 from .members import (
     birth_date_column,
@@ -98,10 +99,6 @@ FIELD_LABELS = {
 }
 
 
-def _max(name):
-    return MemberEvent._meta.get_field(name).max_length
-
-
 class EventsKind(Kind):
     key = "events"
     label = "Quá trình sinh hoạt (sự kiện)"
@@ -136,7 +133,7 @@ class EventsKind(Kind):
                 "decision_number",
                 "Số quyết định",
                 ("Số QĐ", "Quyết định số"),
-                max_length=_max("decision_number"),
+                max_length=field_length(MemberEvent, "decision_number"),
             ),
             DateColumn("decision_date", "Ngày quyết định", ("Ngày QĐ", "Ngày ký quyết định")),
             TextColumn(
@@ -150,7 +147,7 @@ class EventsKind(Kind):
                     "Chuyển từ",
                     "Tổ chức đảng",
                 ),
-                max_length=_max("other_party"),
+                max_length=field_length(MemberEvent, "other_party"),
             ),
             chi_bo_column(),
             DateColumn("end_date", "Đến ngày", ("Ngày kết thúc", "Đến hết ngày"), allow_future=True),
@@ -170,7 +167,7 @@ class EventsKind(Kind):
                 "readmission_consent",
                 "Văn bản đồng ý kết nạp lại",
                 ("Văn bản đồng ý", "Văn bản đồng ý của BTV Tỉnh ủy"),
-                max_length=_max("readmission_consent"),
+                max_length=field_length(MemberEvent, "readmission_consent"),
             ),
             TextColumn("note", "Ghi chú", max_length=1000),
         ]
@@ -302,16 +299,7 @@ class EventsKind(Kind):
                 unchanged.append(row)
         if not usable:
             return
-        history, written = [], []
-        for event in stored:
-            if event.pk in edited:
-                event = MemberEvent(
-                    **{f.attname: getattr(event, f.attname) for f in MemberEvent._meta.concrete_fields}
-                )
-                for name, value in edited[event.pk].items():
-                    setattr(event, name, value)
-                written.append(event)
-            history.append(event)
+        history, written = with_edits(stored, edited)
         new_events = [e for _, e in adds]
         try:
             outcome = replay(member, history + new_events, ctx.directory.by_id, written=written + new_events)
@@ -327,7 +315,9 @@ class EventsKind(Kind):
             return
         for row, event in adds:
             ctx.create(
-                row.number, f"{known.describe()}: {event.get_kind_display()} ngày {fmt(event.date)}", None
+                row.number,
+                f"{known.describe()}: {event.get_kind_display()} ngày {day_text(event.date)}",
+                None,
             )
         for row, same, fields in changes:
             shown = [
@@ -335,7 +325,7 @@ class EventsKind(Kind):
             ]
             ctx.update(
                 row.number,
-                f"{known.describe()}: {same.get_kind_display()} ngày {fmt(same.date)}",
+                f"{known.describe()}: {same.get_kind_display()} ngày {day_text(same.date)}",
                 shown,
                 None,
             )
@@ -473,7 +463,9 @@ def _inside_on(known, day_before):
 
 
 def _mentions(message, event):
-    return message.startswith(event.get_kind_display()) and (event.date is None or fmt(event.date) in message)
+    return message.startswith(event.get_kind_display()) and (
+        event.date is None or day_text(event.date) in message
+    )
 
 
 def _shown(source, name, ctx):

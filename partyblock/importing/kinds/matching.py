@@ -14,9 +14,8 @@ from django.db import connection
 from django.db.models import F, Lookup, Q
 
 from members.models import Member, MemberCard, MembershipPeriod
-from partyblock.core.text import search_key
+from partyblock.core.text import day_text, search_key
 
-from ..columns import fmt
 from ..scope import OUTSIDE_MEMBER, OUTSIDE_NAMESAKE
 
 
@@ -75,7 +74,7 @@ def among(field, values):
 class Known:
     """An existing member as the importer sees it (plain values, no model instance)."""
 
-    __slots__ = (
+    STORED = (  # Member fields, as loaded
         "id",
         "full_name",
         "search_name",
@@ -86,13 +85,16 @@ class Known:
         "hometown",
         "national_id",
         "so_ly_lich",
-        "cards",
-        "current_card",
-        "periods",
     )
+    __slots__ = (*STORED, "cards", "current_card", "periods")
+
+    def __init__(self, values):
+        for name, value in zip(self.STORED, values, strict=True):
+            setattr(self, name, value)
+        self.cards, self.current_card, self.periods = set(), None, []
 
     def describe(self):
-        return f"{self.full_name} (sinh {fmt(self.birth_date)}, mã {self.id})"
+        return f"{self.full_name} (sinh {day_text(self.birth_date)}, mã {self.id})"
 
     def last_organisation_id(self):
         """The chi bộ of the member's latest registration in the Khối (today's if still a member)."""
@@ -196,39 +198,9 @@ class MemberIndex:
 
     def _load(self, condition):
         by_id = self.by_id
-        for values in (
-            Member.objects.filter(condition)
-            .order_by()
-            .values_list(
-                "id",
-                "full_name",
-                "search_name",
-                "birth_date",
-                "gender",
-                "ethnicity",
-                "religion",
-                "hometown",
-                "national_id",
-                "so_ly_lich",
-            )
-        ):
-            if values[0] in by_id:
-                continue  # loaded by an earlier condition
-            known = Known()
-            (
-                known.id,
-                known.full_name,
-                known.search_name,
-                known.birth_date,
-                known.gender,
-                known.ethnicity,
-                known.religion,
-                known.hometown,
-                known.national_id,
-                known.so_ly_lich,
-            ) = values
-            known.cards, known.current_card, known.periods = set(), None, []
-            by_id[known.id] = known
+        for values in Member.objects.filter(condition).order_by().values_list(*Known.STORED):
+            if values[0] not in by_id:  # else loaded by an earlier condition
+                by_id[values[0]] = Known(values)
 
     def match_row(self, row, within):
         """`match` of a row (anything with `get(key)`)."""

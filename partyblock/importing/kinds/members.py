@@ -45,6 +45,7 @@ from members.models import (
     card_status_problem,
 )
 from members.services import NewMember, card_issue, member_events_apply, member_update, members_create_bulk
+from partyblock.core.text import day_text
 from units.models import PATH_STEP, Organisation
 
 from ..columns import (
@@ -53,13 +54,13 @@ from ..columns import (
     DateColumn,
     DigitsColumn,
     TextColumn,
-    fmt,
+    field_length,
     import_only,
     stt_column,
 )
 from ..plan import OUTDATED, day, iso
 from ..scope import locked_field_reason
-from .base import Kind, organisations_by_id
+from .base import Kind, organisations_by_id, with_edits
 from .matching import MemberIndex, NameKeys, keys_of
 
 PROFILE = ["full_name", "gender", "birth_date", "ethnicity", "religion", "hometown", "national_id"]
@@ -67,7 +68,7 @@ NEW_PROFILE = [*PROFILE, "so_ly_lich"]  # what a new member's row gives (the pla
 
 
 def _max(name):
-    return Member._meta.get_field(name).max_length
+    return field_length(Member, name)
 
 
 def full_name_column(required=True):
@@ -428,7 +429,7 @@ class MembersKind(Kind):
         into the tree, that day, with a warning; False after reporting an arrival before admission."""
         if arrived_on is not None and arrived_on < admitted_on:
             ctx.error(
-                number, "arrived_on", arrived_on, f"trước ngày vào Đảng ({fmt(admitted_on)}) của {name}."
+                number, "arrived_on", arrived_on, f"trước ngày vào Đảng ({day_text(admitted_on)}) của {name}."
             )
             return False
         joined = ctx.directory.joined_on(chi_bo)
@@ -440,8 +441,8 @@ class MembersKind(Kind):
         if early:
             ctx.warn(
                 number,
-                f"{name} vào Đảng ngày {fmt(admitted_on)}, trước khi {chi_bo.name} thuộc Đảng bộ Khối "
-                f"({fmt(joined)}): ghi là kết nạp ngoài Đảng bộ Khối, chuyển đến {chi_bo.name} ngày {fmt(joined)}.",
+                f"{name} vào Đảng ngày {day_text(admitted_on)}, trước khi {chi_bo.name} thuộc Đảng bộ Khối "
+                f"({day_text(joined)}): ghi là kết nạp ngoài Đảng bộ Khối, chuyển đến {chi_bo.name} ngày {day_text(joined)}.",
             )
             return joined
         return None
@@ -466,14 +467,14 @@ class MembersKind(Kind):
         term = probation(admitted_on)
         if official_on < term.earliest and term.enforced:
             if term.charter.is_current_rule:
-                reason = f"chưa đủ 12 tháng dự bị kể từ ngày vào Đảng {fmt(admitted_on)}"
+                reason = f"chưa đủ 12 tháng dự bị kể từ ngày vào Đảng {day_text(admitted_on)}"
             else:
-                reason = f"chưa hết thời hạn dự bị ngắn nhất theo {term.charter.name} kể từ ngày vào Đảng {fmt(admitted_on)}"
+                reason = f"chưa hết thời hạn dự bị ngắn nhất theo {term.charter.name} kể từ ngày vào Đảng {day_text(admitted_on)}"
             ctx.error(
                 number,
                 "official_on",
                 official_on,
-                f"{reason}: ngày chính thức sớm nhất là {fmt(term.earliest)}.",
+                f"{reason}: ngày chính thức sớm nhất là {day_text(term.earliest)}.",
             )
             return None
         return term.effective(official_on)
@@ -650,17 +651,9 @@ class MembersKind(Kind):
         member = Member(
             pk=known.id, full_name=known.full_name, birth_date=row.get("birth_date") or known.birth_date
         )
-        history, written = [], list(adds)
-        for event in sorted(histories.get(known.id, []), key=lambda e: (e.date or datetime.date.max, e.pk)):
-            if event.pk in edited:
-                event = MemberEvent(
-                    **{f.attname: getattr(event, f.attname) for f in MemberEvent._meta.concrete_fields}
-                )
-                for name, value in edited[event.pk].items():
-                    setattr(event, name, value)
-                written.append(event)
-            history.append(event)
-        return self._replay(row, member, history + adds, ctx, written=written) is not None
+        stored = sorted(histories.get(known.id, []), key=lambda e: (e.date or datetime.date.max, e.pk))
+        history, copies = with_edits(stored, edited)
+        return self._replay(row, member, history + adds, ctx, written=[*adds, *copies]) is not None
 
     # --- writing ----------------------------------------------------------------------------------
 
@@ -803,7 +796,7 @@ NEW_TAG = "new-member"
 
 def _new_label(name, birth_date, chi_bo):
     """A row that creates a member, as the preview lists it."""
-    return f"{name} (sinh {fmt(birth_date)}) — {chi_bo.name}"
+    return f"{name} (sinh {day_text(birth_date)}) — {chi_bo.name}"
 
 
 def _still_probationary(name):

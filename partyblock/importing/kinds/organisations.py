@@ -15,7 +15,16 @@ from django.core.exceptions import ValidationError
 from units.models import Organisation, OrganisationKind
 from units.services import NewOrganisation, organisation_update, organisations_create_bulk
 
-from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, header_key, import_only, stt_column
+from ..columns import (
+    ChoiceColumn,
+    CodeColumn,
+    DateColumn,
+    TextColumn,
+    field_length,
+    header_key,
+    import_only,
+    stt_column,
+)
 from ..plan import day, iso
 from ..scope import OUTSIDE_ORGANISATION
 from .base import Kind, organisations_by_id
@@ -29,10 +38,6 @@ LABELS = {
     "dissolved_on": "Ngày giải thể",
     "agency": "Cơ quan, đơn vị",
 }
-
-
-def _max(name):
-    return Organisation._meta.get_field(name).max_length
 
 
 class OrganisationsKind(Kind):
@@ -55,14 +60,14 @@ class OrganisationsKind(Kind):
                 "Mã",
                 ("Mã tổ chức", "Mã tổ chức đảng", "Mã TCĐ", "Mã đơn vị"),
                 required=True,
-                max_length=_max("code"),
+                max_length=field_length(Organisation, "code"),
             ),
             TextColumn(
                 "name",
                 "Tên tổ chức",
                 ("Tên", "Tên tổ chức đảng", "Tổ chức đảng"),
                 required=True,
-                max_length=_max("name"),
+                max_length=field_length(Organisation, "name"),
                 name=True,
             ),
             ChoiceColumn(
@@ -95,7 +100,7 @@ class OrganisationsKind(Kind):
                 "agency",
                 "Cơ quan, đơn vị",
                 ("Cơ quan", "Đơn vị", "Cơ quan đơn vị"),
-                max_length=_max("agency"),
+                max_length=field_length(Organisation, "agency"),
             ),
         ]
 

@@ -9,9 +9,10 @@ the services of the bulk rating screens, one call per year in the file.
 from decimal import Decimal
 
 from members.models import Member, MemberCard, MemberRating, MembershipPeriod
-from members.queries import periods_to_rate
+from members.queries import periods_to_rate, rating_day
 from members.services import member_ratings_save
 from partyblock.core import rating_schemes
+from partyblock.core.text import day_text
 from units.models import Organisation, OrganisationRating
 from units.queries import RATED_KINDS, organisations_to_rate
 from units.services import organisation_ratings_save
@@ -102,6 +103,18 @@ class RatingsKind(Kind):
             cache[year] = self.subjects_to_rate(year, ctx.organisation)
         return cache[year]
 
+    def _plan(self, planned, row, year, category, score, subject_id, label, key, why, ctx):
+        """Add the row's rating to `planned` unless its subject is not to be rated that year (`why`
+        says what that means, after the error's subject and year) or is rated by an earlier row."""
+        if subject_id not in self._to_rate(ctx, year):
+            ctx.error(row.number, key, row.get(key), f"{label} không thuộc diện xếp loại năm {year}{why}")
+            return
+        first = ctx.__dict__.setdefault("seen", {}).setdefault((subject_id, year), row.number)
+        if first != row.number:
+            ctx.row_error(row.number, f"{label} đã được xếp loại năm {year} ở dòng {first}.")
+            return
+        planned.append((row, year, subject_id, category, score, label))
+
     def _compare(self, planned, ctx):
         """planned: [(row, year, subject id, Category, score, label)] -> create / update / unchanged."""
         existing = {}
@@ -186,7 +199,6 @@ class MemberRatingsKind(RatingsKind):
         return member_ratings_save(year=year, choices=choices, import_batch=batch)
 
     def process(self, rows, ctx):
-        seen = ctx.__dict__.setdefault("seen", {})
         parsed = []
         for row in rows:
             if row.bad:
@@ -209,21 +221,12 @@ class MemberRatingsKind(RatingsKind):
                     "không tìm thấy đảng viên này (theo số thẻ, số CCCD, hoặc họ tên và ngày sinh).",
                 )
                 continue
-            if known.id not in self._to_rate(ctx, year):
-                ctx.error(
-                    row.number,
-                    "full_name",
-                    row.get("full_name"),
-                    f"{known.describe()} không thuộc diện xếp loại năm {year}: không sinh hoạt trong "
-                    f"Đảng bộ Khối{' (' + ctx.organisation.name + ')' if ctx.organisation else ''} vào "
-                    f"31/12/{year}, đang được miễn hoặc bị đình chỉ sinh hoạt, hoặc được kết nạp chưa đủ 6 tháng.",
-                )
-                continue
-            first = seen.setdefault((known.id, year), row.number)
-            if first != row.number:
-                ctx.row_error(row.number, f"{known.describe()} đã được xếp loại năm {year} ở dòng {first}.")
-                continue
-            planned.append((row, year, known.id, category, score, known.describe()))
+            within = f" ({ctx.organisation.name})" if ctx.organisation else ""
+            why = (
+                f": không sinh hoạt trong Đảng bộ Khối{within} vào {day_text(rating_day(year))}, đang được "
+                "miễn hoặc bị đình chỉ sinh hoạt, hoặc được kết nạp chưa đủ 6 tháng."
+            )
+            self._plan(planned, row, year, category, score, known.id, known.describe(), "full_name", why, ctx)
         self._compare(planned, ctx)
 
     def export_rows(self, queryset):
@@ -294,7 +297,6 @@ class OrganisationRatingsKind(RatingsKind):
         return organisation_ratings_save(year=year, choices=choices, import_batch=batch)
 
     def process(self, rows, ctx):
-        seen = ctx.__dict__.setdefault("seen", {})
         directory = ctx.directory
         planned = []
         for row in rows:
@@ -317,20 +319,8 @@ class OrganisationRatingsKind(RatingsKind):
             if not ctx.scope.has_organisation(organisation):
                 ctx.error(row.number, key, row.get(key), OUTSIDE_ORGANISATION)
                 continue
-            if organisation.pk not in self._to_rate(ctx, year):
-                ctx.error(
-                    row.number,
-                    key,
-                    row.get(key),
-                    f"{organisation.name} không thuộc diện xếp loại năm {year} (chưa thành lập đủ 6 tháng "
-                    f"hoặc không còn hoạt động vào 31/12/{year}).",
-                )
-                continue
-            first = seen.setdefault((organisation.pk, year), row.number)
-            if first != row.number:
-                ctx.row_error(row.number, f"{organisation.name} đã được xếp loại năm {year} ở dòng {first}.")
-                continue
-            planned.append((row, year, organisation.pk, category, score, organisation.name))
+            why = f" (chưa thành lập đủ 6 tháng hoặc không còn hoạt động vào {day_text(rating_day(year))})."
+            self._plan(planned, row, year, category, score, organisation.pk, organisation.name, key, why, ctx)
         self._compare(planned, ctx)
 
     def export_rows(self, queryset):

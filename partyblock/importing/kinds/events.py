@@ -32,7 +32,7 @@ from partyblock.core.text import day_text
 from units.models import MEMBER_HOLDING_KINDS, Organisation
 
 from ..columns import ChoiceColumn, CodeColumn, DateColumn, TextColumn, field_length, import_only, stt_column
-from ..plan import day, iso
+from ..plan import OUTDATED, day, iso
 from ..scope import OUTSIDE_ORGANISATION
 from .base import CHUNK_ROWS, Kind, organisations_by_id, with_edits
 from .matching import MemberIndex, keys_of
@@ -84,8 +84,10 @@ COMPARED = [
     "exemption_ground",
     "ending_ground",
     "readmission_consent",
+    "conviction_cleared_on",
     "note",
 ]
+DATE_FIELDS = {"decision_date", "end_date", "conviction_cleared_on"}  # of COMPARED: ISO text in the plan
 FIELD_LABELS = {
     "decision_number": "Số quyết định",
     "decision_date": "Ngày quyết định",
@@ -95,6 +97,7 @@ FIELD_LABELS = {
     "exemption_ground": "Lý do miễn",
     "ending_ground": "Lý do ra khỏi Đảng",
     "readmission_consent": "Văn bản đồng ý kết nạp lại",
+    "conviction_cleared_on": "Ngày được xóa án tích",
     "note": "Ghi chú",
 }
 
@@ -169,6 +172,17 @@ class EventsKind(Kind):
                 ("Văn bản đồng ý", "Văn bản đồng ý của BTV Tỉnh ủy"),
                 max_length=field_length(MemberEvent, "readmission_consent"),
             ),
+            DateColumn(
+                "conviction_cleared_on",
+                "Ngày được xóa án tích",
+                (
+                    "Ngày xóa án tích",
+                    "Ngày xoá án tích",
+                    "Ngày được xoá án tích",
+                    "Xóa án tích ngày",
+                    "Ngày đương nhiên được xóa án tích",
+                ),
+            ),
             TextColumn("note", "Ghi chú", max_length=1000),
         ]
 
@@ -231,6 +245,7 @@ class EventsKind(Kind):
             exemption_ground=row.get("ground") or "",
             ending_ground=row.get("ending_ground") or "",
             readmission_consent=row.get("readmission_consent") or "",
+            conviction_cleared_on=row.get("conviction_cleared_on"),
             note=row.get("note") or "",
         )
         place = row.get("place")
@@ -371,7 +386,7 @@ class EventsKind(Kind):
             for _, pk, fields in changes:
                 event = stored[pk]
                 for name, value in fields.items():
-                    setattr(event, name, day(value) if name.endswith("date") else value)
+                    setattr(event, name, day(value) if name in DATE_FIELDS else value)
                 changed.append(event)
             member_events_apply(
                 member,
@@ -384,7 +399,10 @@ class EventsKind(Kind):
 
 
 def _event_fields(record):
-    """The MemberEvent fields (by attname) of an added event's plan record."""
+    """The MemberEvent fields (by attname) of an added event's plan record (one of another length
+    was made by an earlier version: the file is to be previewed again)."""
+    if len(record) != 13:
+        raise ValidationError(OUTDATED)
     (
         _,
         kind,
@@ -397,6 +415,7 @@ def _event_fields(record):
         ground,
         ending_ground,
         consent,
+        cleared,
         note,
     ) = record
     return {
@@ -410,6 +429,7 @@ def _event_fields(record):
         "exemption_ground": ground,
         "ending_ground": ending_ground,
         "readmission_consent": consent,
+        "conviction_cleared_on": day(cleared),
         "note": note,
     }
 
@@ -431,6 +451,7 @@ def _event_record(event):
         event.exemption_ground,
         event.ending_ground,
         event.readmission_consent,
+        iso(event.conviction_cleared_on),
         event.note,
     ]
 

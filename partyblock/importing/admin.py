@@ -33,9 +33,17 @@ KIND_NOTES = {
 }
 
 
+class CodedOrganisationField(forms.ModelChoiceField):
+    """A TCCS named with its code: two TCCS may share a name (an office's sheet of an organisation
+    the Khối already has under that name), and the file goes to exactly the one chosen."""
+
+    def label_from_instance(self, organisation):
+        return f"{organisation.name} ({organisation.code})"
+
+
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(choices=ImportKind.choices, label="Loại dữ liệu")
-    organisation = forms.ModelChoiceField(
+    organisation = CodedOrganisationField(
         queryset=Organisation.objects.filter(kind__in=GRASSROOTS_KINDS).order_by("name"),
         required=False,
         label="Tổ chức cơ sở đảng",

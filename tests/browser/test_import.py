@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from members.models import Member, MemberCard, MemberEvent, MembershipPeriod
 from partyblock.importing.models import ImportBatch, ImportStatus
 from tests.browser.helpers import ADMIN, GRASSROOTS, assert_vietnamese, login, persona, shot
+from units.models import Organisation
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +79,8 @@ def upload(page, name, data):
     page.goto("/quan-tri/importing/importbatch/nhap/")
     expect(page.locator("h1")).to_have_text("Nhập dữ liệu")
     page.select_option("#id_kind", label="Đảng viên")
-    page.select_option("#id_organisation", label="Đảng bộ Sở Tài chính")
+    tccs = Organisation.objects.get(name="Đảng bộ Sở Tài chính")
+    page.select_option("#id_organisation", label=f"{tccs.name} ({tccs.code})")  # namesakes: the code tells
     page.set_input_files(
         "#id_file",
         files=[

@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 
 from members.models import Member
 from partyblock.importing.models import ImportBatch, ImportStatus
+from tests.conftest import make_organisation
+from units.models import OrganisationKind
 
 from .conftest import xlsx
 
@@ -98,3 +100,15 @@ def test_staff_without_the_import_permission_cannot_upload(client, django_user_m
     user = django_user_model.objects.create_user("xem", password="x", is_staff=True)
     client.force_login(user)
     assert client.get(reverse("admin:importing_importbatch_upload")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_namesake_tccs_are_told_apart_by_code_on_the_upload_form(admin_client, tree):
+    """An office's sheet of a TCCS the Khối already has under the same name: the chooser names each
+    with its code, and the file goes to the one chosen."""
+    twin = make_organisation("SOA-2", OrganisationKind.DANG_BO_CO_SO, tree["bloc"], name="Đảng bộ Sở A")
+    page = admin_client.get(reverse("admin:importing_importbatch_upload")).content.decode()
+    assert f'<option value="{tree["dbcs"].pk}">Đảng bộ Sở A (SOA)</option>' in page
+    assert f'<option value="{twin.pk}">Đảng bộ Sở A (SOA-2)</option>' in page
+    upload(admin_client, xlsx(ROWS), organisation=twin.pk)
+    assert ImportBatch.objects.get().organisation == twin

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from members.admin import MemberAdmin
-from partyblock.admin_tools import MemberSearchMixin, ReadOnlyFormSet
+from partyblock.admin_tools import ConditionFilter, MemberSearchMixin, ReadOnlyFormSet
 from partyblock.core.text import day_text
 from units.admin import OrganisationAdmin
 
@@ -286,34 +286,22 @@ class DisciplineDecisionForm(forms.ModelForm):
             self.add_error(None, ValidationError(error.messages))
 
 
-class InForceFilter(admin.SimpleListFilter):
+class InForceFilter(ConditionFilter):
     title = "hiệu lực"
     parameter_name = "hieu_luc"
-
-    def lookups(self, request, model_admin):
-        return [("con", "Còn hiệu lực"), ("huy", "Đã hủy bỏ")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "con":
-            return queryset.filter(withdrawn_on__isnull=True)
-        if self.value() == "huy":
-            return queryset.filter(withdrawn_on__isnull=False)
-        return queryset
+    conditions = {
+        "con": ("Còn hiệu lực", Q(withdrawn_on__isnull=True)),
+        "huy": ("Đã hủy bỏ", Q(withdrawn_on__isnull=False)),
+    }
 
 
-class SubjectTypeFilter(admin.SimpleListFilter):
+class SubjectTypeFilter(ConditionFilter):
     title = "đối tượng"
     parameter_name = "doi_tuong"
-
-    def lookups(self, request, model_admin):
-        return [("dang_vien", "Đảng viên"), ("to_chuc", "Tổ chức đảng")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "dang_vien":
-            return queryset.filter(member__isnull=False)
-        if self.value() == "to_chuc":
-            return queryset.filter(organisation__isnull=False)
-        return queryset
+    conditions = {
+        "dang_vien": ("Đảng viên", Q(member__isnull=False)),
+        "to_chuc": ("Tổ chức đảng", Q(organisation__isnull=False)),
+    }
 
 
 @admin.register(DisciplineDecision)

@@ -4,14 +4,13 @@ The profile, the admission outside, the recognition and the transfer in go throu
 services in one transaction: all of them, or, when any is refused, nothing."""
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from partyblock.accounts.access import visible
+from partyblock.admin_tools import write_from_form
 from partyblock.core.text import DAY_FORMAT, day_text
 from units.models import MEMBER_HOLDING_KINDS, Organisation
 
@@ -84,41 +83,18 @@ class ArrivalViewMixin:
         form = ArrivalForm(request.POST or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    member = member_create(
-                        full_name=data["full_name"],
-                        gender=data["gender"],
-                        birth_date=data["birth_date"],
-                        national_id=data["national_id"] or None,
-                        so_ly_lich=data["so_ly_lich"] or None,
-                    )
-                    where = data["admitted_at"] or ADMITTED_OUTSIDE_UNKNOWN
-                    member_admit_outside(
-                        member=member,
-                        other_party=where,
-                        ceremony_date=data["ceremony_on"] or data["admitted_on"],
-                        decision_date=data["admitted_on"],
-                    )
-                    if data["recognised_on"]:
-                        member_recognise(member=member, decision_date=data["recognised_on"])
-                    member_transfer_in(
-                        member=member,
-                        to=data["chi_bo"],
-                        from_party=data["from_party"] or where,
-                        on=data["arrived_on"],
-                        decision_number=data["decision_number"],
-                    )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(
-                    request,
+            response = write_from_form(
+                request,
+                form,
+                lambda: _record_arrival(data),
+                success=lambda member: (
                     f"Đã thêm {member.full_name}: vào Đảng ngày {day_text(data['admitted_on'])} ngoài Đảng bộ "
-                    f"Khối, chuyển đến {data['chi_bo'].name} ngày {day_text(data['arrived_on'])}.",
-                )
-                return redirect(reverse("admin:members_member_change", args=[member.pk]))
+                    f"Khối, chuyển đến {data['chi_bo'].name} ngày {day_text(data['arrived_on'])}."
+                ),
+                then=lambda member: reverse("admin:members_member_change", args=[member.pk]),
+            )
+            if response is not None:
+                return response
         return TemplateResponse(
             request,
             "admin/members/member/arrival.html",
@@ -129,3 +105,32 @@ class ArrivalViewMixin:
                 "opts": self.model._meta,
             },
         )
+
+
+def _record_arrival(data):
+    """The member of an arrival form's cleaned `data`, with their story, in one transaction."""
+    with transaction.atomic():
+        member = member_create(
+            full_name=data["full_name"],
+            gender=data["gender"],
+            birth_date=data["birth_date"],
+            national_id=data["national_id"] or None,
+            so_ly_lich=data["so_ly_lich"] or None,
+        )
+        where = data["admitted_at"] or ADMITTED_OUTSIDE_UNKNOWN
+        member_admit_outside(
+            member=member,
+            other_party=where,
+            ceremony_date=data["ceremony_on"] or data["admitted_on"],
+            decision_date=data["admitted_on"],
+        )
+        if data["recognised_on"]:
+            member_recognise(member=member, decision_date=data["recognised_on"])
+        member_transfer_in(
+            member=member,
+            to=data["chi_bo"],
+            from_party=data["from_party"] or where,
+            on=data["arrived_on"],
+            decision_number=data["decision_number"],
+        )
+    return member

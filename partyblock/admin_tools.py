@@ -1,10 +1,13 @@
-"""Pieces the admin screens of several apps share: year choosers, the year and TCCS list filters,
-and the rating form that offers only the chosen year's categories."""
+"""Pieces the admin screens of several apps share: writing from a form (`write_from_form`), year
+choosers, the year, TCCS and condition
+list filters, and the rating form that offers only the chosen year's categories."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from members.models import Member
@@ -15,6 +18,20 @@ from units.models import Organisation
 
 def year_choices():
     return [(y, str(y)) for y in range(timezone.localdate().year, 2009, -1)]
+
+
+def write_from_form(request, form, write, *, success, then):
+    """Run `write()` for a valid form. A refusal (ValidationError) puts its messages on the form and
+    returns None (show the form again, nothing written); otherwise `success(result)` is the message
+    shown and a redirect to `then(result)` is returned."""
+    try:
+        result = write()
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return None
+    messages.success(request, success(result))
+    return redirect(then(result))
 
 
 class YearChooser(forms.Form):
@@ -33,6 +50,20 @@ class YearListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(year=self.value()) if self.value() else queryset
+
+
+class ConditionFilter(admin.SimpleListFilter):
+    """A list filter whose every choice is one condition: `conditions` maps the choice's value in
+    the address to (its label, the Q it keeps)."""
+
+    conditions = {}
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _) in self.conditions.items()]
+
+    def queryset(self, request, queryset):
+        chosen = self.conditions.get(self.value())
+        return queryset.filter(chosen[1]) if chosen else queryset
 
 
 class GrassrootsListFilter(admin.SimpleListFilter):

@@ -5,11 +5,9 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from partyblock.admin_tools import write_from_form
 from partyblock.core import rating_schemes
 
 
@@ -67,18 +65,18 @@ def rating_entry_view(request, *, admin_site, title, subject, year, rows, headin
     writes in one transaction or raises ValidationError (then nothing is written)."""
     form = RatingEntryForm(request.POST or None, rows=rows, subject=subject, year=year)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.choices_by_subject())
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(
-                request,
+        response = write_from_form(
+            request,
+            form,
+            lambda: save(form.choices_by_subject()),
+            success=lambda saved: (
                 f"Đã lưu xếp loại năm {year}: {saved.created} mới, {saved.updated} sửa, {saved.cleared} xóa, "
-                f"{saved.unchanged} không đổi.",
-            )
-            return redirect(request.get_full_path())
+                f"{saved.unchanged} không đổi."
+            ),
+            then=lambda saved: request.get_full_path(),
+        )
+        if response is not None:
+            return response
     scheme = rating_schemes.scheme_for(subject, year)
     context = {
         **admin_site.each_context(request),

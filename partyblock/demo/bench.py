@@ -5,9 +5,16 @@ members and 2.5 million ratings — is built in minutes, not row by row.
 Each copy gets its own organisations (new codes, a new subtree under the Khối's root), members,
 events, periods, cards, ratings, awards, badges, sick leave, tasks and meetings. Documents and the
 inspection registers stay 1×: they are the Khối's own and do not grow with membership.
+
+`time_page` times a page as the page benchmarks (`bench_pages`, `bench_reports`) report it.
 """
 
+import statistics
+import time
+
+from django.core.management.base import CommandError
 from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 
 from members.models import (
     Award,
@@ -157,3 +164,19 @@ def _reset_sequences():
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def time_page(client, url, runs):
+    """(median seconds, queries, status) of `runs` requests of `url` by `client`, after one that warms
+    the caches and the connection; a page that does not answer 200 stops the benchmark."""
+    client.get(url)
+    timings, queries = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}")
+        queries = len(captured)
+    return statistics.median(timings), queries, response.status_code

@@ -1,15 +1,12 @@
-import statistics
-import time
-
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from partyblock.accounts.access import default_report_organisation
+from partyblock.demo.bench import time_page
 from partyblock.home import todos_for
 from units.models import Organisation, Term
 
@@ -41,7 +38,7 @@ class Command(BaseCommand):
             client = Client(HTTP_HOST="localhost")
             client.force_login(users[name])
             for page, url in self.pages(users[name]):
-                median, queries, status = self.measure(client, url, runs)
+                median, queries, status = time_page(client, url, runs)
                 total += 1
                 mark = " !" if median * 1000 > LIMIT_MS else ""
                 if mark:
@@ -105,19 +102,6 @@ class Command(BaseCommand):
         page_of = organisation or Organisation.objects.filter(depth=1).order_by("path").first()
         if page_of is not None:
             yield "reports: organisation page", reverse("organisation", args=[page_of.code])
-
-    def measure(self, client, url, runs):
-        first = client.get(url)  # warm caches and the connection
-        timings, queries = [], 0
-        for _ in range(runs):
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append(time.perf_counter() - started)
-            queries = len(captured)
-        if first.status_code != 200:
-            raise CommandError(f"{url} answered {first.status_code}")
-        return statistics.median(timings), queries, response.status_code
 
 
 class _Request:

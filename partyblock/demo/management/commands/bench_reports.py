@@ -1,4 +1,3 @@
-import statistics
 import time
 
 from django.contrib.auth import get_user_model
@@ -6,11 +5,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import Member, MemberRating
-from partyblock.demo.bench import base_sizes, scale_to
+from partyblock.demo.bench import base_sizes, scale_to, time_page
 from partyblock.demo.seed import build_demo
 
 RUNS = 5
@@ -55,7 +53,7 @@ class Command(BaseCommand):
                 self._analyze()
                 members, ratings = Member.objects.count(), MemberRating.objects.count()
                 for name, url in self._pages():
-                    median, queries = self._measure(client, url)
+                    median, queries, _ = time_page(client, url, RUNS)
                     rows.append((step, members, ratings, name, median, queries))
                     self.stdout.write(
                         f"{step:>4}×  {members:>8} members {ratings:>9} ratings  {name:<22} "
@@ -74,19 +72,6 @@ class Command(BaseCommand):
             ("drill-down: members", reverse("reports:drilldown", args=["members"]) + "?nhiem-ky=2015-2020"),
             ("admission board", reverse("reports:admission_board")),
         ]
-
-    def _measure(self, client, url):
-        client.get(url)  # warm caches and the connection
-        timings, queries = [], 0
-        for _ in range(RUNS):
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                raise CommandError(f"{url} answered {response.status_code}")
-            queries = len(captured)
-        return statistics.median(timings), queries
 
     def _analyze(self):
         """Fresh statistics and visibility maps, as autovacuum would leave them after bulk loading."""

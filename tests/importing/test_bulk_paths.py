@@ -352,7 +352,7 @@ def test_new_members_are_counted_listed_and_warned_about_in_file_order(tree, mon
     )
     assert len(report["creates"]) == min(listed, 12)
     assert [warning[:7] for warning in report["warnings"]] == ["Dòng 4:", "Dòng 7:", "Dòng 9:"]
-    assert report["creates"][0] == [2, "Nguyễn Văn Thứ 1 (sinh 02/01/1980) — Chi bộ Văn phòng"]
+    assert report["creates"][0] == [2, "Nguyễn Văn Thứ 1 (sinh 02/01/1980) — Chi bộ Văn phòng — Đảng bộ Sở A"]
 
 
 def old_probationary_row(n):

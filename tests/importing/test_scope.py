@@ -464,6 +464,8 @@ def test_a_cccd_exported_masked_is_read_as_an_empty_cell(personas, people, tree)
     )
     preview = prepare("members", sheet, organisation=tree["dbcs"], user=personas["coso_a"])
     assert (preview.errors, preview.updates, preview.batch.unchanged_count) == ([], [], 1)
-    assert [label for _, label in preview.creates] == ["Người Mới (sinh 01/01/1980) — Chi bộ Văn phòng"]
+    assert [label for _, label in preview.creates] == [
+        "Người Mới (sinh 01/01/1980) — Chi bộ Văn phòng — Đảng bộ Sở A"
+    ]
     commit(preview, user=personas["coso_a"])
     assert Member.objects.get(full_name="Người Mới").national_id is None

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from members.models import MemberEvent, MembershipPeriod
 from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind, TreeSpan
+from units.placing import placed
 
 from ..columns import header_key, show
 from ..plan import PlanWriter
@@ -190,6 +191,12 @@ class Directory:
         self.root = next((o for o in self.by_id.values() if o.kind == OrganisationKind.BLOC), None)
         self._member_paths = None  # paths of the organisations that have had members
         self._had_members = {}
+        self._tccs_names = {o.pk: o.name for o in self.by_id.values() if o.depth == 1}
+
+    def placed(self, organisation):
+        """`organisation` named with its TCCS ("Chi bộ Văn phòng — Đảng bộ Sở A"), as every
+        organisation chooser names it (`units.placing.placed`), without a query."""
+        return placed(organisation, self._tccs_names)
 
     @staticmethod
     def joined_on(organisation):

@@ -264,7 +264,7 @@ class CandidatesKind(Kind):
             ctx.warn(row.number, ctx.scope.text(warning))
         name = row.get("full_name") or known.full_name
         if known is None:
-            ctx.create(row.number, f"{name} ({chi_bo.name})", record)
+            ctx.create(row.number, f"{name} ({ctx.directory.placed(chi_bo)})", record)
         else:
             shown = [(Candidate._meta.get_field(k).verbose_name, "", v) for k, v in profile.items()]
             shown += [(Step(step).label, "", "ghi bước") for step, _ in steps]

@@ -493,7 +493,7 @@ def _shown(source, name, ctx):
     """A stored event's field (or an edited value from a dict) as people read it."""
     value = source[name] if isinstance(source, dict) else getattr(source, name)
     if name == "organisation_id" and value:
-        return ctx.directory.by_id[value].name
+        return ctx.directory.placed(ctx.directory.by_id[value])
     if name == "exemption_ground" and value:
         return ExemptionGround(value).label
     if name == "ending_ground" and value:

@@ -381,7 +381,7 @@ class MembersKind(Kind):
             )
         ctx.create(
             number,
-            _new_label(name, birth, chi_bo),
+            _new_label(name, birth, chi_bo, ctx.directory),
             [
                 NEW_TAG,
                 number,
@@ -439,10 +439,11 @@ class MembersKind(Kind):
         if arrived_on is not None and arrived_on > admitted_on:
             return arrived_on
         if early:
+            place = ctx.directory.placed(chi_bo)
             ctx.warn(
                 number,
-                f"{name} vào Đảng ngày {day_text(admitted_on)}, trước khi {chi_bo.name} thuộc Đảng bộ Khối "
-                f"({day_text(joined)}): ghi là kết nạp ngoài Đảng bộ Khối, chuyển đến {chi_bo.name} ngày {day_text(joined)}.",
+                f"{name} vào Đảng ngày {day_text(admitted_on)}, trước khi {place} thuộc Đảng bộ Khối "
+                f"({day_text(joined)}): ghi là kết nạp ngoài Đảng bộ Khối, chuyển đến {place} ngày {day_text(joined)}.",
             )
             return joined
         return None
@@ -601,8 +602,8 @@ class MembersKind(Kind):
             now = ctx.directory.by_id.get(known.last_organisation_id())
             ctx.warn(
                 row.number,
-                f"{known.describe()} đang sinh hoạt tại {now.name if now else 'ngoài Đảng bộ Khối'}, "
-                f"không phải {chi_bo.name}: danh sách đảng viên không ghi việc chuyển sinh hoạt "
+                f"{known.describe()} đang sinh hoạt tại {ctx.directory.placed(now) if now else 'ngoài Đảng bộ Khối'}, "
+                f"không phải {ctx.directory.placed(chi_bo)}: danh sách đảng viên không ghi việc chuyển sinh hoạt "
                 "(hãy nhập sự kiện chuyển sinh hoạt nếu cần).",
             )
         return row, known, before, profile, adds, edited, card, shown
@@ -794,9 +795,9 @@ class MembersKind(Kind):
 NEW_TAG = "new-member"
 
 
-def _new_label(name, birth_date, chi_bo):
-    """A row that creates a member, as the preview lists it."""
-    return f"{name} (sinh {day_text(birth_date)}) — {chi_bo.name}"
+def _new_label(name, birth_date, chi_bo, directory):
+    """A row that creates a member, as the preview lists it (the chi bộ with its TCCS)."""
+    return f"{name} (sinh {day_text(birth_date)}) — {directory.placed(chi_bo)}"
 
 
 def _still_probationary(name):

@@ -320,7 +320,18 @@ class OrganisationRatingsKind(RatingsKind):
                 ctx.error(row.number, key, row.get(key), OUTSIDE_ORGANISATION)
                 continue
             why = f" (chưa thành lập đủ 6 tháng hoặc không còn hoạt động vào {day_text(rating_day(year))})."
-            self._plan(planned, row, year, category, score, organisation.pk, organisation.name, key, why, ctx)
+            self._plan(
+                planned,
+                row,
+                year,
+                category,
+                score,
+                organisation.pk,
+                directory.placed(organisation),
+                key,
+                why,
+                ctx,
+            )
         self._compare(planned, ctx)
 
     def export_rows(self, queryset):

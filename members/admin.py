@@ -144,25 +144,28 @@ class MemberEventFormSet(BaseInlineFormSet):
             raise ValidationError(error.messages) from None
 
 
-class MemberEventInline(admin.TabularInline):
+class MemberEventInline(admin.StackedInline):
+    """The member's events, one block each in rows of a few fields, so that the page fits a
+    1366-pixel screen and a phone (as one table row each, its 14 columns made the page 2,300 pixels
+    wide). The first row says what happened, when and where; the others carry what only some kinds
+    of event need."""
+
     model = MemberEvent
     formset = MemberEventFormSet
     extra = 1
-    fields = [
-        "kind",
-        "date",
-        "decision_number",
-        "decision_date",
-        "organisation",
-        "other_party",
-        "end_date",
-        "exemption_ground",
-        "ending_ground",
-        "readmission_consent",
-        "conviction_cleared_on",
-        "vote_date",
-        "sponsors",
-        "note",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("kind", "date", "organisation"),
+                    ("decision_number", "decision_date", "other_party", "end_date"),
+                    ("exemption_ground", "ending_ground"),
+                    ("readmission_consent", "conviction_cleared_on", "vote_date"),
+                    ("sponsors", "note"),
+                ]
+            },
+        )
     ]
     autocomplete_fields = ["organisation"]
     classes = ["events-inline"]

@@ -18,9 +18,18 @@ from units.models import Organisation
 
 from .admin_arrival import ArrivalViewMixin
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
-from .models import EventKind, Member, MemberCard, MemberEvent, MembershipPeriod, MembershipStatus
+from .models import (
+    EventKind,
+    Member,
+    MemberCard,
+    MemberEvent,
+    MembershipPeriod,
+    MembershipStatus,
+    PartyLifeGap,
+)
+from .party_age import gap_problems
 from .queries import headcount, members_as_of
-from .services import card_issue, discipline_event_problems, member_events_apply
+from .services import card_issue, discipline_event_problems, member_events_apply, party_life_gaps_apply
 
 
 class GrassrootsFilter(GrassrootsListFilter):
@@ -180,6 +189,41 @@ class MemberEventInline(admin.StackedInline):
         return formset
 
 
+class PartyLifeGapFormSet(BaseInlineFormSet):
+    """Checks the interruptions as edited on the page against the member's stored history (within a
+    membership, no overlap: `party_age.gap_problems`); they are written by
+    `members.services.party_life_gaps_apply` (MemberAdmin.save_formset)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.instance.pk is None:
+            return
+        spans = [
+            (form.cleaned_data["starts_on"], form.cleaned_data.get("ends_on"))
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("starts_on")
+            and not self._should_delete_form(form)
+        ]
+        if not spans:
+            return
+        rows = [(period.starts_on, period.ends_on) for period in self.instance.periods.order_by("starts_on")]
+        problems = gap_problems(spans, rows)
+        if problems:
+            raise ValidationError(problems)
+
+
+class PartyLifeGapInline(admin.TabularInline):
+    """Interruptions of party life that do not end membership (lost contact, a transfer not
+    registered in time): party age does not count them (docs/rules.md)."""
+
+    model = PartyLifeGap
+    formset = PartyLifeGapFormSet
+    extra = 0
+    fields = ["ground", "starts_on", "ends_on", "note"]
+    formfield_overrides = {models.TextField: {"widget": forms.TextInput(attrs={"size": 32})}}
+
+
 class MemberCardInline(admin.TabularInline):
     model = MemberCard
     extra = 0
@@ -249,6 +293,7 @@ class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, 
     inlines = [
         MemberEventInline,
         MemberCardInline,
+        PartyLifeGapInline,
         MembershipPeriodInline,
     ]  # and inspections' (inspections.admin)
     actions = None
@@ -365,6 +410,11 @@ class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, 
     def card_column(self, obj):
         return ", ".join(card.number for card in obj.live_cards) or "—"
 
+    def get_inline_instances(self, request, obj=None):
+        # Interruptions are recorded on a member who has a history: not on the add page.
+        inlines = super().get_inline_instances(request, obj)
+        return inlines if obj is not None else [i for i in inlines if not isinstance(i, PartyLifeGapInline)]
+
     def save_formset(self, request, form, formset, change):
         if formset.model is MemberCard:
             # A new card goes through card_issue, which marks the current one replaced that day.
@@ -375,6 +425,15 @@ class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, 
                 card.delete()
             for card in formset.new_objects:
                 card_issue(member=form.instance, number=card.number, issued_on=card.issued_on)
+            return None
+        if formset.model is PartyLifeGap:
+            formset.save(commit=False)
+            party_life_gaps_apply(
+                form.instance,
+                add=formset.new_objects,
+                change=[gap for gap, _ in formset.changed_objects],
+                delete=formset.deleted_objects,
+            )
             return None
         if formset.model is not MemberEvent:
             return super().save_formset(request, form, formset, change)

@@ -17,6 +17,7 @@ class MembersConfig(AppConfig):
             models.MemberCard,
             models.MemberRating,
             models.SickLeave,
+            models.PartyLifeGap,
             models.Award,
             models.AwardForm,
             models.IssuingBody,

@@ -19,6 +19,7 @@ from partyblock.core.workdays import add_months
 
 from .charters import probation
 from .models import EndingGround, EventKind, ExemptionGround, MembershipPeriod, MembershipStatus
+from .party_age import age_on
 
 PROBATION_MONTHS = 12
 MIN_ADMISSION_AGE = 18
@@ -107,10 +108,6 @@ ENDED_PHRASES = {
     EventKind.RESIGNATION: "ra khỏi Đảng",
     EventKind.DEATH: "từ trần",
 }
-
-
-def age_on(birth_date, day):
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def _age_text(birth_date, day):

@@ -425,6 +425,15 @@ class MembershipPeriod(models.Model):
     is_suspended = models.BooleanField("bị đình chỉ sinh hoạt", default=False)
     starts_on = models.DateField("từ ngày")
     ends_on = models.DateField("đến trước ngày", null=True)
+    # Party age, derived with the period (`members.party_age`): read off the one period covering a
+    # day, so no report walks a member's events.
+    party_age_from = models.DateField(
+        "tuổi đảng tính từ",
+        null=True,
+        help_text="Ngày bắt đầu tính tuổi đảng như thể không gián đoạn (ngày quyết định kết nạp lần đầu "
+        "cộng số ngày không tính); trống khi giai đoạn nằm trong thời gian gián đoạn sinh hoạt đảng.",
+    )
+    party_days_before = models.PositiveIntegerField("số ngày tuổi đảng trước giai đoạn", default=0)
 
     objects = MembershipPeriodQuerySet.as_manager()
 
@@ -517,6 +526,55 @@ class MemberRating(RatingFields):
             )
         self.organisation = period.organisation
         self.tccs_id = period.organisation.grassroots_id
+
+
+class GapGround(models.TextChoices):
+    """Time out of party life that does not end membership, which party age does not count (QĐ
+    24-QĐ/TW 2021 §4.5.1; docs/rules.md). The time between memberships (expelled, removed, resigned,
+    then readmitted) is not recorded here: it follows from the events."""
+
+    LOST_CONTACT = "mat_lien_lac", "Mất liên lạc với tổ chức đảng"
+    TRANSFER_GAP = "chuyen_sinh_hoat", "Gián đoạn do chuyển sinh hoạt đảng (không đăng ký sinh hoạt đúng hạn)"
+    FIXED_TERM_EXPULSION = "khai_tru_co_thoi_han", "Khai trừ có thời hạn (Điều lệ Đảng khóa II)"
+
+
+class PartyLifeGap(models.Model):
+    """A dated interruption of a member's party life that does not end the membership (lost contact,
+    a transfer not registered in time): the member still counts, party age does not run. Written
+    only through `members.services.party_life_gaps_apply`, which checks it with the member's
+    history and rewrites the periods (their party age)."""
+
+    member = models.ForeignKey(
+        Member, verbose_name="đảng viên", on_delete=models.PROTECT, related_name="party_life_gaps"
+    )
+    ground = models.CharField("lý do", max_length=24, choices=GapGround.choices)
+    starts_on = models.DateField("từ ngày", validators=[limits.past_day])
+    ends_on = models.DateField(
+        "đến hết ngày",
+        null=True,
+        blank=True,
+        validators=[limits.past_day],
+        help_text="Ngày cuối cùng không sinh hoạt; để trống nếu vẫn đang gián đoạn.",
+    )
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        verbose_name = "thời gian gián đoạn sinh hoạt đảng"
+        verbose_name_plural = "thời gian gián đoạn sinh hoạt đảng (không tính tuổi đảng)"
+        ordering = ["member", "starts_on"]
+
+    def __str__(self):
+        until = f" đến hết {day_text(self.ends_on)}" if self.ends_on else " (đang gián đoạn)"
+        return f"{self.get_ground_display()}: từ {day_text(self.starts_on)}{until}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError(
+                {
+                    "ends_on": f"Ngày kết thúc ({day_text(self.ends_on)}) không thể trước ngày bắt đầu "
+                    f"({day_text(self.starts_on)})."
+                }
+            )
 
 
 class SickLeave(models.Model):

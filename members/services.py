@@ -11,8 +11,18 @@ from partyblock.core.bulk import insert, reserve_ids
 from partyblock.core.text import day_text, name_sort_key, search_key
 from units import services as units_services
 
+from . import party_age
 from .lifecycle import PERIOD_FIELDS, replay
-from .models import EventKind, Member, MemberCard, MemberEvent, MemberRating, MembershipPeriod, PartyBadge
+from .models import (
+    EventKind,
+    Member,
+    MemberCard,
+    MemberEvent,
+    MemberRating,
+    MembershipPeriod,
+    PartyBadge,
+    PartyLifeGap,
+)
 from .queries import members_as_of, periods_to_rate
 
 
@@ -71,13 +81,52 @@ def member_events_apply(member, *, add=(), change=(), delete=(), by_discipline=F
         event.member = member
         event.full_clean(exclude=["member"], validate_unique=False)
     outcome = replay(member, events, written=[*change, *add], by_discipline=by_discipline)
+    gaps = _gaps_of(member)
+    problems = party_age.gap_problems(gaps, outcome.rows)
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         if deleted_ids:
             MemberEvent.objects.filter(pk__in=deleted_ids).delete()
         for event in [*change, *add]:
             event.save()
-        _store_periods(member, outcome.periods)
+        _store_periods(member, outcome.rows, events, gaps)
     return outcome.warnings
+
+
+def party_life_gaps_apply(member, *, add=(), change=(), delete=()):
+    """Record, correct or delete a member's interruptions of party life that do not end membership
+    (`PartyLifeGap`: lost contact, a transfer not registered in time, …): each checked alone (days
+    not after today, end not before start), then all together with the member's history (within a
+    membership, no overlap: `party_age.gap_problems`); then the periods are rewritten, since party
+    age does not run during them. Nothing is written when any is refused. `change` holds modified
+    (unsaved) instances, `delete` instances to remove."""
+    deleted_ids = {gap.pk for gap in delete}
+    changed = {gap.pk: gap for gap in change}
+    gaps = [changed.get(gap.pk, gap) for gap in member.party_life_gaps.exclude(pk__in=deleted_ids)]
+    gaps += list(add)
+    for gap in [*change, *add]:
+        gap.member = member
+        gap.full_clean(exclude=["member"])
+    events = list(member.events.all())
+    outcome = replay(member, events, written=())
+    spans = [(gap.starts_on, gap.ends_on) for gap in gaps]
+    problems = party_age.gap_problems(spans, outcome.rows)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        if deleted_ids:
+            PartyLifeGap.objects.filter(pk__in=deleted_ids).delete()
+        for gap in [*change, *add]:
+            gap.save()
+        _store_periods(member, outcome.rows, events, spans)
+
+
+def party_life_gap_record(*, member, ground, starts_on, ends_on=None, note=""):
+    """One interruption of party life (see `party_life_gaps_apply`)."""
+    gap = PartyLifeGap(member=member, ground=ground, starts_on=starts_on, ends_on=ends_on, note=note)
+    party_life_gaps_apply(member, add=[gap])
+    return gap
 
 
 def discipline_event_problems(deleted):
@@ -147,12 +196,13 @@ def members_create_bulk(new_members, *, import_batch):
             )
         )
         events.extend((member_id, event) for event in new.events)
-        periods.extend((member_id, *row) for row in new.periods)
+        story = [(event["kind"], event["date"], event.get("decision_date")) for event in new.events]
+        periods.extend((member_id, *row) for row in party_age.with_party_age(new.periods, story))
         if new.card:
             cards.append((member_id, new.card))
     insert(Member, ["id", *profile_fields, "search_name", "sort_key", "import_batch_id"], members)
     _insert_events(events, import_batch)
-    insert(MembershipPeriod, ["member_id", *PERIOD_FIELDS], periods)
+    insert(MembershipPeriod, ["member_id", *PERIOD_FIELDS, *party_age.FIELDS], periods)
     insert(MemberCard, ["member_id", "number"], cards)
     return len(new_members)
 
@@ -176,15 +226,12 @@ def member_events_add_bulk(additions, *, import_batch):
     audited by the batch's own log row. A member whose stored events the import also changes goes
     through `member_events_apply`. Returns the number of events written."""
     additions = list(additions)
-    member_ids = [new.member_id for new in additions]
-    for start in range(0, len(member_ids), 5000):
-        MembershipPeriod.objects.filter(member_id__in=member_ids[start : start + 5000]).delete()
-    insert(
-        MembershipPeriod,
-        ["member_id", *PERIOD_FIELDS],
-        [(new.member_id, *row) for new in additions for row in new.periods],
+    written = _insert_events(
+        [(new.member_id, event) for new in additions for event in new.events], import_batch
     )
-    return _insert_events([(new.member_id, event) for new in additions for event in new.events], import_batch)
+    # The periods with their party age, read from the events as now stored (`periods_replace_bulk`).
+    periods_replace_bulk({new.member_id: new.periods for new in additions})
+    return written
 
 
 def _insert_events(events, import_batch):
@@ -204,14 +251,62 @@ def _insert_events(events, import_batch):
 
 def member_periods_rebuild(member):
     """Re-derive stored periods from events (after a change of the rules, or for repairs)."""
-    outcome = replay(member, list(member.events.all()), written=())
+    events = list(member.events.all())
+    outcome = replay(member, events, written=())
     with transaction.atomic():
-        _store_periods(member, outcome.periods)
+        _store_periods(member, outcome.rows, events, _gaps_of(member))
 
 
-def _store_periods(member, periods):
+def _gaps_of(member):
+    if member.pk is None:
+        return []
+    return list(member.party_life_gaps.values_list("starts_on", "ends_on"))
+
+
+def _story(events):
+    return [(event.kind, event.date, event.decision_date) for event in events]
+
+
+def _period_instances(member_id, rows):
+    names = (*PERIOD_FIELDS, *party_age.FIELDS)
+    return [MembershipPeriod(member_id=member_id, **dict(zip(names, row, strict=True))) for row in rows]
+
+
+def _store_periods(member, rows, events, gaps):
+    """Rewrite the member's periods from replay's `rows`, with party age (`party_age.with_party_age`)."""
     MembershipPeriod.objects.filter(member=member).delete()
-    MembershipPeriod.objects.bulk_create(periods)
+    MembershipPeriod.objects.bulk_create(
+        _period_instances(member.pk, party_age.with_party_age(rows, _story(events), gaps))
+    )
+
+
+def periods_replace_bulk(rows_by_member, *, chunk=5000):
+    """Rewrite the periods of many members at once: {member id: replay's rows (tuples of
+    `PERIOD_FIELDS`)}, each with its party age from the member's stored events and interruptions
+    (`party_age.with_party_age`), four statements per `chunk` members (`bulk.insert`: COPY on
+    PostgreSQL). For bulk writers whose events are already stored and checked by replay
+    (`member_events_add_bulk`, the demo)."""
+    member_ids = list(rows_by_member)
+    for start in range(0, len(member_ids), chunk):
+        ids = member_ids[start : start + chunk]
+        stories, gaps = {}, {}
+        for member_id, *event in MemberEvent.objects.filter(
+            member_id__in=ids, kind__in=[*party_age.STARTS, *party_age.ENDS]
+        ).values_list("member_id", "kind", "date", "decision_date"):
+            stories.setdefault(member_id, []).append(event)
+        for member_id, *gap in PartyLifeGap.objects.filter(member_id__in=ids).values_list(
+            "member_id", "starts_on", "ends_on"
+        ):
+            gaps.setdefault(member_id, []).append(gap)
+        periods = [
+            (member_id, *row)
+            for member_id in ids
+            for row in party_age.with_party_age(
+                rows_by_member[member_id], stories.get(member_id, []), gaps.get(member_id, [])
+            )
+        ]
+        MembershipPeriod.objects.filter(member_id__in=ids).delete()
+        insert(MembershipPeriod, ["member_id", *PERIOD_FIELDS, *party_age.FIELDS], periods)
 
 
 def _record(member, kind, by_discipline=False, **fields):

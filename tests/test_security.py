@@ -107,7 +107,7 @@ def test_audit_records_an_admin_change_with_before_and_after(personas, namesakes
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
     data.update({"full_name": "Trần Thị Trùng Khớp", "birth_date": "15/05/1990", "gender": "nu"})
-    for prefix in ("events", "cards", "periods"):
+    for prefix in ("events", "cards", "party_life_gaps", "periods"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     events = ours.events.all()
     data.update({"events-TOTAL_FORMS": str(len(events)), "events-INITIAL_FORMS": str(len(events))})

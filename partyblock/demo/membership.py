@@ -19,10 +19,10 @@ from members.models import (
     Member,
     MemberCard,
     MemberEvent,
-    MembershipPeriod,
     TheoryLevel,
     WorkSector,
 )
+from members.services import periods_replace_bulk
 from partyblock.core.text import day_text
 from units.models import Organisation
 
@@ -503,19 +503,19 @@ def write_members(planner):
     stories = planner.stories
     organisations = {o.pk: o for o in Organisation.objects.all()}
     members = Member.objects.bulk_create([s.member for s in stories], batch_size=1000)
-    events, periods, cards = [], [], []
+    events, periods, cards = [], {}, []
     for story, member in zip(stories, members, strict=True):
         for event in story.events:
             event.member = member
         # The plan's expulsions are taken over by discipline decisions (demo/inspections.py).
         outcome = replay(member, story.events, organisations, by_discipline=True)
         events.extend(story.events)
-        periods.extend(outcome.periods)
+        periods[member.pk] = outcome.rows
         official_since = next((e.date for e in story.events if e.kind == EventKind.RECOGNITION), None)
         if official_since:
             issued = official_since + _days(planner.rng.randint(60, 200))
             cards.append(MemberCard(member=member, number=planner.card_number(), issued_on=issued))
     MemberEvent.objects.bulk_create(events, batch_size=2000)
-    MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
+    periods_replace_bulk(periods)  # with their party age
     MemberCard.objects.bulk_create(cards, batch_size=2000)
     return Counter(e.kind for e in events)

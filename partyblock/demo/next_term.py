@@ -44,7 +44,7 @@ from members.models import (
     WorkSector,
 )
 from members.queries import admissions_between, periods_to_rate
-from members.services import member_ratings_save
+from members.services import member_ratings_save, periods_replace_bulk
 from partyblock.core import rating_schemes
 from units.models import (
     GRASSROOTS_KINDS,
@@ -204,16 +204,15 @@ def _amend(changes):
     for event in MemberEvent.objects.filter(member_id__in=changes).order_by("date", "pk"):
         history[event.member_id].append(event)
     organisations = {o.pk: o for o in Organisation.objects.all()}
-    events, periods = [], []
+    events, periods = [], {}
     for member_id, added in changes.items():
         for event in added:
             event.member = members[member_id]
         outcome = replay(members[member_id], history[member_id] + added, organisations, written=added)
         events.extend(added)
-        periods.extend(outcome.periods)
-    MembershipPeriod.objects.filter(member_id__in=changes).delete()
+        periods[member_id] = outcome.rows
     MemberEvent.objects.bulk_create(events, batch_size=2000)
-    MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
+    periods_replace_bulk(periods)  # with their party age
 
 
 def _pending_recognitions(rng):

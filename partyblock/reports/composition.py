@@ -7,9 +7,9 @@ is the drill-down of one cell. Members come from `members_as_of`, admissions fro
 `admissions_between`: no other rule decides who counts.
 
 Ages are whole years on the as-of day (members) or on the admission ceremony (admissions). Party age
-is the project's one definition (`members.badges.party_age` over `members.badges.memberships_of`,
-the function the badges use): only official members have one, probationary members are their own
-group.
+is the project's one definition (`members.party_age`, which the badges read too), carried by the
+member's period covering the as-of day: the band is a CASE over that period's columns, grouped in
+SQL; only official members have a party age, probationary members are their own group.
 """
 
 from collections import Counter
@@ -17,9 +17,9 @@ from collections import Counter
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
-from members.badges import memberships_of, party_age
+from members import party_age
 from members.lifecycle import add_months
-from members.models import Gender, MembershipPeriod, MembershipStatus, TheoryLevel, WorkSector, covering
+from members.models import Gender, MembershipPeriod, TheoryLevel, WorkSector, covering
 from members.queries import admissions_between, members_as_of, periods_as_of
 from partyblock.core.figures import register, register_breakdown
 
@@ -71,35 +71,32 @@ def party_age_band(years):
     raise ValueError(f"no party-age band for {years!r}")
 
 
-def _party_age_groups(scope):
-    """{member id: party-age group} of the members of the scope on the as-of day. Party age is the
-    members app's one rule (`members.badges.party_age` over `memberships_of`), official members
-    only (the registration in force that day), so the composition and the badges agree. Three
-    queries: the members, the official among them, their admission and ending events to that day."""
+def _party_age_periods(scope):
+    """The periods by which the members of the scope count on the as-of day (`periods_as_of`, the
+    rule of `_members`), each with its party-age group (`group`): a CASE over the party age the
+    period carries (`members.party_age.band`), so the composition and the badges agree."""
     day = scope.as_of
-    # The members of `_members(scope)`, read straight off the periods it selects them by.
-    in_scope = periods_as_of(day, scope.organisation)
-    official = set(
-        MembershipPeriod.objects.filter(
-            covering(day), member_id__in=in_scope.values("member_id"), status=MembershipStatus.OFFICIAL
-        ).values_list("member_id", flat=True)
+    return periods_as_of(day, scope.organisation).annotate(
+        group=party_age.band(day, PARTY_AGE_BANDS, PROBATIONARY)
     )
-    spans = memberships_of(in_scope.values("member_id"), day)
-    return {
-        member_id: party_age_band(party_age(spans.get(member_id, []), day, member_id in official)[0])
-        for member_id in in_scope.values_list("member_id", flat=True)
-    }
+
+
+def _party_age_groups(scope):
+    """{member id: party-age group} of the members of the scope on the as-of day: one query."""
+    return dict(_party_age_periods(scope).values_list("member_id", "group"))
 
 
 def _party_age_records(scope, group):
     if group not in FIXED_GROUPS["party_age_band"]:
         raise ValueError(f"no party-age group {group!r}")
-    ids = [member_id for member_id, found in _party_age_groups(scope).items() if found == group]
+    ids = _party_age_periods(scope).filter(group=group).values("member_id")
     return _members(scope).filter(pk__in=ids)
 
 
 def _party_age_counts(scope):
-    return dict(Counter(_party_age_groups(scope).values()))
+    """{group: count}: one grouped query."""
+    rows = _party_age_periods(scope).values("group").annotate(n=Count("pk")).order_by()
+    return {row["group"]: row["n"] for row in rows}
 
 
 def _choice_label(choices):

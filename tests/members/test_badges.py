@@ -2,9 +2,10 @@ import datetime
 
 import pytest
 
-from members.badges import badges_due, memberships, memberships_of, next_award_day, party_age
+from members.badges import badges_due, next_award_day
 from members.lifecycle import add_months
-from members.models import EndingGround, EventKind, PartyBadge
+from members.models import EndingGround, EventKind, PartyBadge, covering
+from members.party_age import memberships, party_age_on, with_party_age
 from members.services import (
     member_admit_outside,
     member_end,
@@ -23,6 +24,11 @@ def veteran(name, birth, ceremony, chi_bo):
     member_recognise(member=member, decision_date=add_months(ceremony, 13))
     member_transfer_in(member=member, to=chi_bo, from_party="Đảng bộ huyện Thanh Hà", on=D(2005, 3, 1))
     return member
+
+
+def age(member, day):
+    """(years, counted from) on `day`, read off the member's stored period covering it."""
+    return party_age_on(member.periods.filter(covering(day)).first(), day)
 
 
 def due_names(day):
@@ -87,57 +93,58 @@ def test_party_age_counts_from_the_admission_decision_not_the_ceremony(tree):
     member_recognise(member=member, decision_date=D(1991, 6, 10))
     member_transfer_in(member=member, to=tree["cb1"], from_party="Đảng bộ huyện", on=D(2005, 3, 1))
 
-    assert party_age(memberships_of([member.pk], D(2020, 5, 10))[member.pk], D(2020, 5, 10)) == (
-        30,
-        D(1990, 5, 10),
-    )
-    assert party_age(memberships_of([member.pk], D(2020, 5, 9))[member.pk], D(2020, 5, 9)) == (
-        29,
-        D(1990, 5, 10),
-    )
+    assert age(member, D(2020, 5, 10)) == (30, D(1990, 5, 10))
+    assert age(member, D(2020, 5, 9)) == (29, D(1990, 5, 10))
     assert due_names(D(2020, 5, 19)) == [("Phạm Văn Quyết", 30, 30)]  # ceremony + 30 years is 01/06
 
 
 def test_party_age_counts_from_the_card_date_when_the_decision_is_lost(tree):
     member = veteran("Đỗ Văn Thẻ", D(1960, 1, 1), D(1990, 5, 20), tree["cb1"])  # no decision date kept
 
-    assert party_age(memberships_of([member.pk], D(2020, 9, 2))[member.pk], D(2020, 9, 2)) == (
-        30,
-        D(1990, 5, 20),
-    )
+    assert age(member, D(2020, 9, 2)) == (30, D(1990, 5, 20))
+
+
+class Period:
+    """A period as `party_age_on` reads it."""
+
+    def __init__(self, row, status="chinh_thuc"):
+        self.status, (self.party_age_from, self.party_days_before) = status, row[-2:]
+
+
+def rows_of(events, periods, gaps=()):
+    return with_party_age([("state", *days) for days in periods], events, gaps)
 
 
 def test_a_readmitted_member_counts_from_the_first_decision_minus_the_time_out(tree):
-    spans = memberships(
-        [
-            (EventKind.ADMISSION, D(1980, 3, 1), D(1980, 2, 1)),
-            (EventKind.EXPULSION, D(1985, 2, 1), None),
-            (EventKind.READMISSION, D(1990, 3, 1), D(1990, 2, 1)),
-        ]
-    )
+    events = [
+        (EventKind.ADMISSION, D(1980, 3, 1), D(1980, 2, 1)),
+        (EventKind.EXPULSION, D(1985, 2, 1), None),
+        (EventKind.READMISSION, D(1990, 3, 1), D(1990, 2, 1)),
+    ]
+    assert memberships(events) == [(D(1980, 2, 1), D(1985, 2, 1)), (D(1990, 2, 1), None)]
+    rows = rows_of(events, [(D(1980, 3, 1), D(1985, 2, 1)), (D(1990, 3, 1), None)])
 
-    assert spans == [(D(1980, 2, 1), D(1985, 2, 1)), (D(1990, 2, 1), None)]
     # Five years out (01/02/1985 - 01/02/1990, 1,826 days): counted as if from 1,826 days after
     # 01/02/1980, i.e. 31/01/1985 (the gap is counted in days; 1980 and 1984 had 29 February).
     assert D(1990, 2, 1) - D(1985, 2, 1) == datetime.timedelta(days=1826)
-    assert party_age(spans, D(2015, 1, 31)) == (30, D(1985, 1, 31))
-    assert party_age(spans, D(2015, 1, 30)) == (29, D(1985, 1, 31))
+    assert rows[1][-2] == D(1985, 1, 31)
+    assert party_age_on(Period(rows[1]), D(2015, 1, 31)) == (30, D(1985, 1, 31))
+    assert party_age_on(Period(rows[1]), D(2015, 1, 30)) == (29, D(1985, 1, 31))
 
 
 def test_only_official_members_have_a_party_age():
-    spans = [(D(1990, 1, 1), None)]
+    (row,) = rows_of([(EventKind.ADMISSION, D(1990, 1, 1), None)], [(D(1990, 1, 1), None)])
 
-    assert party_age(spans, D(2020, 1, 1), official=False) == (None, None)
-    assert party_age(spans, D(2020, 1, 1), official=True) == (30, D(1990, 1, 1))
+    assert party_age_on(Period(row, status="du_bi"), D(2020, 1, 1)) == (None, None)
+    assert party_age_on(Period(row), D(2020, 1, 1)) == (30, D(1990, 1, 1))
 
 
 def test_a_member_whose_membership_ended_has_no_party_age():
-    spans = memberships(
-        [(EventKind.ADMISSION, D(1980, 1, 1), None), (EventKind.REMOVAL, D(2000, 1, 1), None)]
-    )
+    events = [(EventKind.ADMISSION, D(1980, 1, 1), None), (EventKind.REMOVAL, D(2000, 1, 1), None)]
+    (row,) = rows_of(events, [(D(1980, 1, 1), D(2000, 1, 1))])
 
-    assert party_age(spans, D(2010, 1, 1)) == (None, None)
-    assert party_age(spans, D(1999, 12, 31)) == (19, D(1980, 1, 1))
+    assert party_age_on(None, D(2010, 1, 1)) == (None, None)  # no period covers the day
+    assert party_age_on(Period(row), D(1999, 12, 31)) == (19, D(1980, 1, 1))
 
 
 def test_a_probationary_readmitted_member_is_not_listed_for_a_badge(tree):

@@ -9,7 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from members.services import member_admit
+from members.models import GapGround, covering
+from members.party_age import party_age_on
+from members.services import member_admit, member_recognise, party_life_gap_record
 from partyblock.core.figures import FIGURES, value
 from partyblock.reports.figures import Scope
 from tests.members.conftest import make_member
@@ -52,21 +54,41 @@ def test_members_composition_on_the_as_of_day(people, term):
 
 
 def test_party_age_bands_count_from_the_admission_decision_as_badges_do(tree, term):
-    """Party age is the members app's (members.badges.party_age): from the decision's day, not the
-    ceremony's, so a member whose decision was signed ten years before the day is in 10-19."""
-    from members.badges import memberships_of, party_age
-    from members.services import member_recognise
-
+    """Party age is the members app's one definition (members.party_age, carried by the periods,
+    which the badges read): from the decision's day, not the ceremony's, so a member whose decision
+    was signed ten years before the day is in 10-19."""
     member = make_member(full_name="Ngô Văn Mười", birth_date=D(1980, 1, 1))
     member_admit(
         member=member, organisation=tree["cb1"], ceremony_date=D(2010, 9, 2), decision_date=D(2010, 7, 1)
     )
     member_recognise(member=member, decision_date=D(2011, 9, 10))
-    assert party_age(memberships_of([member.pk], TERM_END)[member.pk], TERM_END)[0] == 10
+    assert party_age_on(member.periods.filter(covering(TERM_END)).get(), TERM_END)[0] == 10
     scope = Scope.for_term(term)
     assert value("members_by_party_age_band", scope)["10-19"] == 1
     assert list(figure_records("members_by_party_age_band", scope, group="10-19")) == [member]
     assert value("members_by_party_age_band", scope)["<10"] == 0
+
+
+def test_a_recorded_interruption_moves_a_member_down_a_band_on_its_boundary(tree, term):
+    """Ten years from the decision on 01/07/2020, but 2 years of lost contact are not counted: the
+    member is in <10 on 31/07/2020 and reaches 10 years 730 days later than without the gap."""
+    member = make_member(full_name="Ngô Văn Mất", birth_date=D(1980, 1, 1))
+    member_admit(
+        member=member, organisation=tree["cb1"], ceremony_date=D(2010, 9, 2), decision_date=D(2010, 7, 1)
+    )
+    member_recognise(member=member, decision_date=D(2011, 9, 10))
+    party_life_gap_record(
+        member=member, ground=GapGround.LOST_CONTACT, starts_on=D(2014, 1, 1), ends_on=D(2015, 12, 31)
+    )
+    scope = Scope.for_term(term)
+    assert value("members_by_party_age_band", scope)["<10"] == 1
+    assert list(figure_records("members_by_party_age_band", scope, group="<10")) == [member]
+    # 730 days not counted: as if from 30/06/2012 (29/02/2012 lies between), 10 years on 30/06/2022.
+    assert D(2010, 7, 1) + datetime.timedelta(days=730) == D(2012, 6, 30)
+    assert party_age_on(member.periods.filter(covering(TERM_END)).get(), TERM_END) == (8, D(2012, 6, 30))
+    on, before = D(2022, 6, 30), D(2022, 6, 29)
+    assert value("members_by_party_age_band", Scope.for_term(term, as_of=on))["10-19"] == 1
+    assert value("members_by_party_age_band", Scope.for_term(term, as_of=before))["10-19"] == 0
 
 
 def test_members_composition_of_one_organisation_and_another_day(people, term, tree):

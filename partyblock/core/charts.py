@@ -9,7 +9,8 @@ from django.utils.html import escape
 from partyblock.core.text import number_text
 
 WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 56, 44, 48, 48  # the top margin holds the visible title (and a legend line)
+LEFT, RIGHT, TOP, BOTTOM = 56, 44, 48, 48
+LABEL_CHAR_WIDTH = 6.2  # pixels per character of an 11-pixel axis label (digits and "/"), a little generous  # the top margin holds the visible title (and a legend line)
 # Fill patterns, darkest first: solid, dense hatching, sparse hatching, dots.
 PATTERN_DEFS = """<defs>
 <pattern id="p1" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#1f3b57"/></pattern>
@@ -69,14 +70,21 @@ def line_chart(title, points):
         + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         + '"/>'
     )
+    # Labels wider than the room between two points (ten dates of dd/mm/yyyy) are slanted, so that
+    # they never run into each other.
+    slanted = max((len(label) for label, _ in points), default=0) * LABEL_CHAR_WIDTH > step
     for (label, value), (x, y) in zip(points, coords, strict=True):
         parts.append(f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="#1f3b57"/>')
         parts.append(
             f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="11">{number_text(value)}</text>'
         )
-        parts.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11">{escape(label)}</text>'
+        label_y = HEIGHT - BOTTOM + 16
+        placing = (
+            f'text-anchor="end" transform="rotate(-30 {x:.1f} {label_y})"'
+            if slanted
+            else 'text-anchor="middle"'
         )
+        parts.append(f'<text x="{x:.1f}" y="{label_y}" {placing} font-size="11">{escape(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -59,3 +59,11 @@ def test_time_axis_labels_are_all_days():
 
     days = [datetime.date(2015, 7, 15), datetime.date(2015, 12, 31), datetime.date(2020, 7, 31)]
     assert [date_label(d) for d in days] == ["15/07/2015", "31/12/2015", "31/07/2020"]
+
+
+def test_dates_too_wide_for_their_room_are_slanted_and_short_labels_are_not():
+    """Ten year-end dates (the organisation page's members over time) would run into each other
+    side by side: they are slanted; a few short labels stay level."""
+    days = [(f"31/12/{year}", 100 + year - 2017) for year in range(2017, 2027)]
+    assert line_chart("Số đảng viên theo thời gian", days).count('transform="rotate(-30') == 10
+    assert 'transform="rotate(-30' not in line_chart("Số đảng viên", [("2019", 5), ("2020", 7)])

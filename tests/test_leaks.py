@@ -12,6 +12,10 @@ asserts that:
   for the others), so a test cannot pass on an empty page.
 Adding an output path is adding one `Output` to `OUTPUTS`.
 
+Candidates for admission are planted too, one in each grassroots persona's TCCS: walking every URL of
+the project (the walk of tests/test_hostile_params.py, plus the board's links, each TCCS's candidate
+list and searches), a grassroots user never gets the other TCCS's candidate, by name or CCCD.
+
 Lookups by a field seen masked (filters, `?q=`, the autocomplete) are refused or match nothing,
 whatever the value, so a member's CCCD cannot be inferred from the answers.
 """
@@ -20,6 +24,8 @@ import datetime
 import io
 import json
 from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl
 
 import openpyxl
 import pytest
@@ -31,11 +37,14 @@ from inspections.models import Body, InspectionKind
 from inspections.services import inspection_record
 from members.models import Member
 from members.services import member_admit, member_ratings_save, member_update
+from partyblock.admission.services import candidate_identify, candidate_record_course
 from partyblock.audit.log import acting_as
 from partyblock.audit.models import ActivityLog
 from partyblock.core.figures import FIGURES
 from tests.conftest import PERSONAS
 from tests.members.conftest import make_member
+from tests.test_hostile_params import walk  # noqa: F401  (the fixture: every URL of the project)
+from tests.test_permissions import records  # noqa: F401  (the fixture walk builds on)
 from units.models import Term
 
 D = datetime.date
@@ -386,3 +395,108 @@ def test_planted_members_are_what_the_tests_assume(planted):
         (OUTSIDER, OUTSIDER_ID),
         (INSIDER, INSIDER_ID),
     ]
+
+
+# --- a candidate for admission of another TCCS, over the grassroots users' walk -------------------------
+OUTSIDE_CANDIDATE = "Quách Thị Ứng Viên"  # Chi bộ Sở B: coso_b's TCCS
+OUTSIDE_CANDIDATE_ID = "030199077701"
+INSIDE_CANDIDATE = "Tạ Văn Cảm Tình"  # Chi bộ Văn phòng of Đảng bộ Sở A: coso_a's TCCS
+INSIDE_CANDIDATE_ID = "030199077702"
+CANDIDATE_SCOPE = {"coso_a": INSIDE_CANDIDATE, "coso_b": OUTSIDE_CANDIDATE}
+CANDIDATE_IDS = {OUTSIDE_CANDIDATE: OUTSIDE_CANDIDATE_ID, INSIDE_CANDIDATE: INSIDE_CANDIDATE_ID}
+
+
+@pytest.fixture
+def candidates(tree):
+    """One candidate in each grassroots persona's TCCS, at the awareness-course step (so the board
+    counts and lists them)."""
+    planted = {}
+    for name, chi_bo, national_id in (
+        (OUTSIDE_CANDIDATE, tree["cbcs"], OUTSIDE_CANDIDATE_ID),
+        (INSIDE_CANDIDATE, tree["cb1"], INSIDE_CANDIDATE_ID),
+    ):
+        candidate = candidate_identify(
+            organisation=chi_bo,
+            identified_on=D(2023, 1, 10),
+            full_name=name,
+            gender="nu",
+            birth_date=D(1999, 5, 6),
+            national_id=national_id,
+        ).candidate
+        candidate_record_course(
+            candidate,
+            certificate_on=D(2023, 3, 20),
+            certificate_number="88-CN/TTCT",
+            issuer="Trung tâm Chính trị",
+        )
+        planted[name] = candidate
+    return planted
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and href.startswith("/") and not href.startswith("/quan-tri/logout"):
+            self.hrefs.append(href)
+
+
+def _links(text):
+    parser = _Links()
+    parser.feed(text)
+    return parser.hrefs
+
+
+@pytest.mark.parametrize("persona", ["coso_a", "coso_b"])
+def test_a_candidate_of_another_tccs_appears_in_no_response_of_the_coso_walk(
+    persona,
+    walk,  # noqa: F811  (the fixture imported above)
+    candidates,
+    personas,
+    tree,
+):
+    """Every URL of the project (the walk of tests/test_hostile_params.py), each planted candidate's
+    own admin pages, the admission board of each TCCS and every link on it, the candidates' list of
+    each TCCS and the header search by name and CCCD: the candidate of the other TCCS is named in
+    none of them, nor its CCCD shown whole or masked; the persona's own candidate is listed."""
+    user = personas[persona]
+    urls = [path for _, path in walk["urls"]]
+    for candidate in candidates.values():
+        urls += [
+            reverse("admin:admission_candidate_change", args=[candidate.pk]),
+            reverse("admin:admission_candidate_history", args=[candidate.pk]),
+            reverse("admin:admission_candidate_step", args=[candidate.pk, 3]),
+            reverse("admin:admission_candidate_close", args=[candidate.pk]),
+        ]
+    for code in ("SOA", "SOB"):
+        urls += [
+            f"{reverse('reports:admission_board')}?to-chuc={code}",
+            f"{reverse('reports:admission_board')}?to-chuc={code}&xuat=xlsx",
+            f"{reverse('candidate_list')}?to-chuc={code}",
+        ]
+    # Searched by a part of the name or CCCD (the page repeats what was asked).
+    for term in ("ung vien", "cam tinh", OUTSIDE_CANDIDATE_ID[3:], INSIDE_CANDIDATE_ID[3:]):
+        urls += [
+            f"{reverse('search')}?q={term}",
+            f"{reverse('admin:admission_candidate_changelist')}?q={term}",
+        ]
+    board = get(user, reverse("reports:admission_board")).text
+    urls += _links(board)
+
+    other = OUTSIDE_CANDIDATE if CANDIDATE_SCOPE[persona] == INSIDE_CANDIDATE else INSIDE_CANDIDATE
+    other_id = CANDIDATE_IDS[other]
+    seen_own = []
+    for url in dict.fromkeys(urls):
+        path, _, query = url.partition("?")
+        got = get(user, path, dict(parse_qsl(query)))
+        assert got.status < 500, url
+        assert other not in got.text, url
+        assert other_id not in got.text and MASK + other_id[-4:] not in got.text, url
+        if CANDIDATE_SCOPE[persona] in got.text:
+            seen_own.append(url)
+    own_code = {"coso_a": "SOA", "coso_b": "SOB"}[persona]
+    assert reverse("admin:admission_candidate_changelist") in seen_own
+    assert f"{reverse('candidate_list')}?to-chuc={own_code}" in seen_own

@@ -7,6 +7,7 @@ class InspectionsConfig(AppConfig):
 
     def ready(self):
         from partyblock.audit.log import follow
+        from partyblock.core.scoping import belongs
         from partyblock.core.workdays import register_days_off
 
         # Its report figures, sections, drill-down columns and organisation-page blocks register
@@ -17,6 +18,17 @@ class InspectionsConfig(AppConfig):
             lambda after, until: models.Holiday.objects.filter(date__gt=after, date__lte=until).values_list(
                 "date", flat=True
             )
+        )
+        # Inspection, supervision, discipline and letters are the UBKT's: grassroots staff see none.
+        belongs(
+            models.Inspection,
+            models.InspectionSubject,
+            models.Supervision,
+            models.SupervisionSubject,
+            models.DisciplineDecision,
+            models.Letter,
+            models.LetterSubject,
+            hidden=True,
         )
         follow(
             models.Inspection,

@@ -7,8 +7,25 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from partyblock.audit.log import follow
+        from partyblock.core.scoping import belongs
 
         from . import models, services
+
+        # A member, and the records about them, belong to the TCCS of their last registration in
+        # the Khối; a member's rating to the organisation that rated them; an award to the
+        # organisation given it or the member.
+        belongs(models.Member, member="pk")
+        belongs(
+            models.MemberEvent,
+            models.MemberCard,
+            models.MembershipPeriod,
+            models.SickLeave,
+            models.PartyLifeGap,
+            models.PartyBadge,
+            member="member",
+        )
+        belongs(models.MemberRating, organisation="organisation")
+        belongs(models.Award, organisation="organisation", member="member")
 
         services.register_organisation_closing()
         follow(

@@ -7,8 +7,20 @@ class UnitsConfig(AppConfig):
 
     def ready(self):
         from partyblock.audit.log import follow
+        from partyblock.core.scoping import belongs
 
         from . import models
+
+        # Grassroots staff see their TCCS and what is below it, and the records kept there.
+        belongs(models.Organisation, tree=True)
+        belongs(
+            models.Placement,
+            models.TreeSpan,
+            models.OrganisationRating,
+            models.Meeting,
+            models.BreakthroughTask,
+            organisation="organisation",
+        )
 
         follow(
             models.Organisation,

@@ -14,10 +14,8 @@ from django.http import Http404
 from inspections import models as inspections
 from members import models as members
 from members.queries import last_registered_within, name_search
-from partyblock.admission import models as admission
-from partyblock.audit.models import ActivityLog
 from partyblock.core.figures import FIGURES
-from units import models as units
+from partyblock.core.scoping import BELONGING
 from units.models import Organisation
 
 ALL = "all"  # scope marker: the whole Khối
@@ -204,10 +202,6 @@ def may_see_inspections(user):
 
 
 # --- how each kind of record belongs to a TCCS -----------------------------------------------------
-def _by_organisation(field="organisation"):
-    return lambda queryset, root, user: queryset.filter(**{f"{field}__path__startswith": root.path})
-
-
 def member_ids_of_tccs(root, user=None):
     """Ids of the members whose last registration in the Khối is in `root` or below: its current
     members and those who ended their membership there — not those who moved on elsewhere.
@@ -221,68 +215,32 @@ def member_ids_of_tccs(root, user=None):
     return ids
 
 
-def _by_member(field="member"):
-    return lambda queryset, root, user: queryset.filter(**{f"{field}__in": member_ids_of_tccs(root, user)})
-
-
-def _members(queryset, root, user):
-    return queryset.filter(pk__in=member_ids_of_tccs(root, user))
-
-
-def _awards(queryset, root, user):
-    return queryset.filter(
-        Q(organisation__path__startswith=root.path) | Q(member__in=member_ids_of_tccs(root, user))
-    )
-
-
-def _nothing(queryset, root, user):
-    return queryset.none()
-
-
-# Model -> function(queryset, TCCS, user) for every kind of record that belongs to an organisation.
-# Models not listed are the Khối's reference data (terms, documents, award forms, holidays), readable
-# by every role that has the permission. Apps above this one add theirs with `register_scope`
-# (`partyblock.importing`: import batches).
-SCOPES = {
-    units.Organisation: lambda queryset, root, user: queryset.filter(path__startswith=root.path),
-    units.Placement: _by_organisation(),
-    units.OrganisationRating: _by_organisation(),
-    units.Meeting: _by_organisation(),
-    units.BreakthroughTask: _by_organisation(),
-    members.Member: _members,
-    members.MemberEvent: _by_member(),
-    members.MemberCard: _by_member(),
-    members.MembershipPeriod: _by_member(),
-    members.MemberRating: _by_organisation(),
-    members.SickLeave: _by_member(),
-    members.PartyBadge: _by_member(),
-    members.Award: _awards,
-    admission.Candidate: _by_organisation(),  # the chi bộ developing the candidate
-    ActivityLog: _nothing,
-    inspections.Inspection: _nothing,
-    inspections.InspectionSubject: _nothing,
-    inspections.Supervision: _nothing,
-    inspections.SupervisionSubject: _nothing,
-    inspections.DisciplineDecision: _nothing,
-    inspections.Letter: _nothing,
-    inspections.LetterSubject: _nothing,
-}
-
-
-def register_scope(model, narrow):
-    """Grassroots staff see the records of `model` that `narrow(queryset, TCCS, user)` keeps."""
-    SCOPES[model] = narrow
+def _within(belonging, root, user):
+    """Q of the records that belong to the TCCS `root`, as their app declared (`core.scoping`)."""
+    if belonging.tree:
+        return Q(path__startswith=root.path)
+    found = Q()
+    if belonging.organisation:
+        found |= Q(**{f"{belonging.organisation}__path__startswith": root.path})
+    if belonging.member:
+        found |= Q(**{f"{belonging.member}__in": member_ids_of_tccs(root, user)})
+    return found
 
 
 def visible(queryset, user):
-    """`queryset` narrowed to what `user` may see."""
+    """`queryset` narrowed to what `user` may see: everything for the Khối's roles, nothing for a
+    user bound to no scope, and for grassroots staff the records that belong to their TCCS."""
     root = scope_root(user)
     if root == ALL:
         return queryset
     if root == NOTHING:
         return queryset.none()
-    narrow = SCOPES.get(queryset.model)
-    return narrow(queryset, root, user) if narrow else queryset
+    belonging = BELONGING.get(queryset.model)
+    if belonging is None:  # the Khối's reference data
+        return queryset
+    if belonging.hidden:
+        return queryset.none()
+    return queryset.filter(_within(belonging, root, user))
 
 
 def organisation_in_scope(user, organisation):

@@ -14,6 +14,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from partyblock.audit.log import follow
+        from partyblock.core.scoping import belongs
 
         from .models import UserScope
         from .sessions import session_started
@@ -21,6 +22,7 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="partyblock-sync-roles")
         user_logged_in.connect(session_started, dispatch_uid="accounts-session-started")
         follow(User, Group, UserScope)
+        belongs(UserScope, hidden=True)  # who may see what: the administrators' business
 
 
 def _sync_roles(sender, using="default", **kwargs):

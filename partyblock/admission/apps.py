@@ -8,7 +8,10 @@ class AdmissionConfig(AppConfig):
 
     def ready(self):
         from partyblock.audit.log import follow
+        from partyblock.core.scoping import belongs
 
         from . import models
+
+        belongs(models.Candidate, organisation="organisation")  # the chi bộ developing the candidate
 
         follow(models.Candidate)

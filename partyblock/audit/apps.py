@@ -10,5 +10,8 @@ class AuditConfig(AppConfig):
 
     def ready(self):
         from partyblock.audit import log
+        from partyblock.audit.models import ActivityLog
+        from partyblock.core.scoping import belongs
 
         log.connect()
+        belongs(ActivityLog, hidden=True)  # the log is read by the administrators only

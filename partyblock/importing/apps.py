@@ -9,12 +9,9 @@ class ImportingConfig(AppConfig):
     verbose_name = "Nhập dữ liệu"
 
     def ready(self):
-        from partyblock.accounts.access import register_scope
+        from partyblock.core.scoping import belongs
 
         from .models import ImportBatch
 
         # Grassroots staff see the batches they imported for their TCCS (or below it).
-        register_scope(
-            ImportBatch,
-            lambda queryset, root, user: queryset.filter(organisation__path__startswith=root.path),
-        )
+        belongs(ImportBatch, organisation="organisation")

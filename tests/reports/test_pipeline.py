@@ -5,6 +5,7 @@ its own candidates, anywhere the board leads)."""
 import datetime
 import io
 import json
+from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -298,3 +299,38 @@ def test_leader_home_shows_the_pipeline_and_the_pace(board, personas):
     figures = {label: shown for label, shown, _ in summary.figures}
     assert figures["Tiến độ"] == "Chậm tiến độ"
     assert figures["Quần chúng đang được xem xét kết nạp"] == "6"
+
+
+class _StackedCells(HTMLParser):
+    """(table classes, data-label) of every body cell but the first of a row, in the board's tables."""
+
+    def __init__(self):
+        super().__init__()
+        self.table, self.in_body, self.first, self.cells = "", False, False, []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "table":
+            self.table = attributes.get("class") or ""
+        elif tag == "tbody":
+            self.in_body = True
+        elif tag == "tr":
+            self.first = True
+        elif tag == "td" and self.in_body:
+            if not self.first:
+                self.cells.append((self.table, attributes.get("data-label")))
+            self.first = False
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self.in_body = False
+
+
+def test_on_a_phone_every_figure_of_the_stacked_tables_carries_its_label(board, personas):
+    """The board's projections and steps tables are shown as one card per row on a narrow screen
+    (static/partyblock/reports.css), each figure labelled by its cell's data-label: none is blank."""
+    parser = _StackedCells()
+    parser.feed(login(personas["vanphong"]).get(BOARD).content.decode())
+    stacked = [label for table, label in parser.cells if "stacked" in table.split()]
+    assert len(stacked) == 2 * 6 + 7 * 6  # this year and the term; the seven steps
+    assert all(stacked)

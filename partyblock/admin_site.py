@@ -9,7 +9,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from partyblock.accounts.access import is_admin, lookup_reveals_masked, shown_changes, visible
 from partyblock.audit.log import import_batch_entry, labelled_changes, log_denied
 from partyblock.audit.models import ActivityLog
+from units.placing import placed, tccs_names
 
 NOT_FOUND = "Không tìm thấy hồ sơ này, hoặc hồ sơ nằm ngoài phạm vi bạn được xem."
 
@@ -25,8 +26,6 @@ NOT_FOUND = "Không tìm thấy hồ sơ này, hoặc hồ sơ nằm ngoài ph�
 def _placed_labels(formfield):
     """Label an organisation choice with its TCCS ("Chi bộ Văn phòng — Đảng bộ Sở A"), the TCCS
     names read once, when the first label is needed."""
-    from units.placing import placed, tccs_names
-
     loaded = []
 
     def label(organisation):
@@ -124,8 +123,6 @@ class ScopedModelAdmin(ScopedChoicesMixin):
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, obj):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         entries = list(
             ActivityLog.objects.filter(model=self.opts.label_lower, object_id=str(obj.pk)).select_related(
@@ -208,8 +205,6 @@ class PlacedAutocompleteJsonView(AutocompleteJsonView):
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
         if obj._meta.label_lower == "units.organisation":
-            from units.placing import placed, tccs_names
-
             if self.tccs_names is None:
                 self.tccs_names = tccs_names()
             result["text"] = placed(obj, self.tccs_names)

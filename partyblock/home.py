@@ -23,6 +23,7 @@ from partyblock.accounts.access import (
     ROLE_LEADER,
     ROLE_OFFICE,
     default_report_organisation,
+    may_see_figure,
     member_search,
     role_names,
     sees_full_national_id,
@@ -30,9 +31,13 @@ from partyblock.accounts.access import (
     visible,
     visible_organisations,
 )
+from partyblock.admission.queries import candidates
 from partyblock.core.figures import FIGURES
 from partyblock.core.text import day_text, number_text, search_key
+from partyblock.importing.templates import export_response
+from partyblock.reports import pipeline, targets
 from partyblock.reports.figures import Scope
+from partyblock.reports.views import _organisation
 from partyblock.todos import INSPECTION, OFFICE, TODOS, TODOS_BY_KEY, TodoContext
 from units.models import Organisation, Term
 
@@ -146,9 +151,6 @@ PIPELINE_FIGURES = (
 
 def pipeline_summary(user, organisation, today):
     """The admission pipeline's key figures with the term's pace (the board's projection)."""
-    from partyblock.accounts.access import may_see_figure
-    from partyblock.reports import pipeline, targets
-
     term = pipeline.board_term(today)
     if term is None or not all(may_see_figure(user, FIGURES[key]) for key in PIPELINE_FIGURES):
         return None
@@ -342,10 +344,6 @@ def candidate_list(request):
     """The candidates of the organisation asked for (a grassroots user's own TCCS by default; the
     board's `?to-chuc=`) in the import template's columns: edited in Excel, the file imports back
     (the CCCD as the user may see it). Linked from the admission pipeline board."""
-    from partyblock.admission.queries import candidates
-    from partyblock.importing.templates import export_response
-    from partyblock.reports.views import _organisation
-
     if not request.user.has_perm("admission.view_candidate"):
         raise PermissionDenied
     organisation = _organisation(request)

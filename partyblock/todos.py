@@ -23,9 +23,12 @@ from members.models import EventKind, Member, MemberEvent, MembershipStatus
 from members.quality import unrated_member_periods
 from members.queries import periods_as_of
 from partyblock.accounts.access import report_root, visible
+from partyblock.admission.models import Step
+from partyblock.admission.rules import COURSE_CERTIFICATE_MONTHS
 from partyblock.core.text import day_text, moment_text
 from partyblock.core.workdays import add_months
 from partyblock.importing.models import ImportBatch, ImportStatus
+from partyblock.reports.pipeline import candidates_on, stuck_q
 from units.models import MEMBER_HOLDING_KINDS, Meeting, OrganisationRating
 from units.placing import placed, tccs_names
 from units.queries import organisations_as_of, organisations_to_rate
@@ -272,10 +275,6 @@ def _candidates_due(ctx):
     those not yet considered by their chi bộ whose certificate of the awareness course ends within
     30 days (`admission.rules.COURSE_CERTIFICATE_MONTHS`, warned about at the vote), each with
     `certificate_ends`."""
-    from partyblock.admission.models import Step
-    from partyblock.admission.rules import COURSE_CERTIFICATE_MONTHS
-    from partyblock.reports.pipeline import candidates_on, stuck_q
-
     if "candidates" not in ctx.memo:
         horizon = ctx.today + datetime.timedelta(days=CERTIFICATE_HORIZON_DAYS)
         latest = add_months(horizon, -COURSE_CERTIFICATE_MONTHS) + datetime.timedelta(days=3)  # month ends
@@ -299,16 +298,12 @@ def _candidates_due(ctx):
 
 def _ceremony_overdue(ctx):
     """Decision issued, ceremony not held within its 30 working days (`Candidate.due_on`)."""
-    from partyblock.admission.models import Step
-
     return [c for c in _candidates_due(ctx) if c.stuck and c.step_then == Step.DECISION]
 
 
 def _step_overdue(ctx):
     """Waiting for any other next step past its usual time or deadline (`Candidate.due_on`): with
     the line above, exactly the board's `candidates_stuck` of the day."""
-    from partyblock.admission.models import Step
-
     return [c for c in _candidates_due(ctx) if c.stuck and c.step_then != Step.DECISION]
 
 

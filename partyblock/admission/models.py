@@ -14,7 +14,8 @@ from django.db.models import Q
 
 from members.models import Member, PersonProfile
 from partyblock.core import limits
-from partyblock.core.text import normalize_text
+from partyblock.core.text import name_sort_key, normalize_text, search_key
+from units.models import OrganisationKind
 
 
 class Step(models.IntegerChoices):
@@ -218,8 +219,6 @@ class Candidate(PersonProfile):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        from partyblock.core.text import name_sort_key, search_key
-
         self.full_name = normalize_text(self.full_name)
         self.search_name = search_key(self.full_name)
         self.sort_key = name_sort_key(self.full_name)
@@ -251,8 +250,6 @@ class Candidate(PersonProfile):
     def needs_resolution(self):
         """A chi bộ trực thuộc's candidate is considered by its đảng ủy cơ sở; a chi bộ cơ sở's goes
         straight to the committee above."""
-        from units.models import OrganisationKind
-
         return self.organisation.kind != OrganisationKind.CHI_BO_CO_SO
 
     def steps(self):

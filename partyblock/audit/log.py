@@ -25,6 +25,7 @@ import datetime
 import decimal
 import logging
 
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import connection
@@ -112,8 +113,6 @@ CHANGE_LABELS = {
 def labelled_changes(model, changes):
     """A logged diff keyed by what a reader calls each field (its Vietnamese verbose name), in the
     log's order; `model` is the record's label ("members.member")."""
-    from django.apps import apps
-
     if not isinstance(changes, dict):
         return changes
     try:

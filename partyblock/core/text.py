@@ -10,6 +10,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 _SPACES = re.compile(r"\s+")
 
@@ -141,8 +142,6 @@ def day_text(day, missing=""):
 
 def moment_text(moment):
     """A moment in local time as the admin shows it (DATETIME_FORMAT "H:i d/m/Y"): 14:05 31/07/2020."""
-    from django.utils import timezone
-
     local = timezone.localtime(moment)
     return f"{local:%H:%M} {day_text(local)}"
 

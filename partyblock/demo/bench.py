@@ -13,6 +13,7 @@ import statistics
 import time
 
 from django.core.management.base import CommandError
+from django.core.management.color import no_style
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
@@ -158,8 +159,6 @@ def scale_to(target, current, sizes):
 
 
 def _reset_sequences():
-    from django.core.management.color import no_style
-
     statements = connection.ops.sequence_reset_sql(no_style(), [Organisation, *COPIED])
     with connection.cursor() as cursor:
         for statement in statements:

@@ -59,6 +59,7 @@ from units.models import (
 from units.queries import organisations_to_rate
 from units.services import organisation_ratings_save
 
+from .inspections import build_next_term_registers
 from .membership import OUTSIDE_PARTIES, MembershipPlanner, write_members
 from .recognition import TASK_TITLES, meetings_between
 
@@ -442,7 +443,6 @@ def build_next_term():
     _tasks(rng)
     meetings_between(rng, TERM_START, LAST_DAY)
     _documents()
-    from .inspections import build_next_term_registers
 
     build_next_term_registers()
     return Term.objects.get(label="2020-2025")

@@ -14,10 +14,12 @@ from members.models import (
     Award,
     AwardForm,
     IssuingBody,
+    MemberRating,
     MembershipPeriod,
     PartyBadge,
     SickLeave,
 )
+from members.quality import disciplined_rated_above_allowed
 from members.queries import periods_to_rate
 from members.services import member_ratings_save
 from partyblock.core import rating_schemes
@@ -411,9 +413,6 @@ def ratings_follow_discipline():
     disciplined member rated higher swaps ratings with an undisciplined member rated level 4 the
     same year (of the same TCCS when there is one): every count by year and level, and so every
     figure of the term, stays as it was. Through the rating service."""
-    from members.models import MemberRating
-    from members.quality import disciplined_rated_above_allowed
-
     swapped = 0
     for year in RATED_YEARS:
         flagged = disciplined_rated_above_allowed(year)

@@ -26,7 +26,7 @@ from partyblock.audit.log import acting_as, current_user, log_import
 from partyblock.importing.models import ImportBatch, ImportStatus
 
 from . import plan
-from .columns import Cleaner, IgnoredColumn, Refused
+from .columns import Cleaner, IgnoredColumn, Refused, header_key
 from .kinds import KINDS
 from .kinds.base import CHUNK_ROWS, Chunk, Context, Directory
 from .readers import SheetError, read_table
@@ -251,7 +251,6 @@ def _map_columns(table, columns):
         for key in column.keys:
             by_key[key] = column
     mapped, present, notices, errors = [], {}, [], []
-    from .columns import header_key
 
     for (letter, header), position in zip(table.headers, table.positions, strict=True):
         column = by_key.get(header_key(header))

@@ -22,6 +22,8 @@ from members.lifecycle import add_months
 from members.models import Gender, MembershipPeriod, TheoryLevel, WorkSector, covering
 from members.queries import admissions_between, members_as_of, periods_as_of
 from partyblock.core.figures import register, register_breakdown
+from units.models import Organisation, TreeSpan
+from units.tree import PATH_STEP, segment
 
 AGE_BANDS = [("<=30", None, 30), ("31-40", 31, 40), ("41-50", 41, 50), ("51-60", 51, 60), (">60", 61, None)]
 PROBATIONARY = "Dự bị"
@@ -287,9 +289,6 @@ def _line_finder(scope):
     """A function (organisation id, day) -> the id of the organisation directly below the scope's
     (the TCCS, for the Khối) that it was in or was on that day, as the tree stood then; None when
     it was the scope's organisation itself. One query (the tree spans)."""
-    from units.models import TreeSpan
-    from units.tree import PATH_STEP, segment
-
     spans = {}
     for organisation_id, starts_on, ends_on, path in TreeSpan.objects.values_list(
         "organisation_id", "starts_on", "ends_on", "path"
@@ -315,8 +314,6 @@ def lines_below(scope):
     one per organisation directly below the scope's (the TCCS, for the Khối) in tree order: those
     in the tree on the as-of day and any other with a count (a TCCS dissolved after admitting in
     the period)."""
-    from units.models import Organisation
-
     line_of = _line_finder(scope)
     counts = breakdowns_by_line(scope, line_of)
     day = scope.as_of

@@ -40,6 +40,7 @@ from partyblock.admission.rules import (
 )
 from partyblock.core.drilldown import Columns, register_columns
 from partyblock.core.figures import register, register_breakdown, value
+from partyblock.core.sections import count_of as count
 from partyblock.core.text import rounded
 from partyblock.reports import targets
 from partyblock.reports.figures import Scope, _tccs_path
@@ -310,8 +311,6 @@ def term_scope(term, organisation, day):
 def build_board(organisation, day=None):
     """What the board shows for `organisation` (None: the whole Khối): rows per step, projections,
     and for the Khối one row per TCCS."""
-    from partyblock.core.sections import count_of as count
-
     day = day or default_day()
     term = board_term(day)
     year = pipeline_scope(term, organisation, day)

@@ -23,6 +23,7 @@ from partyblock.reports.figures import (
     top_admitters,
     value,
 )
+from partyblock.reports.pipeline import pipeline_day
 from units.models import DocumentKind, MeetingKind, TaskResult, Term
 
 
@@ -199,8 +200,6 @@ def _admissions(scope):
 def _pipeline_rows(scope):
     """The admission pipeline on the as-of day (`partyblock.pipeline`; the board shows each step,
     the time spent there and the pace): rows and the table by step of the admissions section."""
-    from partyblock.reports.pipeline import pipeline_day
-
     day = day_text(pipeline_day(scope))
     rows = [
         Row(f"{FIGURES['candidates'].label} (đến {day})", count(scope, "candidates")),

@@ -1,3 +1,4 @@
+import pathlib
 import time
 
 from django.contrib.auth import get_user_model
@@ -88,8 +89,6 @@ class Command(BaseCommand):
                 cursor.execute(f'DROP DATABASE IF EXISTS "{bench_name}"')
                 cursor.execute(f'CREATE DATABASE "{bench_name}"')
         else:
-            import pathlib
-
             pathlib.Path(bench_name).unlink(missing_ok=True)
         settings_dict["NAME"] = bench_name
         self.stdout.write(f"Benchmark database: {bench_name} ({connection.vendor})")
@@ -106,8 +105,6 @@ class Command(BaseCommand):
             with connection._nodb_cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{bench_name}"')
         else:
-            import pathlib
-
             pathlib.Path(bench_name).unlink(missing_ok=True)
 
     def _close(self):

@@ -9,7 +9,7 @@ class MembersConfig(AppConfig):
         from partyblock.audit.log import follow
         from partyblock.core.scoping import belongs
 
-        from . import models, services
+        from . import models, queries, services
 
         # A member, and the records about them, belong to the TCCS of their last registration in
         # the Khối; a member's rating to the organisation that rated them; an award to the
@@ -28,6 +28,7 @@ class MembersConfig(AppConfig):
         belongs(models.Award, organisation="organisation", member="member")
 
         services.register_organisation_closing()
+        models.MemberRating.periods_to_rate = staticmethod(queries.periods_to_rate)
         follow(
             models.Member,
             models.MemberEvent,

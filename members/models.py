@@ -5,6 +5,7 @@ by `members.lifecycle.replay`, which `members.services` runs on every change and
 `MembershipPeriod` rows (spans of days with one organisation and status). All counts query those.
 """
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -507,21 +508,22 @@ class MemberRating(RatingFields):
     def __str__(self):
         return f"{self.member} — {self.year}: {self.get_category_display()}"
 
-    def clean(self):
-        from .queries import periods_to_rate
+    # Who must be rated in a year is a query over the members' periods, which reads these models
+    # (`members.queries.periods_to_rate`): `MembersConfig.ready` names it here.
+    periods_to_rate = None
 
+    def clean(self):
         self.clean_rating()
         if not (self.member_id and self.year):
             return
-        period = (
-            periods_to_rate(self.year).filter(member_id=self.member_id).select_related("organisation").first()
-        )
+        to_rate = MemberRating.periods_to_rate(self.year)
+        period = to_rate.filter(member_id=self.member_id).select_related("organisation").first()
         if period is None:
             raise ValidationError(
                 {
                     "member": f"{self.member} không thuộc diện xếp loại năm {self.year}: không sinh hoạt trong "
-                    f"Đảng bộ Khối vào 31/12/{self.year}, đang được miễn hoặc bị đình chỉ sinh hoạt, "
-                    "hoặc được kết nạp chưa đủ 6 tháng."
+                    f"Đảng bộ Khối vào {day_text(datetime.date(self.year, 12, 31))}, đang được miễn hoặc bị "
+                    "đình chỉ sinh hoạt, hoặc được kết nạp chưa đủ 6 tháng."
                 }
             )
         self.organisation = period.organisation

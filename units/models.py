@@ -10,7 +10,7 @@ from partyblock.core import limits, rating_schemes
 from partyblock.core.fields import import_batch_key
 from partyblock.core.text import day_text, normalize_text, percent, validate_name
 
-from .tree import PATH_STEP, covering, tree_rebuild
+from .paths import PATH_STEP, check_overlaps, covering, derive, segment
 
 
 class OrganisationKind(models.TextChoices):
@@ -54,8 +54,6 @@ class OrganisationQuerySet(models.QuerySet):
 
     def in_tree_on(self, day, within=None):
         """Those in the tree on `day` (below `within` and itself, as the tree was that day)."""
-        from .tree import ids_in_tree_on
-
         return self.filter(pk__in=ids_in_tree_on(day, within))
 
     def within(self, organisation, include_self=True):
@@ -356,6 +354,61 @@ class TreeSpan(models.Model):
 
     def __str__(self):
         return self.path
+
+
+# The tree's spans are derived beside their model: `Organisation.save` rebuilds them, and the
+# organisation querysets read them (`in_tree_on`). The other questions about the tree over time are
+# in `units.tree`.
+
+
+def ids_in_tree_on(day, within=None):
+    """Subquery of the ids of the organisations in the tree on `day` (below `within` and itself
+    when given)."""
+    spans = TreeSpan.objects.filter(covering(day))
+    if within is not None:
+        spans = spans.filter(path__contains=segment(within.pk))
+    return spans.values("organisation_id")
+
+
+def tree_rebuild():
+    """Derive every tree span and filing place from the placements and write what changed (nothing
+    when nothing did). A fixed number of queries, plus the writes."""
+    placements = list(Placement.objects.values_list("organisation_id", "parent_id", "starts_on", "ends_on"))
+    names = dict(Organisation.objects.values_list("pk", "name"))
+    check_overlaps(placements, names)
+    spans, filing = derive(placements, names)
+    wanted = {
+        (organisation_id, starts_on, ends_on, path)
+        for organisation_id, rows in spans.items()
+        for starts_on, ends_on, path in rows
+    }
+    stored = {}
+    for pk, *key in TreeSpan.objects.values_list("pk", "organisation_id", "starts_on", "ends_on", "path"):
+        stored[tuple(key)] = pk
+    stale = [pk for key, pk in stored.items() if key not in wanted]
+    TreeSpan.objects.filter(pk__in=stale).delete()
+    TreeSpan.objects.bulk_create(
+        [
+            TreeSpan(
+                organisation_id=organisation_id,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                path=path,
+                depth=len(path) // PATH_STEP - 1,
+            )
+            for organisation_id, starts_on, ends_on, path in sorted(wanted - stored.keys(), key=str)
+        ],
+        batch_size=2000,
+    )
+    changed = []
+    for organisation in Organisation.objects.only("pk", "parent_id", "path", "depth"):
+        parent_id, path = filing.get(organisation.pk, (None, segment(organisation.pk)))
+        if (organisation.parent_id, organisation.path) != (parent_id, path):
+            organisation.parent_id, organisation.path = parent_id, path
+            organisation.depth = len(path) // PATH_STEP - 1
+            changed.append(organisation)
+    Organisation.objects.bulk_update(changed, ["parent", "path", "depth"], batch_size=2000)
+    return len(stale), len(wanted - stored.keys()), len(changed)
 
 
 class Term(models.Model):

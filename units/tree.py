@@ -1,4 +1,4 @@
-"""The organisation tree over time: placements (the record) and tree spans (derived from them).
+"""The organisation tree over time: which organisations were below which on a given day.
 
 A `Placement` says that an organisation sat under a parent (None: it was a root) from one day
 (None: since it was founded) until the day before another (None: still). A `TreeSpan` is a span of
@@ -12,53 +12,32 @@ tree as it was on D, and a later move never changes an earlier count.
 placement, and the path below it today. Records of an organisation that no longer exists follow
 their last parent wherever it moves, so a TCCS's staff keep seeing its whole history.
 
-Spans are derived here, and only here: `derive()` is pure (tuples in, tuples out; the migration
-that introduced the tree history calls it too) and `tree_rebuild()` writes what changed.
+Spans are derived in one place: `units.paths.derive()` is pure (tuples in, tuples out; the
+migration that introduced the tree history calls it too) and `units.models.tree_rebuild()` writes
+what changed (beside the model, whose `save` calls it). This module asks the questions and names
+the tree's pieces for its callers: the path arithmetic, `derive`, `tree_rebuild` and
+`ids_in_tree_on` are the same functions as there.
 """
 
 import datetime
-from collections import defaultdict
 
-from django.core.exceptions import ValidationError
-from django.db.models import CharField, Exists, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat, Right
+from django.db.models import Exists, OuterRef, Q
 
-from partyblock.core.text import day_text
+from .models import TreeSpan, ids_in_tree_on, tree_rebuild
+from .paths import PATH_STEP, covering, derive, segment, segment_of
 
-PATH_STEP = 7  # characters per level of a path: 6 digits and "/"
-
-
-def segment(organisation_id):
-    return f"{organisation_id:06d}/"
-
-
-def _segment_of(within):
-    """The path segment of `within`: an organisation, or an expression of an organisation's id
-    (OuterRef("pk")), whose segment the database builds."""
-    if hasattr(within, "pk"):
-        return segment(within.pk)
-    digits = Concat(Value("0" * (PATH_STEP - 1)), Cast(within, CharField()))
-    return Concat(Right(digits, PATH_STEP - 1), Value("/"))
-
-
-def covering(day, prefix=""):
-    """Q of rows (placements or spans) in force on `day`: started on or before it (or since
-    founding) and not yet ended (the end is exclusive). `prefix` reaches them from another model;
-    `day` may be an expression (OuterRef)."""
-    return (Q(**{f"{prefix}starts_on__isnull": True}) | Q(**{f"{prefix}starts_on__lte": day})) & (
-        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gt": day})
-    )
-
-
-def ids_in_tree_on(day, within=None):
-    """Subquery of the ids of the organisations in the tree on `day` (below `within` and itself
-    when given)."""
-    from .models import TreeSpan
-
-    spans = TreeSpan.objects.filter(covering(day))
-    if within is not None:
-        spans = spans.filter(path__contains=segment(within.pk))
-    return spans.values("organisation_id")
+__all__ = [
+    "PATH_STEP",
+    "below_on",
+    "covering",
+    "derive",
+    "ids_in_tree_on",
+    "placed_within",
+    "segment",
+    "tree_rebuild",
+    "under_in_year",
+    "under_on",
+]
 
 
 def placed_within(within, day, field="organisation"):
@@ -71,15 +50,13 @@ def placed_within(within, day, field="organisation"):
     if hasattr(within, "pk") and isinstance(day, datetime.date):
         return Q(**{f"{field}_id__in": ids_in_tree_on(day, within)})
     spans = f"{field}__tree_spans__"
-    return covering(day, prefix=spans) & Q(**{f"{spans}path__contains": _segment_of(within)})
+    return covering(day, prefix=spans) & Q(**{f"{spans}path__contains": segment_of(within)})
 
 
 def below_on(day, within):
     """{child id: ids of the child and of everything below it} for the organisations directly below
     `within` in the tree of `day`, and `within`'s own path that day (None when it was not in the
     tree): one query."""
-    from .models import TreeSpan
-
     spans = list(
         TreeSpan.objects.filter(covering(day), path__contains=segment(within.pk)).values_list(
             "organisation_id", "path", "depth"
@@ -96,8 +73,6 @@ def below_on(day, within):
 def under_on(within, organisation_field, day_field):
     """Exists() filter: the organisation named by `organisation_field` was `within` or below it on
     the day in `day_field` (both field names of the filtered model)."""
-    from .models import TreeSpan
-
     return Exists(
         TreeSpan.objects.filter(
             covering(OuterRef(day_field)),
@@ -110,8 +85,6 @@ def under_on(within, organisation_field, day_field):
 def under_in_year(within, organisation_field, year_field):
     """Exists() filter: the organisation named by `organisation_field` was `within` or below it on
     31/12 of the year in `year_field` (ratings, breakthrough tasks: year-end records)."""
-    from .models import TreeSpan
-
     year = OuterRef(year_field)
     return Exists(
         TreeSpan.objects.filter(
@@ -121,157 +94,3 @@ def under_in_year(within, organisation_field, year_field):
             path__contains=segment(within.pk),
         )
     )
-
-
-def _later(a, b):
-    return b if a is None else a if b is None else max(a, b)
-
-
-def _earlier(a, b):
-    return b if a is None else a if b is None else min(a, b)
-
-
-def check_overlaps(placements, names):
-    """Refuse two placements of one organisation that overlap; `placements` are tuples
-    (organisation_id, parent_id, starts_on, ends_on), `names` id -> name for the messages."""
-    by_org = defaultdict(list)
-    for organisation_id, _, starts_on, ends_on in placements:
-        by_org[organisation_id].append((starts_on, ends_on))
-    errors = []
-    for organisation_id, periods in by_org.items():
-        periods.sort(key=lambda p: p[0] or datetime.date.min)
-        for (start, end), (next_start, _) in zip(periods, periods[1:], strict=False):
-            if end is None or next_start is None or end > next_start:
-                errors.append(
-                    f"{names.get(organisation_id, organisation_id)}: giai đoạn trực thuộc từ {day_text(next_start, 'ngày thành lập')} "
-                    f"chồng lên giai đoạn từ {day_text(start, 'ngày thành lập')}"
-                    + (f" đến trước ngày {day_text(end)}." if end else " (chưa kết thúc).")
-                )
-    if errors:
-        raise ValidationError(errors)
-
-
-def derive(placements, names=None):
-    """Tree spans and filing places of every organisation from `placements` (tuples
-    (organisation_id, parent_id, starts_on, ends_on)).
-
-    Returns (spans, filing): spans {organisation_id: [(starts_on, ends_on, path)]} (adjacent spans
-    with one path joined), filing {organisation_id: (parent_id, path)}. Raises ValidationError when
-    an organisation would sit below itself on some day: a cycle is judged day by day, so A under B
-    in 2000-2010 and B under A from 2015 is history, not a cycle.
-    """
-    names = names or {}
-    by_org = defaultdict(list)
-    for organisation_id, parent_id, starts_on, ends_on in placements:
-        by_org[organisation_id].append((parent_id, starts_on, ends_on))
-
-    def cycle(organisation_id, start=None, end=None):
-        days = ""
-        if start is not None or end is not None:
-            days = f" (từ {day_text(start, 'ngày thành lập')}" + (
-                f" đến trước ngày {day_text(end)})" if end else ")"
-            )
-        return ValidationError(
-            f"{names.get(organisation_id, organisation_id)} không thể trực thuộc chính nó hoặc tổ chức "
-            f"cấp dưới của nó{days}."
-        )
-
-    windows = {}  # (organisation_id, start, end) -> spans within those days
-
-    def spans_within(organisation_id, start, end, chain):
-        """The organisation's spans clipped to [start, end); `chain` holds the organisations whose
-        spans on these days wait for this one's: meeting one of them again is a real cycle (the
-        window narrows at every step, so those days are shared)."""
-        if organisation_id in chain:
-            raise cycle(organisation_id, start, end)
-        key = (organisation_id, start, end)
-        if key in windows:
-            return windows[key]
-        own = segment(organisation_id)
-        found = []
-        for parent_id, starts_on, ends_on in by_org.get(organisation_id, [(None, None, None)]):
-            s, e = _later(starts_on, start), _earlier(ends_on, end)
-            if not (s is None or e is None or s < e):
-                continue
-            if parent_id is None:
-                found.append((s, e, own))
-                continue
-            for parent_start, parent_end, parent_path in spans_within(
-                parent_id, s, e, chain | {organisation_id}
-            ):
-                if own in parent_path:  # found through a window computed for another chain
-                    raise cycle(organisation_id, parent_start, parent_end)
-                found.append((parent_start, parent_end, parent_path + own))
-        found.sort(key=lambda span: span[0] or datetime.date.min)
-        windows[key] = found
-        return found
-
-    spans = {}
-    for organisation_id in by_org:
-        joined = []
-        for span in spans_within(organisation_id, None, None, frozenset()):
-            if joined and joined[-1][2] == span[2] and joined[-1][1] == span[0]:
-                joined[-1] = (joined[-1][0], span[1], span[2])
-            else:
-                joined.append(span)
-        spans[organisation_id] = joined
-
-    filing = {}
-
-    def filing_of(organisation_id, stack):
-        if organisation_id in filing:
-            return filing[organisation_id]
-        if organisation_id in stack:
-            raise cycle(organisation_id)
-        own = by_org.get(organisation_id)
-        parent_id = max(own, key=lambda p: p[1] or datetime.date.min)[0] if own else None
-        prefix = filing_of(parent_id, stack | {organisation_id})[1] if parent_id is not None else ""
-        filing[organisation_id] = (parent_id, prefix + segment(organisation_id))
-        return filing[organisation_id]
-
-    for organisation_id in by_org:
-        filing_of(organisation_id, frozenset())
-    return spans, filing
-
-
-def tree_rebuild():
-    """Derive every tree span and filing place from the placements and write what changed (nothing
-    when nothing did). A fixed number of queries, plus the writes."""
-    from .models import Organisation, Placement, TreeSpan
-
-    placements = list(Placement.objects.values_list("organisation_id", "parent_id", "starts_on", "ends_on"))
-    names = dict(Organisation.objects.values_list("pk", "name"))
-    check_overlaps(placements, names)
-    spans, filing = derive(placements, names)
-    wanted = {
-        (organisation_id, starts_on, ends_on, path)
-        for organisation_id, rows in spans.items()
-        for starts_on, ends_on, path in rows
-    }
-    stored = {}
-    for pk, *key in TreeSpan.objects.values_list("pk", "organisation_id", "starts_on", "ends_on", "path"):
-        stored[tuple(key)] = pk
-    stale = [pk for key, pk in stored.items() if key not in wanted]
-    TreeSpan.objects.filter(pk__in=stale).delete()
-    TreeSpan.objects.bulk_create(
-        [
-            TreeSpan(
-                organisation_id=organisation_id,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                path=path,
-                depth=len(path) // PATH_STEP - 1,
-            )
-            for organisation_id, starts_on, ends_on, path in sorted(wanted - stored.keys(), key=str)
-        ],
-        batch_size=2000,
-    )
-    changed = []
-    for organisation in Organisation.objects.only("pk", "parent_id", "path", "depth"):
-        parent_id, path = filing.get(organisation.pk, (None, segment(organisation.pk)))
-        if (organisation.parent_id, organisation.path) != (parent_id, path):
-            organisation.parent_id, organisation.path = parent_id, path
-            organisation.depth = len(path) // PATH_STEP - 1
-            changed.append(organisation)
-    Organisation.objects.bulk_update(changed, ["parent", "path", "depth"], batch_size=2000)
-    return len(stale), len(wanted - stored.keys()), len(changed)

@@ -3,12 +3,12 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from units.tree import PATH_STEP, derive
+from units.paths import PATH_STEP, derive
 
 
 def place_every_organisation(apps, schema_editor):
     """Each organisation sat under its present parent since it was founded: one placement each,
-    and the spans derived from them (units.tree.derive)."""
+    and the spans derived from them (units.paths.derive)."""
     Organisation = apps.get_model("units", "Organisation")
     Placement = apps.get_model("units", "Placement")
     TreeSpan = apps.get_model("units", "TreeSpan")

@@ -6,7 +6,7 @@ class InspectionsConfig(AppConfig):
     verbose_name = "Kiểm tra, giám sát, kỷ luật"
 
     def ready(self):
-        from partyblock.audit.log import follow
+        from partyblock.core.auditing import audited
         from partyblock.core.scoping import belongs
         from partyblock.core.workdays import register_days_off
 
@@ -30,7 +30,7 @@ class InspectionsConfig(AppConfig):
             models.LetterSubject,
             hidden=True,
         )
-        follow(
+        audited(
             models.Inspection,
             models.InspectionSubject,
             models.Supervision,

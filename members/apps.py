@@ -6,7 +6,7 @@ class MembersConfig(AppConfig):
     verbose_name = "Đảng viên"
 
     def ready(self):
-        from partyblock.audit.log import follow
+        from partyblock.core.auditing import audited
         from partyblock.core.scoping import belongs
 
         from . import models, queries, services
@@ -29,7 +29,7 @@ class MembersConfig(AppConfig):
 
         services.register_organisation_closing()
         models.MemberRating.periods_to_rate = staticmethod(queries.periods_to_rate)
-        follow(
+        audited(
             models.Member,
             models.MemberEvent,
             models.MemberCard,

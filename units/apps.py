@@ -6,7 +6,7 @@ class UnitsConfig(AppConfig):
     verbose_name = "Tổ chức đảng"
 
     def ready(self):
-        from partyblock.audit.log import follow
+        from partyblock.core.auditing import audited
         from partyblock.core.scoping import belongs
 
         from . import models
@@ -22,7 +22,7 @@ class UnitsConfig(AppConfig):
             organisation="organisation",
         )
 
-        follow(
+        audited(
             models.Organisation,
             models.Term,
             models.TermTarget,

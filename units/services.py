@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from partyblock.audit.log import diff, log_bulk, snapshot
 from partyblock.core import rating_schemes
+from partyblock.core.auditing import bulk_written, diff, snapshot
 from partyblock.core.text import day_text
 
 from .models import ALLOWED_PARENT_KINDS, Organisation, OrganisationKind, OrganisationRating, Placement
@@ -115,8 +115,8 @@ def ratings_save(*, model, subject_field, year, entries, import_batch=None):
         model.objects.bulk_update(to_update, RATING_FIELDS, batch_size=1000)
         model.objects.filter(pk__in=to_delete).delete()  # per-row signals: the audit logs each
         # Bulk creates and updates send no signals: the audit trail is written here, one row each.
-        log_bulk("create", [(rating, diff({}, snapshot(rating))) for rating in created])
-        log_bulk("change", [(rating, diff(before[rating.pk], snapshot(rating))) for rating in to_update])
+        bulk_written("create", [(rating, diff({}, snapshot(rating))) for rating in created])
+        bulk_written("change", [(rating, diff(before[rating.pk], snapshot(rating))) for rating in to_update])
     saved.created, saved.updated, saved.cleared = len(to_create), len(to_update), len(to_delete)
     return saved
 
@@ -205,7 +205,9 @@ def organisation_move(*, organisation, parent, on, decision_number=""):
             )
         tree_rebuild()
         old_parent = current.parent.name if current.parent_id else ""
-        log_bulk("change", [(organisation, {"parent": [old_parent, parent.name], "placed_on": ["", day]})])
+        bulk_written(
+            "change", [(organisation, {"parent": [old_parent, parent.name], "placed_on": ["", day]})]
+        )
     organisation.refresh_from_db(fields=["parent", "path", "depth"])
     return organisation
 

@@ -13,7 +13,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.models import Group, User
         from django.contrib.auth.signals import user_logged_in
 
-        from partyblock.audit.log import follow
+        from partyblock.core.auditing import audited
         from partyblock.core.scoping import belongs
 
         from .models import UserScope
@@ -21,7 +21,7 @@ class AccountsConfig(AppConfig):
 
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="partyblock-sync-roles")
         user_logged_in.connect(session_started, dispatch_uid="accounts-session-started")
-        follow(User, Group, UserScope)
+        audited(User, Group, UserScope)
         belongs(UserScope, hidden=True)  # who may see what: the administrators' business
 
 

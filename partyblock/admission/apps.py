@@ -7,11 +7,11 @@ class AdmissionConfig(AppConfig):
     verbose_name = "Phát triển đảng viên"
 
     def ready(self):
-        from partyblock.audit.log import follow
+        from partyblock.core.auditing import audited
         from partyblock.core.scoping import belongs
 
         from . import models
 
         belongs(models.Candidate, organisation="organisation")  # the chi bộ developing the candidate
 
-        follow(models.Candidate)
+        audited(models.Candidate)

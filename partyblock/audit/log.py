@@ -21,8 +21,6 @@ Derived data (membership periods, name keys, tree paths) is not logged: it follo
 
 import contextlib
 import contextvars
-import datetime
-import decimal
 import logging
 
 from django.apps import apps
@@ -33,14 +31,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import timezone
 
 from partyblock.audit.models import ActivityLog
+from partyblock.core.auditing import AUDITED, diff, register_bulk_writer, snapshot
 
 logger = logging.getLogger("partyblock.audit.log")
 
 _actor = contextvars.ContextVar("audit_actor", default=None)
 _suspended = contextvars.ContextVar("audit_suspended", default=False)
-
-IGNORED_FIELDS = {"search_name", "sort_key", "path", "depth", "created_at", "last_login", "import_batch"}
-MASKED_FIELDS = {"password"}
 
 
 class Actor:
@@ -74,33 +70,6 @@ def suspended():
         yield
     finally:
         _suspended.reset(token)
-
-
-def _plain(value):
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    return value
-
-
-def snapshot(instance):
-    """{field: value} of the fields the log follows."""
-    values = {}
-    for field in instance._meta.concrete_fields:
-        if field.name in IGNORED_FIELDS or field.primary_key:
-            continue
-        values[field.name] = _plain(getattr(instance, field.attname))
-    return values
-
-
-def diff(before, after):
-    changes = {}
-    for name in sorted(set(before) | set(after)):
-        old, new = before.get(name), after.get(name)
-        if old != new:
-            changes[name] = ["(đã đổi)", "(đã đổi)"] if name in MASKED_FIELDS else [old, new]
-    return changes
 
 
 # Keys of logged changes that are not fields of the record (written by services).
@@ -239,7 +208,7 @@ def _row(action, instance, changes, model, object_id, object_repr, user, actor):
 
 # --- signal handlers -------------------------------------------------------------------------------
 def _before_save(sender, instance, raw=False, **kwargs):
-    if raw or _suspended.get():
+    if sender not in AUDITED or raw or _suspended.get():
         return
     old = None
     if instance.pk is not None:
@@ -248,7 +217,7 @@ def _before_save(sender, instance, raw=False, **kwargs):
 
 
 def _after_save(sender, instance, created, raw=False, **kwargs):
-    if raw or _suspended.get():
+    if sender not in AUDITED or raw or _suspended.get():
         return
     before = getattr(instance, "_audit_before", None)
     after = snapshot(instance)
@@ -262,7 +231,7 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
 
 
 def _after_delete(sender, instance, **kwargs):
-    if _suspended.get():
+    if sender not in AUDITED or _suspended.get():
         return
     log_action("delete", instance, diff(snapshot(instance), {}))
 
@@ -298,18 +267,14 @@ def log_denied(request, what):
     log_action("denied", object_repr=what[:255])
 
 
-def follow(*models):
-    """Log every create, change and delete of `models` (each app names its records from its
-    `AppConfig.ready()`)."""
-    for model in models:
-        uid = f"audit-{model._meta.label_lower}"
-        pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
-        post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
-        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
-
-
 def connect():
-    """Log changes of users' roles, logins, logouts and failed logins (`AuditConfig.ready`)."""
+    """Log every create, change and delete of the models the apps named (`core.auditing.audited`),
+    the records services write in bulk (`core.auditing.bulk_written`), changes of users' roles,
+    logins, logouts and failed logins (`AuditConfig.ready`)."""
+    pre_save.connect(_before_save, dispatch_uid="audit-pre-save")
+    post_save.connect(_after_save, dispatch_uid="audit-post-save")
+    post_delete.connect(_after_delete, dispatch_uid="audit-post-delete")
+    register_bulk_writer(log_bulk)
     m2m_changed.connect(_groups_changed, sender=User.groups.through, dispatch_uid="audit-user-groups")
     user_logged_in.connect(_logged_in, dispatch_uid="audit-login")
     user_logged_out.connect(_logged_out, dispatch_uid="audit-logout")

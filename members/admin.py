@@ -15,6 +15,7 @@ from partyblock.core.text import thousands
 from partyblock.importing.exporting import ExportXlsxMixin
 from units.admin import OrganisationAdmin
 from units.models import Organisation
+from units.placing import PARENTS, placed
 
 from .admin_arrival import ArrivalViewMixin
 from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
@@ -353,7 +354,7 @@ class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, 
 
     def get_queryset(self, request):
         today = timezone.localdate()
-        current = MembershipPeriod.objects.covering(today).select_related("organisation__parent")
+        current = MembershipPeriod.objects.covering(today).select_related(f"organisation__{PARENTS}")
         last_ending = (
             MemberEvent.objects.filter(member=OuterRef("pk"), kind__in=MEMBERSHIP_ENDING_KINDS)
             .order_by("-date")
@@ -389,10 +390,7 @@ class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, 
         period = obj.current_periods[0] if obj.current_periods else None
         if period is None or period.organisation is None:
             return "—"
-        organisation = period.organisation
-        if organisation.kind == "cbtt" and organisation.parent is not None:
-            return f"{organisation.name} — {organisation.parent.name}"
-        return organisation.name
+        return placed(period.organisation)
 
     @admin.display(description="tình trạng")
     def status_column(self, obj):

@@ -13,14 +13,27 @@ def tccs_names():
     return dict(Organisation.objects.filter(depth=1).values_list("pk", "name"))
 
 
-def placed(organisation, names):
-    """`organisation`'s name, followed by its TCCS's unless it is a TCCS or the Khối itself."""
+def placed(organisation, names=None):
+    """`organisation`'s name, followed by its TCCS's unless it is a TCCS or the Khối itself. The
+    TCCS's name is read from `names` ({TCCS id: name}, for many organisations: `tccs_names`), else
+    by walking up the organisation's parents (load them with it: `select_related(PARENTS)`)."""
     if organisation is None:
         return ""
+    if names is None:
+        tccs = organisation.grassroots_ancestor()
+        return (
+            organisation.name
+            if tccs is None or tccs == organisation
+            else f"{organisation.name} — {tccs.name}"
+        )
     tccs = organisation.grassroots_id
     if tccs is None or tccs == organisation.pk or tccs not in names:
         return organisation.name
     return f"{organisation.name} — {names[tccs]}"
+
+
+# The parents `placed` walks without a `names`: a chi bộ under a đảng bộ bộ phận under its TCCS.
+PARENTS = "parent__parent"
 
 
 class PlacedOrganisationField(forms.ModelChoiceField):

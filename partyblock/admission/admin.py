@@ -20,6 +20,7 @@ from partyblock.admin_tools import GrassrootsListFilter
 from partyblock.audit.log import current_user
 from partyblock.core.text import DAY_FORMAT, day_text, search_key
 from units.models import MEMBER_HOLDING_KINDS, Organisation
+from units.placing import PARENTS, placed
 
 from . import services
 from .models import NEXT_STEP_TEXT, STEP_DATE_FIELDS, Candidate, Status, Step, UnionBody
@@ -104,7 +105,7 @@ class CandidateAdmin(admin.ModelAdmin):
     search_fields = ["full_name"]  # replaced by the accent-insensitive search below
     search_help_text = "Tìm theo họ tên (có dấu hoặc không dấu)."
     ordering = ["sort_key", "birth_date", "pk"]
-    list_select_related = ["organisation__parent"]
+    list_select_related = [f"organisation__{PARENTS}"]
     list_per_page = 50
     actions = None
     fieldsets = [
@@ -183,10 +184,7 @@ class CandidateAdmin(admin.ModelAdmin):
 
     @admin.display(description="chi bộ bồi dưỡng")
     def chi_bo_column(self, obj):
-        organisation = obj.organisation
-        if organisation.kind == "cbtt" and organisation.parent is not None:
-            return f"{organisation.name} — {organisation.parent.name}"
-        return organisation.name
+        return placed(obj.organisation)
 
     @admin.display(description="bước đã đến", ordering="step")
     def step_column(self, obj):

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from members import services
 from members.models import EventKind, Member, MemberEvent, MembershipPeriod
+from tests.conftest import make_organisation
+from units.models import OrganisationKind
 
 CHANGELIST = reverse("admin:members_member_changelist")
 ADD = reverse("admin:members_member_add")
@@ -137,10 +139,23 @@ def test_member_changelist_queries_do_not_grow_with_rows(staff, tree):
     assert _changelist_queries(staff, CHANGELIST) == one
 
 
-def test_organisation_changelist_queries_do_not_grow_with_rows(staff, bloc):
-    from tests.conftest import make_organisation
-    from units.models import OrganisationKind
+def test_the_member_list_names_each_chi_bo_with_its_tccs_through_a_dang_bo_bo_phan(staff, tree):
+    """A chi bộ under a đảng bộ bộ phận is named with its TCCS (not the bộ phận), like every
+    chooser (`units.placing.placed`), and the list's queries do not grow for it."""
+    part = make_organisation(
+        "SOA-BP", OrganisationKind.DANG_BO_BO_PHAN, tree["dbcs"], name="Đảng bộ bộ phận Y tế"
+    )
+    deep = make_organisation("SOA-BP-1", OrganisationKind.CHI_BO_TRUC_THUOC, part, name="Chi bộ Khoa Nội")
+    admitted("Nguyễn Văn Mở", tree["cb1"])
+    one = _changelist_queries(staff, CHANGELIST)
+    admitted("Lê Thị Sâu", deep)
+    page = staff.get(CHANGELIST).content.decode()
+    assert "Chi bộ Khoa Nội — Đảng bộ Sở A" in page
+    assert "Chi bộ Văn phòng — Đảng bộ Sở A" in page
+    assert _changelist_queries(staff, CHANGELIST) == one
 
+
+def test_organisation_changelist_queries_do_not_grow_with_rows(staff, bloc):
     make_organisation("CB01", OrganisationKind.CHI_BO_CO_SO, bloc)
     url = reverse("admin:units_organisation_changelist")
     one = _changelist_queries(staff, url)

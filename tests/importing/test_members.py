@@ -122,7 +122,7 @@ def test_sheet_under_a_title_block_creates_members_with_their_history(tree):
     ]
     assert [row for row, _ in preview.creates] == [7, 8, 9]
     assert preview.warnings == [
-        "Dòng 8: Trần Thị Bích Ngọc: không có ngày chính thức dù đã vào Đảng hơn 12 tháng; "
+        "Dòng 8: Trần Thị Bích Ngọc: không có ngày chính thức dù thời kỳ dự bị đã hết ngày 05/06/2019; "
         "sẽ được ghi là đảng viên dự bị."
     ]
     batch = commit(preview)

@@ -336,8 +336,9 @@ class MembersKind(Kind):
                 return
         else:
             due = None
-            if probation_ends(admitted_on) < ctx.today:
-                ctx.warn(number, _still_probationary(name))
+            ends = probation_ends(admitted_on)
+            if ends < ctx.today:
+                ctx.warn(number, _still_probationary(name, ends))
         if not self._record_number_free(number, get("so_ly_lich"), None, ctx):
             return
         arrival = self._arrival(number, name, chi_bo, admitted_on, get("arrived_on"), ctx)
@@ -800,8 +801,13 @@ def _new_label(name, birth_date, chi_bo, directory):
     return f"{name} (sinh {day_text(birth_date)}) — {directory.placed(chi_bo)}"
 
 
-def _still_probationary(name):
-    return f"{name}: không có ngày chính thức dù đã vào Đảng hơn 12 tháng; sẽ được ghi là đảng viên dự bị."
+def _still_probationary(name, ends):
+    """The warning for a member with no recognition whose probation ended on `ends` (the length
+    of the charter of their admission: `members.charters.probation_ends`)."""
+    return (
+        f"{name}: không có ngày chính thức dù thời kỳ dự bị đã hết ngày {day_text(ends)}; "
+        "sẽ được ghi là đảng viên dự bị."
+    )
 
 
 _KIND_LABELS = dict(EventKind.choices)

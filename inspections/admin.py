@@ -91,6 +91,7 @@ class SubjectFormSet(BaseInlineFormSet):
 class SubjectInline(admin.TabularInline):
     formset = SubjectFormSet
     autocomplete_fields = ["organisation", "member"]
+    notes = ()  # fields written in a small text area
 
     def get_extra(self, request, obj=None, **kwargs):
         return 3 if obj is None else 1
@@ -99,27 +100,21 @@ class SubjectInline(admin.TabularInline):
         return super().get_queryset(request).select_related("organisation", "member")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.notes:
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 40})
         return _pick_only(super().formfield_for_dbfield(db_field, request, **kwargs), db_field)
 
 
 class InspectionSubjectInline(SubjectInline):
     model = InspectionSubject
     fields = ["organisation", "member", "violation_found", "follow_up"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "follow_up":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 40})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    notes = ["follow_up"]
 
 
 class SupervisionSubjectInline(SubjectInline):
     model = SupervisionSubject
     fields = ["organisation", "member", "note"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "note":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 40})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    notes = ["note"]
 
 
 class LetterSubjectInline(SubjectInline):

@@ -3,16 +3,18 @@ carries (`members.party_age`) against a recount from the records, the interrupti
 admin inline, and each rule at its boundary."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from members.badges import badges_due
 from members.lifecycle import add_months
-from members.models import EventKind, GapGround, MembershipStatus, PartyLifeGap, covering
-from members.party_age import ENDS, STARTS, age_on, party_age_on
+from members.models import EventKind, GapGround, MembershipPeriod, MembershipStatus, PartyLifeGap, covering
+from members.party_age import ENDS, FIELDS, STARTS, age_on, party_age_on
 from members.services import (
     member_admit,
     member_admit_outside,
@@ -255,3 +257,20 @@ def test_the_member_page_records_a_gap_and_shows_a_refusal_on_the_form(staff, tr
         (GapGround.TRANSFER_GAP, D(2010, 1, 1), D(2011, 3, 1))
     ]
     assert member.periods.filter(starts_on=D(2010, 1, 1), party_age_from=None).exists()
+
+
+def test_the_data_migration_fills_what_the_services_write(veteran, tree):
+    """members.0015 fills the columns of periods written before them (no interruption recorded yet):
+    the same values the services write, here for members without interruptions."""
+    fill = importlib.import_module("members.migrations.0015_fill_party_age").fill
+    other = make_member(full_name="Kha Văn Cũ", birth_date=D(1950, 1, 1))
+    member_admit(
+        member=other, organisation=tree["cb1"], ceremony_date=D(2001, 5, 19), decision_date=D(2001, 4, 30)
+    )
+    member_recognise(member=other, decision_date=D(2002, 6, 1))
+    party_life_gaps_apply(veteran, delete=list(veteran.party_life_gaps.all()))
+    written = list(MembershipPeriod.objects.order_by("pk").values_list("pk", *FIELDS))
+    MembershipPeriod.objects.update(party_age_from=None, party_days_before=0)
+    fill(django_apps, None)
+    assert list(MembershipPeriod.objects.order_by("pk").values_list("pk", *FIELDS)) == written
+    assert len(written) > 5

@@ -7,9 +7,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from units.models import Organisation
+
 from .lifecycle import add_months
-from .models import BADGE_MILESTONES, MembershipStatus, PartyBadge, SickLeave
-from .party_age import at_least, party_age_on
+from .models import BADGE_MILESTONES, Member, MembershipStatus, PartyBadge, SickLeave
+from .party_age import at_least, party_age_of, party_age_on
 from .queries import members_as_of, periods_as_of
 
 AWARD_DAYS = ((2, 3), (5, 19), (9, 2), (11, 7))  # (month, day): 3/2, 19/5, 2/9, 7/11
@@ -68,6 +70,16 @@ class Standing:
     given: int
 
 
+def _given(member_ids):
+    """{member id: highest milestone already given} (one query; `member_ids` may be a subquery)."""
+    given = defaultdict(int)
+    for member_id, years in PartyBadge.objects.filter(member_id__in=member_ids).values_list(
+        "member_id", "years"
+    ):
+        given[member_id] = max(given[member_id], years)
+    return given
+
+
 def standings(members, day):
     """[(member, Standing)] on `day` of the official members among `members` ({id: member}), in
     their order: two queries (their periods then, with the party age they carry; badges given)."""
@@ -75,11 +87,7 @@ def standings(members, day):
         period.member_id: period
         for period in periods_as_of(day).filter(member_id__in=members).select_related("organisation")
     }
-    given = defaultdict(int)
-    for member_id, years in PartyBadge.objects.filter(member_id__in=members).values_list(
-        "member_id", "years"
-    ):
-        given[member_id] = max(given[member_id], years)
+    given = _given(members)
     found = []
     for member_id, member in members.items():
         period = periods.get(member_id)
@@ -91,26 +99,27 @@ def standings(members, day):
 
 def badges_due(day, within=None):
     """Members of the Khối (or of `within`) on `day` whose party age on `day` reaches a badge
-    milestone they have not been given: the highest such milestone each. Three queries: only
-    official members whose period that day gives them the first milestone's years are read."""
-    reachable = periods_as_of(day, within).filter(
+    milestone they have not been given: the highest such milestone each. Four queries: the party
+    age carried by the periods that day of the official members it gives the first milestone
+    (`party_age.at_least`), the badges they were given, then the members and chi bộ due only."""
+    periods = periods_as_of(day, within).filter(
         at_least(BADGE_MILESTONES[0], day), status=MembershipStatus.OFFICIAL
     )
-    members = (
-        members_as_of(day, within)
-        .filter(pk__in=reachable.values("member_id"))
-        .only("pk", "full_name", "birth_date", "sort_key")
-    )
-    members = {m.pk: m for m in members}
-    due = []
-    for member, standing in standings(members, day):
-        reached = [m for m in BADGE_MILESTONES if standing.given < m <= standing.party_age]
+    given = _given(periods.values("member_id"))
+    found = []
+    for member_id, organisation_id, *columns in periods.values_list(
+        "member_id", "organisation_id", "status", "party_age_from", "party_days_before"
+    ):
+        years, counted_from = party_age_of(*columns, day)
+        reached = [m for m in BADGE_MILESTONES if given[member_id] < m <= years]
         if reached:
-            due.append(
-                BadgeDue(
-                    member, reached[-1], standing.party_age, standing.counted_from, standing.organisation
-                )
-            )
+            found.append((member_id, organisation_id, reached[-1], years, counted_from))
+    members = Member.objects.only("pk", "full_name", "birth_date", "sort_key").in_bulk([f[0] for f in found])
+    organisations = Organisation.objects.in_bulk([f[1] for f in found])
+    due = [
+        BadgeDue(members[member_id], milestone, years, counted_from, organisations[organisation_id])
+        for member_id, organisation_id, milestone, years, counted_from in found
+    ]
     due.sort(key=lambda d: (-d.milestone, d.member.sort_key))
     return due
 

@@ -153,9 +153,16 @@ def party_age_on(period, day):
     """(whole years, the day party age counts from as if without gaps) on `day`, read off `period`
     (a MembershipPeriod covering `day`, or None), or (None, None) for someone who is not an official
     member that day."""
-    if period is None or period.status != MembershipStatus.OFFICIAL:
+    if period is None:
         return None, None
-    counts_from = period.party_age_from or day - datetime.timedelta(days=period.party_days_before)
+    return party_age_of(period.status, period.party_age_from, period.party_days_before, day)
+
+
+def party_age_of(status, party_age_from, party_days_before, day):
+    """`party_age_on` from a period's three columns (a values_list row)."""
+    if status != MembershipStatus.OFFICIAL:
+        return None, None
+    counts_from = party_age_from or day - datetime.timedelta(days=party_days_before)
     return age_on(counts_from, day), counts_from
 
 

@@ -15,7 +15,7 @@ from partyblock.rating_entry import EntryRow, default_year, rating_entry_view
 
 from .models import GRASSROOTS_KINDS, BreakthroughTask, Document, Meeting, Organisation, OrganisationRating
 from .queries import attendance, organisations_to_rate
-from .services import organisation_ratings_save
+from .services import meetings_delete, organisation_ratings_save
 
 ALL_TCCS = "tccs"  # the chooser's "every TCCS of the Khối" (the TCCS themselves, not their chi bộ)
 
@@ -134,6 +134,9 @@ class MeetingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation"]
     date_hierarchy = "held_on"
     change_list_template = "admin/units/meeting/change_list.html"
+
+    def delete_queryset(self, request, queryset):
+        meetings_delete(queryset)
 
     @admin.display(description="tỷ lệ dự (%)")
     def attendance_column(self, meeting):

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from partyblock.core import limits, rating_schemes
@@ -628,6 +628,20 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.organisation} — {day_text(self.held_on)}"
 
+    def save(self, *args, **kwargs):
+        """Save, then rewrite the day totals of the day it is held on (and the day it was, if moved)."""
+        with transaction.atomic():
+            before = Meeting.objects.filter(pk=self.pk).values_list("held_on", flat=True).first()
+            super().save(*args, **kwargs)
+            meeting_totals_refresh({self.held_on, before} - {None})
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            day = self.held_on
+            deleted = super().delete(*args, **kwargs)
+            meeting_totals_refresh({day})
+        return deleted
+
     def clean(self):
         if self.organisation_id and not self.organisation.holds_members:
             raise ValidationError(
@@ -637,6 +651,63 @@ class Meeting(models.Model):
     @property
     def attendance_pct(self):
         return attendance_pct(self.present, self.expected)
+
+
+class MeetingDayTotal(models.Model):
+    """Derived: the Khối's chi bộ meetings of one day and kind added up (meetings, present,
+    expected), so the whole Khối's meeting figures read a few rows per meeting day instead of
+    every meeting. Written only by `units.services.meeting_totals_refresh`, which every write of
+    meetings calls (`meeting_save`, `meetings_delete`, `meetings_create_bulk`); tests hold it equal
+    to the meetings."""
+
+    held_on = models.DateField("ngày sinh hoạt")
+    kind = models.CharField("hình thức", max_length=10, choices=MeetingKind.choices)
+    meetings = models.PositiveIntegerField("số buổi")
+    present = models.PositiveBigIntegerField("số lượt dự")
+    expected = models.PositiveBigIntegerField("số lượt phải dự")
+
+    class Meta:
+        verbose_name = "tổng sinh hoạt chi bộ trong ngày"
+        verbose_name_plural = "tổng sinh hoạt chi bộ theo ngày"
+        constraints = [
+            models.UniqueConstraint(fields=["held_on", "kind"], name="one_meeting_total_per_day_kind")
+        ]
+
+    def __str__(self):
+        return f"{day_text(self.held_on)} — {self.get_kind_display()}: {self.meetings}"
+
+
+def meeting_totals_refresh(days=None):
+    """Rewrite the derived `MeetingDayTotal` rows of `days` (every day when None) from the meetings
+    held on them: one grouped query, one delete, one insert."""
+    meetings, totals = Meeting.objects.all(), MeetingDayTotal.objects.all()
+    if days is not None:
+        days = sorted(set(days))
+        if not days:
+            return
+        meetings, totals = meetings.filter(held_on__in=days), totals.filter(held_on__in=days)
+    grouped = (
+        meetings.values("held_on", "kind")
+        .annotate(
+            n=models.Count("pk"), sum_present=models.Sum("present"), sum_expected=models.Sum("expected")
+        )
+        .order_by()
+    )
+    with transaction.atomic():
+        totals.delete()
+        MeetingDayTotal.objects.bulk_create(
+            [
+                MeetingDayTotal(
+                    held_on=row["held_on"],
+                    kind=row["kind"],
+                    meetings=row["n"],
+                    present=row["sum_present"],
+                    expected=row["sum_expected"],
+                )
+                for row in grouped
+            ],
+            batch_size=2000,
+        )
 
 
 def attendance_pct(present, expected):

@@ -9,6 +9,8 @@ from .models import (
     BreakthroughTask,
     Document,
     Meeting,
+    MeetingDayTotal,
+    MeetingKind,
     Organisation,
     OrganisationKind,
     OrganisationRating,
@@ -68,6 +70,29 @@ def attendance(meetings, **more):
     `attendance_pct` of the sums, and the `more` aggregates asked for alongside}."""
     totals = meetings.aggregate(present=Sum("present"), expected=Sum("expected"), **more)
     totals["present"], totals["expected"] = totals["present"] or 0, totals["expected"] or 0
+    totals["pct"] = attendance_pct(totals["present"], totals["expected"])
+    return totals
+
+
+def meeting_totals(start, end, within=None):
+    """The meetings of `meetings_between(start, end, within)` added up in one query: {"n": meetings,
+    "kind_<kind>": meetings of each kind, "present", "expected", "pct" (`attendance_pct`)}. The
+    whole Khối's are read off the per-day totals (`MeetingDayTotal`, kept by every meeting write),
+    an organisation's off its meetings."""
+    if within is not None:
+        meetings = meetings_between(start, end, within)
+        return attendance(
+            meetings,
+            n=Count("pk"),
+            **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in MeetingKind.values},
+        )
+    totals = MeetingDayTotal.objects.filter(held_on__gte=start, held_on__lte=end).aggregate(
+        n=Sum("meetings"),
+        present=Sum("present"),
+        expected=Sum("expected"),
+        **{f"kind_{kind}": Sum("meetings", filter=Q(kind=kind)) for kind in MeetingKind.values},
+    )
+    totals = {name: number or 0 for name, number in totals.items()}
     totals["pct"] = attendance_pct(totals["present"], totals["expected"])
     return totals
 

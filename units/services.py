@@ -12,7 +12,15 @@ from partyblock.core import rating_schemes
 from partyblock.core.auditing import bulk_written, diff, snapshot
 from partyblock.core.text import day_text
 
-from .models import ALLOWED_PARENT_KINDS, Organisation, OrganisationKind, OrganisationRating, Placement
+from .models import (
+    ALLOWED_PARENT_KINDS,
+    Meeting,
+    Organisation,
+    OrganisationKind,
+    OrganisationRating,
+    Placement,
+    meeting_totals_refresh,
+)
 from .queries import organisations_to_rate
 from .tree import covering, segment, tree_rebuild
 
@@ -324,3 +332,22 @@ def organisation_dissolve(*, organisation, on):
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+# --- chi bộ meetings ---------------------------------------------------------------------------------
+# One meeting is saved or deleted by `Meeting.save` / `Meeting.delete` (the admin form), which keep
+# the day totals; many at once go through these, which refresh the totals of the days they touched.
+def meetings_delete(meetings):
+    """Delete the meetings of a queryset and refresh the totals of their days."""
+    with transaction.atomic():
+        days = set(meetings.values_list("held_on", flat=True))
+        meetings.delete()
+        meeting_totals_refresh(days)
+
+
+def meetings_create_bulk(meetings, batch_size=2000):
+    """Insert many meetings at once (the demo) and the totals of their days."""
+    with transaction.atomic():
+        created = Meeting.objects.bulk_create(meetings, batch_size=batch_size)
+        meeting_totals_refresh({meeting.held_on for meeting in meetings})
+    return created

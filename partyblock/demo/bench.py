@@ -34,6 +34,7 @@ from units.models import (
     OrganisationKind,
     OrganisationRating,
     Placement,
+    meeting_totals_refresh,
 )
 from units.tree import tree_rebuild
 
@@ -156,6 +157,7 @@ def scale_to(target, current, sizes):
             _copy_table(model, k, sizes, root_pk)
     _reset_sequences()
     tree_rebuild()  # the copies' tree spans, from their placements
+    meeting_totals_refresh()  # the Khối's meeting totals, now of every copy's meetings
 
 
 def _reset_sequences():

@@ -35,7 +35,7 @@ from units.models import (
     TaskResult,
 )
 from units.queries import organisations_to_rate
-from units.services import organisation_ratings_save
+from units.services import meetings_create_bulk, organisation_ratings_save
 
 from .structure import TERM_END, TERM_START
 
@@ -329,7 +329,7 @@ def meetings_between(rng, start, end):
                     present=count - absent,
                 )
             )
-    Meeting.objects.bulk_create(meetings, batch_size=2000)
+    meetings_create_bulk(meetings)
 
 
 def _documents():

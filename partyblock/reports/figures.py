@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import ExtractYear, Substr
 
 from members.models import EventKind, MembershipStatus
@@ -39,9 +39,9 @@ from units.models import (
     Term,
 )
 from units.queries import (
-    attendance,
     breakthrough_tasks_of_years,
     documents_issued,
+    meeting_totals,
     meetings_between,
     organisation_ratings,
     organisation_ratings_within,
@@ -546,12 +546,7 @@ def _tasks_batch(scope):
 
 def _meetings_batch(scope):
     """Meetings by kind, all of them, and the attendance they add up to, in one query."""
-    meetings = meetings_between(scope.starts_on, scope.activity_end, within=scope.organisation)
-    totals = attendance(
-        meetings,
-        n=Count("pk"),
-        **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in MeetingKind.values},
-    )
+    totals = meeting_totals(scope.starts_on, scope.activity_end, within=scope.organisation)
     return {
         cache_key("meetings", {}): totals["n"],
         **{cache_key("meetings", {"kind": kind}): totals[f"kind_{kind}"] for kind in MeetingKind.values},

@@ -1,0 +1,16 @@
+"""Values the demo's writes derive are equal to its records: the Khối's meeting totals per day and
+kind (`MeetingDayTotal`) are the meetings added up."""
+
+from django.db.models import Count, Sum
+
+from units.models import Meeting, MeetingDayTotal
+
+
+def test_the_meeting_totals_are_the_demos_meetings_added_up():
+    rows = Meeting.objects.values("held_on", "kind").annotate(
+        n=Count("pk"), p=Sum("present"), e=Sum("expected")
+    )
+    from_meetings = sorted((r["held_on"], r["kind"], r["n"], r["p"], r["e"]) for r in rows)
+    stored = sorted(MeetingDayTotal.objects.values_list("held_on", "kind", "meetings", "present", "expected"))
+    assert len(stored) > 100
+    assert stored == from_meetings

@@ -160,6 +160,9 @@ def headcounts(days, within=None, statuses=()):
     periods `members_as_of` selects, counted once per day (periods of a member never overlap).
     `statuses`, pairs (day, status), adds {(day, status): count} for each."""
     periods = MembershipPeriod.objects.in_bloc()
+    every_day = [*days, *(day for day, _ in statuses)]
+    if every_day:  # only periods covering one of the days count: begun by the last, not ended by the first
+        periods = periods.filter(starts_on__lte=max(every_day)).exclude(ends_on__lte=min(every_day))
     if within is not None:
         # Registered below `within` at some time (the tree of any day), then per day the tree of that day.
         periods = periods.filter(

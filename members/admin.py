@@ -149,9 +149,17 @@ class MemberEventFormSet(BaseInlineFormSet):
         if self.instance.birth_date is None:
             return  # the member form reports the missing birth date
         try:
-            self.warnings = replay(self.instance, events, written=written).warnings
+            outcome = replay(self.instance, events, written=written)
         except ValidationError as error:
             raise ValidationError(error.messages) from None
+        self.warnings, self.rows = outcome.warnings, outcome.rows
+        # The interruptions must still lie within a membership (`member_events_apply` checks it
+        # too): those edited on the same page are checked by their own formset against these rows.
+        if self.instance.pk is not None and not getattr(self, "gaps_edited", False):
+            stored = list(self.instance.party_life_gaps.values_list("starts_on", "ends_on"))
+            problems = gap_problems(stored, outcome.rows)
+            if problems:
+                raise ValidationError(problems)
 
 
 class MemberEventInline(admin.StackedInline):
@@ -191,24 +199,35 @@ class MemberEventInline(admin.StackedInline):
 
 
 class PartyLifeGapFormSet(BaseInlineFormSet):
-    """Checks the interruptions as edited on the page against the member's stored history (within a
-    membership, no overlap: `party_age.gap_problems`); they are written by
-    `members.services.party_life_gaps_apply` (MemberAdmin.save_formset)."""
+    """Checks the interruptions as edited on the page against the member's history as edited on the
+    same page (the events formset's replay, else the stored periods): within a membership, no
+    overlap (`party_age.gap_problems`); they are written by `members.services.party_life_gaps_apply`
+    (MemberAdmin.save_formset), after the events."""
 
-    def clean(self):
-        super().clean()
-        if any(self.errors) or self.instance.pk is None:
-            return
-        spans = [
+    events_formset = None  # set by MemberAdmin._create_formsets
+
+    def spans(self):
+        """(starts_on, ends_on) of the interruptions as edited (deleted ones left out)."""
+        return [
             (form.cleaned_data["starts_on"], form.cleaned_data.get("ends_on"))
             for form in self.forms
             if getattr(form, "cleaned_data", None)
             and form.cleaned_data.get("starts_on")
             and not self._should_delete_form(form)
         ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.instance.pk is None:
+            return
+        spans = self.spans()
         if not spans:
             return
-        rows = [(period.starts_on, period.ends_on) for period in self.instance.periods.order_by("starts_on")]
+        rows = getattr(self.events_formset, "rows", None)
+        if rows is None:
+            rows = [
+                (period.starts_on, period.ends_on) for period in self.instance.periods.order_by("starts_on")
+            ]
         problems = gap_problems(spans, rows)
         if problems:
             raise ValidationError(problems)
@@ -408,6 +427,18 @@ class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, 
     def card_column(self, obj):
         return ", ".join(card.number for card in obj.live_cards) or "—"
 
+    def _create_formsets(self, request, obj, change):
+        # The interruptions are checked against the events as edited on the page; when they are
+        # edited too, the events formset leaves that check to them (its clean runs first).
+        formsets, inlines = super()._create_formsets(request, obj, change)
+        events = next((f for f in formsets if isinstance(f, MemberEventFormSet)), None)
+        for formset in formsets:
+            if isinstance(formset, PartyLifeGapFormSet):
+                formset.events_formset = events
+                if events is not None and formset.is_bound and formset.has_changed():
+                    events.gaps_edited, events.gaps_formset = True, formset
+        return formsets, inlines
+
     def get_inline_instances(self, request, obj=None):
         # Interruptions are recorded on a member who has a history: not on the add page.
         inlines = super().get_inline_instances(request, obj)
@@ -436,11 +467,13 @@ class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, 
         if formset.model is not MemberEvent:
             return super().save_formset(request, form, formset, change)
         formset.save(commit=False)
+        edited_gaps = getattr(formset, "gaps_formset", None)
         warnings = member_events_apply(
             form.instance,
             add=formset.new_objects,
             change=[event for event, _ in formset.changed_objects],
             delete=formset.deleted_objects,
+            gaps=edited_gaps.spans() if edited_gaps is not None else None,
         )
         for warning in warnings:
             messages.warning(request, warning)

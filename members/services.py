@@ -60,7 +60,7 @@ def card_issue(*, member, number, issued_on=None, replaces_current=True):
     return card
 
 
-def member_events_apply(member, *, add=(), change=(), delete=(), by_discipline=False):
+def member_events_apply(member, *, add=(), change=(), delete=(), by_discipline=False, gaps=None):
     """Validate the member's whole history with these edits, then write it and its periods.
 
     Nothing is written when any event breaks a rule: the ValidationError lists every problem.
@@ -68,6 +68,9 @@ def member_events_apply(member, *, add=(), change=(), delete=(), by_discipline=F
     The rules on what is written (`lifecycle.replay`'s `written`) apply to `add` and `change`.
     `by_discipline` is passed by `inspections.services` only: an expulsion event is written,
     changed and deleted by its discipline decision, never by hand (`discipline_event_problems`).
+    The member's interruptions of party life must still lie within a membership; `gaps`
+    ((starts_on, ends_on) pairs) stands for them when the same form changes them too (the member
+    page, which then writes them through `party_life_gaps_apply`).
     """
     if not by_discipline:
         problems = discipline_event_problems(delete)
@@ -81,7 +84,7 @@ def member_events_apply(member, *, add=(), change=(), delete=(), by_discipline=F
         event.member = member
         event.full_clean(exclude=["member"], validate_unique=False)
     outcome = replay(member, events, written=[*change, *add], by_discipline=by_discipline)
-    gaps = _gaps_of(member)
+    gaps = _gaps_of(member) if gaps is None else list(gaps)
     problems = party_age.gap_problems(gaps, outcome.rows)
     if problems:
         raise ValidationError(problems)

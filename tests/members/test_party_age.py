@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from members.badges import badges_due
 from members.lifecycle import add_months
-from members.models import EventKind, GapGround, MembershipPeriod, MembershipStatus, PartyLifeGap, covering
+from members.models import (
+    EventKind,
+    GapGround,
+    MemberEvent,
+    MembershipPeriod,
+    MembershipStatus,
+    PartyLifeGap,
+    covering,
+)
 from members.party_age import ENDS, FIELDS, STARTS, age_on, party_age_on
 from members.services import (
     member_admit,
@@ -274,3 +282,38 @@ def test_the_data_migration_fills_what_the_services_write(veteran, tree):
     fill(django_apps, None)
     assert list(MembershipPeriod.objects.order_by("pk").values_list("pk", *FIELDS)) == written
     assert len(written) > 5
+
+
+def test_the_member_page_checks_events_and_gaps_edited_together(staff, tree):
+    """A death recorded while a stored interruption is still open is refused on the form (nothing
+    written, no error page); closing the interruption in the same post lets both through."""
+    member = make_member(full_name="Lâm Văn Hai", birth_date=D(1950, 1, 1))
+    member_admit(member=member, organisation=tree["cb1"], ceremony_date=D(2005, 5, 19))
+    member_recognise(member=member, decision_date=D(2006, 5, 25))
+    party_life_gap_record(member=member, ground=GapGround.LOST_CONTACT, starts_on=D(2020, 1, 1))
+    url = reverse("admin:members_member_change", args=[member.pk])
+    data = change_page_data(staff.get(url))
+    total = int(data["events-TOTAL_FORMS"])
+    data.update(
+        {
+            "events-TOTAL_FORMS": total + 1,
+            f"events-{total}-kind": EventKind.DEATH,
+            f"events-{total}-date": "01/01/2021",
+        }
+    )
+    response = staff.post(url, data)
+    assert response.status_code == 200
+    events = next(
+        f.formset for f in response.context["inline_admin_formsets"] if f.formset.model is MemberEvent
+    )
+    assert "không nằm trọn trong thời gian là đảng viên" in events.non_form_errors()[0]
+    assert not member.events.filter(kind=EventKind.DEATH).exists()
+
+    data["party_life_gaps-0-ends_on"] = "31/12/2020"
+    response = staff.post(url, data)
+    assert response.status_code == 302
+    assert member.events.filter(kind=EventKind.DEATH).exists()
+    assert list(member.party_life_gaps.values_list("starts_on", "ends_on")) == [
+        (D(2020, 1, 1), D(2020, 12, 31))
+    ]
+    assert stored(member, D(2020, 12, 31)) == recounted(member, D(2020, 12, 31))

@@ -120,7 +120,7 @@ def counted_together(family, base, groupings):
         key = ("counted_together", family)
         if key not in scope.cache:
             columns = {f"g_{name}": expression(scope) for name, expression in groupings.items()}
-            rows = base(scope).annotate(**columns).values(*columns).annotate(n=Count("pk")).order_by()
+            rows = base(scope).annotate(**columns).values(*columns).annotate(n=Count("*")).order_by()
             found = {name: Counter() for name in groupings}
             for row in rows:
                 for name in groupings:

@@ -19,24 +19,15 @@ class InspectionsConfig(AppConfig):
                 "date", flat=True
             )
         )
+        records = (
+            models.Inspection,
+            models.InspectionSubject,
+            models.Supervision,
+            models.SupervisionSubject,
+            models.DisciplineDecision,
+            models.Letter,
+            models.LetterSubject,
+        )
         # Inspection, supervision, discipline and letters are the UBKT's: grassroots staff see none.
-        belongs(
-            models.Inspection,
-            models.InspectionSubject,
-            models.Supervision,
-            models.SupervisionSubject,
-            models.DisciplineDecision,
-            models.Letter,
-            models.LetterSubject,
-            hidden=True,
-        )
-        audited(
-            models.Inspection,
-            models.InspectionSubject,
-            models.Supervision,
-            models.SupervisionSubject,
-            models.DisciplineDecision,
-            models.Letter,
-            models.LetterSubject,
-            models.Holiday,
-        )
+        belongs(*records, hidden=True)
+        audited(*records, models.Holiday)

@@ -5,12 +5,11 @@ import datetime
 
 import pytest
 
-from inspections.models import DecidingBody, DisciplineForm
-from inspections.services import discipline_decide
-from members.models import EndingGround, EventKind, MemberEvent
+from members.models import EventKind, MemberEvent
 from members.services import card_issue, member_recognise
 from partyblock.importing.batches import commit, prepare
 from partyblock.importing.templates import headers
+from tests.members.test_party_rules import CONSENT, expelled_after_a_conviction
 
 from .conftest import record_counts, xlsx
 
@@ -25,7 +24,6 @@ HEADER = [
     "Văn bản đồng ý kết nạp lại",
     "Ngày xóa án tích",  # an alias of "Ngày được xóa án tích"
 ]
-CONSENT = "Công văn 120-CV/TU ngày 10/5/2024"
 
 
 @pytest.fixture
@@ -33,16 +31,7 @@ def convicted(admitted):
     """Official from 10/01/2021, expelled on 01/06/2021 after a conviction of a less serious crime."""
     member_recognise(member=admitted, decision_date=D(2021, 1, 20))
     card_issue(member=admitted, number="30.000777", issued_on=D(2021, 2, 1))
-    discipline_decide(
-        member=admitted,
-        form=DisciplineForm.EXPULSION,
-        deciding_body=DecidingBody.UBKT,
-        decision_number="7-QĐ/UBKTĐUK",
-        decision_date=D(2021, 6, 1),
-        reason="Bị kết án về tội phạm ít nghiêm trọng.",
-        expulsion_ground=EndingGround.LESS_SERIOUS_CRIME,
-    )
-    return admitted
+    return expelled_after_a_conviction(admitted)
 
 
 def readmission_rows(decided, cleared):

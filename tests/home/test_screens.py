@@ -1,7 +1,9 @@
 """The admin screens of issue 18: the index grouped by task, Vietnamese wording, grouped counts."""
 
 import datetime
+import re
 
+from django.conf import settings
 from django.urls import reverse
 
 from members.services import member_admit
@@ -243,3 +245,21 @@ def test_an_organisation_chosen_on_a_form_is_shown_with_its_tccs(client, persona
     client.force_login(personas["vanphong"])
     page = client.get(reverse("admin:units_meeting_change", args=[meeting.pk])).content.decode()
     assert "Chi bộ Văn phòng — Đảng bộ Sở A" in page
+
+
+def wrapped_tables(text):
+    """(tables, tables inside a horizontally scrolling box): at 390 pixels a wide table scrolls in
+    its box instead of widening the page (issue 18 review)."""
+    return len(re.findall(r"<table\b", text)), len(
+        re.findall(r'<div class="[^"]*\btable-scroll\b[^"]*">\s*<table\b', text)
+    )
+
+
+def test_todo_lists_and_search_results_scroll_inside_their_box_on_a_phone(client, personas, office_data):
+    client.force_login(personas["vanphong"])
+    todo = client.get(reverse("todo", args=["du-bi-qua-han"])).content.decode()
+    assert wrapped_tables(todo) == (1, 1)
+    results = client.get(reverse("search"), {"q": "van"}).content.decode()
+    assert wrapped_tables(results) == (2, 2)
+    css = (settings.BASE_DIR / "static" / "partyblock" / "admin.css").read_text()
+    assert ".table-scroll { overflow-x: auto;" in css

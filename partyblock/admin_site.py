@@ -213,7 +213,7 @@ class PlacedAutocompleteJsonView(AutocompleteJsonView):
 
 class PartyblockAdminSite(admin.AdminSite):
     site_header = "Đảng bộ Khối các cơ quan tỉnh"
-    site_title = "partyblock"
+    site_title = "Đảng bộ Khối các cơ quan tỉnh"
     index_title = "Quản lý hồ sơ đảng viên và tổ chức đảng"
     enable_nav_sidebar = False  # wide changelists matter more than a second menu
     site_url = "/"  # "Trang chủ": each role's home (partyblock.home)

@@ -43,6 +43,7 @@ from units.models import GRASSROOTS_KINDS, Term
 AS_OF_PARAM = "ngay"
 ORGANISATION_PARAM = "to-chuc"
 FROM_PARAM, TO_PARAM = "tu-ngay", "den-ngay"  # a period other than a term or a year (composition)
+ORGANISATION_PARAMS = ("tccs",)  # drill-down parameters that name an organisation by its code
 
 
 def _organisation(request):
@@ -272,6 +273,21 @@ def year_report(request, year):
     return _report_page(request, scope, error, "year")
 
 
+def _named_organisations(request, key, wanted):
+    """The organisations a drill-down's parameters name by code (`tccs`), each as "name (code)" for
+    the heading; one outside the user's scope is not found, as on the other report pages."""
+    named = []
+    for name in ORGANISATION_PARAMS:
+        if name not in wanted:
+            continue
+        organisation = visible_organisations(request.user).filter(code=wanted[name]).first()
+        if organisation is None:
+            log_denied(request, f"chi tiết số liệu {key} của {wanted[name]}")
+            raise Http404("Không có tổ chức này trong phạm vi bạn được xem.")
+        named.append(f"{organisation.name} ({organisation.code})")
+    return named
+
+
 @staff_member_required
 def drilldown_view(request, key):
     figure = FIGURES.get(key)
@@ -297,6 +313,7 @@ def drilldown_view(request, key):
             name: params.year_value(text) if name == "year" else params.text_value(text)
             for name, text in wanted.items()
         }
+        named = _named_organisations(request, key, wanted)
         records = figure.records(scope, **wanted)
     except (TypeError, ValueError, OverflowError) as error:
         raise Http404(f"Tham số không hợp lệ: {error}") from None
@@ -340,7 +357,12 @@ def drilldown_view(request, key):
     context = {
         "title": figure.label,
         "terms": Term.objects.all(),
-        "param_labels": drilldown.describe_params(records.model, wanted),
+        "param_labels": [
+            *named,
+            *drilldown.describe_params(
+                records.model, {k: v for k, v in wanted.items() if k not in ORGANISATION_PARAMS}
+            ),
+        ],
         "figure": figure,
         "scope": scope,
         "scope_title": scope_title(scope),

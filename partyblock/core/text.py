@@ -126,6 +126,12 @@ def name_sort_key(full_name):
     return _collation_key(given) + _collation_key(rest)
 
 
+def text_sort_key(text):
+    """Sort key for a name read word by word from the first (an organisation's): the same Vietnamese
+    collation as `name_sort_key`, so "Bệnh viện Đa khoa" comes before "Bệnh viện Y học"."""
+    return _collation_key((normalize_text(text) or "").split(" "))
+
+
 def given_name(full_name):
     return (normalize_text(full_name) or "").rsplit(" ", 1)[-1]
 

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.forms.models import ModelChoiceIterator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,6 +15,7 @@ from django.utils.html import format_html
 
 from partyblock.accounts.access import default_report_organisation, visible
 from partyblock.admin_tools import year_choices
+from partyblock.core.text import text_sort_key
 from partyblock.importing.models import ImportBatch, ImportKind, ImportStatus
 from units.models import GRASSROOTS_KINDS, Organisation
 
@@ -33,9 +35,20 @@ KIND_NOTES = {
 }
 
 
+class _VietnameseOrder(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for organisation in sorted(self.queryset, key=lambda o: (text_sort_key(o.name), o.code)):
+            yield self.choice(organisation)
+
+
 class CodedOrganisationField(forms.ModelChoiceField):
     """A TCCS named with its code: two TCCS may share a name (an office's sheet of an organisation
-    the Khối already has under that name), and the file goes to exactly the one chosen."""
+    the Khối already has under that name), and the file goes to exactly the one chosen. Offered in
+    Vietnamese order of their names (the database's collation may order bytes)."""
+
+    iterator = _VietnameseOrder
 
     def label_from_instance(self, organisation):
         return f"{organisation.name} ({organisation.code})"
@@ -44,7 +57,7 @@ class CodedOrganisationField(forms.ModelChoiceField):
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(choices=ImportKind.choices, label="Loại dữ liệu")
     organisation = CodedOrganisationField(
-        queryset=Organisation.objects.filter(kind__in=GRASSROOTS_KINDS).order_by("name"),
+        queryset=Organisation.objects.filter(kind__in=GRASSROOTS_KINDS),
         required=False,
         label="Tổ chức cơ sở đảng",
         empty_label="— Toàn Đảng bộ Khối —",
@@ -150,6 +163,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
         if own is not None:
             form.fields["organisation"].required = True
             form.fields["organisation"].empty_label = None
+        # Only the kinds the user may import (for their own TCCS, or the whole Khối): the same rule
+        # that refuses an upload, so no one learns it only after sending a file.
+        offered = [
+            (kind, label) for kind, label in ImportKind.choices if not refusal(request.user, kind, own)
+        ]
+        form.fields["kind"].choices = offered
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             if refusal(request.user, data["kind"], data["organisation"]):
@@ -173,7 +192,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 "headers": [c.header for c in KINDS[kind].columns() if c.key != "stt"],
                 "required": [c.header for c in KINDS[kind].columns() if c.required],
             }
-            for kind, label in ImportKind.choices
+            for kind, label in offered
         ]
         context = self._context(
             request,

@@ -3,12 +3,14 @@ rated, a category select offering only that year's categories, saved all at once
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 from django.template.response import TemplateResponse
 
 from partyblock.admin_tools import write_from_form
 from partyblock.core import rating_schemes
+from partyblock.core.text import number_text
 
 
 @dataclass
@@ -26,6 +28,24 @@ def default_year(today=None):
     return today.year if today.month >= 11 else today.year - 1
 
 
+class ScoreField(forms.DecimalField):
+    """A score as Vietnamese write it: shown "79" or "79,5" (not "79.00"), typed with a comma or a
+    point for the decimals (a score is at most 100, so a point is never a thousands separator)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "score", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        if isinstance(value, (int, float, Decimal)):
+            exact = Decimal(str(value)).normalize()
+            return number_text(exact, max(0, -exact.as_tuple().exponent))
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 class RatingEntryForm(forms.Form):
     def __init__(self, *args, rows, subject, year, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,7 +57,7 @@ class RatingEntryForm(forms.Form):
                 choices=choices, required=False, initial=row.category, label=str(row.cells[0])
             )
             if self.scored:
-                self.fields[f"s_{row.subject_id}"] = forms.DecimalField(
+                self.fields[f"s_{row.subject_id}"] = ScoreField(
                     required=False,
                     min_value=0,
                     max_value=100,

@@ -18,7 +18,7 @@ register = functools.partial(figures.register, permission=RECORDS_PERMISSION)
 
 
 def _period(queryset_function):
-    return lambda s: queryset_function(s.starts_on, s.activity_end, within=s.organisation)
+    return lambda s: queryset_function(s.starts_on, s.activity_end, within=s.within)
 
 
 register(
@@ -92,9 +92,7 @@ register(
 
 # Counts behind the report's discipline and letter tables (parametrised: not printed by the command).
 def _decisions(scope, form=None, subject=None):
-    decisions = queries.discipline_decisions_between(
-        scope.starts_on, scope.activity_end, within=scope.organisation
-    )
+    decisions = queries.discipline_decisions_between(scope.starts_on, scope.activity_end, within=scope.within)
     if form:
         decisions = decisions.filter(form=form)
     if subject == "member":
@@ -105,7 +103,7 @@ def _decisions(scope, form=None, subject=None):
 
 
 def _letters(scope, kind=None, status=None, overdue=None):
-    letters = queries.letters_received_between(scope.starts_on, scope.activity_end, within=scope.organisation)
+    letters = queries.letters_received_between(scope.starts_on, scope.activity_end, within=scope.within)
     if kind:
         letters = letters.filter(kind=kind)
     if status:

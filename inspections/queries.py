@@ -9,7 +9,7 @@ a member when his or her official registration was there on the record's decisio
 
 from django.db.models import Exists, OuterRef, Q
 
-from members.models import Member
+from members.models import Member, MembershipPeriod
 from members.queries import periods_as_of
 from units.models import Organisation
 from units.tree import under_on
@@ -31,8 +31,13 @@ from .models import (
 
 def _registered_within(within, day_path):
     """Subject rows whose member was registered in `within` (or below) on the record's decision
-    date, `day_path` being the lookup from the row to that date."""
-    return Exists(periods_as_of(OuterRef(day_path), within).filter(member=OuterRef("member_id")))
+    date, or until that date (an expulsion ends the registration on its own day), `day_path` being
+    the lookup from the row to that date; as the tree stood on that day."""
+    registered = periods_as_of(OuterRef(day_path), within).filter(member=OuterRef("member_id"))
+    ended_that_day = MembershipPeriod.objects.filter(
+        member=OuterRef("member_id"), ends_on=OuterRef(day_path), organisation__isnull=False
+    ).filter(under_on(within, "organisation_id", OuterRef(OuterRef(day_path)), day_before=True))
+    return Exists(registered) | Exists(ended_that_day)
 
 
 def _subjects_within(rows, parent, within):
@@ -228,5 +233,5 @@ def grassroots_inspections(start, end, within=None):
         body=Body.GRASSROOTS, decision_date__gte=start, decision_date__lte=end
     )
     if within is not None:
-        inspections = inspections.filter(conducting_organisation__path__startswith=within.path)
+        inspections = inspections.filter(under_on(within, "conducting_organisation_id", "decision_date"))
     return inspections

@@ -199,8 +199,10 @@ def _period_in(within, day_field, *, ending):
         periods = periods.filter(starts_on__lte=OuterRef(day_field)).filter(
             Q(ends_on__isnull=True) | Q(ends_on__gt=OuterRef(day_field))
         )
-    if within is not None:
-        periods = periods.filter(organisation__path__startswith=within.path)
+    if within is not None:  # where the registration was on the event's day, as the tree stood then
+        periods = periods.filter(
+            under_on(within, "organisation_id", OuterRef(OuterRef(day_field)), day_before=ending)
+        )
     return Exists(periods.values("pk"))
 
 
@@ -214,7 +216,10 @@ def _period_outside(within, day_field, *, ending):
         periods = periods.filter(starts_on__lte=OuterRef(day_field)).filter(
             Q(ends_on__isnull=True) | Q(ends_on__gt=OuterRef(day_field))
         )
-    periods = periods.filter(Q(organisation__isnull=True) | ~Q(organisation__path__startswith=within.path))
+    periods = periods.filter(
+        Q(organisation__isnull=True)
+        | ~under_on(within, "organisation_id", OuterRef(OuterRef(day_field)), day_before=ending)
+    )
     return Exists(periods.values("pk"))
 
 
@@ -231,7 +236,7 @@ def transfers_in_between(start, end, within=None):
     events = events_between(start, end, [EventKind.TRANSFER_IN, EventKind.TRANSFER])
     if within is None:
         return events.filter(kind=EventKind.TRANSFER_IN, organisation__isnull=False)
-    return events.filter(organisation__path__startswith=within.path).filter(
+    return events.filter(under_on(within, "organisation_id", "date")).filter(
         Q(kind=EventKind.TRANSFER_IN) | _period_outside(within, "date", ending=True)
     )
 
@@ -245,7 +250,7 @@ def transfers_out_between(start, end, within=None):
         )
     events = events_between(start, end, [EventKind.TRANSFER_OUT, EventKind.TRANSFER])
     return events.filter(_period_in(within, "date", ending=True)).exclude(
-        organisation__path__startswith=within.path
+        under_on(within, "organisation_id", "date")
     )
 
 

@@ -70,12 +70,21 @@ def below_on(day, within):
     return {child: [pk for pk, path, _ in spans if mark in path] for child, mark in children.items()}, own
 
 
-def under_on(within, organisation_field, day_field):
+def under_on(within, organisation_field, day_field, *, day_before=False):
     """Exists() filter: the organisation named by `organisation_field` was `within` or below it on
-    the day in `day_field` (both field names of the filtered model)."""
+    the day in `day_field` (field names of the filtered model; `day_field` may also be an
+    expression, e.g. OuterRef(OuterRef("date")) from a subquery), or with `day_before` on the day
+    before it (where a registration that ended that day was)."""
+    day = day_field if hasattr(day_field, "resolve_expression") else OuterRef(day_field)
+    if day_before:  # covering the previous day: begun before `day`, not ended before it
+        in_force = (Q(starts_on__isnull=True) | Q(starts_on__lt=day)) & (
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        )
+    else:
+        in_force = covering(day)
     return Exists(
         TreeSpan.objects.filter(
-            covering(OuterRef(day_field)),
+            in_force,
             organisation_id=OuterRef(organisation_field),
             path__contains=segment(within.pk),
         )

@@ -46,7 +46,7 @@ def years_before(day, years):
 
 # --- members on the as-of day --------------------------------------------------------------------
 def _members(scope):
-    return members_as_of(scope.as_of, within=scope.organisation)
+    return members_as_of(scope.as_of, within=scope.within)
 
 
 def _age_band_case(day):
@@ -78,9 +78,7 @@ def _party_age_periods(scope):
     rule of `_members`), each with its party-age group (`group`): a CASE over the party age the
     period carries (`members.party_age.band`), so the composition and the badges agree."""
     day = scope.as_of
-    return periods_as_of(day, scope.organisation).annotate(
-        group=party_age.band(day, PARTY_AGE_BANDS, PROBATIONARY)
-    )
+    return periods_as_of(day, scope.within).annotate(group=party_age.band(day, PARTY_AGE_BANDS, PROBATIONARY))
 
 
 def _party_age_groups(scope):
@@ -227,7 +225,7 @@ ADMISSION_GROUPINGS = {
 
 def _admissions(scope):
     """The admissions of the period, with the age at admission the age band reads."""
-    events = admissions_between(scope.starts_on, scope.activity_end, within=scope.organisation)
+    events = admissions_between(scope.starts_on, scope.activity_end, within=scope.within)
     return events.annotate(
         event_month=ExtractMonth("date"),
         event_day=ExtractDay("date"),
@@ -267,7 +265,7 @@ for _grouping, _label in ADMISSION_LABELS.items():
 
 
 def _admissions_outside_state_sector(scope):
-    events = admissions_between(scope.starts_on, scope.activity_end, within=scope.organisation)
+    events = admissions_between(scope.starts_on, scope.activity_end, within=scope.within)
     return events.filter(member__work_sector=WorkSector.NON_STATE)
 
 
@@ -320,7 +318,7 @@ def lines_below(scope):
     present = [
         pk
         for pk in Organisation.objects.active_on(day)
-        .in_tree_on(day, scope.organisation)
+        .in_tree_on(day, scope.within)
         .values_list("pk", flat=True)
         if line_of(pk, day) == pk
     ]

@@ -78,6 +78,21 @@ class Scope:
         return self.term.rated_years if self.term else list(range(self.starts_on.year, self.ends_on.year + 1))
 
     @property
+    def within(self):
+        """The organisation whose tree the figures count in, as the tree stood on each record's day:
+        the one asked for; for the whole Khối, the Khối itself once anything has lain outside it
+        (a TCCS moved under a new provincial committee, the Khối ended: KL 121-KL/TW), so that
+        its records stop counting from the day they left; None while the Khối is the only root
+        (every record is the Khối's, no tree test needed). One query, kept on the scope."""
+        if self.organisation is not None:
+            return self.organisation
+        if "within" not in self.cache:
+            roots = list(Organisation.objects.filter(depth=0))
+            bloc = [root for root in roots if root.kind == OrganisationKind.BLOC]
+            self.cache["within"] = bloc[0] if bloc and len(roots) > 1 else None
+        return self.cache["within"]
+
+    @property
     def activity_end(self):
         """Last day counted for activity figures: the period's end, or the as-of day if earlier."""
         return min(self.ends_on, self.as_of)
@@ -133,7 +148,7 @@ def _structure_batch(scope):
     """The four structure counts from one pass over the organisations of the as-of day, by kind."""
     kinds = {kind for wanted in STRUCTURE.values() for kind in wanted}
     rows = (
-        organisations_as_of(scope.as_of, kinds, within=scope.organisation)
+        organisations_as_of(scope.as_of, kinds, within=scope.within)
         .values("kind")
         .annotate(n=Count("*"))
         .order_by()
@@ -145,7 +160,7 @@ def _structure_batch(scope):
 
 
 def _organisations_of(kinds):
-    return lambda s: organisations_as_of(s.as_of, kinds, within=s.organisation)
+    return lambda s: organisations_as_of(s.as_of, kinds, within=s.within)
 
 
 register("tccs", "Tổ chức cơ sở đảng", records=_organisations_of(STRUCTURE["tccs"]), batch=_structure_batch)
@@ -182,7 +197,7 @@ def _headcount_batch(scope):
     statuses = [
         (scope.as_of, status) for status in (MembershipStatus.OFFICIAL, MembershipStatus.PROBATIONARY)
     ]
-    counts = headcounts(headcount_days(scope), within=scope.organisation, statuses=statuses)
+    counts = headcounts(headcount_days(scope), within=scope.within, statuses=statuses)
     cells = {("headcount", day): n for day, n in counts.items() if not isinstance(day, tuple)}
     cells.update(
         {
@@ -204,25 +219,25 @@ def members_over_time(scope):
 register(
     "members",
     "Đảng viên",
-    records=lambda s: members_as_of(s.as_of, within=s.organisation),
+    records=lambda s: members_as_of(s.as_of, within=s.within),
     batch=_headcount_batch,
 )
 register(
     "members_official",
     "Đảng viên chính thức",
-    records=lambda s: members_with_status(s.as_of, MembershipStatus.OFFICIAL, within=s.organisation),
+    records=lambda s: members_with_status(s.as_of, MembershipStatus.OFFICIAL, within=s.within),
     batch=_headcount_batch,
 )
 register(
     "members_probationary",
     "Đảng viên dự bị",
-    records=lambda s: members_with_status(s.as_of, MembershipStatus.PROBATIONARY, within=s.organisation),
+    records=lambda s: members_with_status(s.as_of, MembershipStatus.PROBATIONARY, within=s.within),
     batch=_headcount_batch,
 )
 register(
     "members_at_start",
     "Đảng viên đầu kỳ",
-    records=lambda s: members_as_of(s.starts_on, within=s.organisation),
+    records=lambda s: members_as_of(s.starts_on, within=s.within),
     batch=_headcount_batch,
 )
 
@@ -236,7 +251,7 @@ register(
 register(
     "admissions",
     "Kết nạp đảng viên mới",
-    records=lambda s: admissions_between(s.starts_on, s.activity_end, within=s.organisation),
+    records=lambda s: admissions_between(s.starts_on, s.activity_end, within=s.within),
     batch=lambda s: _admissions_by_year(s),
 )
 
@@ -247,7 +262,7 @@ register(
 # index instead (100×: 0.61 s, against 0.12-0.26 s from the covering index; docs/benchmarks.md).
 def _admissions_by_year(scope):
     rows = (
-        admissions_between(scope.starts_on, scope.activity_end, within=scope.organisation)
+        admissions_between(scope.starts_on, scope.activity_end, within=scope.within)
         .annotate(year=ExtractYear("date"))
         .values("year")
         .annotate(n=Count("*"))
@@ -266,7 +281,7 @@ register(
     records=lambda s, year: admissions_between(
         max(s.starts_on, datetime.date(int(year), 1, 1)),
         min(s.activity_end, datetime.date(int(year), 12, 31)),
-        within=s.organisation,
+        within=s.within,
     ),
     params=["year"],
     batch=_admissions_by_year,
@@ -305,11 +320,11 @@ def register_flow(key, label, between, day_field):
 
     def records(scope, year=None):
         start, end = _flow_period(scope, year)
-        return between(start, end, within=scope.organisation)
+        return between(start, end, within=scope.within)
 
     def batch(scope):
         rows = (
-            between(scope.starts_on, scope.activity_end, within=scope.organisation)
+            between(scope.starts_on, scope.activity_end, within=scope.within)
             .annotate(flow_year=ExtractYear(day_field))
             .values("flow_year")
             .annotate(n=Count("*"))
@@ -362,7 +377,7 @@ def _tccs_without_admission(scope):
         .annotate(tccs_path=_tccs_path("organisation__path"))
         .values("tccs_path")
     )
-    tccs = organisations_as_of(scope.activity_end, GRASSROOTS_KINDS, within=scope.organisation)
+    tccs = organisations_as_of(scope.activity_end, GRASSROOTS_KINDS, within=scope.within)
     return tccs.exclude(path__in=admitted)
 
 
@@ -383,11 +398,7 @@ def _admissions_of_tccs(scope, tccs):
     if organisation is None:
         raise ValueError(f"no TCCS {tccs}")
     admissions = admissions_between(scope.starts_on, scope.activity_end, within=organisation)
-    return (
-        admissions.filter(organisation__path__startswith=scope.organisation.path)
-        if scope.organisation
-        else admissions
-    )
+    return admissions.filter(organisation__path__startswith=scope.within.path) if scope.within else admissions
 
 
 def top_admitters(scope):
@@ -396,7 +407,7 @@ def top_admitters(scope):
     key = ("top_admitters",)
     if key not in scope.cache:
         rows = (
-            admissions_between(scope.starts_on, scope.activity_end, within=scope.organisation)
+            admissions_between(scope.starts_on, scope.activity_end, within=scope.within)
             .annotate(tccs_path=_tccs_path("organisation__path"))
             .values("tccs_path")
             .annotate(n=Count("*"))
@@ -420,11 +431,11 @@ register(
 
 # --- ratings (DOMAIN.md §3) ----------------------------------------------------------------------
 def _member_ratings_of(scope):
-    return member_ratings_within(scope.organisation)
+    return member_ratings_within(scope.within)
 
 
 def _tccs_ratings_of(scope):
-    return organisation_ratings_within(GRASSROOTS_KINDS, scope.organisation)
+    return organisation_ratings_within(GRASSROOTS_KINDS, scope.within)
 
 
 def _level_counts(scope, ratings_of):
@@ -503,9 +514,7 @@ register(
 
 # --- awards, tasks, meetings, documents (DOMAIN.md §4) ---------------------------------------------
 def _awards(form_code, body_code):
-    return lambda s: awards_to_grassroots(
-        s.starts_on, s.activity_end, form_code, body_code, within=s.organisation
-    )
+    return lambda s: awards_to_grassroots(s.starts_on, s.activity_end, form_code, body_code, within=s.within)
 
 
 register(
@@ -528,9 +537,7 @@ register(
 register(
     "breakthrough_tasks",
     "Công việc đột phá đã đăng ký",
-    records=lambda s: breakthrough_tasks_of_years(
-        s.starts_on.year, s.activity_end.year, within=s.organisation
-    ),
+    records=lambda s: breakthrough_tasks_of_years(s.starts_on.year, s.activity_end.year, within=s.within),
 )
 
 
@@ -564,7 +571,7 @@ def _grouped(key, queryset, *fields):
 
 
 def _awards_batch(scope):
-    awards = awards_to_grassroots(scope.starts_on, scope.activity_end, None, None, within=scope.organisation)
+    awards = awards_to_grassroots(scope.starts_on, scope.activity_end, None, None, within=scope.within)
     return _grouped("awards_to_tccs", awards, "form__code", "body__code")
 
 
@@ -574,7 +581,7 @@ def _tasks_batch(scope):
 
 def _meetings_batch(scope):
     """Meetings by kind, all of them, and the attendance they add up to, in one query."""
-    totals = meeting_totals(scope.starts_on, scope.activity_end, within=scope.organisation)
+    totals = meeting_totals(scope.starts_on, scope.activity_end, within=scope.within)
     return {
         cache_key("meetings", {}): totals["n"],
         **{cache_key("meetings", {"kind": kind}): totals[f"kind_{kind}"] for kind in MeetingKind.values},
@@ -589,12 +596,12 @@ def _in_rated_year(year, scope):
 
 
 def _member_ratings(scope, year, level=None):
-    ratings = member_ratings(_in_rated_year(year, scope), within=scope.organisation)
+    ratings = member_ratings(_in_rated_year(year, scope), within=scope.within)
     return ratings.filter(level=level) if level else ratings
 
 
 def _tccs_ratings(scope, year, level=None):
-    ratings = organisation_ratings(_in_rated_year(year, scope), GRASSROOTS_KINDS, within=scope.organisation)
+    ratings = organisation_ratings(_in_rated_year(year, scope), GRASSROOTS_KINDS, within=scope.within)
     return ratings.filter(level=level) if level else ratings
 
 
@@ -653,7 +660,7 @@ register(
     "awards_to_tccs",
     "Lượt khen thưởng tổ chức cơ sở đảng",
     records=lambda s, form, body: awards_to_grassroots(
-        s.starts_on, s.activity_end, form, body, within=s.organisation
+        s.starts_on, s.activity_end, form, body, within=s.within
     ),
     params=["form", "body"],
     batch=_awards_batch,
@@ -670,7 +677,7 @@ register(
 register(
     "meetings",
     "Buổi sinh hoạt chi bộ",
-    records=lambda s, kind=None: meetings_between(s.starts_on, s.activity_end, within=s.organisation).filter(
+    records=lambda s, kind=None: meetings_between(s.starts_on, s.activity_end, within=s.within).filter(
         **({"kind": kind} if kind else {})
     ),
     params=["kind"],

@@ -101,13 +101,13 @@ def candidates_on(day, within=None):
 
 
 def in_pipeline(scope):
-    return candidates_on(pipeline_day(scope), scope.organisation)
+    return candidates_on(pipeline_day(scope), scope.within)
 
 
 def by_step(scope):
     day = pipeline_day(scope)
     group = _latest(day, lambda step: Value(step.label), Value(Step.IDENTIFIED.label))
-    return candidates_on(day, scope.organisation).annotate(group=group)
+    return candidates_on(day, scope.within).annotate(group=group)
 
 
 def stuck_q(day):
@@ -121,7 +121,7 @@ def stuck_on(day, within=None):
 
 
 def stuck(scope, step=None):
-    found = stuck_on(pipeline_day(scope), scope.organisation)
+    found = stuck_on(pipeline_day(scope), scope.within)
     return found.filter(step_then=int(step)) if step not in (None, "") else found
 
 
@@ -233,7 +233,7 @@ def days_at_steps(scope):
     step during the period (up to the as-of day): from the step's day to the next recorded step's."""
     end = pipeline_day(scope)
     fields = [STEP_DATE_FIELDS[step] for step in Step]
-    rows = queries.candidates(scope.organisation).filter(identified_on__lte=end).values_list(*fields)
+    rows = queries.candidates(scope.within).filter(identified_on__lte=end).values_list(*fields)
     spent = {step: [] for step in PIPELINE_STEPS}
     for days in rows:
         recorded = [(step, day) for step, day in zip(Step, days, strict=True) if day is not None]

@@ -16,6 +16,7 @@ D = datetime.date
 
 def test_the_member_breakdowns_but_party_age_are_one_grouped_query(people, term):
     scope = Scope.for_term(term)
+    assert scope.within is None  # the tree's roots, read once per report: only the Khối here
     one_pass = [key for key in MEMBER_BREAKDOWNS if key != "members_by_party_age_band"]
     with CaptureQueriesContext(connection) as captured:
         counts = {key: value(key, scope) for key in one_pass}
@@ -29,6 +30,7 @@ def test_the_member_breakdowns_but_party_age_are_one_grouped_query(people, term)
 
 def test_the_admission_breakdowns_are_one_grouped_query(people, term):
     scope = Scope.for_term(term)
+    assert scope.within is None  # the tree's roots, read once per report: only the Khối here
     with CaptureQueriesContext(connection) as captured:
         counts = {key: value(key, scope) for key in ADMISSION_BREAKDOWNS}
     assert len(captured) == 1
@@ -50,6 +52,7 @@ def test_an_organisations_breakdowns_are_counted_apart_from_the_khois(people, te
 def test_tccs_without_admission_reads_the_admissions_once(people, term, tree):
     """One query whatever the number of TCCS (it was a prefix match per TCCS and admission)."""
     scope = Scope.for_term(term)
+    assert scope.within is None  # the tree's roots, read once per report: only the Khối here
     with CaptureQueriesContext(connection) as captured:
         found = list(FIGURES["tccs_without_admission"].records(scope))
     assert len(captured) == 1

@@ -1,0 +1,82 @@
+"""A TCCS that leaves the Khối (moved under a new provincial committee, KL 121-KL/TW) stops counting
+in the Khối's figures from the day it left, and counts as before on every earlier day; each
+figure still equals its drill-down (`Scope.within`)."""
+
+import datetime
+
+import pytest
+
+from inspections.models import DecidingBody, DisciplineForm
+from inspections.services import discipline_decide
+from members.models import EndingGround
+from members.services import member_admit, member_recognise
+from partyblock.core.figures import FIGURES, value
+from partyblock.reports.figures import Scope
+from tests.members.conftest import make_member
+from units.models import Organisation, OrganisationKind
+from units.services import organisation_move
+
+D = datetime.date
+LEFT_ON = D(2025, 7, 1)
+
+
+@pytest.fixture
+def moved_out(tree):
+    for name, chi_bo in (("Trần Văn Ở Lại", tree["cb1"]), ("Lê Thị Ra Đi", tree["cbcs"])):
+        member = make_member(full_name=name, birth_date=D(1975, 1, 1))
+        member_admit(member=member, organisation=chi_bo, ceremony_date=D(2010, 4, 1))
+        member_recognise(member=member, decision_date=D(2011, 4, 2))
+    province = Organisation(
+        code="TINH", name="Đảng bộ tỉnh (mới)", kind=OrganisationKind.PROVINCE, founded_on=LEFT_ON
+    )
+    province.full_clean()
+    province.save()
+    organisation_move(organisation=tree["cbcs"], parent=province, on=LEFT_ON)
+    return tree
+
+
+def figures_on(day):
+    scope = Scope(D(2025, 1, 1), D(2025, 12, 31), day)
+    found = {}
+    for key in ("members", "members_official", "tccs", "tccs_chi_bo_co_so"):
+        found[key] = value(key, scope)
+        assert FIGURES[key].records(scope).count() == found[key], key
+    return found
+
+
+@pytest.mark.django_db
+def test_a_tccs_that_left_the_khoi_counts_before_the_day_it_left_and_not_after(moved_out):
+    before = {"members": 2, "members_official": 2, "tccs": 2, "tccs_chi_bo_co_so": 1}
+    assert figures_on(LEFT_ON - datetime.timedelta(days=1)) == before
+    assert figures_on(LEFT_ON) == {"members": 1, "members_official": 1, "tccs": 1, "tccs_chi_bo_co_so": 0}
+
+
+@pytest.mark.django_db
+def test_while_the_khoi_is_the_only_root_the_whole_khoi_needs_no_tree_test(tree):
+    assert Scope(D(2025, 1, 1), D(2025, 12, 31), D(2025, 12, 31)).within is None
+    assert Scope(D(2025, 1, 1), D(2025, 12, 31), D(2025, 12, 31), tree["dbcs"]).within == tree["dbcs"]
+
+
+@pytest.mark.django_db
+def test_an_expulsion_counts_in_the_organisation_the_member_was_registered_in_until_that_day(tree):
+    """An expulsion ends the registration on its own day: it is counted where the member was until
+    then, for the organisation as for the Khối (it was missing from every organisation's count)."""
+    member = make_member(full_name="Phạm Văn Kỷ", birth_date=D(1975, 1, 1))
+    member_admit(member=member, organisation=tree["cb1"], ceremony_date=D(2010, 4, 1))
+    member_recognise(member=member, decision_date=D(2011, 4, 2))
+    discipline_decide(
+        member=member,
+        form=DisciplineForm.EXPULSION,
+        deciding_body=DecidingBody.UBKT,
+        decision_number="9-QĐ/UBKTĐUK",
+        decision_date=D(2019, 5, 6),
+        reason="Vi phạm nghiêm trọng.",
+        expulsion_ground=EndingGround.CORRUPTION,
+    )
+    for organisation in (None, tree["dbcs"], tree["cb1"]):
+        scope = Scope(D(2019, 1, 1), D(2019, 12, 31), D(2019, 12, 31), organisation)
+        assert value("discipline_decisions", scope, form=DisciplineForm.EXPULSION) == 1, organisation
+    assert (
+        value("discipline_decisions", Scope(D(2019, 1, 1), D(2019, 12, 31), D(2019, 12, 31), tree["cbcs"]))
+        == 0
+    )

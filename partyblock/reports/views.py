@@ -314,11 +314,16 @@ def drilldown_view(request, key):
             for name, text in wanted.items()
         }
         named = _named_organisations(request, key, wanted)
-        records = figure.records(scope, **wanted)
+        counted = figure.records(scope, **wanted)
     except (TypeError, ValueError, OverflowError) as error:
         raise Http404(f"Tham số không hợp lệ: {error}") from None
-    records = visible(records, request.user)
+    records = visible(counted, request.user)
     total = records.count()
+    # The figure counts every record of the organisation on its day; grassroots staff see the
+    # members who still belong to their TCCS (the access rule), not those who moved on to another
+    # one: the page says how many of the counted records that leaves out (none for the Khối's roles,
+    # for whom `visible` returns the queryset itself, with no second count).
+    hidden = 0 if records is counted else counted.count() - total
     queryset, columns = drilldown.prepare(records, scope)
     search = request.GET.get("q", "").strip()
     if search and columns.search:
@@ -368,6 +373,7 @@ def drilldown_view(request, key):
         "scope_title": scope_title(scope),
         "params": wanted,
         "total": total,
+        "hidden": hidden,
         "page": page,
         "rows": rows,
         "headers": columns.headers,

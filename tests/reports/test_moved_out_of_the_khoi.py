@@ -5,15 +5,16 @@ figure still equals its drill-down (`Scope.within`)."""
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from inspections.models import DecidingBody, DisciplineForm
 from inspections.services import discipline_decide
 from members.models import EndingGround
-from members.services import member_admit, member_recognise
+from members.services import member_admit, member_recognise, member_transfer
 from partyblock.core.figures import FIGURES, value
 from partyblock.reports.figures import Scope
 from tests.members.conftest import make_member
-from units.models import Organisation, OrganisationKind
+from units.models import Organisation, OrganisationKind, Term
 from units.services import organisation_move
 
 D = datetime.date
@@ -80,3 +81,33 @@ def test_an_expulsion_counts_in_the_organisation_the_member_was_registered_in_un
         value("discipline_decisions", Scope(D(2019, 1, 1), D(2019, 12, 31), D(2019, 12, 31), tree["cbcs"]))
         == 0
     )
+
+
+@pytest.mark.django_db
+def test_a_drilldown_says_how_many_counted_records_the_grassroots_user_may_not_see(client, personas, tree):
+    """Grassroots staff's figure counts a member who was theirs on the day and has since moved to
+    another TCCS; the access rule keeps that member out of their list, and the page says so, so that
+    the list's length and the figure read together. The Khối's roles see every row and no note."""
+    Term.objects.create(
+        label="2015-2020", congress_ordinal="VIII", starts_on=D(2015, 7, 15), ends_on=D(2020, 7, 31)
+    )
+    member = make_member(full_name="Võ Văn Chuyển", birth_date=D(1975, 1, 1))
+    member_admit(member=member, organisation=tree["cb1"], ceremony_date=D(2010, 4, 1))
+    member_recognise(member=member, decision_date=D(2011, 4, 2))
+    member_transfer(member=member, to=tree["cbcs"], on=D(2018, 3, 1))
+    url = reverse("reports:drilldown", args=["members"])
+    query = {"nhiem-ky": "2015-2020", "ngay": "31/12/2016", "to-chuc": tree["dbcs"].code}
+
+    client.force_login(personas["coso_a"])
+    page = client.get(url, query)
+    assert page.context["total"] == 0 and page.context["hidden"] == 1
+    assert (
+        "1 bản ghi của đảng viên nay sinh hoạt ở tổ chức cơ sở đảng khác không hiển thị"
+        in page.content.decode()
+    )
+    assert "Võ Văn Chuyển" not in page.content.decode()
+
+    client.force_login(personas["vanphong"])
+    page = client.get(url, query)
+    assert page.context["total"] == 1 and page.context["hidden"] == 0
+    assert "không hiển thị" not in page.content.decode()

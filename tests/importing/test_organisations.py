@@ -99,3 +99,25 @@ def test_a_chi_bo_moved_under_another_stored_tccs(tree):
     commit(preview)
     moved = Organisation.objects.get(code="SOA-VP")
     assert (moved.parent, moved.path.startswith(soc.path)) == (soc, True)
+
+
+@pytest.mark.django_db
+def test_a_new_organisation_named_like_a_stored_one_is_warned_about(tree):
+    """An office's sheet of a TCCS the Khối already has, under its own code: added (it may be
+    another organisation), with a warning naming the stored one and its code; a chi bộ only when its
+    namesake is under the same parent (every TCCS has its "Chi bộ Văn phòng")."""
+    rows = [
+        HEADER,
+        ["SOA-2", "Đảng bộ Sở A", "Đảng bộ cơ sở", None, "01/01/2012", None],
+        ["SOA-VP2", "Chi bộ Văn phòng", "CBTT", "SOA", "01/02/2012", None],
+        ["SOA-2-VP", "Chi bộ Văn phòng", "CBTT", "SOA-2", "01/02/2012", None],
+    ]
+    preview = prepare("organisations", xlsx(rows))
+    assert preview.errors == []
+    assert preview.warnings == [
+        "Dòng 2: Đảng bộ Sở A (SOA-2) trùng tên với tổ chức đã có: Đảng bộ Sở A (SOA). Nếu là cùng một "
+        "tổ chức, hãy ghi mã đã có để cập nhật thay vì thêm mới.",
+        "Dòng 3: Chi bộ Văn phòng (SOA-VP2) trùng tên với tổ chức đã có: Chi bộ Văn phòng — Đảng bộ Sở A "
+        "(SOA-VP). Nếu là cùng một tổ chức, hãy ghi mã đã có để cập nhật thay vì thêm mới.",
+    ]
+    assert len(preview.creates) == 3

@@ -12,7 +12,7 @@ the admin form does (`organisation_update`).
 
 from django.core.exceptions import ValidationError
 
-from units.models import Organisation, OrganisationKind
+from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind
 from units.services import NewOrganisation, organisation_update, organisations_create_bulk
 
 from ..columns import (
@@ -193,6 +193,14 @@ class OrganisationsKind(Kind):
                 )
                 if planned.placement_warning:
                     ctx.warn(row.number, f"{planned.name} {planned.placement_warning}")
+                namesakes = _namesakes(planned, parent, directory)
+                if namesakes:
+                    known = ", ".join(f"{directory.placed(o)} ({o.code})" for o in namesakes)
+                    ctx.warn(
+                        row.number,
+                        f"{planned.name} ({planned.code}) trùng tên với tổ chức đã có: {known}. Nếu là cùng "
+                        "một tổ chức, hãy ghi mã đã có để cập nhật thay vì thêm mới.",
+                    )
                 continue
             changes, shown, before = {}, [], {}
             for name in FIELDS:
@@ -365,6 +373,18 @@ class OrganisationsKind(Kind):
                 organisation.dissolved_on,
                 organisation.agency or None,
             ]
+
+
+def _namesakes(planned, parent, directory):
+    """Stored organisations a new one may be a second copy of: of its kind and name, anywhere in
+    the Khối for a TCCS (their names are the agencies'), under the same parent for a chi bộ (the
+    Khối has dozens of "Chi bộ Văn phòng", one per TCCS)."""
+    return [
+        organisation
+        for organisation in directory.by_name.get(header_key(planned.name), [])
+        if organisation.kind == planned.kind
+        and (planned.kind in GRASSROOTS_KINDS or organisation.parent_id == parent.pk)
+    ]
 
 
 def _display(name, value):

@@ -45,6 +45,7 @@ from partyblock.core.text import rounded
 from partyblock.reports import targets
 from partyblock.reports.figures import Scope, _tccs_path
 from units.models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Term
+from units.tree import placed_within
 
 PIPELINE_STEPS = [step for step in Step if step != Step.ADMITTED]
 LIKELY_STEPS = (Step.RESOLUTION, Step.DECISION)  # and a chi bộ cơ sở's candidate after the vote
@@ -88,8 +89,12 @@ def _latest(day, then, default):
 
 def candidates_on(day, within=None):
     """Candidates in the pipeline on `day` (identified by then, not admitted nor closed by then),
-    within `within`, with `step_then` (the step reached by `day`) and `step_since` (its day)."""
-    found = queries.candidates(within).filter(
+    within `within` as the tree stood that day (a chi bộ moved since counts where it was), with
+    `step_then` (the step reached by `day`) and `step_since` (its day)."""
+    found = queries.candidates()
+    if within is not None:
+        found = found.filter(placed_within(within, day))
+    found = found.filter(
         Q(identified_on__lte=day),
         Q(ceremony_on__isnull=True) | Q(ceremony_on__gt=day),
         Q(status__in=(Status.OPEN, Status.ADMITTED)) | Q(closed_on__gt=day),

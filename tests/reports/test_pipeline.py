@@ -21,9 +21,11 @@ from partyblock.admission import services
 from partyblock.admission.models import Step
 from partyblock.admission.rules import COURSE_CERTIFICATE_MONTHS
 from partyblock.reports import pipeline
-from tests.admission.conftest import official_member
+from tests.admission.conftest import identify, official_member
+from tests.conftest import make_organisation
 from tests.reports.helpers import count_links, drilldown_total
-from units.models import Term, TermTarget
+from units.models import OrganisationKind, Term, TermTarget
+from units.services import organisation_move
 
 D = datetime.date
 TODAY = pipeline.today()
@@ -334,3 +336,19 @@ def test_on_a_phone_every_figure_of_the_stacked_tables_carries_its_label(board, 
     stacked = [label for table, label in parser.cells if "stacked" in table.split()]
     assert len(stacked) == 2 * 6 + 7 * 6  # this year and the term; the seven steps
     assert all(stacked)
+
+
+@pytest.mark.django_db
+def test_a_candidate_counts_where_the_chi_bo_was_on_the_boards_day(tree):
+    """A chi bộ moved to another đảng bộ takes its candidates along from the day of the move, not
+    before: the board of any day reads the tree of that day (a TCCS keeps its past pipeline)."""
+    other = make_organisation("SOC", OrganisationKind.DANG_BO_CO_SO, tree["bloc"], name="Đảng bộ Sở C")
+    hoa = identify(tree["cb1"])
+    moved_on = D(2024, 3, 1)
+    organisation_move(organisation=tree["cb1"], parent=other, on=moved_on)
+    before, after = moved_on - datetime.timedelta(days=1), moved_on
+    assert list(pipeline.candidates_on(before, tree["dbcs"])) == [hoa]
+    assert list(pipeline.candidates_on(before, other)) == []
+    assert list(pipeline.candidates_on(after, tree["dbcs"])) == []
+    assert list(pipeline.candidates_on(after, other)) == [hoa]
+    assert list(pipeline.candidates_on(after)) == [hoa]

@@ -37,7 +37,10 @@ def _registered_within(within, day_path):
     ended_that_day = MembershipPeriod.objects.filter(
         member=OuterRef("member_id"), ends_on=OuterRef(day_path), organisation__isnull=False
     ).filter(under_on(within, "organisation_id", OuterRef(OuterRef(day_path)), day_before=True))
-    return Exists(registered) | Exists(ended_that_day)
+    # A registration that ended that day counts only when none took over (an expulsion, not a
+    # move to another chi bộ that day, which counts where the member went).
+    registered_anywhere = periods_as_of(OuterRef(day_path)).filter(member=OuterRef("member_id"))
+    return Exists(registered) | (Exists(ended_that_day) & ~Exists(registered_anywhere))
 
 
 def _subjects_within(rows, parent, within):

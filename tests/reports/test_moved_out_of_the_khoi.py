@@ -111,3 +111,24 @@ def test_a_drilldown_says_how_many_counted_records_the_grassroots_user_may_not_s
     page = client.get(url, query)
     assert page.context["total"] == 1 and page.context["hidden"] == 0
     assert "không hiển thị" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_reprimand_on_the_day_of_a_move_counts_where_the_member_went_only(tree):
+    member = make_member(full_name="Đinh Văn Chuyển", birth_date=D(1975, 1, 1))
+    member_admit(member=member, organisation=tree["cb1"], ceremony_date=D(2010, 4, 1))
+    member_recognise(member=member, decision_date=D(2011, 4, 2))
+    member_transfer(member=member, to=tree["cbcs"], on=D(2019, 5, 6))
+    discipline_decide(
+        member=member,
+        form=DisciplineForm.REPRIMAND,
+        deciding_body=DecidingBody.UBKT,
+        decision_number="10-QĐ/UBKTĐUK",
+        decision_date=D(2019, 5, 6),
+        reason="Vi phạm.",
+    )
+    counted = {
+        key: value("discipline_decisions", Scope(D(2019, 1, 1), D(2019, 12, 31), D(2019, 12, 31), tree[key]))
+        for key in ("dbcs", "cbcs")
+    }
+    assert counted == {"dbcs": 0, "cbcs": 1}

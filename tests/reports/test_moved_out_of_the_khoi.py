@@ -10,10 +10,10 @@ from django.urls import reverse
 from inspections.models import DecidingBody, DisciplineForm
 from inspections.services import discipline_decide
 from members.models import EndingGround
-from members.services import member_admit, member_recognise, member_transfer
+from members.services import member_transfer
 from partyblock.core.figures import FIGURES, value
 from partyblock.reports.figures import Scope
-from tests.members.conftest import make_member
+from tests.reports.test_flows import _official
 from units.models import Organisation, OrganisationKind, Term
 from units.services import organisation_move
 
@@ -21,12 +21,27 @@ D = datetime.date
 LEFT_ON = D(2025, 7, 1)
 
 
+def official(name, chi_bo):
+    """An official member of `chi_bo`, admitted on 01/04/2010 (the shape of `test_flows._official`)."""
+    return _official(name, chi_bo, D(2010, 4, 1))
+
+
+def decide(member, form, number, day, **ground):
+    return discipline_decide(
+        member=member,
+        form=form,
+        deciding_body=DecidingBody.UBKT,
+        decision_number=number,
+        decision_date=day,
+        reason="Vi phạm.",
+        **ground,
+    )
+
+
 @pytest.fixture
 def moved_out(tree):
     for name, chi_bo in (("Trần Văn Ở Lại", tree["cb1"]), ("Lê Thị Ra Đi", tree["cbcs"])):
-        member = make_member(full_name=name, birth_date=D(1975, 1, 1))
-        member_admit(member=member, organisation=chi_bo, ceremony_date=D(2010, 4, 1))
-        member_recognise(member=member, decision_date=D(2011, 4, 2))
+        official(name, chi_bo)
     province = Organisation(
         code="TINH", name="Đảng bộ tỉnh (mới)", kind=OrganisationKind.PROVINCE, founded_on=LEFT_ON
     )
@@ -62,16 +77,12 @@ def test_while_the_khoi_is_the_only_root_the_whole_khoi_needs_no_tree_test(tree)
 def test_an_expulsion_counts_in_the_organisation_the_member_was_registered_in_until_that_day(tree):
     """An expulsion ends the registration on its own day: it is counted where the member was until
     then, for the organisation as for the Khối (it was missing from every organisation's count)."""
-    member = make_member(full_name="Phạm Văn Kỷ", birth_date=D(1975, 1, 1))
-    member_admit(member=member, organisation=tree["cb1"], ceremony_date=D(2010, 4, 1))
-    member_recognise(member=member, decision_date=D(2011, 4, 2))
-    discipline_decide(
-        member=member,
-        form=DisciplineForm.EXPULSION,
-        deciding_body=DecidingBody.UBKT,
-        decision_number="9-QĐ/UBKTĐUK",
-        decision_date=D(2019, 5, 6),
-        reason="Vi phạm nghiêm trọng.",
+    member = official("Phạm Văn Kỷ", tree["cb1"])
+    decide(
+        member,
+        DisciplineForm.EXPULSION,
+        "9-QĐ/UBKTĐUK",
+        D(2019, 5, 6),
         expulsion_ground=EndingGround.CORRUPTION,
     )
     for organisation in (None, tree["dbcs"], tree["cb1"]):
@@ -91,9 +102,7 @@ def test_a_drilldown_says_how_many_counted_records_the_grassroots_user_may_not_s
     Term.objects.create(
         label="2015-2020", congress_ordinal="VIII", starts_on=D(2015, 7, 15), ends_on=D(2020, 7, 31)
     )
-    member = make_member(full_name="Võ Văn Chuyển", birth_date=D(1975, 1, 1))
-    member_admit(member=member, organisation=tree["cb1"], ceremony_date=D(2010, 4, 1))
-    member_recognise(member=member, decision_date=D(2011, 4, 2))
+    member = official("Võ Văn Chuyển", tree["cb1"])
     member_transfer(member=member, to=tree["cbcs"], on=D(2018, 3, 1))
     url = reverse("reports:drilldown", args=["members"])
     query = {"nhiem-ky": "2015-2020", "ngay": "31/12/2016", "to-chuc": tree["dbcs"].code}
@@ -115,18 +124,9 @@ def test_a_drilldown_says_how_many_counted_records_the_grassroots_user_may_not_s
 
 @pytest.mark.django_db
 def test_a_reprimand_on_the_day_of_a_move_counts_where_the_member_went_only(tree):
-    member = make_member(full_name="Đinh Văn Chuyển", birth_date=D(1975, 1, 1))
-    member_admit(member=member, organisation=tree["cb1"], ceremony_date=D(2010, 4, 1))
-    member_recognise(member=member, decision_date=D(2011, 4, 2))
+    member = official("Đinh Văn Chuyển", tree["cb1"])
     member_transfer(member=member, to=tree["cbcs"], on=D(2019, 5, 6))
-    discipline_decide(
-        member=member,
-        form=DisciplineForm.REPRIMAND,
-        deciding_body=DecidingBody.UBKT,
-        decision_number="10-QĐ/UBKTĐUK",
-        decision_date=D(2019, 5, 6),
-        reason="Vi phạm.",
-    )
+    decide(member, DisciplineForm.REPRIMAND, "10-QĐ/UBKTĐUK", D(2019, 5, 6))
     counted = {
         key: value("discipline_decisions", Scope(D(2019, 1, 1), D(2019, 12, 31), D(2019, 12, 31), tree[key]))
         for key in ("dbcs", "cbcs")

@@ -656,9 +656,9 @@ class Meeting(models.Model):
 class MeetingDayTotal(models.Model):
     """Derived: the Khối's chi bộ meetings of one day and kind added up (meetings, present,
     expected), so the whole Khối's meeting figures read a few rows per meeting day instead of
-    every meeting. Written only by `units.services.meeting_totals_refresh`, which every write of
-    meetings calls (`meeting_save`, `meetings_delete`, `meetings_create_bulk`); tests hold it equal
-    to the meetings."""
+    every meeting. Written only by `meeting_totals_refresh` (below), which every write of meetings
+    calls (`Meeting.save` / `Meeting.delete`, `units.services.meetings_delete` and
+    `meetings_create_bulk`); tests hold it equal to the meetings."""
 
     held_on = models.DateField("ngày sinh hoạt")
     kind = models.CharField("hình thức", max_length=10, choices=MeetingKind.choices)

@@ -3,7 +3,8 @@ INSERT … SELECT (ids and foreign keys shifted by a fixed offset per copy), so 
 members and 2.5 million ratings — is built in minutes, not row by row.
 
 Each copy gets its own organisations (new codes, a new subtree under the Khối's root), members,
-events, periods, cards, ratings, awards, badges, sick leave, tasks and meetings. Documents and the
+events, periods, cards, ratings, awards, badges, sick leave, gaps in party life (whose days the
+copied periods' party age already leaves out), tasks and meetings. Documents and the
 inspection registers stay 1×: they are the Khối's own and do not grow with membership.
 
 `time_page` times a page as the page benchmarks (`bench_pages`, `bench_reports`) report it.
@@ -25,6 +26,7 @@ from members.models import (
     MemberRating,
     MembershipPeriod,
     PartyBadge,
+    PartyLifeGap,
     SickLeave,
 )
 from units.models import (
@@ -45,6 +47,7 @@ COPIED = [
     MemberCard,
     MemberRating,
     SickLeave,
+    PartyLifeGap,
     PartyBadge,
     Award,
     OrganisationRating,

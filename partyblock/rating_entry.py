@@ -1,12 +1,12 @@
 """The bulk rating screen shared by member and organisation ratings: one row per subject who must be
 rated, a category select offering only that year's categories, saved all at once or not at all."""
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from partyblock.admin_tools import write_from_form
 from partyblock.core import rating_schemes
@@ -24,7 +24,7 @@ class EntryRow:
 
 def default_year(today=None):
     """Ratings are entered for the year just ended until November, then for the current one."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     return today.year if today.month >= 11 else today.year - 1
 
 

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from partyblock.core import limits, rating_schemes
 from partyblock.core.fields import import_batch_key
@@ -270,7 +271,7 @@ class Organisation(models.Model):
         """A new organisation older than its parent (a TCCS founded before the Khối) joins the tree
         on the day it came under the parent: `placed_on`, or else the parent's founding date (with
         a warning). DOMAIN.md §1 "The tree has a history"."""
-        placed_on, today = self.placed_on, datetime.date.today()
+        placed_on, today = self.placed_on, timezone.localdate()
         if placed_on is not None:
             if placed_on > today:
                 errors["placed_on"] = f"Ngày trực thuộc {day_text(placed_on)} sau ngày hôm nay."

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from partyblock.core import rating_schemes
 from partyblock.core.auditing import bulk_written, diff, snapshot
@@ -160,7 +161,7 @@ def organisation_move(*, organisation, parent, on, decision_number=""):
     below it that day (a cycle), a placement that would overlap a later one.
     """
     day = day_text(on)
-    if on > datetime.date.today():
+    if on > timezone.localdate():
         raise ValidationError({"on": f"Ngày chuyển {day} sau ngày hôm nay."})
     if not organisation.is_active_on(on):
         raise ValidationError({"on": f"{organisation.name} không hoạt động vào ngày {day}."})

@@ -3,8 +3,6 @@ and what is missing next, one form per step. Every write goes through `admission
 admin site scopes lists and records by the access rule, and the CCCD is shown as the personal-data
 rule says."""
 
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -497,7 +495,7 @@ class CloseForm(forms.Form):
             (Status.REJECTED.value, Status.REJECTED.label),
         ],
     )
-    on = forms.DateField(label="ngày", initial=datetime.date.today, **DAY)
+    on = forms.DateField(label="ngày", initial=timezone.localdate, **DAY)
     reason = forms.CharField(label="lý do", max_length=255)
 
 

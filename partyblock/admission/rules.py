@@ -6,8 +6,9 @@ services (`admission.services`) call them; nothing else decides these questions.
 could not be confirmed only warns (marked "chưa xác nhận").
 """
 
-import datetime
 from fractions import Fraction
+
+from django.utils import timezone
 
 from members.lifecycle import add_months, admission_age_problem, age_on, fmt
 from members.models import MembershipStatus
@@ -49,7 +50,7 @@ def _field_label(step):
 def order_problems(candidate, today=None):
     """Steps in order: a step is recorded only after the ones before it, dated no earlier than
     them and not after today; no đảng ủy step for a chi bộ cơ sở's candidate."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     problems = []
     if not candidate.needs_resolution and candidate.resolution_on:
         problems.append(

@@ -25,11 +25,11 @@ Public API (used by the pipeline board, the candidate import and the demo):
 """
 
 import copy
-import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from members.models import PROFILE_FIELDS, Member
 from members.services import member_admit, member_create
@@ -285,7 +285,7 @@ def candidate_close(candidate, *, status, on, reason):
         problems.append(
             f"Kết thúc xem xét: ngày {day_text(on)} trước bước đã ghi gần nhất ({day_text(candidate.step_on)})."
         )
-    elif on > datetime.date.today():
+    elif on > timezone.localdate():
         problems.append(f"Kết thúc xem xét: ngày {day_text(on)} sau ngày hôm nay.")
     if problems:
         raise ValidationError(problems)

@@ -4,8 +4,9 @@ asterisk, the number line ("Số …-BC/ĐU"), "ĐẢNG CỘNG SẢN VIỆT NAM"
 place and date below it, the document kind and summary centred, the signature block and "Nơi nhận".
 See docs/printing.md for what was followed and what was not."""
 
-import datetime
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from units.models import OrganisationKind
 
@@ -57,7 +58,7 @@ def document_form(organisation, summary, day=None):
         superior=superior,
         issuer=issuer,
         number_line=f"Số      {suffix}",
-        place_and_date=place_and_date(day or datetime.date.today()),
+        place_and_date=place_and_date(day or timezone.localdate()),
         kind="BÁO CÁO",
         summary=summary,
         on_behalf_of=on_behalf_of,

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from members.lifecycle import add_months
 from members.models import MemberEvent
@@ -72,7 +73,7 @@ def test_a_step_is_not_dated_before_the_previous_one(candidate):
 
 
 def test_a_step_is_not_dated_after_today(candidate):
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     values = {**STEP_VALUES[Step.COURSE](None), "certificate_on": tomorrow}
     assert "Ngày trong tương lai" in refusal(lambda: services.candidate_record_course(candidate, **values))
 

@@ -1,10 +1,9 @@
 """Congress IX (2020-2025) on the demo: its records fill the term report and the year reports
 2021-2025, and the 2015-2020 figures stay the reference report's (tests/demo/test_figures.py)."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from partyblock.reports.figures import Scope, value
 from partyblock.reports.targets import judged_targets
@@ -72,7 +71,7 @@ def test_the_leaders_home_shows_the_next_terms_figures(db, django_user_model):
     from partyblock.home import leader_summaries
 
     leader = django_user_model.objects.create_superuser("lanhdao", password="x")
-    summaries = leader_summaries(leader, datetime.date.today())
+    summaries = leader_summaries(leader, timezone.localdate())
     current = next(s for s in summaries if s.title.startswith("Nhiệm kỳ 2020-2025"))
     shown = [shown for _, shown, _ in current.figures]
     assert "0" not in shown and "—" not in shown, current.figures

@@ -23,7 +23,6 @@ from partyblock.importing.plan import PlanWriter, read_plan
 from .conftest import office_user, record_counts, xlsx
 
 D = datetime.date
-TODAY = datetime.date.today()
 HEADER = [
     "Họ và tên",
     "Ngày sinh",

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from members.models import EventKind, Member, MemberRating
@@ -22,8 +23,7 @@ from tests.members.conftest import make_member
 from .conftest import record_counts, xlsx
 
 D = datetime.date
-TODAY = datetime.date.today()
-TOMORROW = TODAY + datetime.timedelta(days=1)
+ONE_DAY = datetime.timedelta(days=1)
 MEMBERS = ["Họ và tên", "Ngày sinh", "Giới tính", "Ngày vào Đảng", "Ngày chính thức", "Số thẻ", "Chi bộ"]
 
 
@@ -127,8 +127,9 @@ def test_a_row_whose_card_and_so_ly_lich_are_two_members_is_refused(tree):
 
 @pytest.mark.django_db
 def test_dates_after_today_are_refused_in_every_kind(tree):
-    future = TOMORROW.strftime("%d/%m/%Y")
-    reason = f"ngày trong tương lai (hôm nay là {TODAY:%d/%m/%Y})."
+    today = timezone.localdate()  # read when the test runs: a suite may cross midnight
+    future = f"{today + ONE_DAY:%d/%m/%Y}"
+    reason = f"ngày trong tương lai (hôm nay là {today:%d/%m/%Y})."
     refused(
         "members",
         [MEMBERS, ["Phan Văn Hùng", "01/01/1980", "Nam", future, None, None, "Chi bộ Văn phòng"]],
@@ -151,11 +152,11 @@ def test_dates_after_today_are_refused_in_every_kind(tree):
         [f"Dòng 2, cột E (Ngày thành lập), giá trị “{future}”: {reason}"],
         None,
     )
-    next_year = str(TODAY.year + 1)
+    next_year = str(today.year + 1)
     refused(
         "member_ratings",
         [["Năm", "Họ và tên", "Số thẻ", "Xếp loại"], [next_year, member.full_name, "30.000001", "HTTNV"]],
-        [f"Dòng 2, cột A (Năm), giá trị “{next_year}”: năm phải từ 1990 đến {TODAY.year}."],
+        [f"Dòng 2, cột A (Năm), giá trị “{next_year}”: năm phải từ 1990 đến {today.year}."],
         None,
     )
 
@@ -166,7 +167,8 @@ def test_dates_after_today_are_refused_in_every_kind(tree):
 @pytest.mark.django_db
 def test_a_card_for_a_probationary_member_is_refused_new_or_known(tree):
     reason = "thẻ đảng viên chỉ cấp cho đảng viên chính thức; ngày {today} {name} còn là đảng viên dự bị."
-    today = f"{TODAY:%d/%m/%Y}"
+    day = timezone.localdate()
+    today = f"{day:%d/%m/%Y}"
     new = [
         MEMBERS,
         ["Phan Văn Hùng", "01/01/1980", "Nam", "01/01/2010", None, "30.000009", "Chi bộ Văn phòng"],
@@ -178,8 +180,8 @@ def test_a_card_for_a_probationary_member_is_refused_new_or_known(tree):
         tree["dbcs"],
     )
     known = make_member(full_name="Trần Văn Mới", birth_date=D(1995, 5, 5))
-    member_admit(member=known, organisation=tree["cb1"], ceremony_date=TODAY - datetime.timedelta(days=30))
-    joined = (TODAY - datetime.timedelta(days=30)).strftime("%d/%m/%Y")
+    member_admit(member=known, organisation=tree["cb1"], ceremony_date=day - datetime.timedelta(days=30))
+    joined = (day - datetime.timedelta(days=30)).strftime("%d/%m/%Y")
     refused(
         "members",
         [MEMBERS, ["Trần Văn Mới", "05/05/1995", "Nam", joined, None, "30.000010", "Chi bộ Văn phòng"]],
@@ -270,6 +272,7 @@ def test_an_early_member_s_export_reimports_unchanged(admin_client, tree):
 
 @pytest.mark.django_db
 def test_refusals_read_the_same_in_the_command_and_on_the_upload_page(tree, admin_client, tmp_path, capsys):
+    today = timezone.localdate()  # read when the test runs: a suite may cross midnight
     rows = [
         [*MEMBERS, "Ngày chuyển đến"],
         [
@@ -282,12 +285,12 @@ def test_refusals_read_the_same_in_the_command_and_on_the_upload_page(tree, admi
             "Chi bộ Văn phòng",
             "01/01/2009",
         ],
-        ["Lê Văn Hai", "01/01/1981", "Nam", "01/01/2010", None, None, "Chi bộ Văn phòng", TOMORROW],
+        ["Lê Văn Hai", "01/01/1981", "Nam", "01/01/2010", None, None, "Chi bộ Văn phòng", today + ONE_DAY],
     ]
     expected = [
         "Dòng 2, cột H (Ngày chuyển đến), giá trị “01/01/2009”: trước ngày vào Đảng (01/01/2010) của Phan Văn Hùng.",
-        f"Dòng 3, cột H (Ngày chuyển đến), giá trị “{TOMORROW:%d/%m/%Y}”: ngày trong tương lai "
-        f"(hôm nay là {TODAY:%d/%m/%Y}).",
+        f"Dòng 3, cột H (Ngày chuyển đến), giá trị “{today + ONE_DAY:%d/%m/%Y}”: ngày trong tương lai "
+        f"(hôm nay là {today:%d/%m/%Y}).",
     ]
     path = tmp_path / "ds.xlsx"
     path.write_bytes(xlsx(rows))

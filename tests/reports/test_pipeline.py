@@ -28,7 +28,6 @@ from units.models import OrganisationKind, Term, TermTarget
 from units.services import organisation_move
 
 D = datetime.date
-TODAY = pipeline.today()
 BOARD = reverse("reports:admission_board")
 
 NEW = "Vũ Thị Mới"  # identified 10 days ago: not stuck
@@ -43,7 +42,7 @@ TARGET = 100
 
 
 def ago(days):
-    return TODAY - datetime.timedelta(days=days)
+    return pipeline.today() - datetime.timedelta(days=days)
 
 
 def values(step, day, sponsors):
@@ -123,7 +122,7 @@ def board(tree, term):
         ADMITTED: candidate_at(cb1, ADMITTED, "030196000005", Step.ADMITTED, 20, a),
         OUTSIDER: candidate_at(cbcs, OUTSIDER, "030196000006", Step.CHI_BO_VOTE, 5, b),
     }
-    certificate_on = add_months(TODAY, -COURSE_CERTIFICATE_MONTHS) + datetime.timedelta(days=10)
+    certificate_on = add_months(pipeline.today(), -COURSE_CERTIFICATE_MONTHS) + datetime.timedelta(days=10)
     old = services.candidate_identify(
         organisation=cb1,
         identified_on=certificate_on - datetime.timedelta(days=30),
@@ -181,12 +180,12 @@ def test_projection_adds_the_likely_to_the_admitted_against_the_target_pro_rata(
     year, whole = page.context["projections"]
     assert (whole.admitted.value, whole.likely.value, whole.projected) == (1, 3, 4)
     assert (whole.target, whole.expected, whole.met) == (TARGET, TARGET // 4, False)  # 250 of 1000 days
-    first = max(D(TODAY.year, 1, 1), term.starts_on)
-    days = (TODAY - first).days + 1
+    first = max(D(pipeline.today().year, 1, 1), term.starts_on)
+    days = (pipeline.today() - first).days + 1
     assert year.expected == round(TARGET * days / TERM_DAYS)
     assert year.projected == year.admitted.value + 3
     assert year.target == round(
-        TARGET * ((min(D(TODAY.year, 12, 31), term.ends_on) - first).days + 1) / TERM_DAYS
+        TARGET * ((min(D(pipeline.today().year, 12, 31), term.ends_on) - first).days + 1) / TERM_DAYS
     )
     assert "Chậm tiến độ" in page.content.decode()
 
@@ -225,7 +224,7 @@ def test_grassroots_staff_never_see_another_tccs_candidate(board, personas):
     assert any(PROPOSED in text for text in texts)  # what is in scope is shown
     assert client.get(BOARD, {"to-chuc": "SOB"}).status_code == 404
     drilldown = reverse("reports:drilldown", args=["candidates"])
-    assert client.get(drilldown, {"nam": TODAY.year, "to-chuc": "SOB"}).status_code == 404
+    assert client.get(drilldown, {"nam": pipeline.today().year, "to-chuc": "SOB"}).status_code == 404
 
 
 def xlsx_text(content):

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from members.queries import admissions_between, headcounts, members_as_of
 from members.services import member_admit
@@ -116,7 +117,7 @@ def refusal(**arguments):
 
 
 def test_a_move_after_today_is_refused(tree, second_dang_bo):
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     assert refusal(organisation=tree["cb1"], parent=second_dang_bo, on=tomorrow) == {
         "on": [f"Ngày chuyển {tomorrow:%d/%m/%Y} sau ngày hôm nay."]
     }

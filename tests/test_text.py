@@ -213,3 +213,16 @@ def test_no_other_code_or_template_formats_a_day():
         if re.search(r"""date:["']d/m/Y["']""", p.read_text(encoding="utf-8"))
     ]
     assert found == ["partyblock/core/text.py"]
+
+
+def test_today_is_the_local_date_everywhere():
+    """Today is the Khối's day (`timezone.localdate()`, Asia/Ho_Chi_Minh), never the process's
+    date: between 17:00 and 24:00 UTC the two differ, and a check against one with a
+    message naming the other reads wrong. Tests read it when they run, never at collection."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    skipped = {"migrations", ".venv"}
+    sources = [p for p in root.rglob("*.py") if not set(p.relative_to(root).parts) & skipped]
+    process_date = "date." + "today("
+    assert [str(p.relative_to(root)) for p in sources if process_date in p.read_text(encoding="utf-8")] == []

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, connection, transaction
 
 from members.models import Member, MemberCard, MemberEvent, MembershipPeriod
-from partyblock.core.text import day_text
+from partyblock.core.text import day_text, parse_day
 from partyblock.demo.names import (
     FAMILY_NAMES,
     FEMALE_GIVEN,
@@ -249,7 +249,7 @@ def read_and_copy(path):
     for row in rows[header + 1 :]:
         birth = row[2]
         if isinstance(birth, str):
-            birth = datetime.datetime.strptime(birth, "%d/%m/%Y").date()
+            birth = parse_day(birth)
         members.append(
             (row[1], birth, "nu" if row[3] == "Nữ" else "nam", row[4], row[5], row[6], str(row[7]))
         )

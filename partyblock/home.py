@@ -25,6 +25,7 @@ from partyblock.accounts.access import (
     default_report_organisation,
     may_see_figure,
     member_search,
+    requested_organisation,
     role_names,
     sees_full_national_id,
     shown_value,
@@ -37,7 +38,6 @@ from partyblock.core.text import day_text, number_text, search_key
 from partyblock.importing.templates import export_response
 from partyblock.reports import pipeline, targets
 from partyblock.reports.figures import Scope
-from partyblock.reports.views import _organisation
 from partyblock.todos import INSPECTION, OFFICE, TODOS, TODOS_BY_KEY, TodoContext
 from units.models import Organisation, Term
 
@@ -346,5 +346,5 @@ def candidate_list(request):
     (the CCCD as the user may see it). Linked from the admission pipeline board."""
     if not request.user.has_perm("admission.view_candidate"):
         raise PermissionDenied
-    organisation = _organisation(request)
+    organisation = requested_organisation(request)
     return export_response("candidates", visible(candidates(organisation), request.user), user=request.user)

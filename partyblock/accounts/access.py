@@ -14,10 +14,13 @@ from django.http import Http404
 from inspections import models as inspections
 from members import models as members
 from members.queries import last_registered_within, name_search
+from partyblock.audit.log import log_denied
+from partyblock.core import params
 from partyblock.core.figures import FIGURES
 from partyblock.core.scoping import BELONGING
 from units.models import Organisation
 
+ORGANISATION_PARAM = "to-chuc"  # the query parameter that narrows a page to one organisation (its code)
 ALL = "all"  # scope marker: the whole Khối
 NOTHING = "nothing"  # scope marker: no records at all
 
@@ -258,6 +261,25 @@ def default_report_organisation(user):
     nothing at all — see `report_root` where the difference matters)."""
     root = scope_root(user)
     return None if root in (ALL, NOTHING) else root
+
+
+def requested_organisation(request):
+    """The organisation a page (report, board, download) is narrowed to: the one `?to-chuc=` names
+    (404 outside the user's scope, logged as a denial), else the user's own TCCS for grassroots
+    staff, else the whole Khối (None)."""
+    code = request.GET.get(ORGANISATION_PARAM)
+    if code is not None:
+        try:
+            code = params.text_value(code)
+        except ValueError:
+            raise Http404("Không có tổ chức này trong phạm vi bạn được xem.") from None
+    if not code:
+        return default_report_organisation(request.user)
+    organisation = visible_organisations(request.user).filter(code=code).first()
+    if organisation is None:
+        log_denied(request, f"báo cáo của {code}")
+        raise Http404("Không có tổ chức này trong phạm vi bạn được xem.")
+    return organisation
 
 
 def report_root(user):

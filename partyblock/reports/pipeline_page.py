@@ -9,20 +9,25 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from partyblock.accounts.access import may_see_figure, organisation_in_scope, visible_organisations
+from partyblock.accounts.access import (
+    may_see_figure,
+    organisation_in_scope,
+    requested_organisation,
+    visible_organisations,
+)
 from partyblock.audit.log import log_denied
 from partyblock.core import params
 from partyblock.core.text import day_text
 from partyblock.core.xlsx import xlsx_response
 from partyblock.reports import pipeline, targets
 from partyblock.reports.figures import FIGURES
-from partyblock.reports.views import _organisation, drilldown_url
+from partyblock.reports.views import drilldown_url
 from units.models import GRASSROOTS_KINDS, Term
 
 
 @staff_member_required
 def admission_board(request):
-    organisation = _organisation(request)
+    organisation = requested_organisation(request)
     if organisation is None and not organisation_in_scope(request.user, None):
         raise Http404("Tài khoản chưa được giao phạm vi báo cáo.")
     if not may_see_figure(request.user, FIGURES["candidates"]):

@@ -14,10 +14,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from partyblock.accounts.access import (
-    default_report_organisation,
+    ORGANISATION_PARAM,
     may_see_figure,
     may_see_section,
     organisation_in_scope,
+    requested_organisation,
     visible,
     visible_organisations,
 )
@@ -41,33 +42,14 @@ from partyblock.reports.sections import (
 from units.models import GRASSROOTS_KINDS, Term
 
 AS_OF_PARAM = "ngay"
-ORGANISATION_PARAM = "to-chuc"
 FROM_PARAM, TO_PARAM = "tu-ngay", "den-ngay"  # a period other than a term or a year (composition)
 ORGANISATION_PARAMS = ("tccs",)  # drill-down parameters that name an organisation by its code
-
-
-def _organisation(request):
-    """The organisation a report is narrowed to: the one asked for (404 outside the user's scope),
-    else the user's own TCCS for grassroots staff, else the whole Khối (None)."""
-    code = request.GET.get(ORGANISATION_PARAM)
-    if code is not None:
-        try:
-            code = params.text_value(code)
-        except ValueError:
-            raise Http404("Không có tổ chức này trong phạm vi bạn được xem.") from None
-    if not code:
-        return default_report_organisation(request.user)
-    organisation = visible_organisations(request.user).filter(code=code).first()
-    if organisation is None:
-        log_denied(request, f"báo cáo của {code}")
-        raise Http404("Không có tổ chức này trong phạm vi bạn được xem.")
-    return organisation
 
 
 def scope_from_request(request, term_label=None, year=None):
     """(scope, error message or None) for a term or a year, from ?ngay (bounded by the period:
     `partyblock.core.params`) and ?to-chuc."""
-    organisation = _organisation(request)
+    organisation = requested_organisation(request)
     if organisation is None and not organisation_in_scope(request.user, None):
         raise Http404("Tài khoản chưa được giao phạm vi báo cáo.")
     if term_label is not None:
@@ -84,7 +66,7 @@ def scope_from_request(request, term_label=None, year=None):
 def period_scope_from_request(request):
     """(scope, error) for the composition page: members on ?ngay (default today), admissions from
     ?tu-ngay (default 1 January of that year) to ?den-ngay (default the as-of day)."""
-    organisation = _organisation(request)
+    organisation = requested_organisation(request)
     if organisation is None and not organisation_in_scope(request.user, None):
         raise Http404("Tài khoản chưa được giao phạm vi báo cáo.")
     today = timezone.localdate()

@@ -9,6 +9,7 @@ from django.db.models.functions import Substr
 from members.models import Award, Member, MemberEvent, MemberRating
 from members.queries import periods_as_of
 from partyblock.core.drilldown import COLUMNS, FALLBACK, Columns
+from partyblock.core.scoping import BELONGING
 from units.models import BreakthroughTask, Document, Meeting, Organisation, OrganisationRating
 from units.tree import PATH_STEP
 
@@ -26,6 +27,25 @@ def placed(name, tccs):
 def _organisation_placed(record):
     organisation = record.organisation
     return placed(organisation.name, getattr(record, "tccs_name", None)) if organisation else ""
+
+
+def hidden_records_text(model):
+    """What the drill-down's note calls the counted records of `model` that the access rule keeps
+    from grassroots staff, by how the model belongs to a TCCS (`partyblock.core.scoping`): members
+    who moved on to another TCCS, organisations (or records kept in organisations) now under one."""
+    belonging = BELONGING.get(model)
+    elsewhere = "tổ chức cơ sở đảng khác"
+    if belonging is None or belonging.hidden:
+        return "bản ghi ngoài phạm vi"
+    if belonging.tree:
+        return f"tổ chức nay thuộc {elsewhere}"
+    if belonging.member == "pk":
+        return f"đảng viên nay sinh hoạt ở {elsewhere}"
+    if belonging.member and belonging.organisation:
+        return f"bản ghi của đảng viên và tổ chức nay thuộc {elsewhere}"
+    if belonging.member:
+        return f"bản ghi của đảng viên nay sinh hoạt ở {elsewhere}"
+    return f"bản ghi của tổ chức nay thuộc {elsewhere}"
 
 
 # Records listed with their organisation's TCCS (annotated `tccs_name` by `prepare`).

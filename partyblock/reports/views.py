@@ -302,8 +302,9 @@ def drilldown_view(request, key):
     records = visible(counted, request.user)
     total = records.count()
     # The figure counts every record of the organisation on its day; grassroots staff see the
-    # members who still belong to their TCCS (the access rule), not those who moved on to another
-    # one: the page says how many of the counted records that leaves out (none for the Khối's roles,
+    # records that still belong to their TCCS (the access rule), not members who moved on to another
+    # one nor organisations now under another: the page says how many of the counted records that
+    # leaves out, in words that fit the records (`drilldown.hidden_records_text`; none for the Khối's roles,
     # for whom `visible` returns the queryset itself, with no second count).
     hidden = 0 if records is counted else counted.count() - total
     queryset, columns = drilldown.prepare(records, scope)
@@ -356,6 +357,7 @@ def drilldown_view(request, key):
         "params": wanted,
         "total": total,
         "hidden": hidden,
+        "hidden_text": drilldown.hidden_records_text(records.model) if hidden else "",
         "page": page,
         "rows": rows,
         "headers": columns.headers,

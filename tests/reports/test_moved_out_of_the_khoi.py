@@ -110,10 +110,7 @@ def test_a_drilldown_says_how_many_counted_records_the_grassroots_user_may_not_s
     client.force_login(personas["coso_a"])
     page = client.get(url, query)
     assert page.context["total"] == 0 and page.context["hidden"] == 1
-    assert (
-        "1 bản ghi của đảng viên nay sinh hoạt ở tổ chức cơ sở đảng khác không hiển thị"
-        in page.content.decode()
-    )
+    assert "1 đảng viên nay sinh hoạt ở tổ chức cơ sở đảng khác không hiển thị" in page.content.decode()
     assert "Võ Văn Chuyển" not in page.content.decode()
 
     client.force_login(personas["vanphong"])
@@ -132,3 +129,30 @@ def test_a_reprimand_on_the_day_of_a_move_counts_where_the_member_went_only(tree
         for key in ("dbcs", "cbcs")
     }
     assert counted == {"dbcs": 0, "cbcs": 1}
+
+
+@pytest.mark.django_db
+def test_the_note_on_hidden_organisations_speaks_of_organisations_not_members(client, personas, tree):
+    """A chi bộ that moved to another TCCS still counts in its old TCCS's structure on earlier days;
+    the old TCCS's staff do not see it, and the note says an organisation now under another TCCS is
+    left out (not "records of members")."""
+    Term.objects.create(
+        label="2015-2020", congress_ordinal="VIII", starts_on=D(2015, 7, 15), ends_on=D(2020, 7, 31)
+    )
+    other = Organisation(
+        code="SOC", name="Đảng bộ Sở C", kind=OrganisationKind.DANG_BO_CO_SO, parent=tree["bloc"]
+    )
+    other.founded_on = D(2000, 1, 1)
+    other.full_clean()
+    other.save()
+    organisation_move(organisation=tree["cb2"], parent=other, on=D(2018, 3, 1))
+    url = reverse("reports:drilldown", args=["chi_bo_truc_thuoc"])
+    query = {"nhiem-ky": "2015-2020", "ngay": "31/12/2016", "to-chuc": tree["dbcs"].code}
+
+    client.force_login(personas["coso_a"])
+    page = client.get(url, query)
+    text = page.content.decode()
+    assert page.context["total"] == 1 and page.context["hidden"] == 1
+    assert "1 tổ chức nay thuộc tổ chức cơ sở đảng khác không hiển thị" in text
+    assert "đảng viên" not in text.split("hidden-records", 1)[1].split("</p>", 1)[0]
+    assert "Chi bộ Kế toán" not in text

@@ -14,7 +14,16 @@ from partyblock.audit.log import log_action
 from partyblock.core.text import DAY_FORMAT, day_text
 from partyblock.importing.exporting import ExportXlsxMixin
 
-from .models import GRASSROOTS_KINDS, Organisation, OrganisationKind, Placement, Term, TermTarget
+from .models import (
+    GRASSROOTS_KINDS,
+    ROOT_KINDS,
+    Organisation,
+    OrganisationKind,
+    Placement,
+    Superior,
+    Term,
+    TermTarget,
+)
 from .services import organisation_dissolve, organisation_merge, organisation_move
 
 PARENT_KINDS = [
@@ -197,6 +206,22 @@ class OrganisationForm(forms.ModelForm):
         return cleaned
 
 
+class SuperiorInline(admin.TabularInline):
+    """A root's superior committee over time (printed above it on its reports); changed only by
+    `manage.py set_superior`, so read-only here."""
+
+    model = Superior
+    formset = ReadOnlyFormSet
+    fields = ["starts_on", "ends_on", "name", "place", "decision_number"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = [F("starts_on").asc(nulls_first=True)]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class PlacementInline(admin.TabularInline):
     """The organisation's place in the tree over time; changed only by dated moves (the list's
     action "Chuyển trực thuộc"), so read-only here, ignoring posted data."""
@@ -247,7 +272,15 @@ class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
     list_per_page = 100
     autocomplete_fields = ["parent", "merged_into"]
     readonly_fields = ["path_display"]
-    inlines = [PlacementInline]  # inspections adds its own (inspections.admin)
+    inlines = [PlacementInline, SuperiorInline]  # inspections adds its own (inspections.admin)
+
+    def get_inline_instances(self, request, obj=None):
+        """The superior outside the tree concerns roots only (the Khối, a provincial committee)."""
+        instances = super().get_inline_instances(request, obj)
+        if obj is None or obj.kind not in ROOT_KINDS:
+            instances = [i for i in instances if not isinstance(i, SuperiorInline)]
+        return instances
+
     actions = ["move_selected"]
     fieldsets = [
         (

@@ -15,6 +15,7 @@ class UnitsConfig(AppConfig):
         belongs(models.Organisation, tree=True)
         belongs(
             models.Placement,
+            models.Superior,
             models.TreeSpan,
             models.OrganisationRating,
             models.Meeting,
@@ -24,6 +25,7 @@ class UnitsConfig(AppConfig):
 
         audited(
             models.Organisation,
+            models.Superior,
             models.Term,
             models.TermTarget,
             models.OrganisationRating,

@@ -334,6 +334,38 @@ class Placement(models.Model):
         return f"Trực thuộc {parent} từ {start}{end}"
 
 
+class Superior(models.Model):
+    """The committee a root of the tree answers to, of which the app keeps no tree: the Khối under
+    its provincial committee (Tỉnh ủy Hải Dương until the provinces merged on 01/07/2025, Thành ủy
+    Hải Phòng from that day: DOMAIN.md §1). Dated like a placement: from `starts_on` (None: since
+    founding) until the day before `ends_on` (None: still). Printed above the issuing body on the
+    root's reports (`partyblock.reports.document_form`); below a root, an organisation's superior is
+    its parent on the day. Written by `units.services.superior_change`."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="tổ chức đảng", on_delete=models.CASCADE, related_name="superiors"
+    )
+    name = models.CharField(
+        "cấp ủy cấp trên", max_length=255, help_text="Như in trên văn bản, ví dụ: Tỉnh ủy Hải Dương."
+    )
+    place = models.CharField(
+        "địa danh", max_length=100, help_text="Địa danh ghi trên văn bản, ví dụ: Hải Dương."
+    )
+    starts_on = models.DateField("từ ngày", null=True, blank=True, help_text="Để trống: từ khi thành lập.")
+    ends_on = models.DateField("đến trước ngày", null=True, blank=True)
+    decision_number = models.CharField("số quyết định", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "cấp trên ngoài cây tổ chức"
+        verbose_name_plural = "cấp trên ngoài cây tổ chức"
+        ordering = ["organisation", models.F("starts_on").asc(nulls_first=True)]
+
+    def __str__(self):
+        start = day_text(self.starts_on, "khi thành lập")
+        end = f" đến trước {day_text(self.ends_on)}" if self.ends_on else ""
+        return f"{self.name} từ {start}{end}"
+
+
 class TreeSpan(models.Model):
     """Derived (`units.tree.tree_rebuild`): days in which an organisation's chain of ancestors
     stayed the same, with its path for those days. Never edited."""

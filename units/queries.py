@@ -16,6 +16,7 @@ from .models import (
     OrganisationRating,
     attendance_pct,
 )
+from .paths import PATH_STEP, covering
 from .tree import under_in_year, under_on
 
 
@@ -99,3 +100,24 @@ def meeting_totals(start, end, within=None):
 
 def documents_issued(start, end, kind):
     return Document.objects.filter(kind=kind, issued_on__gte=start, issued_on__lte=end)
+
+
+def superior_on(organisation, day):
+    """(the organisation above `organisation` on `day`, the `Superior` record above a root that day):
+    one of the two, or (None, None) when the records say nothing for that day. Below a root the
+    superior is the parent of the placement in force; a root (the Khối, a provincial committee)
+    answers to a committee outside the tree, recorded as `Superior`."""
+    placement = organisation.placements.filter(covering(day)).select_related("parent").first()
+    if placement is not None and placement.parent is not None:
+        return placement.parent, None
+    return None, organisation.superiors.filter(covering(day)).first()
+
+
+def root_on(organisation, day):
+    """The root of the tree above `organisation` on `day` (itself when it is one), from the tree
+    span in force that day; None when it was not in the tree that day."""
+    path = organisation.tree_spans.filter(covering(day)).values_list("path", flat=True).first()
+    if path is None:
+        return None
+    root_id = int(path[: PATH_STEP - 1])
+    return organisation if root_id == organisation.pk else Organisation.objects.get(pk=root_id)

@@ -15,11 +15,13 @@ from partyblock.core.text import day_text
 
 from .models import (
     ALLOWED_PARENT_KINDS,
+    ROOT_KINDS,
     Meeting,
     Organisation,
     OrganisationKind,
     OrganisationRating,
     Placement,
+    Superior,
     meeting_totals_refresh,
 )
 from .queries import organisations_to_rate
@@ -219,6 +221,52 @@ def organisation_move(*, organisation, parent, on, decision_number=""):
         )
     organisation.refresh_from_db(fields=["parent", "path", "depth"])
     return organisation
+
+
+def superior_change(*, organisation, name, place, on=None, decision_number=""):
+    """Record that the root `organisation` (the Khối, a provincial committee) answers to the
+    committee `name` (printed as on its documents, e.g. "Thành ủy Hải Phòng"; `place` as in their
+    place-and-date line) from day `on` (None: since founding, for the first record). The record in
+    force that day ends the day before; earlier reports keep the superior of their own day.
+
+    Refused, with nothing written: an organisation that is not a root, a day after today, a change
+    on or before the start of the record in force, a record already starting later, no day when
+    an earlier record exists."""
+    name, place = name.strip(), place.strip()
+    if organisation.kind not in ROOT_KINDS:
+        raise ValidationError(
+            {
+                "organisation": f"{organisation.name} không phải cấp cao nhất của cây tổ chức: cấp trên là tổ chức nó trực thuộc."
+            }
+        )
+    if not name or not place:
+        raise ValidationError({"name": "Cần ghi tên cấp ủy cấp trên và địa danh."})
+    records = organisation.superiors.all()
+    if on is None:
+        if records.exists():
+            raise ValidationError({"on": "Cần ghi ngày thay đổi cấp trên."})
+        return Superior.objects.create(
+            organisation=organisation, name=name, place=place, decision_number=decision_number
+        )
+    day = day_text(on)
+    if on > timezone.localdate():
+        raise ValidationError({"on": f"Ngày thay đổi {day} sau ngày hôm nay."})
+    later = records.filter(starts_on__gt=on).first()
+    if later is not None:
+        raise ValidationError({"on": f"Đã có cấp trên từ ngày {day_text(later.starts_on)}, sau ngày {day}."})
+    current = records.filter(covering(on)).first()
+    if current is not None and current.starts_on is not None and current.starts_on >= on:
+        raise ValidationError({"on": f"Cấp trên hiện ghi đã bắt đầu từ ngày {day_text(current.starts_on)}."})
+    with transaction.atomic():
+        if current is not None:
+            current.ends_on = on
+            current.save(update_fields=["ends_on"])
+        superior = Superior.objects.create(
+            organisation=organisation, name=name, place=place, starts_on=on, decision_number=decision_number
+        )
+        old = current.name if current is not None else ""
+        bulk_written("change", [(organisation, {"superior": [old, name], "superior_from": ["", day]})])
+    return superior
 
 
 @dataclass

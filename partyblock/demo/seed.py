@@ -14,7 +14,7 @@ from .inspections import build_inspections
 from .membership import MembershipPlanner, write_members
 from .next_term import build_next_term
 from .recognition import build_recognition, ratings_follow_discipline
-from .structure import build_structure, close_merged, restructure_after_term
+from .structure import build_structure, close_merged, record_superiors, restructure_after_term
 
 SEED = 20152020
 
@@ -25,6 +25,7 @@ def build_demo():
     rng = random.Random(SEED)
     root, holders, term = build_structure(rng)
     close_merged(holders)
+    record_superiors(root)
     planner = MembershipPlanner(rng, holders)
     planner.plan()
     write_members(planner)

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from units.models import Organisation, OrganisationKind, Term, TermTarget
-from units.services import organisation_move
+from units.services import organisation_move, superior_change
 
 from .names import (
     AGENCIES,
@@ -256,3 +256,17 @@ def restructure_after_term():
         on=RESTRUCTURED_ON,
         decision_number="15-QĐ/ĐUK",
     )
+
+
+# The Khối's superior, outside its tree (DOMAIN.md §1): the provincial committee of Hải Dương until
+# the provinces merged on 01/07/2025 (Hải Dương into Hải Phòng), the city's from that day. Printed
+# reports read it for their own day (`partyblock.reports.document_form`).
+SUPERIORS = [
+    (None, "Tỉnh ủy Hải Dương", "Hải Dương"),
+    (datetime.date(2025, 7, 1), "Thành ủy Hải Phòng", "Hải Phòng"),
+]
+
+
+def record_superiors(root):
+    for on, name, place in SUPERIORS:
+        superior_change(organisation=root, name=name, place=place, on=on)

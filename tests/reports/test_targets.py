@@ -12,6 +12,7 @@ from members.services import member_admit
 from partyblock.reports.targets import JUDGEMENT_RULE, judge
 from tests.members.conftest import make_member
 from units.models import BreakthroughTask, Term, TermTarget
+from units.services import superior_change
 
 D = datetime.date
 TERM_URL = reverse("reports:term", args=["2015-2020"])
@@ -133,7 +134,11 @@ def test_next_term_section_lists_the_next_congress_targets(staff, term):
     assert reverse("reports:term", args=["2020-2025"]) in section
 
 
-def test_printed_report_carries_the_party_document_form(staff, term):
+def test_printed_report_carries_the_party_document_form(staff, term, tree):
+    """Printed today, after the provinces merged (01/07/2025): the Khối's superior is the one its
+    records give for today (`tests/reports/test_document_form.py` covers the days around it)."""
+    superior_change(organisation=tree["bloc"], name="Tỉnh ủy Hải Dương", place="Hải Dương")
+    superior_change(organisation=tree["bloc"], name="Thành ủy Hải Phòng", place="Hải Phòng", on=D(2025, 7, 1))
     html = unescape(staff.get(TERM_URL).content.decode())
     head = re.search(
         r'<div class="doc-head print-only">.*?<div class="doc-title print-only">.*?</div>\s*</div>',
@@ -142,13 +147,13 @@ def test_printed_report_carries_the_party_document_form(staff, term):
     ).group(0)
     text = [t.strip() for t in re.sub(r"<[^>]+>", "\n", head).split("\n") if t.strip()]
     assert text[:5] == [
-        "TỈNH ỦY HẢI DƯƠNG",
+        "THÀNH ỦY HẢI PHÒNG",
         "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH",
         "*",
         "Số      -BC/ĐU",
         "ĐẢNG CỘNG SẢN VIỆT NAM",
     ]
-    assert re.fullmatch(r"Hải Dương, ngày \d\d tháng \d{1,2} năm \d{4}", text[5])
+    assert re.fullmatch(r"Hải Phòng, ngày \d\d tháng \d{1,2} năm \d{4}", text[5])
     assert text[6:8] == [
         "BÁO CÁO",
         "tổng kết thực hiện Nghị quyết Đại hội Đảng bộ Khối lần thứ VIII, nhiệm kỳ 2015 - 2020",

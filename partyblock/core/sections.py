@@ -49,11 +49,25 @@ class Row:
     level: int = 0  # indentation under the row above
 
 
+# A table with more columns than this does not fit a 390-pixel phone: there each row shows as a
+# card, its values under their column's header (`table.stacked` in reports.css; print keeps columns).
+PHONE_COLUMNS = 5
+
+
 @dataclass
 class Table:
     caption: str
     headers: list
     rows: list  # [(label, [Cell, …])]
+
+    @property
+    def stacked(self):
+        return len(self.headers) > PHONE_COLUMNS
+
+    @property
+    def labelled_rows(self):
+        """[(label, [(header, cell), …])]: each value with its column's header (a phone's card)."""
+        return [(label, list(zip(self.headers[1:], cells, strict=False))) for label, cells in self.rows]
 
 
 @dataclass

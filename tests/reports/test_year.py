@@ -6,8 +6,10 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from partyblock.core.sections import PHONE_COLUMNS
 from tests.reports.helpers import count_links, drilldown_total
 from units.models import TermTarget
 
@@ -113,3 +115,39 @@ def test_year_report_queries_do_not_grow_with_the_data(staff, people, targets, t
     with CaptureQueriesContext(connection) as large:
         staff.get(YEAR_URL)
     assert len(large) == len(small)
+
+
+def _tables(html):
+    """(class, [header, …], [[data-label of each value cell, …] per row]) of every table on the page."""
+    found = []
+    for attrs, body in re.findall(r"<table([^>]*)>(.*?)</table>", html, re.S):
+        headers = [
+            unescape(re.sub(r"<[^>]+>", "", re.sub(r"<sup>.*?</sup>", "", h))).strip()
+            for h in re.findall(r"<th[^>]*>(.*?)</th>", body, re.S)
+        ]
+        rows = (
+            [
+                [unescape(label) for label in re.findall(r'<td[^>]*data-label="([^"]*)"', row)]
+                for row in re.findall(r"<tbody>.*?</tbody>", body, re.S)[0].split("</tr>")[:-1]
+            ]
+            if "<tbody>" in body
+            else []
+        )
+        found.append((re.search(r'class="([^"]*)"', attrs).group(1), headers, rows))
+    return found
+
+
+@pytest.mark.parametrize("url", [YEAR_URL, reverse("reports:term", args=["2015-2020"])])
+def test_wide_tables_show_each_row_as_a_card_on_a_phone(staff, people, targets, url):
+    """A table wider than a 390-pixel phone (the year comparison, 7 columns; breakdowns of more than
+    PHONE_COLUMNS, e.g. the flows by year, 9) is `stacked`: reports.css shows each row as a card on a
+    narrow screen, every value under its column's header (data-label); print keeps the columns."""
+    tables = _tables(staff.get(url).content.decode())
+    wide = [(cls, headers, rows) for cls, headers, rows in tables if len(headers) > PHONE_COLUMNS]
+    assert wide and any("breakdown" in cls for cls, _, _ in wide)
+    for cls, headers, rows in wide:
+        assert "stacked" in cls.split(), headers
+        assert rows and all(labels == headers[1:] for labels in rows), headers
+    css = (settings.BASE_DIR / "static" / "partyblock" / "reports.css").read_text(encoding="utf-8")
+    stacking = css[css.index("table.stacked thead") - 400 : css.index("table.stacked thead")]
+    assert "@media screen and (max-width: 700px)" in stacking  # screens only: print keeps columns

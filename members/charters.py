@@ -13,6 +13,7 @@ recognition is taken as recorded and warned about, never refused (docs/rules.md,
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from partyblock.core.workdays import add_months
 
@@ -94,7 +95,7 @@ class Probation:
     ceremony: datetime.date
     charter: Charter
 
-    @property
+    @cached_property  # read three or four times per admission checked (an import checks thousands)
     def ends(self):
         """The days it may end, earliest first: one per length the charter set (12 months when the
         charter's length is not confirmed)."""

@@ -115,10 +115,12 @@ class Member(PersonProfile):
     )
     note = models.TextField("ghi chú", blank=True)
 
-    search_name = models.CharField("tên không dấu", max_length=120, editable=False, db_index=True)
-    sort_key = models.CharField("khóa sắp xếp", max_length=400, editable=False, db_index=True)
+    # Indexed in Meta.indexes: a field's db_index would add a second (LIKE) index on PostgreSQL, which
+    # no query uses (the name search is `contains`, which no B-tree serves).
+    search_name = models.CharField("tên không dấu", max_length=120, editable=False)
+    sort_key = models.CharField("khóa sắp xếp", max_length=400, editable=False)
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
-    import_batch = import_batch_key(related_name="members")
+    import_batch = import_batch_key(related_name="members", db_index=False)
 
     class Meta:
         verbose_name = "đảng viên"
@@ -141,6 +143,8 @@ class Member(PersonProfile):
                 ],
                 name="member_composition",
             ),
+            models.Index(fields=["search_name"], name="member_search_name"),
+            models.Index(fields=["sort_key"], name="member_sort_key"),
         ]
 
     def __str__(self):
@@ -368,7 +372,7 @@ class MemberEvent(models.Model):
     sponsors = models.CharField("người giới thiệu", max_length=255, blank=True)
     note = models.TextField("ghi chú", blank=True)
     created_at = models.DateTimeField("ngày nhập", auto_now_add=True)
-    import_batch = import_batch_key(related_name="member_events")
+    import_batch = import_batch_key(related_name="member_events", db_index=False)
 
     class Meta:
         verbose_name = "sự kiện đảng viên"
@@ -418,7 +422,8 @@ class MembershipPeriod(models.Model):
     `organisation` is NULL while the member belongs to a party organisation outside the Khối.
     """
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
+    # `period_member` (member, …) serves every look-up by member: no index of its own.
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods", db_index=False)
     organisation = models.ForeignKey(
         "units.Organisation",
         verbose_name="chi bộ",
@@ -438,6 +443,7 @@ class MembershipPeriod(models.Model):
         on_delete=models.PROTECT,
         null=True,
         related_name="temporary_periods",
+        db_index=False,  # `period_temporary_host` indexes the few periods that have one
     )
     on_temporary_transfer = models.BooleanField("đang chuyển sinh hoạt tạm thời", default=False)
     is_exempt = models.BooleanField("được miễn sinh hoạt", default=False)
@@ -466,13 +472,18 @@ class MembershipPeriod(models.Model):
                 fields=["starts_on", "ends_on"], include=["status", "organisation"], name="period_span"
             ),
             models.Index(fields=["organisation", "starts_on"], name="period_org_start"),
-            # A member's registrations in the Khối, whole: "was the member registered in the Khối
-            # on the day of this event / badge" (the flows) is one index-only probe per record.
+            # A member's registrations, whole: "was the member registered in the Khối on the day of
+            # this event / badge" (the flows) is one index-only probe per record; also every other
+            # look-up by member (a member's periods), so the foreign key has no index of its own.
             models.Index(
                 fields=["member"],
                 include=["starts_on", "ends_on", "organisation", "status"],
-                condition=Q(organisation__isnull=False),
-                name="period_in_bloc_member",
+                name="period_member",
+            ),
+            models.Index(
+                fields=["temporary_host"],
+                condition=Q(temporary_host__isnull=False),
+                name="period_temporary_host",
             ),
         ]
 
@@ -505,7 +516,7 @@ class MemberRating(RatingFields):
 
     subject = rating_schemes.MEMBER
 
-    import_batch = import_batch_key(related_name="member_ratings")
+    import_batch = import_batch_key(related_name="member_ratings", db_index=False)
 
     class Meta:
         verbose_name = "xếp loại đảng viên"

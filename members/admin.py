@@ -14,7 +14,7 @@ from partyblock.audit.log import current_user
 from partyblock.core.text import thousands
 from partyblock.importing.exporting import ExportXlsxMixin
 from units.admin import OrganisationAdmin
-from units.models import Organisation
+from units.models import MEMBER_HOLDING_KINDS, Organisation
 from units.placing import PARENTS, placed
 
 from .admin_arrival import ArrivalViewMixin
@@ -186,6 +186,7 @@ class MemberEventInline(admin.StackedInline):
         )
     ]
     autocomplete_fields = ["organisation"]
+    organisation_kinds = {"organisation": MEMBER_HOLDING_KINDS}  # a member's chi bộ (lifecycle)
     classes = ["events-inline"]
     formfield_overrides = {models.TextField: {"widget": forms.TextInput(attrs={"size": 24})}}
 

@@ -194,13 +194,35 @@ def _group_of(label):
     return len(INDEX_GROUPS), 0
 
 
+def offered_kinds(site, field):
+    """The organisation kinds an admin offers for `field` (a foreign key to an organisation), as
+    the ModelAdmin or inline editing the field's model declares them next to its
+    `autocomplete_fields` (`organisation_kinds = {field name: kinds}`), or None (any kind)."""
+    for model_admin in site._registry.values():
+        for declared in (model_admin, *model_admin.inlines):
+            if declared.model is field.model:
+                kinds = getattr(declared, "organisation_kinds", {}).get(field.name)
+                if kinds is not None:
+                    return kinds
+    return None
+
+
 class PlacedAutocompleteJsonView(AutocompleteJsonView):
     """The admin's autocomplete (already narrowed to the user's scope by the model admin's
-    queryset), an organisation named with its TCCS, so the many "Chi bộ Văn phòng" tell apart."""
+    queryset), an organisation named with its TCCS, so the many "Chi bộ Văn phòng" tell apart, and
+    only of the kinds the field takes (`offered_kinds`: a member's chi bộ is never a đảng bộ)."""
 
     def get(self, request, *args, **kwargs):
         self.tccs_names = None
         return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.model_admin.model._meta.label_lower == "units.organisation":
+            kinds = offered_kinds(self.admin_site, self.source_field)
+            if kinds is not None:
+                queryset = queryset.filter(kind__in=kinds)
+        return queryset
 
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)

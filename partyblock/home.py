@@ -40,6 +40,7 @@ from partyblock.reports import pipeline, targets
 from partyblock.reports.figures import Scope
 from partyblock.todos import INSPECTION, OFFICE, TODOS, TODOS_BY_KEY, TodoContext
 from units.models import Organisation, Term
+from units.queries import organisations_matching
 
 OFFICE_ROLES = (ROLE_ADMIN, ROLE_OFFICE, ROLE_GRASSROOTS)
 TODO_PAGE_SIZE = 50
@@ -268,18 +269,12 @@ def member_matches(term, user):
 
 
 def organisation_matches(term, user):
-    """Organisations in the user's scope whose name holds every word of `term` (without
-    diacritics) or whose code is `term` (any case)."""
-    words = search_key(term).split()
-    if not words:
+    """Organisations in the user's scope whose name (with its agency) holds every word of `term`
+    (without diacritics) or whose code is `term` (any case): `organisations_matching`, as the
+    admin's organisation list and autocomplete."""
+    if not search_key(term).split():
         return []
-    code = term.strip().casefold()
-    found = []
-    for organisation in visible_organisations(user).order_by("path"):
-        name = search_key(organisation.name)
-        if organisation.code.casefold() == code or all(word in name for word in words):
-            found.append(organisation)
-    return found
+    return list(organisations_matching(visible_organisations(user), term).order_by("path"))
 
 
 def _placements(members, ctx):

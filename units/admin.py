@@ -24,6 +24,7 @@ from .models import (
     Term,
     TermTarget,
 )
+from .queries import organisations_matching
 from .services import organisation_dissolve, organisation_merge, organisation_move
 
 PARENT_KINDS = [
@@ -267,12 +268,19 @@ class OrganisationAdmin(ExportXlsxMixin, admin.ModelAdmin):
     export_kind = "organisations"  # the list exports in the import template's columns
     list_display = ["tree_name", "code", "kind", "founded_on", "dissolved_on"]
     list_filter = ["kind", ParentFilter, ActiveFilter]
-    search_fields = ["name", "code", "agency"]
+    search_fields = ["name", "code", "agency"]  # matched without diacritics (get_search_results)
+    search_help_text = "Tìm theo tên tổ chức hoặc cơ quan (có dấu hoặc không dấu) hoặc theo mã."
     ordering = ["path"]
     list_per_page = 100
     autocomplete_fields = ["parent", "merged_into"]
+    organisation_kinds = {"parent": PARENT_KINDS}
     readonly_fields = ["path_display"]
     inlines = [PlacementInline, SuperiorInline]  # inspections adds its own (inspections.admin)
+
+    def get_search_results(self, request, queryset, search_term):
+        """The list's search and the organisation autocomplete: by code, or by the words of the
+        name without diacritics (`units.queries.organisations_matching`, as the header search)."""
+        return organisations_matching(queryset, search_term), False
 
     def get_inline_instances(self, request, obj=None):
         """The superior outside the tree concerns roots only (the Khối, a provincial committee)."""

@@ -13,7 +13,15 @@ from partyblock.core import rating_schemes
 from partyblock.importing.exporting import ExportXlsxMixin
 from partyblock.rating_entry import EntryRow, default_year, rating_entry_view
 
-from .models import GRASSROOTS_KINDS, BreakthroughTask, Document, Meeting, Organisation, OrganisationRating
+from .models import (
+    GRASSROOTS_KINDS,
+    MEMBER_HOLDING_KINDS,
+    BreakthroughTask,
+    Document,
+    Meeting,
+    Organisation,
+    OrganisationRating,
+)
 from .queries import attendance, organisations_to_rate
 from .services import meetings_delete, organisation_ratings_save
 
@@ -132,6 +140,7 @@ class MeetingAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["organisation__name", "organisation__code", "topic"]
     autocomplete_fields = ["organisation"]
+    organisation_kinds = {"organisation": MEMBER_HOLDING_KINDS}  # Meeting.clean
     date_hierarchy = "held_on"
     change_list_template = "admin/units/meeting/change_list.html"
 

@@ -4,6 +4,8 @@ import datetime
 
 from django.db.models import Count, Q, Sum
 
+from partyblock.core.text import search_key
+
 from .models import (
     GRASSROOTS_KINDS,
     BreakthroughTask,
@@ -24,6 +26,24 @@ def organisations_as_of(day, kinds, within=None):
     """Organisations of `kinds` that exist on `day` (founded on or before, not yet dissolved) and
     are in the tree that day, below `within` as the tree was on `day` when given."""
     return Organisation.objects.active_on(day).of_kind(*kinds).in_tree_on(day, within)
+
+
+def organisations_matching(queryset, term):
+    """The organisations of `queryset` whose code is `term` (any case) or whose name, with its
+    agency, holds every word of `term` without diacritics ("van phong uy ban" finds "Văn phòng Ủy
+    ban…", đ as d): the header search, the organisation list's search and the admin's organisation
+    autocomplete. The names are compared here, not in SQL, so SQLite and PostgreSQL agree."""
+    words = search_key(term).split()
+    if not words:
+        return queryset
+    code = term.strip().casefold()
+    found = [
+        pk
+        for pk, organisation_code, name, agency in queryset.values_list("pk", "code", "name", "agency")
+        if organisation_code.casefold() == code
+        or all(word in search_key(f"{name} {agency}") for word in words)
+    ]
+    return queryset.filter(pk__in=found)
 
 
 # Organisations rated each year: TCCS, đảng bộ bộ phận and chi bộ trực thuộc (HD 21-HD/BTCTW 2019:

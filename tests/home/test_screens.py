@@ -236,6 +236,45 @@ def test_organisation_autocomplete_names_the_tccs_within_the_users_scope(client,
     assert client.get(url, params).json()["results"] == []
 
 
+def _autocompleted(client, model_name, field_name, term, app_label="members"):
+    params = {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": term}
+    return [r["text"] for r in client.get(reverse("admin:autocomplete"), params).json()["results"]]
+
+
+def test_organisation_autocomplete_matches_without_diacritics(client, personas, tree):
+    """Typed as staff type on a phone or an unset keyboard: no diacritics, đ as d, any case."""
+    from tests.conftest import make_organisation
+    from units.models import OrganisationKind
+
+    make_organisation(
+        "SOA-UB", OrganisationKind.CHI_BO_TRUC_THUOC, tree["dbcs"], name="Chi bộ Văn phòng Ủy ban Đô thị"
+    )
+    client.force_login(personas["vanphong"])
+    wanted = ["Chi bộ Văn phòng Ủy ban Đô thị — Đảng bộ Sở A"]
+    assert _autocompleted(client, "memberevent", "organisation", "van phong uy ban") == wanted
+    assert _autocompleted(client, "memberevent", "organisation", "VAN PHONG do thi") == wanted
+    assert _autocompleted(client, "memberevent", "organisation", "Văn phòng Ủy ban") == wanted
+    assert _autocompleted(client, "memberevent", "organisation", "soa-ub") == wanted  # the code
+    # The organisation list's search, with the same rule.
+    listed = client.get(reverse("admin:units_organisation_changelist"), {"q": "dang bo so a"})
+    assert [o.code for o in listed.context["cl"].result_list] == ["SOA"]
+
+
+def test_organisation_autocomplete_offers_only_the_kinds_the_field_takes(client, personas, tree):
+    """A member's chi bộ (events) and a meeting's are chi bộ: the đảng bộ cơ sở named like the
+    term is not offered there; an organisation's parent is never a chi bộ."""
+    client.force_login(personas["vanphong"])
+    assert _autocompleted(client, "memberevent", "organisation", "") == [
+        "Chi bộ Văn phòng — Đảng bộ Sở A",
+        "Chi bộ Kế toán — Đảng bộ Sở A",
+        "Chi bộ Sở B",
+    ]
+    assert "Đảng bộ Sở A" not in _autocompleted(client, "meeting", "organisation", "", app_label="units")
+    assert _autocompleted(client, "organisation", "parent", "so", app_label="units") == ["Đảng bộ Sở A"]
+    # A field with no such rule (an award may go to any organisation) offers every kind.
+    assert "Đảng bộ Sở A" in _autocompleted(client, "award", "organisation", "so")
+
+
 def test_an_organisation_chosen_on_a_form_is_shown_with_its_tccs(client, personas, tree):
     from units.models import Meeting
 

@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -18,7 +20,7 @@ from units.models import MEMBER_HOLDING_KINDS, Organisation
 from units.placing import PARENTS, placed
 
 from .admin_arrival import ArrivalViewMixin
-from .lifecycle import MEMBERSHIP_ENDING_KINDS, replay
+from .lifecycle import EVENT_FIELDS, MEMBERSHIP_ENDING_KINDS, event_fields_of, replay
 from .models import (
     EventKind,
     Member,
@@ -98,6 +100,27 @@ class AdmissionYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+def mark_fields_of_kind(form):
+    """Mark the event's fields that its kind does not use (`lifecycle.EVENT_FIELDS`) and that are
+    empty, `data-other-kind`: the admin's stylesheet hides them, and rows left with none. A field
+    that holds a value stays shown whatever the kind. The kind's select carries the table, so that
+    `event_fields.js` re-marks them when the kind is changed on the page (an event being added)."""
+    if "kind" not in form.fields:
+        return
+    used = event_fields_of(form["kind"].value())
+    form.fields["kind"].widget.attrs["data-event-fields"] = json.dumps(
+        {name: [str(kind) for kind in kinds] for name, kinds in EVENT_FIELDS.items()}
+    )
+    for name in EVENT_FIELDS:
+        if name not in form.fields:
+            continue
+        widget = form.fields[name].widget
+        attrs = getattr(widget, "widget", widget).attrs  # the select inside the autocomplete wrapper
+        attrs.pop("data-other-kind", None)
+        if name not in used and form[name].value() in (None, "", []):
+            attrs["data-other-kind"] = ""
+
+
 class MemberEventFormSet(BaseInlineFormSet):
     """Checks the member's whole history, as edited on the page, with the lifecycle rules.
 
@@ -125,6 +148,13 @@ class MemberEventFormSet(BaseInlineFormSet):
             form.fields["organisation"].queryset = Organisation.objects.filter(pk=event.organisation_id)
             for name in self.form._meta.fields:  # not the hidden id and member: they say which event
                 form.fields[name].disabled = True
+        mark_fields_of_kind(form)
+        return form
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        mark_fields_of_kind(form)
         return form
 
     def clean(self):
@@ -188,6 +218,10 @@ class MemberEventInline(admin.StackedInline):
     autocomplete_fields = ["organisation"]
     organisation_kinds = {"organisation": MEMBER_HOLDING_KINDS}  # a member's chi bộ (lifecycle)
     classes = ["events-inline"]
+
+    class Media:
+        js = ["partyblock/event_fields.js"]
+
     formfield_overrides = {models.TextField: {"widget": forms.TextInput(attrs={"size": 24})}}
 
     def get_queryset(self, request):

@@ -100,6 +100,29 @@ EVENT_RULES = {
     EventKind.RESIGNATION: EventRule(ends_membership=True, order=90),
     EventKind.DEATH: EventRule(ends_membership=True, order=90),
 }
+# The fields of an event that only some kinds use, and the kinds that use each (the others: kind,
+# date, note). The member page shows an event's fields for its kind only (`members.admin`).
+_ENTERING = (EventKind.ADMISSION, EventKind.READMISSION)
+EVENT_FIELDS = {
+    "organisation": (*_ENTERING, EventKind.TRANSFER, EventKind.TRANSFER_IN, EventKind.TEMPORARY_TRANSFER),
+    "other_party": (*_ENTERING, EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT, EventKind.TEMPORARY_TRANSFER),
+    "decision_number": tuple(k for k in EventKind if k != EventKind.DEATH),
+    "decision_date": tuple(k for k in EventKind if k != EventKind.DEATH),
+    "end_date": (EventKind.TEMPORARY_TRANSFER, EventKind.EXEMPTION, EventKind.SUSPENSION),
+    "exemption_ground": (EventKind.EXEMPTION,),
+    "ending_ground": tuple(ENDING_GROUNDS),
+    "readmission_consent": (EventKind.READMISSION,),
+    "conviction_cleared_on": (EventKind.READMISSION,),
+    "vote_date": _ENTERING,
+    "sponsors": _ENTERING,
+}
+
+
+def event_fields_of(kind):
+    """The kind-specific fields an event of `kind` uses (all of them for no kind yet)."""
+    return {name for name, kinds in EVENT_FIELDS.items() if not kind or kind in kinds}
+
+
 MEMBERSHIP_ENDING_KINDS = tuple(k for k, r in EVENT_RULES.items() if r.ends_membership)
 # "đảng viên đã … nên không thể ghi thêm sự kiện này": how each ending reads in that sentence.
 ENDED_PHRASES = {

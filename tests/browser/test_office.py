@@ -65,7 +65,17 @@ def test_office_adds_a_member_finds_her_and_records_her_transfer(page):
     # Record her transfer to Chi bộ Ban Dân tộc tỉnh (CB02) in the events inline's empty row.
     expect(page.locator("h1")).to_have_text("Thay đổi đảng viên")
     row = int(page.input_value("#id_events-TOTAL_FORMS")) - 1
+    # Each event shows the fields of its kind only (members.lifecycle.EVENT_FIELDS), within 1366 px:
+    # her admission keeps the vote's day and hides the readmission's; the new row, all until a kind
+    # is chosen, then those of a transfer.
+    expect(page.locator("#id_events-0-vote_date")).to_be_visible()
+    expect(page.locator("#id_events-0-conviction_cleared_on")).to_be_hidden()
+    expect(page.locator(f"#id_events-{row}-conviction_cleared_on")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     page.select_option(f"#id_events-{row}-kind", label="Chuyển sinh hoạt chính thức trong Khối")
+    expect(page.locator(f"#id_events-{row}-conviction_cleared_on")).to_be_hidden()
+    expect(page.locator(f"#id_events-{row}-end_date")).to_be_hidden()
+    expect(page.locator(f"#id_events-{row}-decision_number")).to_be_visible()
     page.fill(f"#id_events-{row}-date", "01/06/2024")
     page.fill(f"#id_events-{row}-decision_number", "95-QĐ/ĐUK")
     pick_organisation(page, f"id_events-{row}-organisation", "CB02", "Chi bộ Ban Dân tộc tỉnh")

@@ -30,22 +30,23 @@ def _organisation_placed(record):
 
 
 def hidden_records_text(model):
-    """What the drill-down's note calls the counted records of `model` that the access rule keeps
-    from grassroots staff, by how the model belongs to a TCCS (`partyblock.core.scoping`): members
-    who moved on to another TCCS, organisations (or records kept in organisations) now under one."""
+    """(what the records are counted as, what the hidden ones are) for the drill-down's note on
+    counted records of `model` that the access rule keeps from grassroots staff, by how the model
+    belongs to a TCCS (`partyblock.core.scoping`): members who moved on to another TCCS,
+    organisations (or records kept in organisations) now under one."""
     belonging = BELONGING.get(model)
     elsewhere = "tổ chức cơ sở đảng khác"
     if belonging is None or belonging.hidden:
-        return "bản ghi ngoài phạm vi"
+        return "bản ghi", "bản ghi ngoài phạm vi"
     if belonging.tree:
-        return f"tổ chức nay thuộc {elsewhere}"
+        return "tổ chức", f"tổ chức nay thuộc {elsewhere}"
     if belonging.member == "pk":
-        return f"đảng viên nay sinh hoạt ở {elsewhere}"
+        return "đảng viên", f"đảng viên nay sinh hoạt ở {elsewhere}"
     if belonging.member and belonging.organisation:
-        return f"bản ghi của đảng viên và tổ chức nay thuộc {elsewhere}"
+        return "bản ghi", f"bản ghi của đảng viên và tổ chức nay thuộc {elsewhere}"
     if belonging.member:
-        return f"bản ghi của đảng viên nay sinh hoạt ở {elsewhere}"
-    return f"bản ghi của tổ chức nay thuộc {elsewhere}"
+        return "bản ghi", f"bản ghi của đảng viên nay sinh hoạt ở {elsewhere}"
+    return "bản ghi", f"bản ghi của tổ chức nay thuộc {elsewhere}"
 
 
 # Records listed with their organisation's TCCS (annotated `tccs_name` by `prepare`).

@@ -357,7 +357,7 @@ def drilldown_view(request, key):
         "params": wanted,
         "total": total,
         "hidden": hidden,
-        "hidden_text": drilldown.hidden_records_text(records.model) if hidden else "",
+        "hidden_text": drilldown.hidden_records_text(records.model) if hidden else ("", ""),
         "page": page,
         "rows": rows,
         "headers": columns.headers,

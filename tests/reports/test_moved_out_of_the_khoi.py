@@ -110,7 +110,10 @@ def test_a_drilldown_says_how_many_counted_records_the_grassroots_user_may_not_s
     client.force_login(personas["coso_a"])
     page = client.get(url, query)
     assert page.context["total"] == 0 and page.context["hidden"] == 1
-    assert "1 đảng viên nay sinh hoạt ở tổ chức cơ sở đảng khác không hiển thị" in page.content.decode()
+    assert (
+        "Số liệu tính 1 đảng viên; 1 đảng viên nay sinh hoạt ở tổ chức cơ sở đảng khác không hiển thị"
+        in page.content.decode()
+    )
     assert "Võ Văn Chuyển" not in page.content.decode()
 
     client.force_login(personas["vanphong"])
@@ -153,6 +156,6 @@ def test_the_note_on_hidden_organisations_speaks_of_organisations_not_members(cl
     page = client.get(url, query)
     text = page.content.decode()
     assert page.context["total"] == 1 and page.context["hidden"] == 1
-    assert "1 tổ chức nay thuộc tổ chức cơ sở đảng khác không hiển thị" in text
+    assert "Số liệu tính 2 tổ chức; 1 tổ chức nay thuộc tổ chức cơ sở đảng khác không hiển thị" in text
     assert "đảng viên" not in text.split("hidden-records", 1)[1].split("</p>", 1)[0]
     assert "Chi bộ Kế toán" not in text

@@ -4,8 +4,10 @@ The profile, the admission outside, the recognition and the transfer in go throu
 services in one transaction: all of them, or, when any is refused, nothing."""
 
 from django import forms
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
@@ -13,46 +15,80 @@ from partyblock.accounts.access import visible
 from partyblock.admin_tools import write_from_form
 from partyblock.core.text import DAY_FORMAT, day_text
 from units.models import MEMBER_HOLDING_KINDS, Organisation
+from units.placing import PARENTS, placed
 
 from .lifecycle import ADMITTED_OUTSIDE_UNKNOWN
-from .models import Gender
+from .models import Member, MemberEvent
 from .services import member_admit_outside, member_create, member_recognise, member_transfer_in
 
-DAY = {"input_formats": [DAY_FORMAT], "help_text": "dd/mm/yyyy"}
+# The profile as the member's own add page asks it (the model's labels, choices and defaults: the
+# ethnicity and religion are asked, prefilled "Kinh" / "Không" there and here alike, never assumed).
+PROFILE = [
+    "full_name",
+    "gender",
+    "birth_date",
+    "national_id",
+    "so_ly_lich",
+    "ethnicity",
+    "religion",
+    "hometown",
+    "education",
+    "professional_level",
+    "theory_level",
+]
+FIELDSETS = [
+    (None, {"fields": ["full_name", "gender", "birth_date", "national_id", "so_ly_lich"]}),
+    (
+        "Lý lịch",
+        {"fields": ["ethnicity", "religion", "hometown", "education", "professional_level", "theory_level"]},
+    ),
+    (
+        "Kết nạp ngoài Đảng bộ Khối",
+        {"fields": ["admitted_on", "ceremony_on", "admitted_at", "recognised_on"]},
+    ),
+    ("Chuyển đến", {"fields": ["chi_bo", "arrived_on", "from_party", "decision_number"]}),
+]
+
+
+def _day(label, **options):
+    return forms.DateField(label=label, input_formats=[DAY_FORMAT], widget=AdminDateWidget, **options)
+
+
+class ChiBoField(forms.ModelChoiceField):
+    """The chi bộ, chosen as on the member's events: the admin's autocomplete (searchable without
+    diacritics, only chi bộ, each named with its TCCS)."""
+
+    def label_from_instance(self, organisation):
+        return placed(organisation)
 
 
 class ArrivalForm(forms.Form):
-    full_name = forms.CharField(label="họ và tên", max_length=120)
-    gender = forms.ChoiceField(label="giới tính", choices=Gender.choices)
-    birth_date = forms.DateField(label="ngày sinh", **DAY)
-    national_id = forms.CharField(label="số CCCD", max_length=12, required=False)
-    so_ly_lich = forms.CharField(label="số lý lịch đảng viên", max_length=30, required=False)
-    admitted_on = forms.DateField(label="ngày vào Đảng (ngày quyết định kết nạp)", **DAY)
-    ceremony_on = forms.DateField(
-        label="ngày lễ kết nạp",
-        required=False,
-        input_formats=[DAY_FORMAT],
-        help_text="Để trống nếu không rõ.",
-    )
+    admitted_on = _day("Ngày vào Đảng (ngày quyết định kết nạp)")
+    ceremony_on = _day("Ngày lễ kết nạp", required=False, help_text="Để trống nếu không rõ.")
     admitted_at = forms.CharField(
-        label="nơi kết nạp", max_length=255, required=False, help_text="Để trống nếu không rõ."
+        label="Nơi kết nạp", max_length=255, required=False, help_text="Để trống nếu không rõ."
     )
-    recognised_on = forms.DateField(
-        label="ngày quyết định công nhận chính thức",
-        required=False,
-        input_formats=[DAY_FORMAT],
-        help_text="Để trống nếu còn dự bị.",
+    recognised_on = _day(
+        "Ngày quyết định công nhận chính thức", required=False, help_text="Để trống nếu còn dự bị."
     )
-    chi_bo = forms.ModelChoiceField(label="chuyển đến chi bộ", queryset=Organisation.objects.none())
-    arrived_on = forms.DateField(label="ngày chuyển đến", **DAY)
-    from_party = forms.CharField(label="chuyển từ tổ chức đảng", max_length=255, required=False)
-    decision_number = forms.CharField(label="số quyết định chuyển sinh hoạt", max_length=60, required=False)
+    chi_bo = ChiBoField(label="Chuyển đến chi bộ", queryset=Organisation.objects.none())
+    arrived_on = _day("Ngày chuyển đến")
+    from_party = forms.CharField(label="Chuyển từ tổ chức đảng", max_length=255, required=False)
+    decision_number = forms.CharField(label="Số quyết định chuyển sinh hoạt", max_length=60, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chi_bo"].queryset = visible(
-            Organisation.objects.filter(kind__in=MEMBER_HOLDING_KINDS, dissolved_on__isnull=True), user
+        profile = forms.fields_for_model(
+            Member, fields=PROFILE, formfield_callback=_admin_formfield, apply_limit_choices_to=False
         )
+        self.fields = {**profile, **self.fields}
+        chi_bo = self.fields["chi_bo"]
+        chi_bo.queryset = visible(
+            Organisation.objects.filter(kind__in=MEMBER_HOLDING_KINDS, dissolved_on__isnull=True), user
+        ).select_related(PARENTS)
+        # The autocomplete of the event's chi bộ: this is the transfer-in event's organisation.
+        chi_bo.widget = AutocompleteSelect(MemberEvent._meta.get_field("organisation"), admin_site)
+        chi_bo.widget.choices = chi_bo.choices
 
     def clean(self):
         data = super().clean()
@@ -62,6 +98,13 @@ class ArrivalForm(forms.Form):
                 "arrived_on", f"Ngày chuyển đến {day_text(arrived)} trước ngày vào Đảng {day_text(admitted)}."
             )
         return data
+
+
+def _admin_formfield(db_field, **kwargs):
+    """A profile field as the admin's forms have it (a date with the admin's calendar)."""
+    if isinstance(db_field, models.DateField):
+        kwargs["widget"] = AdminDateWidget
+    return db_field.formfield(**kwargs)
 
 
 class ArrivalViewMixin:
@@ -80,7 +123,7 @@ class ArrivalViewMixin:
     def arrival_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ArrivalForm(request.POST or None, user=request.user)
+        form = ArrivalForm(request.POST or None, user=request.user, admin_site=self.admin_site)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             response = write_from_form(
@@ -101,7 +144,9 @@ class ArrivalViewMixin:
             {
                 **self.admin_site.each_context(request),
                 "title": "Thêm đảng viên chuyển đến",
-                "form": form,
+                "adminform": helpers.AdminForm(form, FIELDSETS, {}),
+                "errors": helpers.AdminErrorList(form, []),
+                "media": self.media + form.media,
                 "opts": self.model._meta,
             },
         )
@@ -110,13 +155,7 @@ class ArrivalViewMixin:
 def _record_arrival(data):
     """The member of an arrival form's cleaned `data`, with their story, in one transaction."""
     with transaction.atomic():
-        member = member_create(
-            full_name=data["full_name"],
-            gender=data["gender"],
-            birth_date=data["birth_date"],
-            national_id=data["national_id"] or None,
-            so_ly_lich=data["so_ly_lich"] or None,
-        )
+        member = member_create(**{name: data[name] for name in PROFILE})
         where = data["admitted_at"] or ADMITTED_OUTSIDE_UNKNOWN
         member_admit_outside(
             member=member,

@@ -112,3 +112,24 @@ def test_leader_sees_no_edit_buttons_anywhere(page):
     # Screens that only write answer 403.
     for url in ["/quan-tri/members/memberrating/nhap-xep-loai/", "/quan-tri/importing/importbatch/nhap/"]:
         assert page.goto(url).status == 403, url
+
+
+WIDER_THAN_THEIR_BOX = """() => [...document.querySelectorAll('main table')]
+  .filter(t => t.offsetParent && (t.scrollWidth > t.parentElement.clientWidth + 1
+                                  || t.getBoundingClientRect().right > window.innerWidth + 1))
+  .map(t => (t.querySelector('caption') || t.closest('section') || t).textContent.trim().slice(0, 60))"""
+
+
+@pytest.mark.parametrize("url", [TERM, "/bao-cao/nam/2019/"])
+def test_report_tables_fit_a_phone_and_keep_every_column_in_print(page, url):
+    """On a 390-pixel phone no table of the term or year report is wider than the screen (the wide
+    ones show each row as a card); printed, on A4's 165 mm between the margins (624 CSS pixels),
+    every table keeps all its columns within the page."""
+    login(page, persona(LEADER))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    assert page.evaluate(WIDER_THAN_THEIR_BOX) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 624, "height": 900})
+    assert page.evaluate(WIDER_THAN_THEIR_BOX) == []

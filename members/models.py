@@ -92,6 +92,17 @@ class PersonProfile(models.Model):
         return {name: getattr(self, name) for name in PROFILE_FIELDS}
 
 
+def describe_member(full_name, birth_date, card, so_ly_lich):
+    """How a member is named in messages: name, birth date, then what staff can look them up by."""
+    if card:
+        known_by = f"thẻ {card}"
+    elif so_ly_lich:
+        known_by = f"số lý lịch {so_ly_lich}"
+    else:
+        known_by = "chưa có thẻ đảng viên"
+    return f"{full_name} (sinh {day_text(birth_date)}, {known_by})"
+
+
 class Member(PersonProfile):
     """A party member's profile (lý lịch đảng viên). Never deleted: membership ends through an event."""
 
@@ -179,13 +190,19 @@ class Member(PersonProfile):
         if self.so_ly_lich:
             other = Member.objects.filter(so_ly_lich=self.so_ly_lich).exclude(pk=self.pk).first()
             if other:
+                # Names no one: grassroots staff write số lý lịch and cards, and the holder may be
+                # outside their scope (DOMAIN.md §8). The CCCD, written only by the roles that see
+                # the whole Khối, names its holder.
                 raise ValidationError(
-                    {"so_ly_lich": f"Số lý lịch {self.so_ly_lich} đã thuộc về đảng viên {other.describe()}."}
+                    {"so_ly_lich": f"Số lý lịch {self.so_ly_lich} đã thuộc về một đảng viên khác."}
                 )
 
     def describe(self):
-        """Name, birth date and id: enough for staff to tell two namesakes apart."""
-        return f"{self.full_name} (sinh {day_text(self.birth_date)}, mã {self.pk})"
+        """Name, birth date and the current card (else the số lý lịch): enough for staff to tell two
+        namesakes apart, and nothing staff do not see elsewhere (never the database id)."""
+        cards = self.cards.filter(replaced_on__isnull=True).order_by("issued_on", "pk")
+        card = cards.values_list("number", flat=True).last() if self.pk else None
+        return describe_member(self.full_name, self.birth_date, card, self.so_ly_lich)
 
     def refresh_name_keys(self):
         self.full_name = normalize_text(self.full_name)
@@ -221,17 +238,9 @@ class MemberCard(models.Model):
 
     def clean(self):
         self.number = normalize_text(self.number)
-        if self.number:
-            other = (
-                MemberCard.objects.filter(number=self.number)
-                .exclude(pk=self.pk)
-                .select_related("member")
-                .first()
-            )
-            if other:
-                raise ValidationError(
-                    {"number": f"Số thẻ {self.number} đã cấp cho đảng viên {other.member.describe()}."}
-                )
+        if self.number and MemberCard.objects.filter(number=self.number).exclude(pk=self.pk).exists():
+            # Names no one, as for the số lý lịch: the holder may be outside the user's scope.
+            raise ValidationError({"number": f"Số thẻ {self.number} đã cấp cho một đảng viên khác."})
         if self.issued_on and self.replaced_on and self.replaced_on < self.issued_on:
             raise ValidationError({"replaced_on": "Ngày thay thế không thể trước ngày cấp thẻ."})
         if self.pk is None and self.member_id:

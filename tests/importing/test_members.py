@@ -251,7 +251,7 @@ def test_a_row_matching_two_members_is_an_error(tree):
     errors = refused(prepare("members", xlsx(rows), organisation=tree["dbcs"]))
     assert errors == [
         "Dòng 2, cột F (Số CMND/CCCD), giá trị “030090000002”: dòng này khớp với hai đảng viên: số thẻ 30.000777 "
-        f"là của {first.describe()}, còn số CCCD 030090000002 là của Hoàng Văn Nam (sinh 01/01/1991, mã {first.pk + 1})."
+        f"là của {first.describe()}, còn số CCCD 030090000002 là của Hoàng Văn Nam (sinh 01/01/1991, chưa có thẻ đảng viên)."
     ]
 
 

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from members.models import Member
-from members.services import member_admit, member_update
+from members.models import Member, MemberCard
+from members.services import card_issue, member_admit, member_recognise, member_update
 from partyblock.accounts.access import member_search
 from partyblock.importing.batches import commit, prepare
 from partyblock.importing.models import ImportStatus
@@ -18,8 +18,9 @@ D = datetime.date
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Ngày vào Đảng", "Chi bộ", "Số LLĐV"]
 
 
-def test_the_number_is_optional_and_unique_with_a_message_naming_the_holder(db):
-    first = make_member(full_name="Nguyễn Văn An", so_ly_lich="LL-0001")
+def test_the_number_is_optional_and_unique_with_a_message_naming_no_one(db):
+    """Grassroots staff write số lý lịch and the holder may be outside their scope (DOMAIN.md §8)."""
+    make_member(full_name="Nguyễn Văn An", so_ly_lich="LL-0001")
     make_member(full_name="Trần Văn Bình")  # none: allowed, twice
     make_member(full_name="Lê Văn Cường")
 
@@ -27,9 +28,21 @@ def test_the_number_is_optional_and_unique_with_a_message_naming_the_holder(db):
         make_member(full_name="Phạm Văn Dũng", so_ly_lich=" LL-0001 ")
 
     assert excinfo.value.message_dict == {
-        "so_ly_lich": [f"Số lý lịch LL-0001 đã thuộc về đảng viên {first.describe()}."]
+        "so_ly_lich": ["Số lý lịch LL-0001 đã thuộc về một đảng viên khác."]
     }
     assert Member.objects.filter(so_ly_lich__isnull=True).count() == 2
+
+
+def test_a_card_number_already_issued_is_refused_naming_no_one(tree):
+    """The card inline is open to grassroots staff; the holder may be outside their scope."""
+    holder = make_member(full_name="Trịnh Thị Bí Mật", birth_date=D(1965, 3, 4))
+    member_admit(member=holder, organisation=tree["cb2"], ceremony_date=D(2005, 6, 1))
+    member_recognise(member=holder, decision_date=D(2006, 6, 15))
+    card_issue(member=holder, number="30.777001", issued_on=D(2006, 9, 1))
+    other = make_member(full_name="Lê Văn Trong")
+    with pytest.raises(ValidationError) as excinfo:
+        MemberCard(member=other, number="30.777001", issued_on=D(2010, 1, 1)).full_clean()
+    assert excinfo.value.message_dict["number"] == ["Số thẻ 30.777001 đã cấp cho một đảng viên khác."]
 
 
 def test_members_are_found_by_the_number(db, django_user_model):

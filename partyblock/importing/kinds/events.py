@@ -199,16 +199,9 @@ class EventsKind(Kind):
             chunk = rows[start : start + CHUNK_ROWS]
             index = MemberIndex([keys_of(r) for r in chunk], ctx.directory, scope=ctx.scope)
             for row in chunk:
-                known, problem = index.match_row(row, ctx.organisation)
+                known, problem = index.find_row(row, ctx.organisation)
                 if problem:
                     ctx.error(row.number, problem[0], row.get(problem[0]), problem[1])
-                elif known is None:
-                    ctx.error(
-                        row.number,
-                        "full_name",
-                        row.get("full_name"),
-                        "không tìm thấy đảng viên này (theo số thẻ, số CCCD, hoặc họ tên và ngày sinh).",
-                    )
                 else:
                     by_member.setdefault(known.id, []).append(row)
                     known_by_id[known.id] = known

@@ -13,8 +13,8 @@ import datetime
 from django.db import connection
 from django.db.models import F, Lookup, Q
 
-from members.models import Member, MemberCard, MembershipPeriod
-from partyblock.core.text import day_text, search_key
+from members.models import Member, MemberCard, MembershipPeriod, describe_member
+from partyblock.core.text import search_key
 
 from ..scope import OUTSIDE_MEMBER, OUTSIDE_NAMESAKE
 
@@ -94,7 +94,7 @@ class Known:
         self.cards, self.current_card, self.periods = set(), None, []
 
     def describe(self):
-        return f"{self.full_name} (sinh {day_text(self.birth_date)}, mã {self.id})"
+        return describe_member(self.full_name, self.birth_date, self.current_card, self.so_ly_lich)
 
     def last_organisation_id(self):
         """The chi bộ of the member's latest registration in the Khối (today's if still a member)."""
@@ -151,8 +151,12 @@ class MemberIndex:
         # with every birth date would fetch thousands of namesakes), and only where a namesake
         # could be found: within an organisation that has had members (the first list an
         # organisation sends needs no such look-up).
-        found_ids = {k.national_id for k in self.by_id.values() if k.national_id}
-        found_records = {k.so_ly_lich for k in self.by_id.values() if k.so_ly_lich}
+        # A key held by a member outside the user's scope does not count as resolved: the row's
+        # name is looked up as for a key nobody holds (`find_row` treats such a member as unknown).
+        inside = {k.id: k for k in self.by_id.values() if not scope.restricted or scope.has_member(k.id)}
+        found_cards = {number for number, member_id in self.card_owner.items() if member_id in inside}
+        found_ids = {k.national_id for k in inside.values() if k.national_id}
+        found_records = {k.so_ly_lich for k in inside.values() if k.so_ly_lich}
         if scopes is None:
             scopes = [None] * len(names)
         distinct = {scope.pk if scope else None: scope for scope in scopes}
@@ -165,7 +169,7 @@ class MemberIndex:
             if name
             and birth_date
             and (scope.pk if scope else None) in searched
-            and card not in self.card_owner
+            and card not in found_cards
             and (not national_id or national_id not in found_ids)
             and (not record or record not in found_records)
         }
@@ -202,7 +206,7 @@ class MemberIndex:
             if values[0] not in by_id:  # else loaded by an earlier condition
                 by_id[values[0]] = Known(values)
 
-    def match_row(self, row, within):
+    def match_row(self, row, within, *, outside_unknown=False):
         """`match` of a row (anything with `get(key)`)."""
         return self.match(
             card=row.get("card"),
@@ -211,18 +215,42 @@ class MemberIndex:
             full_name=row.get("full_name"),
             birth_date=row.get("birth_date"),
             within=within,
+            outside_unknown=outside_unknown,
         )
 
-    def match(self, *, card, national_id, full_name, birth_date, within, so_ly_lich=None):
+    def find_row(self, row, within):
+        """(Known, None) or (None, (column key, reason)): the stored member a row about existing
+        members (ratings, events) refers to. A member outside the user's scope is not found, in
+        the same words as one who does not exist, so such a sheet cannot test whether a card, a
+        CCCD or a name belongs to someone elsewhere in the Khối (DOMAIN.md §8)."""
+        known, problem = self.match_row(row, within, outside_unknown=True)
+        if problem is None and known is None:
+            scoped = "" if self.scope.everything else " trong phạm vi quản lý của bạn"
+            problem = (
+                "full_name",
+                f"không tìm thấy đảng viên này{scoped} (theo số thẻ, số CCCD, hoặc họ tên và ngày sinh).",
+            )
+        return known, problem
+
+    def match(
+        self, *, card, national_id, full_name, birth_date, within, so_ly_lich=None, outside_unknown=False
+    ):
         """(Known or None, None) or (None, (column key, reason)): by card, CCCD or số lý lịch (all
         that the row gives must point at one member), else by name and birth date. A member a key,
-        or the name and birth date, point at outside the user's scope is a problem naming no one."""
+        or the name and birth date, point at outside the user's scope is a problem naming no one;
+        with `outside_unknown` (rows about existing members only: `find_row`) they are as unknown
+        as a number nobody holds, and matching goes on with what is left."""
         if not self.by_id:
             return None, None  # nobody the chunk could mean is stored: every row is new
         by_card = self.by_id.get(self.card_owner.get(card)) if card else None
         by_id = self.by_national_id.get(national_id) if national_id else None
         by_record = self.by_record.get(so_ly_lich) if so_ly_lich else None
         scope = self.scope
+        if outside_unknown and scope.restricted:
+            by_card, by_id, by_record = (
+                found if found is None or scope.has_member(found.id) else None
+                for found in (by_card, by_id, by_record)
+            )
         found_by = [
             (found, column)
             for found, column in ((by_card, "card"), (by_id, "national_id"), (by_record, "so_ly_lich"))
@@ -269,7 +297,8 @@ class MemberIndex:
         namesakes = [
             k
             for k in self.by_name_birth.get((key, birth_date), ())
-            if within is None or self._inside(k, within)
+            if (within is None or self._inside(k, within))
+            and not (outside_unknown and not scope.has_member(k.id))
         ]
         if scope.restricted and namesakes:
             inside = [k for k in namesakes if scope.has_member(k.id)]

@@ -209,17 +209,9 @@ class MemberRatingsKind(RatingsKind):
         index = MemberIndex([keys_of(r) for r, *_ in parsed], ctx.directory, scope=ctx.scope)
         planned = []
         for row, year, category, score in parsed:
-            known, problem = index.match_row(row, ctx.organisation)
+            known, problem = index.find_row(row, ctx.organisation)
             if problem:
                 ctx.error(row.number, problem[0], row.get(problem[0]), problem[1])
-                continue
-            if known is None:
-                ctx.error(
-                    row.number,
-                    "full_name",
-                    row.get("full_name"),
-                    "không tìm thấy đảng viên này (theo số thẻ, số CCCD, hoặc họ tên và ngày sinh).",
-                )
                 continue
             within = f" ({ctx.organisation.name})" if ctx.organisation else ""
             why = (

@@ -32,6 +32,12 @@ class Figure:
     listed: bool = True  # printed by `manage.py figures` (parametrised ones are not)
     batch: object = None
     permission: str | None = None  # needed to see it (`partyblock.accounts.access.may_see_figure`)
+    group_labels: dict | None = None  # a breakdown's groups as people read them ({group: text})
+
+    def group_label(self, group):
+        """How a breakdown's `group` is shown (its key stays the figure's, in `manage.py figures`
+        and in links)."""
+        return (self.group_labels or {}).get(group, group)
 
     def value(self, scope, **params):
         wanted = cache_key(self.key, params)
@@ -69,9 +75,17 @@ def register(key, label, *, records=None, compute=None, params=(), listed=None, 
 
 
 def register_breakdown(
-    key, label, grouped=None, fixed_groups=None, *, group_records=None, group_counts=None, permission=None
+    key,
+    label,
+    grouped=None,
+    fixed_groups=None,
+    *,
+    group_records=None,
+    group_counts=None,
+    permission=None,
+    group_labels=None,
 ):
-    """A figure counted by group. `grouped(scope)` is the queryset annotated with `group`; the
+    """A figure counted by group (`group_labels`: how the groups are shown, when not as their keys). `grouped(scope)` is the queryset annotated with `group`; the
     figure's value is {group: count} (the `fixed_groups` always, in their order, then any other
     group found, largest first), one grouped query for every cell, and `records(scope, group=g)`
     is the drill-down of one cell. A breakdown that cannot be a plain GROUP BY gives
@@ -97,7 +111,7 @@ def register_breakdown(
 
     if key in FIGURES:
         raise ValueError(f"figure {key!r} registered twice")
-    FIGURES[key] = Figure(key, label, records, None, ("group",), True, batch, permission)
+    FIGURES[key] = Figure(key, label, records, None, ("group",), True, batch, permission, group_labels)
 
 
 def value(key, scope, **params):

@@ -38,6 +38,30 @@ PARTY_AGE_BANDS = [
 NOT_RECORDED = "Chưa ghi"
 
 
+def _age_text(low, high):
+    """An age band as the Party's statistics word it, from its bounds (whole years, inclusive)."""
+    if low is None:
+        return f"Từ {high} tuổi trở xuống"
+    if high is None:
+        return f"Trên {low - 1} tuổi"
+    return f"Từ {low} đến {high} tuổi"
+
+
+def _party_age_text(low, high):
+    """A party-age band in words, from its bounds (whole years, inclusive: 10-19 is 10 to under 20)."""
+    if low is None:
+        return f"Dưới {high + 1} năm"
+    if high is None:
+        return f"Từ {low} năm trở lên"
+    return f"Từ {low} đến dưới {high + 1} năm"
+
+
+# How the bands are shown on pages and in xlsx; their keys ("<=30", ">=50") stay the figures'.
+AGE_BAND_LABELS = {key: _age_text(low, high) for key, low, high in AGE_BANDS}
+PARTY_AGE_BAND_LABELS = {key: _party_age_text(low, high) for key, low, high in PARTY_AGE_BANDS}
+BAND_LABELS = {"age_band": AGE_BAND_LABELS, "party_age_band": PARTY_AGE_BAND_LABELS}
+
+
 def years_before(day, years):
     """The day `years` whole years before `day` (29/2 falls back to 28/2): someone born on or before
     it is at least `years` old on `day`."""
@@ -173,6 +197,7 @@ for _grouping, _label in MEMBER_LABELS.items():
             fixed_groups=FIXED_GROUPS[_grouping],
             group_records=_party_age_records,
             group_counts=_party_age_counts,
+            group_labels=PARTY_AGE_BAND_LABELS,
         )
         continue
     register_breakdown(
@@ -181,6 +206,7 @@ for _grouping, _label in MEMBER_LABELS.items():
         _member_records(_grouping),
         FIXED_GROUPS.get(_grouping),
         group_counts=lambda s, g=_grouping: _members_together(s)[g],
+        group_labels=BAND_LABELS.get(_grouping),
     )
 
 
@@ -261,6 +287,7 @@ for _grouping, _label in ADMISSION_LABELS.items():
         _admission_records(_grouping),
         FIXED_GROUPS.get(_grouping),
         group_counts=lambda s, g=_grouping: _admissions_together(s)[g],
+        group_labels=BAND_LABELS.get(_grouping),
     )
 
 

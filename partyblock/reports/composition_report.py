@@ -12,9 +12,11 @@ from partyblock.core.text import day_text
 from partyblock.core.xlsx import book_response, write_cell
 from partyblock.reports.composition import (
     ADMISSION_BREAKDOWNS,
+    AGE_BAND_LABELS,
     AGE_BANDS,
     MEMBER_BREAKDOWNS,
     OUTSIDE,
+    PARTY_AGE_BAND_LABELS,
     PARTY_AGE_BANDS,
     PROBATIONARY,
     lines_below,
@@ -64,10 +66,13 @@ def analysis_columns(scope, prefix, counts=None):
         )
         among.append(("Ngoài khu vực nhà nước", outside))
     columns.append(("Trong đó", among))
-    columns.append(("Tuổi đời", [(label, ages.get(label, 0)) for label, _, _ in AGE_BANDS]))
+    columns.append(("Tuổi đời", [(AGE_BAND_LABELS[band], ages.get(band, 0)) for band, _, _ in AGE_BANDS]))
     if prefix == "members":
         columns.append(
-            ("Tuổi đảng (năm)", [(label, party_ages.get(label, 0)) for label, _, _ in PARTY_AGE_BANDS])
+            (
+                "Tuổi đảng",
+                [(PARTY_AGE_BAND_LABELS[band], party_ages.get(band, 0)) for band, _, _ in PARTY_AGE_BANDS],
+            )
         )
     columns.append(("Lý luận chính trị", [(label, theory.get(label, 0)) for label in _theory_columns()]))
     return columns
@@ -147,7 +152,7 @@ def _analysis_sheet(book, scope, name, title, period_line, prefix, lines):
     sheet.column_dimensions["A"].width = 40
     for index in range(2, width + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 10
-    sheet.row_dimensions[top + 1].height = 32
+    sheet.row_dimensions[top + 1].height = 64  # the bands in words ("Từ 10 đến dưới 20 năm") wrap
     return sheet
 
 

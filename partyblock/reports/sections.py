@@ -88,8 +88,9 @@ def breakdown_table(scope, key, counted="Số đảng viên"):
     """One breakdown figure as a table: each group's count (linked to its records) and share."""
     counts = value(key, scope)
     total = sum(counts.values())
+    shown = FIGURES[key].group_label
     rows = [
-        (group, [count(scope, key, group=group), Cell(percent(n, total), unit="%")])
+        (shown(group), [count(scope, key, group=group), Cell(percent(n, total), unit="%")])
         for group, n in counts.items()
     ]
     return Table(FIGURES[key].label, ["Nhóm", counted, "Tỷ lệ (%)"], rows)

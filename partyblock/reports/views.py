@@ -348,7 +348,12 @@ def drilldown_view(request, key):
         "param_labels": [
             *named,
             *drilldown.describe_params(
-                records.model, {k: v for k, v in wanted.items() if k not in ORGANISATION_PARAMS}
+                records.model,
+                {
+                    k: figure.group_label(v) if k == "group" else v
+                    for k, v in wanted.items()
+                    if k not in ORGANISATION_PARAMS
+                },
             ),
         ],
         "figure": figure,

@@ -307,3 +307,61 @@ def test_admissions_outside_the_state_sector_count_and_drill_down(staff, people,
     page = staff.get(reverse("reports:term", args=["2015-2020"])).content.decode()
     cell = [c for c in count_links(page) if c[0] == "admissions_outside_state_sector"]
     assert [(shown, drilldown_total(staff, href)) for _, _, shown, href in cell] == [(1, (1, 1))]
+
+
+def test_bands_are_shown_in_words_their_keys_kept(staff, people, term):
+    """Review F2: the age and party-age bands read as the Party's statistics word them, from the
+    bands' own bounds, on the page, in its xlsx and on a cell's drill-down; `manage.py figures`
+    keeps the keys (above)."""
+    import openpyxl
+
+    from partyblock.reports.composition import AGE_BANDS, PARTY_AGE_BANDS
+
+    ages = [
+        "Từ 30 tuổi trở xuống",
+        "Từ 31 đến 40 tuổi",
+        "Từ 41 đến 50 tuổi",
+        "Từ 51 đến 60 tuổi",
+        "Trên 60 tuổi",
+    ]
+    party_ages = [
+        "Dưới 10 năm",
+        "Từ 10 đến dưới 20 năm",
+        "Từ 20 đến dưới 30 năm",
+        "Từ 30 đến dưới 40 năm",
+        "Từ 40 đến dưới 50 năm",
+        "Từ 50 năm trở lên",
+    ]
+    assert [(low, high) for _, low, high in AGE_BANDS] == [
+        (None, 30),
+        (31, 40),
+        (41, 50),
+        (51, 60),
+        (61, None),
+    ]
+    assert [(low, high) for _, low, high in PARTY_AGE_BANDS] == [
+        (None, 9),
+        (10, 19),
+        (20, 29),
+        (30, 39),
+        (40, 49),
+        (50, None),
+    ]
+    response = staff.get(COMPOSITION_URL, {"ngay": "31/07/2020", "tu-ngay": "15/07/2015"})
+    tables = {table.caption: table for table in response.context["members_tables"]}
+    assert [row[0] for row in tables["Đảng viên theo độ tuổi"].rows] == ages
+    assert [row[0] for row in tables["Đảng viên theo tuổi đảng"].rows] == ["Dự bị", *party_ages]
+    admissions = {table.caption: table for table in response.context["admissions_tables"]}
+    assert [row[0] for row in admissions["Kết nạp theo độ tuổi (khi kết nạp)"].rows] == ages
+    text = response.content.decode()
+    assert "&lt;=30" not in text and "&gt;=50" not in text
+
+    book = openpyxl.load_workbook(
+        io.BytesIO(staff.get(COMPOSITION_URL, {"ngay": "31/07/2020", "xuat": "xlsx"}).content)
+    )
+    header = list(book["Phân tích đảng viên"].iter_rows(values_only=True))[7]
+    assert list(header[6:11]) == ages and list(header[11:17]) == party_ages
+
+    url = reverse("reports:drilldown", args=["members_by_age_band"])
+    drill = staff.get(url, {"nhiem-ky": "2015-2020", "group": "<=30"})
+    assert "nhóm Từ 30 tuổi trở xuống" in drill.context["param_labels"]

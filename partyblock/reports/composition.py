@@ -14,14 +14,14 @@ SQL; only official members have a party age, probationary members are their own 
 
 from collections import Counter
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from members import party_age
 from members.lifecycle import add_months
 from members.models import Gender, MembershipPeriod, TheoryLevel, WorkSector, covering
 from members.queries import admissions_between, members_as_of, periods_as_of
-from partyblock.core.figures import register, register_breakdown
+from partyblock.core.figures import cache_key, register, register_breakdown
 from units.models import Organisation, TreeSpan
 from units.tree import PATH_STEP, segment
 
@@ -267,8 +267,23 @@ def _admission_records(grouping):
     return records
 
 
+def _outside_state_sector():
+    """Whether the admitted member works outside the state sector (the figure `OUTSIDE` below)."""
+    return Case(
+        When(member__work_sector=WorkSector.NON_STATE, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+# Every admission breakdown and the admissions from outside the state sector, from one pass.
 _admissions_together = counted_together(
-    "admissions", _admissions, {name: (lambda s, e=e: e()) for name, e in ADMISSION_GROUPINGS.items()}
+    "admissions",
+    _admissions,
+    {
+        **{name: (lambda s, e=e: e()) for name, e in ADMISSION_GROUPINGS.items()},
+        "outside_state_sector": lambda s: _outside_state_sector(),
+    },
 )
 
 
@@ -302,6 +317,7 @@ register(
     OUTSIDE,
     "Kết nạp đảng viên ngoài khu vực nhà nước",
     records=_admissions_outside_state_sector,
+    batch=lambda s: {cache_key(OUTSIDE, {}): _admissions_together(s)["outside_state_sector"].get(True, 0)},
 )
 
 

@@ -394,8 +394,10 @@ def composition_page(request):
         "title": "Cơ cấu đảng viên",
         "members_tables": tables[: len(MEMBER_BREAKDOWNS)],
         "admissions_tables": tables[len(MEMBER_BREAKDOWNS) :],
-        "members": value("members", scope),
-        "admissions": value("admissions", scope),
+        # The totals add up a breakdown already counted for the tables (each member and admission
+        # is in exactly one group of it): no headcount or admission pass of their own.
+        "members": sum(value("members_by_gender", scope).values()),
+        "admissions": sum(value("admissions_by_gender", scope).values()),
         "error": error,
         "terms": Term.objects.all(),
         "query": urlencode(scope_query(scope)),

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from partyblock.reports.composition import ADMISSION_BREAKDOWNS, MEMBER_BREAKDOWNS
+from members.models import Member, WorkSector
+from partyblock.reports.composition import ADMISSION_BREAKDOWNS, MEMBER_BREAKDOWNS, OUTSIDE
 from partyblock.reports.figures import FIGURES, Scope, value
 
 D = datetime.date
@@ -29,11 +30,16 @@ def test_the_member_breakdowns_but_party_age_are_one_grouped_query(people, term)
 
 
 def test_the_admission_breakdowns_are_one_grouped_query(people, term):
+    """With the admissions from outside the state sector, counted in the same pass."""
     scope = Scope.for_term(term)
     assert scope.within is None  # the tree's roots, read once per report: only the Khối here
+    admitted = FIGURES["admissions"].records(scope)
+    Member.objects.filter(pk=admitted.first().member_id).update(work_sector=WorkSector.NON_STATE)
     with CaptureQueriesContext(connection) as captured:
         counts = {key: value(key, scope) for key in ADMISSION_BREAKDOWNS}
+        outside = value(OUTSIDE, scope)
     assert len(captured) == 1
+    assert 0 < outside == FIGURES[OUTSIDE].records(scope).count() < admitted.count()
     for key, groups in counts.items():
         assert sum(groups.values()) == value("admissions", scope)
         for group, n in groups.items():

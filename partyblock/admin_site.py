@@ -210,7 +210,9 @@ def offered_kinds(site, field):
 class PlacedAutocompleteJsonView(AutocompleteJsonView):
     """The admin's autocomplete (already narrowed to the user's scope by the model admin's
     queryset), an organisation named with its TCCS, so the many "Chi bộ Văn phòng" tell apart, and
-    only of the kinds the field takes (`offered_kinds`: a member's chi bộ is never a đảng bộ)."""
+    only of the kinds the field takes (`offered_kinds`: a member's chi bộ is never a đảng bộ); a
+    model admin with an `autocomplete_label(obj)` names its records so (members: birth date, card,
+    chi bộ — TCCS, so namesakes tell apart)."""
 
     def get(self, request, *args, **kwargs):
         self.tccs_names = None
@@ -226,7 +228,10 @@ class PlacedAutocompleteJsonView(AutocompleteJsonView):
 
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
-        if obj._meta.label_lower == "units.organisation":
+        label = getattr(self.model_admin, "autocomplete_label", None)  # e.g. MemberAdmin's
+        if label is not None:
+            result["text"] = label(obj)
+        elif obj._meta.label_lower == "units.organisation":
             if self.tccs_names is None:
                 self.tccs_names = tccs_names()
             result["text"] = placed(obj, self.tccs_names)

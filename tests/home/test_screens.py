@@ -275,6 +275,28 @@ def test_organisation_autocomplete_offers_only_the_kinds_the_field_takes(client,
     assert "Đảng bộ Sở A" in _autocompleted(client, "award", "organisation", "so")
 
 
+def test_member_choosers_tell_namesakes_apart(client, personas, tree):
+    """Twenty "Nguyễn Thị An" in a chooser cannot be told apart by name (review F10): each choice
+    shows the birth date, the card and today's chi bộ with its TCCS, within the user's scope only."""
+    from members.services import card_issue
+
+    from .conftest import admitted
+
+    d = datetime.date
+    first = admitted("Nguyễn Thị An", tree["cb1"], d(2010, 3, 1), birth_date=d(1980, 4, 3))
+    card_issue(member=first, number="30.100001", issued_on=d(2011, 6, 1))
+    admitted("Nguyễn Thị An", tree["cbcs"], d(2012, 3, 1), recognised=False, birth_date=d(1985, 7, 9))
+    client.force_login(personas["vanphong"])
+    assert sorted(_autocompleted(client, "memberrating", "member", "nguyen thi an")) == [
+        "Nguyễn Thị An (sinh 03/04/1980, thẻ 30.100001) · Chi bộ Văn phòng — Đảng bộ Sở A",
+        "Nguyễn Thị An (sinh 09/07/1985) · Chi bộ Sở B",
+    ]
+    client.force_login(personas["coso_a"])
+    assert _autocompleted(client, "memberrating", "member", "nguyen thi an") == [
+        "Nguyễn Thị An (sinh 03/04/1980, thẻ 30.100001) · Chi bộ Văn phòng — Đảng bộ Sở A",
+    ]
+
+
 def test_an_organisation_chosen_on_a_form_is_shown_with_its_tccs(client, personas, tree):
     from units.models import Meeting
 

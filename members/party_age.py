@@ -177,15 +177,27 @@ def at_least(years, day, prefix=""):
     )
 
 
-def band(day, bands, probationary, prefix=""):
-    """CASE: the label of the party-age band (label, lowest years or None, highest years or None) of
-    the period covering `day`; `probationary` for probationary members (they have no party age)."""
-    whens = [When(**{f"{prefix}status": MembershipStatus.PROBATIONARY}, then=Value(probationary))]
+def band_conditions(day, bands, probationary, prefix=""):
+    """[(label, Q)]: for each party-age band (label, lowest years or None, highest years or None) and
+    for `probationary`, the periods covering `day` in it. The bands follow each other, so every
+    period is in exactly one: probationary members (no party age) in `probationary`, official ones
+    in the band of their party age that day."""
+    is_probationary = Q(**{f"{prefix}status": MembershipStatus.PROBATIONARY})
+    conditions = [(probationary, is_probationary)]
     for label, low, high in bands:
-        condition = Q()
+        condition = ~is_probationary
         if low is not None:
             condition &= at_least(low, day, prefix)
         if high is not None:
             condition &= ~at_least(high + 1, day, prefix)
-        whens.append(When(condition, then=Value(label)))
+        conditions.append((label, condition))
+    return conditions
+
+
+def band(day, bands, probationary, prefix=""):
+    """CASE: the label of the party-age band of the period covering `day` (`band_conditions`)."""
+    whens = [
+        When(condition, then=Value(label))
+        for label, condition in band_conditions(day, bands, probationary, prefix)
+    ]
     return Case(*whens, default=Value(probationary), output_field=CharField())

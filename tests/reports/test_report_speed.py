@@ -29,6 +29,20 @@ def test_the_member_breakdowns_but_party_age_are_one_grouped_query(people, term)
             assert FIGURES[key].records(scope, group=group).count() == n, (key, group)
 
 
+def test_party_age_bands_are_one_row_of_counts_equal_to_their_drill_downs(people, term):
+    """Counted with a filter per band (`party_age.band_conditions`), not grouped by the CASE the
+    drill-down annotates: each cell still counts exactly the drill-down's members."""
+    scope = Scope.for_term(term)
+    assert scope.within is None  # the tree's roots, read once per report: only the Khối here
+    with CaptureQueriesContext(connection) as captured:
+        counts = value("members_by_party_age_band", scope)
+    assert len(captured) == 1
+    assert sum(counts.values()) == value("members", scope)
+    assert len([n for n in counts.values() if n]) > 1, "the fixture's members fall in several bands"
+    for group, n in counts.items():
+        assert FIGURES["members_by_party_age_band"].records(scope, group=group).count() == n, group
+
+
 def test_the_admission_breakdowns_are_one_grouped_query(people, term):
     """With the admissions from outside the state sector, counted in the same pass."""
     scope = Scope.for_term(term)

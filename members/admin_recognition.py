@@ -283,9 +283,12 @@ class PartyBadgeAdmin(MemberSearchMixin, admin.ModelAdmin):
         default_day = next_award_day(timezone.localdate())
         chooser = BadgeDueChooser(request.GET or {"ngay": day_text(default_day)})
         day = chooser.cleaned_data["ngay"] if chooser.is_valid() else default_day
-        due = badges_due(day, within=report_root(request.user))
+        within = report_root(request.user)
+        due = badges_due(day, within=within)
         if request.GET.get("xuat") == "xlsx":
-            return xlsx_response(f"huy-hieu-dang-{day:%Y-%m-%d}.xlsx", [due_sheet(day, due)])
+            return xlsx_response(
+                [due_sheet(day, due)], "huy hiệu đảng", code=within.code if within else None, day=day
+            )
         names = tccs_names()
         rows = sorted(
             due, key=lambda d: (d.organisation.path[: 2 * PATH_STEP], -d.milestone, d.member.sort_key)

@@ -3,12 +3,15 @@ formula injection (a cell typed "=…" in a name must never run as a formula in 
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from partyblock.core.text import search_key
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,14 +48,28 @@ def workbook(sheets):
     return book
 
 
-def xlsx_response(filename, sheets):
-    return book_response(filename, workbook(sheets))
+def download_name(what, *, code=None, day=None):
+    """The name of every downloaded file, in one pattern: what it is in Vietnamese without
+    diacritics, the code of the organisation it covers (none for the whole Khối), the day its
+    records are as of (dd-mm-yyyy): "Chi tiết Đảng viên", DB05, 07/12/2026 ->
+    "chi-tiet-dang-vien-DB05-07-12-2026.xlsx"."""
+    parts = [re.sub(r"[^a-z0-9]+", "-", search_key(what)).strip("-")]
+    if code:
+        parts.append(re.sub(r"[^A-Za-z0-9]+", "-", search_key(code).upper()).strip("-"))
+    if day is not None:
+        parts.append(f"{day.day:02d}-{day.month:02d}-{day.year}")
+    return "-".join(part for part in parts if part) + ".xlsx"
 
 
-def book_response(filename, book):
-    """A workbook built elsewhere (a form with a title block) as a download."""
+def xlsx_response(sheets, what, *, code=None, day=None):
+    return book_response(workbook(sheets), what, code=code, day=day)
+
+
+def book_response(book, what, *, code=None, day=None):
+    """A workbook as a download named by `download_name(what, code=, day=)`: the one place a
+    download's name is made."""
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{download_name(what, code=code, day=day)}"'
     return response

@@ -103,13 +103,16 @@ def file_stem(kind):
 
 
 def template_response(kind):
-    return book_response(f"mau-nhap-{file_stem(kind)}.xlsx", template_book(kind))
+    return book_response(template_book(kind), f"mau-nhap-{file_stem(kind)}")
 
 
 def export_response(kind, queryset, *, user):
     """The export of `queryset` as `user` may see it, named by kind, the organisation the user's
     scope covers (a TCCS user's own) and the day: "dang-vien-DB05-07-12-2026.xlsx"."""
     organisation = default_report_organisation(user)
-    code = f"-{organisation.code}" if organisation is not None else ""
-    stamp = timezone.localdate().strftime("%d-%m-%Y")
-    return book_response(f"{file_stem(kind)}{code}-{stamp}.xlsx", export_book(kind, queryset, user=user))
+    return book_response(
+        export_book(kind, queryset, user=user),
+        file_stem(kind),
+        code=organisation.code if organisation is not None else None,
+        day=timezone.localdate(),
+    )

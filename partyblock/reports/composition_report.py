@@ -212,5 +212,10 @@ def statistics_sheets(scope):
     return book
 
 
-def xlsx(scope, filename):
-    return book_response(filename, statistics_sheets(scope))
+def xlsx(scope):
+    return book_response(
+        statistics_sheets(scope),
+        "cơ cấu đảng viên",
+        code=scope.organisation.code if scope.organisation else None,
+        day=scope.as_of,
+    )

@@ -38,8 +38,12 @@ def admission_board(request):
     for cell in pipeline.board_cells(board):
         cell.url = drilldown_url(None, cell)
     if request.GET.get("xuat") == "xlsx":
-        code = f"-{organisation.code}" if organisation else ""
-        return xlsx_response(f"phat-trien-dang-vien{code}-{board['day']:%d-%m-%Y}.xlsx", board_sheets(board))
+        return xlsx_response(
+            board_sheets(board),
+            "phát triển đảng viên",
+            code=organisation.code if organisation else None,
+            day=board["day"],
+        )
     title = "Phát triển đảng viên: quần chúng theo từng bước"
     context = {
         **board,

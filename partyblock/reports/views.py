@@ -122,8 +122,12 @@ def _report_page(request, scope, error, kind):
     for cell in count_cells(sections, comparison):
         cell.url = drilldown_url(scope, cell)
     if request.GET.get("xuat") == "xlsx":
+        period = f"nhiệm kỳ {scope.term.label}" if scope.term else f"năm {scope.starts_on.year}"
         return xlsx_response(
-            f"bao-cao-{_slug(scope)}.xlsx", report_sheets(scope, sections, judged, comparison)
+            report_sheets(scope, sections, judged, comparison),
+            f"báo cáo {period}",
+            code=_code(scope),
+            day=scope.as_of,
         )
     context = {
         "document": document_form(scope.organisation, _document_summary(scope), timezone.localdate()),
@@ -155,9 +159,10 @@ def _document_summary(scope):
     return f"kết quả công tác xây dựng Đảng năm {scope.starts_on.year}"
 
 
-def _slug(scope):
-    base = scope.term.label if scope.term else str(scope.starts_on.year)
-    return base + (f"-{scope.organisation.code}" if scope.organisation else "")
+def _code(scope):
+    """The code a download of the scope's figures is named with (`core.xlsx.download_name`, with
+    the day they are as of): the organisation's, none for the whole Khối."""
+    return scope.organisation.code if scope.organisation else None
 
 
 def _met_text(met):
@@ -317,8 +322,10 @@ def drilldown_view(request, key):
         queryset = queryset.filter(matches)
     if request.GET.get("xuat") == "xlsx":
         return xlsx_response(
-            f"chi-tiet-{key}.xlsx",
             [(figure.label, list(columns.headers), (columns.row(r) for r in queryset))],
+            f"chi tiết {figure.label}",
+            code=_code(scope),
+            day=scope.as_of,
         )
     page = Paginator(queryset, 50).get_page(request.GET.get("trang"))
     rows = []
@@ -383,7 +390,7 @@ def composition_page(request):
                 if cell.key:
                     cell.url = drilldown_url(scope, cell)
     if request.GET.get("xuat") == "xlsx":
-        return composition_xlsx(scope)
+        return composition_report.xlsx(scope)
     context = {
         "document": document_form(
             scope.organisation,
@@ -406,15 +413,6 @@ def composition_page(request):
         .order_by("path"),
     }
     return render(request, "reports/composition.html", context)
-
-
-def composition_xlsx(scope):
-    return composition_report.xlsx(scope, f"co-cau-dang-vien-{_slug_of_period(scope)}.xlsx")
-
-
-def _slug_of_period(scope):
-    base = f"{scope.as_of:%Y%m%d}"
-    return base + (f"-{scope.organisation.code}" if scope.organisation else "")
 
 
 @staff_member_required

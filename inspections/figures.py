@@ -7,10 +7,13 @@ activity figures), narrowed to subjects inside `scope.organisation` when one is 
 
 import functools
 
+from django.db.models import Count, Q
+
 from partyblock.core import figures
+from partyblock.core.figures import cache_key
 
 from . import queries
-from .models import RECORDS_PERMISSION
+from .models import RECORDS_PERMISSION, DisciplineForm, LetterKind, LetterStatus
 
 # Every figure here counts inspection records: only users who may read them see it (page, drill-down,
 # xlsx, `manage.py figures --user`).
@@ -82,6 +85,7 @@ register(
     "discipline_after_inspection",
     "Quyết định kỷ luật sau kiểm tra",
     records=_period(queries.discipline_after_inspection),
+    batch=lambda s: _decisions_batch(s),
 )
 register(
     "tccs_own_inspections",
@@ -113,10 +117,70 @@ def _letters(scope, kind=None, status=None, overdue=None):
     return letters
 
 
+def _decisions_batch(scope):
+    """The report's discipline cells (all decisions, by form, by subject, after an inspection) from
+    one grouped query over `_decisions(scope)`, each counting what its drill-down lists."""
+    rows = (
+        _decisions(scope)
+        .values("form")
+        .annotate(
+            n=Count("*"),
+            member=Count("pk", filter=Q(member__isnull=False)),
+            organisation=Count("pk", filter=Q(organisation__isnull=False)),
+            after_inspection=Count("pk", filter=Q(inspection__isnull=False)),
+        )
+        .order_by()
+    )
+    found = {row["form"]: row for row in rows}
+    cells = {cache_key("discipline_decisions", {"form": form}): 0 for form in DisciplineForm.values}
+    cells.update({cache_key("discipline_decisions", {"form": form}): row["n"] for form, row in found.items()})
+    cells[cache_key("discipline_decisions", {})] = sum(row["n"] for row in found.values())
+    for subject in ("member", "organisation"):
+        cells[cache_key("discipline_decisions", {"subject": subject})] = sum(
+            row[subject] for row in found.values()
+        )
+    cells[cache_key("discipline_after_inspection", {})] = sum(
+        row["after_inspection"] for row in found.values()
+    )
+    return cells
+
+
+def _letters_batch(scope):
+    """The report's letter cells (all letters, by kind and status, overdue at the period's end) from
+    one grouped query over `_letters(scope)`."""
+    rows = (
+        _letters(scope)
+        .values("kind", "status")
+        .annotate(
+            n=Count("*"),
+            overdue=Count("pk", filter=Q(pk__in=queries.letters_overdue(scope.activity_end).values("pk"))),
+        )
+        .order_by()
+    )
+    found = {(row["kind"], row["status"]): row for row in rows}
+    cells = {
+        cache_key("letters", {"kind": kind, "status": status}): found[kind, status]["n"]
+        if (kind, status) in found
+        else 0
+        for kind in LetterKind.values
+        for status in LetterStatus.values
+    }
+    cells[cache_key("letters", {})] = sum(row["n"] for row in found.values())
+    cells[cache_key("letters", {"overdue": "1"})] = sum(row["overdue"] for row in found.values())
+    return cells
+
+
 register(
     "discipline_decisions",
     "Quyết định kỷ luật",
     records=_decisions,
     params=["form", "subject"],
+    batch=_decisions_batch,
 )
-register("letters", "Đơn thư khiếu nại, tố cáo", records=_letters, params=["kind", "status", "overdue"])
+register(
+    "letters",
+    "Đơn thư khiếu nại, tố cáo",
+    records=_letters,
+    params=["kind", "status", "overdue"],
+    batch=_letters_batch,
+)

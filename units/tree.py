@@ -70,6 +70,15 @@ def below_on(day, within):
     return {child: [pk for pk, path, _ in spans if mark in path] for child, mark in children.items()}, own
 
 
+def _ever_under(within, organisation_field):
+    """Q: the organisation named by `organisation_field` was `within` or below it on some day. One
+    subquery that does not depend on the filtered row, so the database computes it once; put before
+    the per-row test of the day (`under_on`, `under_in_year`), it leaves that test only the records
+    of `within`'s organisations (a TCCS's report no longer tests the day of every record of the Khối)."""
+    ids = TreeSpan.objects.filter(path__contains=segment(within.pk)).values("organisation_id")
+    return Q(**{f"{organisation_field}__in": ids})
+
+
 def under_on(within, organisation_field, day_field, *, day_before=False):
     """Exists() filter: the organisation named by `organisation_field` was `within` or below it on
     the day in `day_field` (field names of the filtered model; `day_field` may also be an
@@ -82,7 +91,7 @@ def under_on(within, organisation_field, day_field, *, day_before=False):
         )
     else:
         in_force = covering(day)
-    return Exists(
+    return _ever_under(within, organisation_field) & Exists(
         TreeSpan.objects.filter(
             in_force,
             organisation_id=OuterRef(organisation_field),
@@ -95,7 +104,7 @@ def under_in_year(within, organisation_field, year_field):
     """Exists() filter: the organisation named by `organisation_field` was `within` or below it on
     31/12 of the year in `year_field` (ratings, breakthrough tasks: year-end records)."""
     year = OuterRef(year_field)
-    return Exists(
+    return _ever_under(within, organisation_field) & Exists(
         TreeSpan.objects.filter(
             Q(starts_on__isnull=True) | Q(starts_on__year__lte=year),
             Q(ends_on__isnull=True) | Q(ends_on__year__gt=year),

@@ -3,6 +3,9 @@ and their discipline decisions act on the membership records."""
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from inspections.models import (
     Body,
     Competence,
@@ -12,14 +15,16 @@ from inspections.models import (
     InspectionKind,
     Letter,
     LetterKind,
+    LetterStatus,
 )
 from inspections.queries import letters_overdue
 from members.models import EventKind, MemberEvent
 from members.queries import members_as_of
+from partyblock.core.figures import FIGURES, value
 from partyblock.reports.figures import Scope, compute_all
 from tests.demo.reference import INSPECTION_FIGURES
 from tests.inspections.test_figures import KEYS
-from units.models import Term
+from units.models import GRASSROOTS_KINDS, Organisation, Term
 
 TERM_END = datetime.date(2020, 7, 31)
 
@@ -66,3 +71,31 @@ def test_demo_letters_include_overdue_complaints_and_a_denunciation(demo, db):
     assert anonymous.exists()
     assert set(anonymous.values_list("competence", flat=True)) == {Competence.FILED}
     assert DisciplineDecision.objects.filter(withdrawn_on__isnull=False).count() == 1
+
+
+def test_the_discipline_and_letter_cells_are_one_grouped_query_each_and_equal_their_drill_downs(demo, db):
+    """The report's discipline table (by form, by subject, after an inspection) and letter table (by
+    kind and status, overdue) are answered by one grouped query each, for the Khối as for a TCCS
+    (whose members are counted where they were registered on each record's day); every cell counts
+    exactly its drill-down's records."""
+    cells = [("discipline_decisions", {}), ("discipline_after_inspection", {}), ("letters", {})]
+    cells += [("discipline_decisions", {"form": form}) for form in DisciplineForm.values]
+    cells += [("discipline_decisions", {"subject": subject}) for subject in ("member", "organisation")]
+    cells += [("letters", {"kind": k, "status": s}) for k in LetterKind.values for s in LetterStatus.values]
+    cells += [("letters", {"overdue": "1"})]
+    periods = [Scope.for_term(Term.objects.get(label="2015-2020")), Scope.for_year(2024)]
+    tccs = Organisation.objects.filter(kind__in=GRASSROOTS_KINDS).order_by("path")
+    checked = 0
+    for period in periods:
+        for within in [None, *tccs]:
+            scope = Scope(period.starts_on, period.ends_on, period.as_of, within, period.term)
+            assert scope.within == within  # the roots, read once per scope (not a cell's query)
+            with CaptureQueriesContext(connection) as captured:
+                found = {(key, tuple(params.items())): value(key, scope, **params) for key, params in cells}
+            assert len(captured) == 2
+            if within is not None and not found[("discipline_decisions", ())] + found[("letters", ())]:
+                continue
+            checked += 1
+            for (key, params), n in found.items():
+                assert FIGURES[key].records(scope, **dict(params)).count() == n, (within, key, params)
+    assert checked > 4  # the Khối in both periods, and TCCS with decisions or letters

@@ -6,14 +6,17 @@ activity figures), narrowed to subjects inside `scope.organisation` when one is 
 """
 
 import functools
+from collections import defaultdict
 
 from django.db.models import Count, Q
 
+from members.models import Member
 from partyblock.core import figures
 from partyblock.core.figures import cache_key
+from units.models import Organisation
 
 from . import queries
-from .models import RECORDS_PERMISSION, DisciplineForm, LetterKind, LetterStatus
+from .models import RECORDS_PERMISSION, DisciplineForm, InspectionKind, LetterKind, LetterStatus
 
 # Every figure here counts inspection records: only users who may read them see it (page, drill-down,
 # xlsx, `manage.py figures --user`).
@@ -24,55 +27,101 @@ def _period(queryset_function):
     return lambda s: queryset_function(s.starts_on, s.activity_end, within=s.within)
 
 
+# The figures that count the distinct organisations or members that were subjects of the period's
+# records (an organisation inspected twice is one organisation; its drill-down lists it once): key ->
+# (records(start, end), Organisation or Member), filled by `register_subjects`.
+SUBJECT_FIGURES = {}
+
+
+def register_subjects(key, label, records, model):
+    """A figure of the distinct `model` subjects of `records(start, end)` inside the scope's
+    organisation (`queries.distinct_subjects`, its drill-down), counted with every other such
+    figure by `_subjects_batch`."""
+    SUBJECT_FIGURES[key] = (records, model)
+    register(
+        key,
+        label,
+        records=lambda s: queries.distinct_subjects(records(s.starts_on, s.activity_end), model, s.within),
+        batch=_subjects_batch,
+    )
+
+
+def _subjects_batch(scope):
+    """Every `SUBJECT_FIGURES` figure of the scope in one query per kind of record (inspections,
+    supervisions): the tests of the scope's organisation are built and run once, not per figure."""
+    by_records = defaultdict(dict)
+    for key, (records, model) in SUBJECT_FIGURES.items():
+        found = records(scope.starts_on, scope.activity_end)
+        by_records[found.model][key] = (found, model)
+    cells = {}
+    for wanted in by_records.values():
+        counts = queries.distinct_subject_counts(wanted, scope.within)
+        cells.update({cache_key(key, {}): n for key, n in counts.items()})
+    return cells
+
+
+def _ubkt(kind):
+    """The UBKT's inspections of `kind` in [start, end]."""
+    return lambda start, end: queries.ubkt_inspections(start, end, kind)
+
+
 register(
     "committee_inspections",
     "Cuộc kiểm tra của Đảng ủy Khối",
     records=_period(queries.committee_inspections),
 )
-register(
+register_subjects(
     "committee_inspected_orgs",
     "Tổ chức đảng được Đảng ủy Khối kiểm tra",
-    records=_period(queries.committee_inspected_organisations),
+    queries.committee_inspections,
+    Organisation,
 )
 register(
     "thematic_supervisions",
     "Cuộc giám sát chuyên đề của Đảng ủy Khối",
     records=_period(queries.thematic_supervisions),
 )
-register(
+register_subjects(
     "supervised_orgs",
     "Tổ chức đảng được giám sát chuyên đề",
-    records=_period(queries.thematically_supervised_organisations),
+    queries.thematic_supervisions,
+    Organisation,
 )
-register(
+register_subjects(
     "supervised_members",
     "Đảng viên được giám sát chuyên đề",
-    records=_period(queries.thematically_supervised_members),
+    queries.thematic_supervisions,
+    Member,
 )
-register(
+register_subjects(
     "violation_inspected_orgs",
     "Tổ chức đảng được UBKT kiểm tra khi có dấu hiệu vi phạm",
-    records=_period(queries.violation_inspected_organisations),
+    _ubkt(InspectionKind.VIOLATION),
+    Organisation,
 )
-register(
+register_subjects(
     "violation_inspected_members",
     "Đảng viên được UBKT kiểm tra khi có dấu hiệu vi phạm",
-    records=_period(queries.violation_inspected_members),
+    _ubkt(InspectionKind.VIOLATION),
+    Member,
 )
-register(
+register_subjects(
     "duty_inspected_orgs",
     "Tổ chức đảng được UBKT kiểm tra thực hiện nhiệm vụ kiểm tra, giám sát",
-    records=_period(queries.duty_inspected_organisations),
+    _ubkt(InspectionKind.DUTIES),
+    Organisation,
 )
-register(
+register_subjects(
     "discipline_enforcement_members",
     "Đảng viên được UBKT kiểm tra việc thi hành kỷ luật",
-    records=_period(queries.discipline_enforcement_members),
+    _ubkt(InspectionKind.DISCIPLINE_ENFORCEMENT),
+    Member,
 )
-register(
+register_subjects(
     "discipline_enforcement_committees",
     "Cấp ủy được UBKT kiểm tra việc thi hành kỷ luật",
-    records=_period(queries.discipline_enforcement_committees),
+    _ubkt(InspectionKind.DISCIPLINE_ENFORCEMENT),
+    Organisation,
 )
 
 

@@ -7,18 +7,19 @@ organisation: then only subjects inside it count, an organisation when it is `wi
 a member when his or her official registration was there on the record's decision date.
 """
 
-from django.db.models import Exists, OuterRef, Q
+import functools
+import operator
 
-from members.models import Member, MembershipPeriod
+from django.db.models import Count, Exists, OuterRef, Q
+
+from members.models import MembershipPeriod
 from members.queries import periods_as_of
-from units.models import Organisation
 from units.tree import under_on
 
 from .models import (
     Body,
     DisciplineDecision,
     Inspection,
-    InspectionKind,
     InspectionSubject,
     Letter,
     LetterKind,
@@ -27,6 +28,8 @@ from .models import (
     SupervisionKind,
     SupervisionSubject,
 )
+
+SUBJECTS = {Inspection: InspectionSubject, Supervision: SupervisionSubject}  # records -> their subjects
 
 
 def _registered_within(within, day_path):
@@ -77,33 +80,32 @@ def supervisions_between(start, end, *, body=None, kinds=None, within=None):
     return _decided_between(Supervision, SupervisionSubject, start, end, body, kinds, within)
 
 
-def _distinct_subjects(subjects, records, within, model):
-    """The distinct organisations or members (`model`) that are subjects (rows of `subjects`) of
-    `records`, inside `within` when given: each counted once however often it was a subject."""
+def distinct_subjects(records, model, within=None):
+    """The distinct organisations or members (`model`) that are subjects of `records` (inspections or
+    supervisions), inside `within` when given: an organisation inspected by two of them is one
+    organisation (the report says "kiểm tra đối với 86 tổ chức đảng", counting organisations, not
+    visits)."""
     parent = records.model._meta.model_name
     field = model._meta.model_name
-    rows = _subjects_within(subjects.objects.filter(**{f"{parent}__in": records}), parent, within)
+    rows = _subjects_within(
+        SUBJECTS[records.model].objects.filter(**{f"{parent}__in": records}), parent, within
+    )
     return model.objects.filter(pk__in=rows.filter(**{f"{field}__isnull": False}).values(f"{field}_id"))
 
 
-def inspected_organisations(inspections, within=None):
-    """The distinct organisations that are subjects of `inspections`: an organisation inspected by
-    two of them is one organisation (the report says "kiểm tra đối với 86 tổ chức đảng", counting
-    organisations, not visits)."""
-    return _distinct_subjects(InspectionSubject, inspections, within, Organisation)
-
-
-def inspected_members(inspections, within=None):
-    """The distinct members that are subjects of `inspections` (each member once)."""
-    return _distinct_subjects(InspectionSubject, inspections, within, Member)
-
-
-def supervised_organisations(supervisions, within=None):
-    return _distinct_subjects(SupervisionSubject, supervisions, within, Organisation)
-
-
-def supervised_members(supervisions, within=None):
-    return _distinct_subjects(SupervisionSubject, supervisions, within, Member)
+def distinct_subject_counts(wanted, within=None):
+    """{name: how many `distinct_subjects(records, model, within)` holds} for each name -> (records,
+    model) of `wanted` (records of one model), in one query: the tests of `within` are built and
+    run once for every figure, not once each."""
+    (records_model,) = {records.model for records, _ in wanted.values()}
+    parent = records_model._meta.model_name
+    of_records = {name: Q(**{f"{parent}__in": records}) for name, (records, _) in wanted.items()}
+    rows = SUBJECTS[records_model].objects.filter(functools.reduce(operator.or_, of_records.values()))
+    counts = {
+        name: Count(model._meta.model_name, distinct=True, filter=of_records[name])
+        for name, (_, model) in wanted.items()
+    }
+    return _subjects_within(rows, parent, within).aggregate(**counts)
 
 
 # --- the report's figures (DOMAIN.md §6) ---------------------------------------------------------
@@ -114,17 +116,6 @@ def committee_inspections(start, end, within=None):
     return inspections_between(start, end, body=Body.COMMITTEE, within=within)
 
 
-def committee_inspected_organisations(start, end, within=None):
-    """Organisations covered by the Đảng ủy Khối's inspections, each counted once.
-
-    An organisation inspected twice in the period (by two inspections, or named twice in the
-    term) is one organisation here: the report counts the organisations the inspections reached,
-    while `committee_inspections` counts the inspections. The drill-down lists each organisation
-    once; its inspections are on its admin page.
-    """
-    return inspected_organisations(committee_inspections(start, end), within)
-
-
 def thematic_supervisions(start, end, within=None):
     """Thematic supervisions conducted by the Đảng ủy Khối."""
     return supervisions_between(
@@ -132,46 +123,9 @@ def thematic_supervisions(start, end, within=None):
     )
 
 
-def thematically_supervised_organisations(start, end, within=None):
-    """Organisations subject to those thematic supervisions, each counted once."""
-    return supervised_organisations(thematic_supervisions(start, end), within)
-
-
-def thematically_supervised_members(start, end, within=None):
-    """Members subject to those thematic supervisions, each counted once."""
-    return supervised_members(thematic_supervisions(start, end), within)
-
-
 def ubkt_inspections(start, end, kind, within=None):
     """Inspections of `kind` by the Khối's inspection committee."""
     return inspections_between(start, end, body=Body.UBKT, kinds=[kind], within=within)
-
-
-def violation_inspected_organisations(start, end, within=None):
-    """Organisations the UBKT inspected on signs of violation, each counted once."""
-    return inspected_organisations(ubkt_inspections(start, end, InspectionKind.VIOLATION), within)
-
-
-def violation_inspected_members(start, end, within=None):
-    """Members the UBKT inspected on signs of violation, each counted once."""
-    return inspected_members(ubkt_inspections(start, end, InspectionKind.VIOLATION), within)
-
-
-def duty_inspected_organisations(start, end, within=None):
-    """Organisations whose performance of inspection and supervision duties the UBKT inspected."""
-    return inspected_organisations(ubkt_inspections(start, end, InspectionKind.DUTIES), within)
-
-
-def discipline_enforcement_members(start, end, within=None):
-    """Members whose discipline cases the UBKT inspected (enforcement of discipline)."""
-    return inspected_members(ubkt_inspections(start, end, InspectionKind.DISCIPLINE_ENFORCEMENT), within)
-
-
-def discipline_enforcement_committees(start, end, within=None):
-    """Committees (organisations) whose enforcement of discipline the UBKT inspected."""
-    return inspected_organisations(
-        ubkt_inspections(start, end, InspectionKind.DISCIPLINE_ENFORCEMENT), within
-    )
 
 
 # --- discipline and letters ----------------------------------------------------------------------

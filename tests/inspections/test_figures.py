@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from inspections.models import Body, InspectionKind, InspectionSubject, SupervisionKind
 from inspections.services import inspection_record, supervision_record
@@ -122,6 +124,21 @@ def test_figures_narrow_to_subjects_inside_an_organisation(registers):
         "discipline_enforcement_members": 1,
         "discipline_enforcement_committees": 1,
     }
+
+
+def test_the_distinct_subject_figures_are_one_query_per_kind_of_record_and_equal_their_drill_downs(registers):
+    """The eight figures of distinct subjects (organisations or members inspected or supervised) are
+    counted together, one query over the inspections' subjects and one over the supervisions', for
+    the Khối as for an organisation; each equals the rows of its drill-down."""
+    tree = registers
+    subject_keys = [key for key in KEYS if key not in ("committee_inspections", "thematic_supervisions")]
+    for within in (None, tree["dbcs"], tree["cbcs"], tree["cb2"]):
+        counted = scope(within)
+        assert counted.within == within  # the tree's roots, read once per scope (not a figure's query)
+        with CaptureQueriesContext(connection) as captured:
+            found = compute_all(counted, keys=subject_keys)
+        assert len(captured) == 2, within
+        assert found == {key: len(FIGURES[key].records(counted)) for key in subject_keys}, within
 
 
 def test_figures_stop_at_an_earlier_as_of_day(registers):

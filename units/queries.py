@@ -1,6 +1,7 @@
 """Read-side questions about the organisation tree. Every count of organisations comes from here."""
 
 import datetime
+import re
 
 from django.db.models import Count, Q, Sum
 
@@ -19,6 +20,7 @@ from .models import (
     attendance_pct,
 )
 from .paths import PATH_STEP, covering
+from .placing import tccs_names
 from .tree import under_in_year, under_on
 
 
@@ -30,19 +32,25 @@ def organisations_as_of(day, kinds, within=None):
 
 def organisations_matching(queryset, term):
     """The organisations of `queryset` whose code is `term` (any case) or whose name, with its
-    agency, holds every word of `term` without diacritics ("van phong uy ban" finds "Văn phòng Ủy
-    ban…", đ as d): the header search, the organisation list's search and the admin's organisation
-    autocomplete. The names are compared here, not in SQL, so SQLite and PostgreSQL agree."""
-    words = search_key(term).split()
+    agency and its TCCS, holds every word of `term` without diacritics: "van phong uy ban" finds
+    "Văn phòng Ủy ban…" (đ as d), and a label as the choosers show it, "Chi bộ Văn phòng — Đảng bộ
+    Sở A" (`units.placing.placed`), finds that chi bộ. The header search, the organisation list's
+    search and the admin's organisation autocomplete. Compared here, not in SQL, so SQLite and
+    PostgreSQL agree."""
+    words = re.findall(r"\w+", search_key(term))
     if not words:
         return queryset
     code = term.strip().casefold()
-    found = [
-        pk
-        for pk, organisation_code, name, agency in queryset.values_list("pk", "code", "name", "agency")
-        if organisation_code.casefold() == code
-        or all(word in search_key(f"{name} {agency}") for word in words)
-    ]
+    names = tccs_names()
+    found = []
+    # values_list, not instances: the list's queryset carries annotations (headcounts) not needed here.
+    for pk, organisation_code, name, agency, path, depth in queryset.values_list(
+        "pk", "code", "name", "agency", "path", "depth"
+    ):
+        tccs = names.get(Organisation(path=path, depth=depth).grassroots_id, "") if depth > 1 else ""
+        text = search_key(f"{name} {agency} {tccs}")
+        if organisation_code.casefold() == code or all(word in text for word in words):
+            found.append(pk)
     return queryset.filter(pk__in=found)
 
 

@@ -255,9 +255,14 @@ def test_organisation_autocomplete_matches_without_diacritics(client, personas, 
     assert _autocompleted(client, "memberevent", "organisation", "VAN PHONG do thi") == wanted
     assert _autocompleted(client, "memberevent", "organisation", "Văn phòng Ủy ban") == wanted
     assert _autocompleted(client, "memberevent", "organisation", "soa-ub") == wanted  # the code
-    # The organisation list's search, with the same rule.
+    # The label as the chooser shows it, typed or pasted back.
+    assert _autocompleted(client, "memberevent", "organisation", "Chi bộ Văn phòng — Đảng bộ Sở A") == [
+        "Chi bộ Văn phòng — Đảng bộ Sở A",
+        "Chi bộ Văn phòng Ủy ban Đô thị — Đảng bộ Sở A",
+    ]
+    # The organisation list's search, with the same rule: the TCCS, then its chi bộ (named with it).
     listed = client.get(reverse("admin:units_organisation_changelist"), {"q": "dang bo so a"})
-    assert [o.code for o in listed.context["cl"].result_list] == ["SOA"]
+    assert [o.code for o in listed.context["cl"].result_list] == ["SOA", "SOA-VP", "SOA-KT", "SOA-UB"]
 
 
 def test_organisation_autocomplete_offers_only_the_kinds_the_field_takes(client, personas, tree):

@@ -113,7 +113,7 @@ def test_term_page_names_the_next_congress_and_its_targets(db, term_page):
         0
     )
     assert "Phương hướng nhiệm kỳ 2020-2025 (Đại hội IX)" in section
-    rows = re.findall(r"<tr><td>([^<]*)</td><td class=\"num\">.*?data-value=\"([^\"]*)\"", section, re.S)
+    rows = re.findall(r"<tr><td>([^<]*)</td><td class=\"num\"[^>]*>.*?data-value=\"([^\"]*)\"", section, re.S)
     assert rows == [
         ("Tỷ lệ cấp ủy viên, đảng viên dự sinh hoạt chi bộ", "92"),
         ("Công việc đột phá cấp ủy, chi bộ đăng ký trong nhiệm kỳ", "340"),

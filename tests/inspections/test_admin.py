@@ -404,4 +404,6 @@ def test_subjects_are_picked_by_autocomplete(staff, people):
             "field_name": "member",
         },
     )
-    assert [row["text"] for row in response.json()["results"]] == ["Nguyễn Văn An"]
+    assert [row["text"] for row in response.json()["results"]] == [
+        "Nguyễn Văn An (sinh 15/05/1990) · Chi bộ Văn phòng — Đảng bộ Sở A"
+    ]

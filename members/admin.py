@@ -43,13 +43,33 @@ class GrassrootsFilter(GrassrootsListFilter):
 
 
 class StatusFilter(admin.SimpleListFilter):
-    """Status today, derived from the stored periods."""
+    """Status today, derived from the stored periods. The list (and its export) opens on the members
+    registered in the Khối today, as a member list is read; "Tất cả" adds those who left. A search
+    looks through everyone unless a status is chosen: a departed member is found by name."""
 
     title = "tình trạng hiện nay"
     parameter_name = "tinh_trang"
+    IN_BLOC, EVERYONE = "trong_khoi", "tat_ca"
+
+    def __init__(self, request, params, model, model_admin):
+        self.searching = bool(request.GET.get("q", "").strip())
+        super().__init__(request, params, model, model_admin)
+
+    def value(self):
+        return super().value() or (self.EVERYONE if self.searching else self.IN_BLOC)
+
+    def choices(self, changelist):
+        value = self.value()
+        for lookup, title in ((self.EVERYONE, "Tất cả"), *self.lookup_choices):
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def lookups(self, request, model_admin):
         return [
+            (self.IN_BLOC, "Đang sinh hoạt trong Khối"),
             ("chinh_thuc", "Đảng viên chính thức"),
             ("du_bi", "Đảng viên dự bị"),
             ("mien", "Được miễn sinh hoạt"),
@@ -61,10 +81,11 @@ class StatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if not value:
+        if value == self.EVERYONE:
             return queryset
         today = MembershipPeriod.objects.covering(timezone.localdate())
         conditions = {
+            self.IN_BLOC: Q(organisation__isnull=False),
             "chinh_thuc": Q(status=MembershipStatus.OFFICIAL, organisation__isnull=False),
             "du_bi": Q(status=MembershipStatus.PROBATIONARY, organisation__isnull=False),
             "mien": Q(is_exempt=True, organisation__isnull=False),

@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import pytest
 from django.db import connection
@@ -114,11 +115,40 @@ def test_changelist_filters_by_grassroots_organisation_and_status(staff, tree):
         "Nguyễn Văn An",
         "Nguyễn Văn Bình",
     ]
-    assert listed_names(staff.get(CHANGELIST, {"nam_ket_nap": "2010"})) == [
+    assert listed_names(staff.get(CHANGELIST, {"nam_ket_nap": "2010", "tinh_trang": "tat_ca"})) == [
         "Nguyễn Văn An",
         "Nguyễn Văn Bình",
         "Nguyễn Văn Cường",
     ]
+
+
+def test_the_list_and_its_export_open_on_the_members_of_today_and_a_search_finds_everyone(staff, tree):
+    """A member list is read as today's members (review F18: the export listed the departed as if
+    current); "Tất cả" and a search by name reach those who left."""
+    from openpyxl import load_workbook
+
+    admitted("Nguyễn Văn An", tree["cb1"])
+    gone = admitted("Nguyễn Văn Cường", tree["cb2"])
+    services.member_end(member=gone, kind=EventKind.DEATH, on=datetime.date(2020, 1, 1))
+
+    page = staff.get(CHANGELIST)
+    assert listed_names(page) == ["Nguyễn Văn An"]
+    assert "Đang sinh hoạt trong Khối" in page.content.decode()
+    assert listed_names(staff.get(CHANGELIST, {"tinh_trang": "tat_ca"})) == [
+        "Nguyễn Văn An",
+        "Nguyễn Văn Cường",
+    ]
+    assert listed_names(staff.get(CHANGELIST, {"q": "cuong"})) == ["Nguyễn Văn Cường"]
+    assert listed_names(staff.get(CHANGELIST, {"q": "cuong", "tinh_trang": "trong_khoi"})) == []
+
+    def exported(params):
+        response = staff.get(reverse("admin:members_member_export"), params)
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return [value for row in sheet.iter_rows(values_only=True) for value in row if value in names]
+
+    names = {"Nguyễn Văn An", "Nguyễn Văn Cường"}
+    assert exported({}) == ["Nguyễn Văn An"]
+    assert exported({"tinh_trang": "tat_ca"}) == ["Nguyễn Văn An", "Nguyễn Văn Cường"]
 
 
 def _changelist_queries(client, url):

@@ -408,9 +408,12 @@ def composition_page(request):
         "error": error,
         "terms": Term.objects.all(),
         "query": urlencode(scope_query(scope)),
+        # The chooser's options as (code, name): no model instance nor attribute look-up per TCCS.
         "organisations": visible_organisations(request.user)
         .filter(kind__in=GRASSROOTS_KINDS)
-        .order_by("path"),
+        .order_by("path")
+        .values_list("code", "name"),
+        "chosen": scope.organisation.code if scope.organisation else None,
     }
     return render(request, "reports/composition.html", context)
 

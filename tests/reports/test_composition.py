@@ -177,6 +177,16 @@ def test_composition_page_accepts_iso_and_day_first_dates(staff, people, term):
     assert "Ngày “31/02/2019” không hợp lệ" in bad.context["error"]
 
 
+def test_composition_chooser_offers_the_tccs_and_marks_the_chosen_one(staff, people, term):
+    page = staff.get(COMPOSITION_URL, {"ngay": "31/07/2020", "to-chuc": "SOB"}).content.decode()
+    chooser = page[page.index('<select id="to-chuc"') : page.index("</select>")]
+    assert '<option value="">Toàn Đảng bộ Khối</option>' in chooser
+    assert '<option value="SOA">Đảng bộ Sở A</option>' in chooser
+    assert '<option value="SOB" selected>Chi bộ Sở B</option>' in chooser
+    whole = staff.get(COMPOSITION_URL, {"ngay": "31/07/2020"}).content.decode()
+    assert " selected>" not in whole[whole.index('<select id="to-chuc"') : whole.index("</select>")]
+
+
 def test_composition_of_grassroots_staff_leaks_nothing_of_another_tccs(client, personas, people, term):
     client.force_login(personas["coso_b"])
     response = client.get(COMPOSITION_URL, {"ngay": "31/07/2020"})

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -46,6 +47,17 @@ class MemberRatingChooser(forms.Form):
         label="Tổ chức đảng",
     )
     nam = forms.TypedChoiceField(choices=year_choices, coerce=int, label="Năm")
+
+
+def mostly_rated_year():
+    """The last year rated for at least half as many members as the year rated for the most: the
+    checks open on it, so the first ratings of a year being rated do not turn the page into a list
+    of everyone not yet rated (review F23). None before any rating."""
+    counts = dict(MemberRating.objects.order_by().values_list("year").annotate(Count("pk")))
+    if not counts:
+        return None
+    most = max(counts.values())
+    return max(year for year, count in counts.items() if 2 * count >= most)
 
 
 @admin.register(MemberRating)
@@ -123,11 +135,10 @@ class MemberRatingAdmin(ExportXlsxMixin, RatingAdminMixin, MemberSearchMixin, ad
     def checks_view(self, request):
         """The year's checks: first how many findings each TCCS has, then each check's findings
         (of one TCCS when one is picked from the summary), a page at a time. The year defaults to
-        the last one that has ratings."""
+        the last one that is mostly rated (`mostly_rated_year`)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        last_rated = MemberRating.objects.order_by("-year").values_list("year", flat=True).first()
-        fallback = last_rated or default_year()
+        fallback = mostly_rated_year() or default_year()
         chooser = YearChooser(request.GET if request.GET.get("nam") else {"nam": fallback})
         year = chooser.cleaned_data["nam"] if chooser.is_valid() else fallback
         within = report_root(request.user)

@@ -123,6 +123,23 @@ def test_checks_open_on_the_last_rated_year_with_a_per_tccs_summary_and_pages(cl
     assert {m.pk for m in in_a}.isdisjoint(p.member_id for p in unrated.page.object_list)
 
 
+def test_checks_do_not_jump_to_a_year_whose_rating_has_only_begun(client, personas, tree):
+    """One chi bộ's first ratings of a year do not make the page list everyone else as not yet
+    rated (review F23): it opens on the last year rated for at least half as many members as the
+    most rated year, and on the new year once half are in."""
+    from members.services import member_ratings_save
+    from tests.members.test_recognition_admin import admit_many
+
+    members = admit_many(tree["cb1"], 10)
+    member_ratings_save(year=2016, choices={m.pk: ("httnv", None) for m in members})
+    member_ratings_save(year=2017, choices={m.pk: ("httnv", None) for m in members[:1]})
+    client.force_login(personas["vanphong"])
+    assert client.get(CHECKS).context["year"] == 2016
+    member_ratings_save(year=2017, choices={m.pk: ("httnv", None) for m in members[1:5]})
+    assert client.get(CHECKS).context["year"] == 2017
+    assert client.get(CHECKS, {"nam": 2016}).context["year"] == 2016
+
+
 def test_grassroots_checks_summary_holds_only_their_tccs(client, personas, tree):
     from tests.members.test_recognition_admin import admit_many
 

@@ -57,7 +57,7 @@ def test_organisation_ratings_refuse_a_category_of_another_scheme(tree):
     with pytest.raises(ValidationError) as refused:
         organisation_ratings_save(year=2018, choices={tree["cbcs"].pk: ("tsvm", None)})
     assert refused.value.messages[0].startswith(
-        "Chi bộ Sở B: Loại “tsvm” không dùng để xếp loại tổ chức đảng năm 2018"
+        "Chi bộ Sở B: Loại “Trong sạch, vững mạnh” không dùng để xếp loại tổ chức đảng năm 2018"
     )
     assert OrganisationRating.objects.count() == 0
 

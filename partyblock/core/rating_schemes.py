@@ -109,25 +109,24 @@ def resolve(subject, year, code):
     category = scheme.category(code)
     if category is None:
         valid = ", ".join(c.label for c in scheme.categories)
+        known = next((c.label for other in schemes_of(subject) if (c := other.category(code))), code)
         raise ValueError(
-            f"Loại “{code}” không dùng để xếp loại {SUBJECT_LABELS[subject]} năm {year} "
+            f"Loại “{known}” không dùng để xếp loại {SUBJECT_LABELS[subject]} năm {year} "
             f"(theo {scheme.basis}: {valid})."
         )
     return category
 
 
 def parse(subject, year, text):
-    """A category typed by people: full label or abbreviation, any case or accents
-    ("HTXSNV", "hoàn thành tốt nhiệm vụ", "TSVM"). Raises ValueError like `resolve`."""
+    """A category typed by people: full label, the label without its last words "nhiệm vụ" as
+    offices often write it ("Hoàn thành tốt"), or abbreviation, any case or accents ("HTXSNV",
+    "hoàn thành tốt nhiệm vụ", "TSVM"). Raises ValueError like `resolve`."""
     scheme = scheme_for(subject, year)
     wanted = search_key(text).replace(",", "").replace(".", "").strip()
     if scheme is not None:
         for category in scheme.categories:
-            names = {
-                search_key(category.label).replace(",", ""),
-                search_key(category.abbreviation),
-                category.code,
-            }
+            label = search_key(category.label).replace(",", "")
+            names = {label, label.removesuffix(" nhiem vu"), search_key(category.abbreviation), category.code}
             if wanted in names:
                 return category
     return resolve(subject, year, text)

@@ -54,7 +54,7 @@ def test_a_category_outside_its_years_is_refused_with_the_valid_ones_named():
     with pytest.raises(ValueError) as refused:
         rating_schemes.resolve(rating_schemes.ORGANISATION, 2019, "tsvm")
     assert str(refused.value) == (
-        "Loại “tsvm” không dùng để xếp loại tổ chức đảng năm 2019 (theo QĐ 132-QĐ/TW, HD 16-HD/BTCTW, "
+        "Loại “Trong sạch, vững mạnh” không dùng để xếp loại tổ chức đảng năm 2019 (theo QĐ 132-QĐ/TW, HD 16-HD/BTCTW, "
         "QĐ 124-QĐ/TW: Hoàn thành xuất sắc nhiệm vụ, Hoàn thành tốt nhiệm vụ, Hoàn thành nhiệm vụ, "
         "Không hoàn thành nhiệm vụ)."
     )
@@ -81,7 +81,7 @@ def test_member_rating_form_refuses_a_category_of_another_year(tree):
     with pytest.raises(ValidationError) as refused:
         rating.full_clean()
     assert refused.value.message_dict["category"][0].startswith(
-        "Loại “dtc_tot” không dùng để xếp loại đảng viên năm 2019"
+        "Loại “Đủ tư cách, hoàn thành tốt nhiệm vụ” không dùng để xếp loại đảng viên năm 2019"
     )
 
 
@@ -180,3 +180,29 @@ def test_rating_of_someone_no_longer_a_member_is_found(tree):
     member_end(member=member, kind=EventKind.DEATH, on=D(2019, 12, 1))  # recorded after the rating
 
     assert [r.member for r in findings(2019)["khong_phai_dang_vien"]] == [member]
+
+
+def test_a_category_typed_without_its_last_words_nhiem_vu_is_read_as_offices_write_it():
+    """Offices write "Hoàn thành tốt" for "Hoàn thành tốt nhiệm vụ" (review F9); each short form
+    names one category of the year's scheme."""
+    from partyblock.core import rating_schemes
+
+    typed = [
+        "Hoàn thành xuất sắc",
+        "hoàn thành tốt",
+        "Hoàn thành",
+        "Không hoàn thành",
+        "Đủ tư cách, hoàn thành tốt",
+    ]
+    years = [2020, 2020, 2020, 2020, 2012]
+    assert [
+        rating_schemes.parse(rating_schemes.MEMBER, y, t).code for y, t in zip(years, typed, strict=True)
+    ] == [
+        "htxsnv",
+        "httnv",
+        "htnv",
+        "khtnv",
+        "dtc_tot",
+    ]
+    with pytest.raises(ValueError, match="Loại “Hoàn thành tốt lắm”"):
+        rating_schemes.parse(rating_schemes.MEMBER, 2020, "Hoàn thành tốt lắm")

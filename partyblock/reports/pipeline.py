@@ -331,7 +331,8 @@ def build_board(organisation, day=None):
                 count(year, "candidates_stuck", step=str(int(step))),
                 USUAL_TIME[step],
                 len(days),
-                rounded(statistics.median(days), 1) if days else None,
+                # float: the median of an odd count is a whole day, of an even one maybe a half; one format
+                rounded(float(statistics.median(days)), 1) if days else None,
                 rounded(statistics.fmean(days), 1) if days else None,
             )
         )

@@ -32,6 +32,7 @@ from .models import (
     Supervision,
     SupervisionSubject,
 )
+from .workdays import DEADLINE_RULE
 
 
 def _link(obj, text=None):
@@ -514,8 +515,8 @@ class LetterAdmin(RegisterMedia, SubjectsSavedByService, admin.ModelAdmin):
     @admin.display(description="hạn giải quyết")
     def deadline_display(self, obj):
         if obj.deadline:
-            return f"{day_text(obj.deadline, '—')} (90 ngày làm việc kể từ ngày nhận đơn)"
-        return "Không áp dụng (chỉ tính cho đơn khiếu nại thuộc thẩm quyền) — tự tính khi lưu."
+            return format_html("{}<br>{}", day_text(obj.deadline, "—"), DEADLINE_RULE)
+        return f"Tự tính khi lưu. {DEADLINE_RULE}"
 
     def save_model(self, request, obj, form, change):
         if change:

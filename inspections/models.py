@@ -548,8 +548,9 @@ class LetterQuerySet(models.QuerySet):
 class Letter(models.Model):
     """A letter (đơn thư): a complaint, a denunciation, or both (handled as a complaint).
 
-    `deadline` is computed by `inspections.services` (90 working days for a complaint handled
-    here, DOMAIN.md §5); a letter is overdue while open after its deadline.
+    `deadline` is computed by `inspections.services` for a letter handled here (a complaint or mixed
+    letter and a denunciation alike, `inspections.workdays`; docs/rules.md); a letter is overdue
+    while open after its deadline.
     """
 
     reference = models.CharField("số vào sổ", max_length=30, blank=True)

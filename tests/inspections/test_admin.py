@@ -25,6 +25,7 @@ from inspections.services import (
     letter_receive,
     supervision_record,
 )
+from inspections.workdays import COMPLAINT_WORKING_DAYS, DENUNCIATION_WORKING_DAYS, working_days_after
 from members.models import EventKind, MemberEvent
 from members.queries import members_as_of
 from tests.conftest import make_organisation
@@ -407,3 +408,25 @@ def test_subjects_are_picked_by_autocomplete(staff, people):
     assert [row["text"] for row in response.json()["results"]] == [
         "Nguyễn Văn An (sinh 15/05/1990) · Chi bộ Văn phòng — Đảng bộ Sở A"
     ]
+
+
+def test_the_letter_form_states_the_deadline_rule_applied_to_each_kind(staff, people):
+    """Review F11: the form said only complaints get a deadline, yet denunciations get one too."""
+    page = staff.get(reverse("admin:inspections_letter_add")).content.decode()
+    assert "chỉ tính cho đơn khiếu nại" not in page
+    denunciation = letter_receive(
+        reference="03/2030",
+        received_on=D(2030, 1, 4),
+        sender="Nguyễn Văn Thành",
+        kind=LetterKind.DENUNCIATION,
+        summary="Tố cáo",
+        competence="giai_quyet",
+        subjects=[people["an"]],
+    )
+    assert denunciation.deadline == working_days_after(D(2030, 1, 4), DENUNCIATION_WORKING_DAYS)
+    for text in (
+        page,
+        staff.get(reverse("admin:inspections_letter_change", args=[denunciation.pk])).content.decode(),
+    ):
+        assert f"đơn tố cáo {DENUNCIATION_WORKING_DAYS} ngày làm việc" in text
+        assert f"vừa khiếu nại vừa tố cáo) {COMPLAINT_WORKING_DAYS} ngày làm việc" in text

@@ -318,14 +318,27 @@ class PartyBadgeAdmin(MemberSearchMixin, admin.ModelAdmin):
             "due": due,
             "page": page,
             "overdue_count": sum(1 for d in due if d.overdue(day)),
+            "unknown_count": sum(1 for d in due if d.unknown),
             "early": early_badge_candidates(day, within=report_root(request.user)),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/members/partybadge/due.html", context)
 
 
+UNKNOWN_NOTE = "Chưa rõ: đủ mốc trước khi về Đảng bộ Khối, chưa có hồ sơ huy hiệu"
+
+
 def due_sheet(day, due):
-    headers = ["STT", "Họ và tên", "Ngày sinh", "Chi bộ", "Tuổi đảng", "Huy hiệu", "Tuổi đảng tính từ"]
+    headers = [
+        "STT",
+        "Họ và tên",
+        "Ngày sinh",
+        "Chi bộ",
+        "Tuổi đảng",
+        "Huy hiệu",
+        "Tuổi đảng tính từ",
+        "Ghi chú",
+    ]
     rows = (
         [
             n,
@@ -335,6 +348,7 @@ def due_sheet(day, due):
             d.party_age,
             f"{d.milestone} năm",
             d.counted_from,
+            UNKNOWN_NOTE if d.unknown else ("Quá hạn" if d.overdue(day) else ""),
         ]
         for n, d in enumerate(due, start=1)
     )

@@ -7,10 +7,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
+
 from units.models import Organisation
 
 from .lifecycle import add_months
-from .models import BADGE_MILESTONES, Member, MembershipStatus, PartyBadge, SickLeave
+from .models import BADGE_MILESTONES, Member, MembershipPeriod, MembershipStatus, PartyBadge, SickLeave
 from .party_age import at_least, party_age_of, party_age_on
 from .queries import members_as_of, periods_as_of
 
@@ -48,15 +50,24 @@ class BadgeDue:
     party_age: int
     counted_from: datetime.date
     organisation: object
+    # The first day of the member's registration in the Khối (None: not known here).
+    in_khoi_since: datetime.date | None = None
 
     @property
     def reached_on(self):
         return add_months(self.counted_from, 12 * self.milestone)
 
+    @property
+    def unknown(self):
+        """The milestone was reached before the member's registration in the Khối began and no
+        badge record exists: it was most likely awarded where the member then was, so it is listed
+        as "chưa rõ" (to be checked), never as overdue (docs/rules.md, review F13)."""
+        return self.in_khoi_since is not None and self.reached_on < self.in_khoi_since
+
     def overdue(self, day):
         """Whether the milestone was reached before the award day preceding `day`: the badge
-        should have been given at an earlier award."""
-        return self.reached_on <= previous_award_day(day)
+        should have been given at an earlier award (never for a milestone whose record is unknown)."""
+        return not self.unknown and self.reached_on <= previous_award_day(day)
 
 
 @dataclass
@@ -99,26 +110,35 @@ def standings(members, day):
 
 def badges_due(day, within=None):
     """Members of the Khối (or of `within`) on `day` whose party age on `day` reaches a badge
-    milestone they have not been given: the highest such milestone each. Four queries: the party
-    age carried by the periods that day of the official members it gives the first milestone
-    (`party_age.at_least`), the badges they were given, then the members and chi bộ due only."""
+    milestone they have not been given: the highest such milestone each, with the first day of the
+    member's registration in the Khối (`BadgeDue.unknown`). Four queries: the party age carried by
+    the periods that day of the official members it gives the first milestone
+    (`party_age.at_least`), with that first day, the badges they were given, then the members and
+    chi bộ due only."""
     periods = periods_as_of(day, within).filter(
         at_least(BADGE_MILESTONES[0], day), status=MembershipStatus.OFFICIAL
     )
     given = _given(periods.values("member_id"))
+    first_in_khoi = (
+        MembershipPeriod.objects.filter(member_id=OuterRef("member_id"), organisation__isnull=False)
+        .order_by("starts_on")
+        .values("starts_on")[:1]
+    )
     found = []
-    for member_id, organisation_id, *columns in periods.values_list(
-        "member_id", "organisation_id", "status", "party_age_from", "party_days_before"
+    for member_id, organisation_id, in_khoi_since, *columns in periods.annotate(
+        in_khoi_since=Subquery(first_in_khoi)
+    ).values_list(
+        "member_id", "organisation_id", "in_khoi_since", "status", "party_age_from", "party_days_before"
     ):
         years, counted_from = party_age_of(*columns, day)
         reached = [m for m in BADGE_MILESTONES if given[member_id] < m <= years]
         if reached:
-            found.append((member_id, organisation_id, reached[-1], years, counted_from))
+            found.append((member_id, organisation_id, reached[-1], years, counted_from, in_khoi_since))
     members = Member.objects.only("pk", "full_name", "birth_date", "sort_key").in_bulk([f[0] for f in found])
     organisations = Organisation.objects.in_bulk([f[1] for f in found])
     due = [
-        BadgeDue(members[member_id], milestone, years, counted_from, organisations[organisation_id])
-        for member_id, organisation_id, milestone, years, counted_from in found
+        BadgeDue(members[member_id], milestone, years, counted_from, organisations[organisation_id], since)
+        for member_id, organisation_id, milestone, years, counted_from, since in found
     ]
     due.sort(key=lambda d: (-d.milestone, d.member.sort_key))
     return due

@@ -170,7 +170,9 @@ def _period_row(period, ctx, *extra):
 
 
 def _badges(ctx):
-    return badges_due(ctx.award_day, within=ctx.within)
+    """Badges due on the next award day; a milestone reached before the member came into the
+    Khối, with no badge record, is "chưa rõ" (checked on the badge-due page), not a to-do."""
+    return [d for d in badges_due(ctx.award_day, within=ctx.within) if not d.unknown]
 
 
 def _ending_events(kind):

@@ -82,6 +82,35 @@ def test_the_highest_milestone_not_yet_given_is_listed(tree):
     assert due_names(D(2020, 2, 3)) == [("Lê Văn Cao", 45, 45)]
 
 
+def test_a_milestone_reached_before_the_member_came_into_the_khoi_is_unknown_not_overdue(tree):
+    """Review F13: a milestone reached before the member's registration in the Khối began, with no
+    badge record, was most likely awarded where the member then was: "chưa rõ", never overdue."""
+    member = make_member(full_name="Đỗ Văn Xưa", birth_date=D(1950, 1, 1))
+    member_admit_outside(member=member, other_party="Đảng bộ huyện", ceremony_date=D(1975, 1, 1))
+    member_recognise(member=member, decision_date=D(1976, 2, 1))
+    member_transfer_in(member=member, to=tree["cb1"], from_party="Đảng bộ huyện", on=D(2010, 3, 1))
+
+    (due,) = badges_due(D(2014, 2, 3))  # 39 years: the 30 years were reached in 2005, outside
+    assert (due.milestone, due.in_khoi_since, due.unknown, due.overdue(D(2014, 2, 3))) == (
+        30,
+        D(2010, 3, 1),
+        True,
+        False,
+    )
+    (due,) = badges_due(D(2015, 2, 3))  # the 40 years reached in the Khối: due, not unknown
+    assert (due.milestone, due.unknown, due.overdue(D(2015, 2, 3))) == (40, False, False)
+    (due,) = badges_due(D(2016, 2, 3))  # and overdue a year later
+    assert (due.milestone, due.unknown, due.overdue(D(2016, 2, 3))) == (40, False, True)
+
+
+def test_a_milestone_reached_in_the_khoi_without_a_badge_is_overdue(tree):
+    member = veteran("Vũ Văn Lâu", D(1950, 1, 1), D(1970, 1, 1), tree["cb1"])  # in the Khối since 2005
+    PartyBadge.objects.create(member=member, years=30, awarded_on=D(2000, 2, 3))  # given outside
+
+    (due,) = badges_due(D(2012, 2, 3))  # the 40 years reached on 01/01/2010, in the Khối
+    assert (due.milestone, due.unknown, due.overdue(D(2012, 2, 3))) == (40, False, True)
+
+
 # Party age, rule by rule (docs/rules.md; Điều lệ Điều 5.4, QĐ 24-QĐ/TW 2021 §4.5, HD 01-HD/TW 2021).
 
 

@@ -1,6 +1,8 @@
 """Admin of the site itself: the audit trail, and users with their roles and TCCS binding (the import
 screens are `partyblock.importing.admin`)."""
 
+import re
+
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
@@ -21,6 +23,15 @@ def record_type(label):
         return capfirst(apps.get_model(label)._meta.verbose_name)
     except (LookupError, ValueError):
         return label
+
+
+_MODEL_LABEL = re.compile(r"\b[a-z_]+\.[a-z_]+\b")
+
+
+def readable_repr(text):
+    """A log row's record as people read it: a model label inside it ("members.member #12", written
+    by refusals logged before they named the model) becomes the model's Vietnamese name."""
+    return _MODEL_LABEL.sub(lambda m: record_type(m.group(0)), text)
 
 
 class RecordTypeFilter(admin.SimpleListFilter):
@@ -70,7 +81,7 @@ class ActivityLogAdmin(admin.ModelAdmin):
         "username",
         "action",
         "record_type",
-        "object_repr",
+        "record_shown",
         "member",
         "source",
         "import_batch",
@@ -95,6 +106,10 @@ class ActivityLogAdmin(admin.ModelAdmin):
     @admin.display(description="loại hồ sơ", ordering="model")
     def record_type(self, entry):
         return record_type(entry.model)
+
+    @admin.display(description="hồ sơ", ordering="object_repr")
+    def record_shown(self, entry):
+        return readable_repr(entry.object_repr)
 
     @admin.display(description="đảng viên")
     def member(self, entry):

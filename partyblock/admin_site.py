@@ -14,6 +14,7 @@ from django.db import DataError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 
 from partyblock.accounts.access import is_admin, lookup_reveals_masked, shown_changes, visible
 from partyblock.audit.log import import_batch_entry, labelled_changes, log_denied
@@ -34,6 +35,14 @@ def _placed_labels(formfield):
         return placed(organisation, loaded[0])
 
     formfield.label_from_instance = label
+
+
+def _exists(model, object_id):
+    """Whether a record with this primary key exists at all, whoever may see it."""
+    try:
+        return model._base_manager.filter(pk=model._meta.pk.to_python(object_id)).exists()
+    except (ValidationError, ValueError, TypeError, OverflowError, DataError):
+        return False
 
 
 class ScopedChoicesMixin:
@@ -108,13 +117,22 @@ class ScopedModelAdmin(ScopedChoicesMixin):
         # A filter on a field seen masked (`?national_id__startswith=0301`) would reveal it digit by
         # digit: refused (400), whatever the value, so the answer tells nothing about the records.
         if request is not None and lookup_reveals_masked(request.user, self.model, lookup):
-            log_denied(request, f"lọc {self.opts.label_lower} theo {lookup}")
+            log_denied(
+                request, f"lọc {self.opts.verbose_name_plural} theo {lookup}", model=self.opts.label_lower
+            )
             return False
         return super().lookup_allowed(lookup, value, request)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index; a record outside the user's scope must be a plain 404.
-        log_denied(request, f"{opts.label_lower} #{object_id}")
+        # The same 404 either way; the log tells a record outside the scope from one that is not there.
+        log_denied(
+            request,
+            f"{capfirst(opts.verbose_name)} #{object_id}",
+            model=opts.label_lower,
+            object_id=object_id,
+            found=_exists(opts.model, object_id),
+        )
         raise Http404(NOT_FOUND)
 
     def history_view(self, request, object_id, extra_context=None):

@@ -388,7 +388,7 @@ def test_search_and_autocomplete_match_the_national_id_for_full_id_roles(persona
 def test_a_refused_filter_is_logged(planted, personas):
     get(personas["lanhdao"], reverse("admin:members_member_changelist"), {"national_id__startswith": "03"})
     denied = ActivityLog.objects.filter(action="denied").values_list("username", "object_repr")
-    assert list(denied) == [("lanhdao", "lọc members.member theo national_id__startswith")]
+    assert list(denied) == [("lanhdao", "lọc đảng viên theo national_id__startswith")]
 
 
 def test_planted_members_are_what_the_tests_assume(planted):

@@ -12,7 +12,7 @@
   member and pointing at it, its events, periods and card, are traced through the member's link.)
 - each row names the user, the source ("quản trị", "nhập dữ liệu", …) and the import batch, taken
   from the request or the import that is running (`acting_as`);
-- logins, failed logins, logouts and refusals are logged too;
+- logins, failed logins, logouts, refusals and requests for records that do not exist are logged too;
 - rows are only ever inserted: the admin offers no add, change or delete, and nothing in the code
   updates or deletes them.
 
@@ -262,9 +262,13 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     log_action("login_failed", model="auth.user", object_repr=username[:255])
 
 
-def log_denied(request, what):
-    logger.warning("denied %s to %s", what, getattr(request.user, "username", "?"))
-    log_action("denied", object_repr=what[:255])
+def log_denied(request, what, *, model="", object_id="", found=True):
+    """A refused request: `what` as a reader says it; `model` and `object_id` when it named a record.
+    `found=False` when the record asked for does not exist at all (logged "không tìm thấy", apart
+    from a record that exists outside the user's scope; both are answered with the same 404)."""
+    action = "denied" if found else "not_found"
+    logger.warning("%s %s to %s", action, what, getattr(request.user, "username", "?"))
+    log_action(action, model=model, object_id=str(object_id)[:40], object_repr=what[:255])
 
 
 def connect():

@@ -12,6 +12,7 @@ class ActivityAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Đăng nhập không thành công"
     LOGOUT = "logout", "Đăng xuất"
     DENIED = "denied", "Bị từ chối truy cập"
+    NOT_FOUND = "not_found", "Không tìm thấy"
 
 
 class ActivityLog(models.Model):

@@ -346,3 +346,26 @@ def test_todo_lists_and_search_results_scroll_inside_their_box_on_a_phone(client
     assert wrapped_tables(results) == (2, 2)
     css = (settings.BASE_DIR / "static" / "partyblock" / "admin.css").read_text()
     assert ".table-scroll { overflow-x: auto;" in css
+
+
+def test_the_audit_log_tells_a_missing_record_from_one_outside_the_scope(client, personas, tree):
+    """Review F14: refused requests read "members.member #99999999999", and a record that does not
+    exist was logged as a refusal."""
+    from partyblock.audit.models import ActivityLog
+
+    member = make_member(full_name="Phạm Văn Ngoài")
+    member_admit(member=member, organisation=tree["cbcs"], ceremony_date=datetime.date(2015, 1, 5))
+    client.force_login(personas["coso_a"])
+    for object_id in (member.pk, 99999999999, "abc"):
+        assert client.get(reverse("admin:members_member_change", args=[object_id])).status_code == 404
+    logged = ActivityLog.objects.filter(username="coso_a", action__in=["denied", "not_found"]).order_by("pk")
+    assert [(e.action, e.model, e.object_id) for e in logged] == [
+        ("denied", "members.member", str(member.pk)),
+        ("not_found", "members.member", "99999999999"),
+        ("not_found", "members.member", "abc"),
+    ]
+    client.force_login(personas["quantri"])
+    text = client.get(reverse("admin:audit_activitylog_changelist")).content.decode()
+    assert "Không tìm thấy" in text and "Bị từ chối truy cập" in text
+    assert "Đảng viên #99999999999" in text
+    assert "members.member #" not in text

@@ -13,6 +13,8 @@ The bounds (docs/architecture.md, "Parameters"):
 import datetime
 import unicodedata
 
+from django.core.management.base import CommandError
+
 from partyblock.core.text import day_text, parse_day
 
 PARTY_FOUNDED = datetime.date(1930, 2, 3)
@@ -54,3 +56,16 @@ def text_value(text):
     if len(text) > MAX_TEXT or any(unicodedata.category(c) in ("Cc", "Cf", "Cs") for c in text):
         raise ValueError("giá trị không hợp lệ")
     return text
+
+
+def command_day(option):
+    """An argparse `type` for a day typed dd/mm/yyyy after `option` on the command line (the
+    commands that change the tree: move_organisation, set_superior), refused in Vietnamese."""
+
+    def day(text):
+        parsed = parse_day(text, iso=False)
+        if parsed is None:
+            raise CommandError(f"{option}: “{text}” không phải ngày dạng dd/mm/yyyy.")
+        return parsed
+
+    return day

@@ -1,16 +1,10 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from partyblock.core.text import day_text, parse_day
+from partyblock.core.params import command_day
+from partyblock.core.text import day_text
 from units.models import Organisation
 from units.services import organisation_move
-
-
-def _day(text):
-    day = parse_day(text, iso=False)
-    if day is None:
-        raise CommandError(f"--on: “{text}” không phải ngày dạng dd/mm/yyyy.")
-    return day
 
 
 class Command(BaseCommand):
@@ -24,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("code", help="code of the organisation to move")
         parser.add_argument("--to", required=True, help="code of the new parent")
-        parser.add_argument("--on", required=True, type=_day, help="day of the move, dd/mm/yyyy")
+        parser.add_argument(
+            "--on", required=True, type=command_day("--on"), help="day of the move, dd/mm/yyyy"
+        )
         parser.add_argument("--decision", default="", help="number of the decision")
 
     def handle(self, *args, code, to, on, decision, **options):

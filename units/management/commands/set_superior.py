@@ -1,16 +1,10 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from partyblock.core.text import day_text, parse_day
+from partyblock.core.params import command_day
+from partyblock.core.text import day_text
 from units.models import Organisation
 from units.services import superior_change
-
-
-def _day(text):
-    day = parse_day(text, iso=False)
-    if day is None:
-        raise CommandError(f"--on: “{text}” không phải ngày dạng dd/mm/yyyy.")
-    return day
 
 
 class Command(BaseCommand):
@@ -25,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("code", help="code of the root organisation")
         parser.add_argument("name", help="the superior committee as printed, e.g. “Tỉnh ủy Hải Dương”")
         parser.add_argument("--place", required=True, help="place in the date line, e.g. “Hải Dương”")
-        parser.add_argument("--on", type=_day, help="first day, dd/mm/yyyy (omit for the first record)")
+        parser.add_argument(
+            "--on", type=command_day("--on"), help="first day, dd/mm/yyyy (omit for the first record)"
+        )
         parser.add_argument("--decision", default="", help="number of the decision")
 
     def handle(self, *args, code, name, place, on, decision, **options):

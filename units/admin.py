@@ -207,37 +207,37 @@ class OrganisationForm(forms.ModelForm):
         return cleaned
 
 
-class SuperiorInline(admin.TabularInline):
+class DatedHistoryInline(admin.TabularInline):
+    """A record's dated history shown on its page, written elsewhere (a service, a command), so
+    read-only here, ignoring posted data, oldest first."""
+
+    formset = ReadOnlyFormSet
+    extra = 0
+    can_delete = False
+    ordering = [F("starts_on").asc(nulls_first=True)]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SuperiorInline(DatedHistoryInline):
     """A root's superior committee over time (printed above it on its reports); changed only by
-    `manage.py set_superior`, so read-only here."""
+    `manage.py set_superior`."""
 
     model = Superior
-    formset = ReadOnlyFormSet
     fields = ["starts_on", "ends_on", "name", "place", "decision_number"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = [F("starts_on").asc(nulls_first=True)]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class PlacementInline(admin.TabularInline):
+class PlacementInline(DatedHistoryInline):
     """The organisation's place in the tree over time; changed only by dated moves (the list's
-    action "Chuyển trực thuộc"), so read-only here, ignoring posted data."""
+    action "Chuyển trực thuộc")."""
 
     model = Placement
-    formset = ReadOnlyFormSet
     fk_name = "organisation"
     fields = ["starts_on", "ends_on", "parent", "decision_number"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = [F("starts_on").asc(nulls_first=True)]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -740,7 +740,9 @@ class PartyBadge(models.Model):
     years = models.PositiveSmallIntegerField(
         "huy hiệu (năm tuổi đảng)", choices=[(y, f"Huy hiệu {y} năm tuổi Đảng") for y in BADGE_MILESTONES]
     )
-    awarded_on = models.DateField("ngày trao")
+    # Empty: a badge received before the member's records came here, its day not known (an import
+    # may carry the milestone alone, review F13); the forms still require the day.
+    awarded_on = models.DateField("ngày trao", null=True, blank=False)
     decision_number = models.CharField("số quyết định", max_length=60, blank=True)
     early = models.BooleanField("trao sớm (ốm nặng)", default=False)
     posthumous = models.BooleanField("truy tặng (đảng viên đã từ trần)", default=False)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from partyblock.core.bulk import insert, reserve_ids
 from partyblock.core.text import day_text, name_sort_key, search_key
@@ -147,10 +148,11 @@ def discipline_event_problems(deleted):
 
 def badges_revoke(*, member, on):
     """An expelled member loses the Huy hiệu Đảng (DOMAIN.md §2): the badges given by `on` are
-    marked revoked that day. Called by `inspections.services.discipline_decide`."""
-    return PartyBadge.objects.filter(member=member, awarded_on__lte=on, revoked_on__isnull=True).update(
-        revoked_on=on
-    )
+    marked revoked that day (and those whose day is not known). Called by
+    `inspections.services.discipline_decide`."""
+    return PartyBadge.objects.filter(
+        Q(awarded_on__lte=on) | Q(awarded_on__isnull=True), member=member, revoked_on__isnull=True
+    ).update(revoked_on=on)
 
 
 def badges_restore(*, member, on):
@@ -169,6 +171,7 @@ class NewMember:
     events: list
     periods: list
     card: str | None = None
+    badges: list = field(default_factory=list)  # [(years, awarded_on or None)] received before
 
 
 def members_create_bulk(new_members, *, import_batch):
@@ -185,7 +188,7 @@ def members_create_bulk(new_members, *, import_batch):
     ids = reserve_ids(Member, len(new_members))
     profile_fields = list(new_members[0].profile)
     defaults = {name: Member._meta.get_field(name).get_default() for name in profile_fields}
-    members, events, periods, cards = [], [], [], []
+    members, events, periods, cards, badges = [], [], [], [], []
     for member_id, new in zip(ids, new_members, strict=True):
         profile = new.profile
         full_name = profile["full_name"]
@@ -203,11 +206,28 @@ def members_create_bulk(new_members, *, import_batch):
         periods.extend((member_id, *row) for row in party_age.with_party_age(new.periods, story))
         if new.card:
             cards.append((member_id, new.card))
+        badges.extend((member_id, years, awarded_on) for years, awarded_on in new.badges)
     insert(Member, ["id", *profile_fields, "search_name", "sort_key", "import_batch_id"], members)
     _insert_events(events, import_batch)
     insert(MembershipPeriod, ["member_id", *PERIOD_FIELDS, *party_age.FIELDS], periods)
     insert(MemberCard, ["member_id", "number"], cards)
+    insert(PartyBadge, ["member_id", "years", "awarded_on"], badges)
     return len(new_members)
+
+
+def badges_received(*, member, badges):
+    """Record the Huy hiệu Đảng `member` received before (an import's [(years, awarded_on or
+    None)]): each milestone not yet recorded, checked by `PartyBadge.clean`. Returns how many."""
+    known = set(member.badges.values_list("years", flat=True))
+    written = 0
+    for years, awarded_on in badges:
+        if years in known:
+            continue
+        badge = PartyBadge(member=member, years=years, awarded_on=awarded_on)
+        badge.full_clean(exclude=["awarded_on"] if awarded_on is None else None)
+        badge.save()
+        written += 1
+    return written
 
 
 @dataclass

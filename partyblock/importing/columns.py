@@ -313,6 +313,46 @@ class Cleaner:
             return Refused(error.reason)
 
 
+_BADGE_PART = re.compile(r"^(\d{1,3})\s*(?:nam)?\s*(?:[(:,-]\s*(?:ngay\s*)?([0-9][0-9/.-]*[0-9])\s*\)?)?$")
+
+
+class BadgesColumn(Column):
+    """The Huy hiệu Đảng a member has received: milestones separated by "," or ";", each
+    optionally with the award day ("30 năm, 40 năm"; "30 năm (03/02/2015); 40 năm (19/05/2025)").
+    The value is [[years, iso day or None], …] by milestone; `milestones` are those that exist."""
+
+    def __init__(self, *args, milestones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.milestones = tuple(milestones)
+        self.day = DateColumn("_", "_")
+
+    def clean(self, value):
+        text = clean_text(value)
+        if text is None:
+            return None
+        found = {}
+        for part in re.split(r"[;\n]|,(?!\s*\d{1,2}[/.-])", text):
+            part = part.strip()
+            if not part:
+                continue
+            match = _BADGE_PART.match(search_key(part).replace("huy hieu", "").strip())
+            if match is None:
+                raise CellError(
+                    f"không đọc được “{visible_marks(part)}”: hãy ghi các mốc đã được trao, "
+                    "cách nhau dấu phẩy, ví dụ “30 năm, 40 năm” hoặc “30 năm (03/02/2015)”."
+                )
+            years = int(match.group(1))
+            if years not in self.milestones:
+                shown = ", ".join(str(m) for m in self.milestones)
+                raise CellError(f"{years} năm không phải mốc Huy hiệu Đảng ({shown} năm).")
+            if years in found:
+                raise CellError(f"mốc {years} năm ghi hai lần.")
+            found[years] = self.day.clean(match.group(2)) if match.group(2) else None
+        return [
+            [years, found[years].isoformat() if found[years] else None] for years in sorted(found)
+        ] or None
+
+
 def import_only(column):
     """`column`, accepted on import but left out of templates and exports (a sheet that has it
     says more than the app's own lists do, e.g. the day a member arrived)."""

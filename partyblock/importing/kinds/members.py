@@ -27,14 +27,17 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from members.badges import EARLY_MONTHS
 from members.charters import probation, probation_ends
 from members.lifecycle import (
     ADMITTED_OUTSIDE_UNKNOWN,
+    add_months,
     replay,
     replay_admission,
     replay_arrival,
 )
 from members.models import (
+    BADGE_MILESTONES,
     EventKind,
     Gender,
     Member,
@@ -42,13 +45,22 @@ from members.models import (
     MemberEvent,
     MembershipPeriod,
     MembershipStatus,
+    PartyBadge,
     card_status_problem,
 )
-from members.services import NewMember, card_issue, member_events_apply, member_update, members_create_bulk
+from members.services import (
+    NewMember,
+    badges_received,
+    card_issue,
+    member_events_apply,
+    member_update,
+    members_create_bulk,
+)
 from partyblock.core.text import day_text
 from units.models import PATH_STEP, Organisation
 
 from ..columns import (
+    BadgesColumn,
     ChoiceColumn,
     CodeColumn,
     DateColumn,
@@ -172,6 +184,22 @@ def vote_date_column():
     )
 
 
+def badges_column():
+    return BadgesColumn(
+        "badges",
+        "Huy hiệu Đảng",
+        (
+            "Huy hiệu Đảng đã trao",
+            "Huy hiệu Đảng đã được trao",
+            "Huy hiệu Đảng đã nhận",
+            "Đã được trao Huy hiệu Đảng",
+            "Đã được tặng Huy hiệu Đảng",
+            "Huy hiệu",
+        ),
+        milestones=BADGE_MILESTONES,
+    )
+
+
 class MembersKind(Kind):
     key = "members"
     label = "Đảng viên"
@@ -225,6 +253,7 @@ class MembersKind(Kind):
             import_only(so_ly_lich_column()),
             vote_date_column(),
             arrived_on_column(),
+            import_only(badges_column()),
         ]
 
     @property
@@ -242,7 +271,7 @@ class MembersKind(Kind):
         return []
 
     def fingerprint_models(self):
-        return [Member, MemberEvent, MemberCard, MembershipPeriod, Organisation]
+        return [Member, MemberEvent, MemberCard, MembershipPeriod, Organisation, PartyBadge]
 
     def look_ahead(self, directory, organisation):
         if organisation is not None:
@@ -344,6 +373,8 @@ class MembersKind(Kind):
         arrival = self._arrival(number, name, chi_bo, admitted_on, get("arrived_on"), ctx)
         if arrival is False:
             return
+        if not self._badges_ok(number, get("badges"), admitted_on, due, ctx):
+            return
         if get("card") and due is None:
             # Only official members get a card: the card's own rule (`MemberCard.clean`).
             problem = card_status_problem(name, MembershipStatus.PROBATIONARY, ctx.today)
@@ -391,6 +422,7 @@ class MembersKind(Kind):
                 events,
                 [[*period[:-2], iso(period[-2]), iso(period[-1])] for period in periods],
                 get("card"),
+                get("badges") or [],
             ],
         )
 
@@ -410,6 +442,37 @@ class MembersKind(Kind):
         if chi_bo is None:
             return False, None, ("chi_bo", chi_bo_text, reason)
         return scope, chi_bo, None
+
+    def _badges_ok(self, number, badges, admitted_on, official, ctx):
+        """Whether the Huy hiệu Đảng the row says the member received fit the row's admission:
+        only an official member has a party age, and a badge is given when the milestone is
+        reached, at most 12 months early (24 from 70 years) for the seriously ill (HD 01-HD/TW
+        2021 §18; party age counted from "Ngày vào Đảng", the card's date). Reports each that does
+        not; a member whose party age had gaps may need the badge recorded in the admin."""
+        ok = True
+        for years, awarded in badges or ():
+            shown = f"{years} năm" + (f" ({day_text(day(awarded))})" if awarded else "")
+            if official is None:
+                ctx.error(
+                    number,
+                    "badges",
+                    shown,
+                    "chỉ đảng viên chính thức có tuổi đảng: dòng không có ngày chính thức.",
+                )
+                return False
+            earliest = add_months(add_months(admitted_on, 12 * years), -EARLY_MONTHS[years])
+            on = day(awarded) if awarded else ctx.today
+            if on < earliest:
+                reached = add_months(admitted_on, 12 * years)
+                reason = (
+                    f"tuổi đảng tính từ ngày vào Đảng {day_text(admitted_on)} đủ {years} năm ngày "
+                    f"{day_text(reached)}; huy hiệu được trao sớm nhất ngày {day_text(earliest)}"
+                )
+                ctx.error(
+                    number, "badges", shown, reason + (f", không phải {day_text(on)}." if awarded else ".")
+                )
+                ok = False
+        return ok
 
     def _record_number_free(self, number, value, member_id, ctx):
         """Whether the row's số lý lịch may go to member `member_id` (None: a new one): not given
@@ -541,6 +604,7 @@ class MembersKind(Kind):
                 found[2]["so_ly_lich"], found[3]["so_ly_lich"] = old, value
                 found[7].append((self.labels["so_ly_lich"], old, value))
             pending.append(found)
+        received = self._received(pending, stored, ctx)
         needing_history = [p for p in pending if p[4] or p[5]]
         histories = {}
         if needing_history:
@@ -549,6 +613,11 @@ class MembersKind(Kind):
         for row, known, before, profile, adds, edited, card, shown in pending:
             if (adds or edited) and not self._history_ok(row, known, adds, edited, histories, ctx):
                 continue
+            badges = received.get(row.number)
+            if badges is False:
+                continue
+            if badges:
+                shown.append((self.labels["badges"], None, _badges_text(badges)))
             if not shown:
                 ctx.unchanged += 1
                 continue
@@ -566,8 +635,39 @@ class MembersKind(Kind):
                     card,
                     [_event_record(e) for e in adds],
                     changes,
+                    badges or [],
                 ],
             )
+
+    def _received(self, pending, stored, ctx):
+        """{row number: the row's badges not yet recorded for its member ([[years, iso day]]), or
+        False after reporting one that does not fit the member's admission}: one query for the
+        chunk's rows that give badges."""
+        giving = [p for p in pending if p[0].get("badges")]
+        if not giving:
+            return {}
+        recorded = set(
+            PartyBadge.objects.filter(member_id__in=[p[1].id for p in giving]).values_list(
+                "member_id", "years"
+            )
+        )
+        found = {}
+        for row, known, *_ in giving:
+            events = stored.get(known.id, [])
+            admission = next((e for e in events if e.kind == EventKind.ADMISSION), None)
+            admitted_on = row.get("admitted_on") or (admission.date if admission else None)
+            official = row.get("official_on") or next(
+                (e.date for e in events if e.kind == EventKind.RECOGNITION), None
+            )
+            new = [b for b in row.get("badges") if (known.id, b[0]) not in recorded]
+            if new and admitted_on is None:
+                ctx.error(row.number, "badges", _badges_text(new), "đảng viên chưa có ngày vào Đảng.")
+                found[row.number] = False
+            elif new:
+                found[row.number] = (
+                    new if self._badges_ok(row.number, new, admitted_on, official, ctx) else False
+                )
+        return found
 
     def _compare(self, row, known, chi_bo, events, ctx):
         """What the row changes on the member: (row, known, before, profile, adds, edited, card,
@@ -663,14 +763,18 @@ class MembersKind(Kind):
         new, updates = [], []
         for record in records:
             if record[0] == NEW_TAG:
-                _, _, _, profile, events, periods, card = record
+                _, _, _, profile, events, periods, card, *badges = record  # no badges: an older plan
+                badges = badges[0] if badges else []
                 profile = dict(zip(NEW_PROFILE, profile, strict=True))
                 profile["birth_date"] = day(profile["birth_date"])
                 for event in events:
                     for name in ("date", "decision_date", "vote_date"):
                         event[name] = day(event.get(name))
                 periods = [(*period[:-2], day(period[-2]), day(period[-1])) for period in periods]
-                new.append(NewMember(profile=profile, events=events, periods=periods, card=card))
+                badges = [(years, day(awarded)) for years, awarded in badges]
+                new.append(
+                    NewMember(profile=profile, events=events, periods=periods, card=card, badges=badges)
+                )
             elif record[0] == "upd":
                 updates.append(record)
             else:
@@ -682,14 +786,14 @@ class MembersKind(Kind):
         organisations = organisations_by_id()
         for record in records:
             if record[0] == NEW_TAG:
-                _, _, chi_bo_id, profile, _, _, _ = record
+                _, _, chi_bo_id, profile, *_ = record
                 if not scope.has_organisation(organisations.get(chi_bo_id)):
                     return True
                 given = dict(zip(NEW_PROFILE, profile, strict=True))
                 if any(given.get(key) is not None for key in scope.locked):
                     return True
             elif record[0] == "upd":
-                _, _, member_id, _, profile, _, adds, _ = record
+                _, _, member_id, _, profile, _, adds, *_ = record
                 if not scope.has_member(member_id) or scope.locked.intersection(profile):
                     return True
                 if not all(scope.has_organisation(organisations.get(add[2])) for add in adds if add[2]):
@@ -701,7 +805,7 @@ class MembersKind(Kind):
             return 0
         members = Member.objects.in_bulk([r[2] for r in records])
         today = timezone.localdate()
-        for _, row, member_id, before, profile, card, adds, changes in records:
+        for _, row, member_id, before, profile, card, adds, changes, *badges in records:
             member = members.get(member_id)
             if member is None or any(_stored(member, k) != v for k, v in before.items()):
                 raise ValidationError(f"Dòng {row}: đảng viên đã được sửa sau khi xem trước.")
@@ -711,6 +815,8 @@ class MembersKind(Kind):
                 member_update(member, **profile)
             if card:
                 card_issue(member=member, number=card, issued_on=today)
+            if badges and badges[0]:
+                badges_received(member=member, badges=[(years, day(awarded)) for years, awarded in badges[0]])
             if adds or changes:
                 history = {e.pk: e for e in member.events.all()}
                 changed = []
@@ -794,6 +900,11 @@ class MembersKind(Kind):
 
 
 NEW_TAG = "new-member"
+
+
+def _badges_text(badges):
+    """[[years, iso day or None]] as a sheet writes it: "30 năm (03/02/2015), 40 năm"."""
+    return ", ".join(f"{years} năm" + (f" ({day_text(day(on))})" if on else "") for years, on in badges)
 
 
 def _new_label(name, birth_date, chi_bo, directory):

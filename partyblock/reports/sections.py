@@ -378,9 +378,14 @@ def scope_title(scope):
 
 # --- the year report ------------------------------------------------------------------------------
 def term_of_year(year):
-    """The term whose span holds 31 December of `year` (the year's ratings belong to it)."""
-    day = datetime.date(year, 12, 31)
-    return Term.objects.filter(starts_on__lte=day, ends_on__gte=day).first()
+    """The term a year is judged against: the one whose span holds 31 December of `year` (the
+    year's ratings belong to it); failing that, the term that ended during the year (2025 and the
+    2020-2025 term ended on 31/07/2025, before the next term is recorded), read to its end."""
+    end = datetime.date(year, 12, 31)
+    terms = Term.objects.filter(starts_on__lte=end, ends_on__gte=datetime.date(year, 1, 1)).order_by(
+        "-ends_on"
+    )
+    return next((t for t in terms if t.ends_on >= end), None) or next(iter(terms), None)
 
 
 @dataclass
@@ -395,12 +400,13 @@ class Compared:
     met: bool | None = None
     to_date: Cell | None = None  # the term so far (to the end of this year)
     pace: str = ""  # "đạt x% chỉ tiêu sau y% thời gian nhiệm kỳ"
+    term_ended: bool = False  # the term ended in or before this year: judged as a whole term
 
     @property
     def verdict(self):
         if self.met is None:
             return ""
-        if self.to_date is not None:
+        if self.to_date is not None and not self.term_ended:
             return "Đúng tiến độ" if self.met else "Chậm tiến độ"
         return "Đạt" if self.met else "Chưa đạt"
 
@@ -472,7 +478,13 @@ def _with_target(row, term_scope, target_key, so_far=None):
     term = term_scope.term
     elapsed = percent((so_far.ends_on - term.starts_on).days + 1, (term.ends_on - term.starts_on).days + 1)
     reached = percent(row.to_date.value, target.value)
-    row.pace = f"đạt {number_text(reached, 1)}% chỉ tiêu sau {number_text(elapsed, 1)}% thời gian nhiệm kỳ"
+    row.term_ended = so_far.ends_on >= term.ends_on
+    if row.term_ended:
+        row.pace = f"cả nhiệm kỳ đạt {number_text(reached, 1)}% chỉ tiêu"
+    else:
+        row.pace = (
+            f"đạt {number_text(reached, 1)}% chỉ tiêu sau {number_text(elapsed, 1)}% thời gian nhiệm kỳ"
+        )
     row.met = reached is not None and elapsed is not None and reached >= elapsed
     return row
 
@@ -493,7 +505,12 @@ def year_admissions_chart(scope, term):
     pace = float(target.value) / term_years if target else None
     bars = [(str(y), value("admissions_in_year", so_far, year=y)) for y in years]
     return charts.bars_against_pace(
-        f"Kết nạp đảng viên mỗi năm của nhiệm kỳ {term.label}, đến năm {scope.starts_on.year}",
+        f"Kết nạp đảng viên mỗi năm của nhiệm kỳ {term.label}, "
+        + (
+            f"đến hết nhiệm kỳ ({day_text(term.ends_on)})"
+            if so_far.ends_on >= term.ends_on
+            else f"đến năm {years[-1]}"
+        ),
         bars,
         pace,
         "Bình quân cần đạt mỗi năm",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from partyblock.core.sections import PHONE_COLUMNS
+from partyblock.reports.figures import Scope, compute_all
 from tests.reports.helpers import count_links, drilldown_total
 from units.models import TermTarget
 
@@ -151,3 +152,20 @@ def test_wide_tables_show_each_row_as_a_card_on_a_phone(staff, people, targets, 
     css = (settings.BASE_DIR / "static" / "partyblock" / "reports.css").read_text(encoding="utf-8")
     stacking = css[css.index("table.stacked thead") - 400 : css.index("table.stacked thead")]
     assert "@media screen and (max-width: 700px)" in stacking  # screens only: print keeps columns
+
+
+def test_the_year_a_term_ends_in_is_compared_with_that_term_to_its_end(staff, people, targets):
+    """Review F15: 2025 straddles the end of the 2020-2025 term and no later term is recorded; its
+    report showed empty target, to-date and judgement columns on every row. (Here: 2020 and the
+    2015-2020 term, which ends on 31/07/2020.)"""
+    html = unescape(staff.get(reverse("reports:year", args=[2020])).content.decode())
+    rows = {row[0]: row[1:] for row in _comparison(html)}
+    whole_term = compute_all(Scope.for_term(targets), ["admissions"])["admissions"]
+    admissions = rows["Kết nạp đảng viên mới"]
+    assert admissions[3:5] == ["3", str(whole_term)]
+    verdict = "✔ Đạt" if whole_term >= 3 else "✘ Chưa đạt"  # a whole term: no longer "tiến độ"
+    assert re.fullmatch(verdict + r" cả nhiệm kỳ đạt [\d,]+% chỉ tiêu", admissions[5])
+    assert "và với chỉ tiêu nhiệm kỳ 2015-2020" in html
+    assert "Nhiệm kỳ 2015-2020 kết thúc ngày 31/07/2020" in html
+    assert rows["Tỷ lệ đảng viên dự sinh hoạt chi bộ (%)"][3] == "90%"
+    assert "Kết nạp đảng viên mỗi năm của nhiệm kỳ 2015-2020, đến hết nhiệm kỳ (31/07/2020)" in html

@@ -50,7 +50,12 @@ class RatingEntryForm(forms.Form):
     def __init__(self, *args, rows, subject, year, **kwargs):
         super().__init__(*args, **kwargs)
         scheme = rating_schemes.scheme_for(subject, year)
-        choices = [("", "— chưa xếp loại —"), *rating_schemes.category_choices(subject, year)]
+        # The abbreviation first ("HTTNV – Hoàn thành tốt nhiệm vụ"): a select cut short on a phone
+        # still tells the levels apart (they all begin "Hoàn thành").
+        choices = [
+            ("", "— chưa xếp loại —"),
+            *((c.code, f"{c.abbreviation} – {c.label}") for c in (scheme.categories if scheme else ())),
+        ]
         self.scored = bool(scheme and scheme.scored)
         for row in rows:
             self.fields[f"r_{row.subject_id}"] = forms.ChoiceField(

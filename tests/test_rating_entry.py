@@ -2,6 +2,7 @@
 comma or a point."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -47,3 +48,18 @@ def test_scores_are_typed_with_a_comma_or_a_point_and_shown_the_vietnamese_way(s
     for member, shown in ((an, "79,5"), (binh, "80,25"), (cuong, "70")):
         assert f'name="s_{member.pk}" value="{shown}"' in text
     assert "79.50" not in text and "70.00" not in text
+
+
+def test_the_rating_choices_begin_with_their_abbreviation(staff, tree):
+    """Review F21: on a phone the select is cut to "Hoàn thành…" for three of the four levels."""
+    member = make_member(full_name="Trần Văn An")
+    member_admit(member=member, organisation=tree["cb1"], ceremony_date=datetime.date(2010, 1, 1))
+    page = staff.get(f"{BULK}?to_chuc={tree['dbcs'].pk}&nam=2024")
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", str(page.context["form"][f"r_{member.pk}"]))
+    assert options == [
+        "— chưa xếp loại —",
+        "HTXSNV – Hoàn thành xuất sắc nhiệm vụ",
+        "HTTNV – Hoàn thành tốt nhiệm vụ",
+        "HTNV – Hoàn thành nhiệm vụ",
+        "KHTNV – Không hoàn thành nhiệm vụ",
+    ]

@@ -115,7 +115,7 @@ def test_office_enters_a_years_ratings_on_the_bulk_screen(page):
     selects = page.locator(".rating-table tbody select")
     expect(selects).to_have_count(due)
     for index in range(due):
-        label = "Hoàn thành xuất sắc nhiệm vụ" if index == 0 else "Hoàn thành tốt nhiệm vụ"
+        label = "HTXSNV – Hoàn thành xuất sắc nhiệm vụ" if index == 0 else "HTTNV – Hoàn thành tốt nhiệm vụ"
         selects.nth(index).select_option(label=label)
     shot(page, "ratings-1-filled")
     page.get_by_role("button", name="Lưu toàn bộ xếp loại").click()

@@ -54,8 +54,10 @@ class PersonProfile(models.Model):
     birth_date = models.DateField("ngày sinh", validators=[limits.past_day])
     birthplace = models.CharField("nơi sinh", max_length=255, blank=True)
     hometown = models.CharField("quê quán", max_length=255, blank=True)
-    ethnicity = models.CharField("dân tộc", max_length=50, default="Kinh")
-    religion = models.CharField("tôn giáo", max_length=50, default="Không")
+    # The forms prefill "Kinh" / "Không" for a person to see and keep; empty is "not recorded" (an
+    # import's empty cell, a cleared field), counted as "Chưa ghi", never as an assumed value.
+    ethnicity = models.CharField("dân tộc", max_length=50, default="Kinh", blank=True)
+    religion = models.CharField("tôn giáo", max_length=50, default="Không", blank=True)
     residence = models.CharField("nơi cư trú", max_length=255, blank=True)
     occupation = models.CharField("nghề nghiệp", max_length=120, blank=True)
     position = models.CharField("chức vụ", max_length=120, blank=True)
@@ -74,6 +76,8 @@ class PersonProfile(models.Model):
     class Meta:
         abstract = True
 
+    # Fields whose default only prefills a form: what nobody gave is stored empty, not the default.
+    NOT_ASSUMED = ("ethnicity", "religion")
     TEXT_FIELDS = ("birthplace", "hometown", "ethnicity", "religion", "residence", "occupation", "position")
 
     def normalize_profile(self):

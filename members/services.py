@@ -187,7 +187,10 @@ def members_create_bulk(new_members, *, import_batch):
         return 0
     ids = reserve_ids(Member, len(new_members))
     profile_fields = list(new_members[0].profile)
-    defaults = {name: Member._meta.get_field(name).get_default() for name in profile_fields}
+    defaults = {
+        name: "" if name in Member.NOT_ASSUMED else Member._meta.get_field(name).get_default()
+        for name in profile_fields
+    }
     members, events, periods, cards, badges = [], [], [], [], []
     for member_id, new in zip(ids, new_members, strict=True):
         profile = new.profile

@@ -159,10 +159,15 @@ def counted_together(family, base, groupings):
     return counts
 
 
+def _recorded(field):
+    """The stored value, or "Chưa ghi" when empty (never an assumed "Kinh" / "Không")."""
+    return Case(When(**{field: ""}, then=Value(NOT_RECORDED)), default=F(field), output_field=CharField())
+
+
 MEMBER_GROUPINGS = {
     "gender": lambda s: _choice_label(("gender", Gender.choices)),
-    "ethnicity": lambda s: F("ethnicity"),
-    "religion": lambda s: F("religion"),
+    "ethnicity": lambda s: _recorded("ethnicity"),
+    "religion": lambda s: _recorded("religion"),
     "age_band": lambda s: _age_band_case(s.as_of),
     "education": lambda s: Case(
         When(education="", then=Value(NOT_RECORDED)), default=F("education"), output_field=CharField()
@@ -243,8 +248,8 @@ def _age_band_of_age():
 
 ADMISSION_GROUPINGS = {
     "gender": lambda: _choice_label(("member__gender", Gender.choices)),
-    "ethnicity": lambda: F("member__ethnicity"),
-    "religion": lambda: F("member__religion"),
+    "ethnicity": lambda: _recorded("member__ethnicity"),
+    "religion": lambda: _recorded("member__religion"),
     "age_band": _age_band_of_age,
     "education": lambda: Case(
         When(member__education="", then=Value(NOT_RECORDED)),

@@ -15,6 +15,7 @@ from partyblock.reports.composition import (
     AGE_BAND_LABELS,
     AGE_BANDS,
     MEMBER_BREAKDOWNS,
+    NOT_RECORDED,
     OUTSIDE,
     PARTY_AGE_BAND_LABELS,
     PARTY_AGE_BANDS,
@@ -53,8 +54,10 @@ def analysis_columns(scope, prefix, counts=None):
     total = sum(gender.values())
     among = [
         ("Nữ", gender.get("Nữ", 0)),
-        ("Dân tộc thiểu số", total - ethnicity.get("Kinh", 0)),
-        ("Có tôn giáo", total - religion.get("Không", 0)),
+        # Counted from the recorded values: a member whose ethnicity or religion is not recorded
+        # ("Chưa ghi") is in neither column.
+        ("Dân tộc thiểu số", sum(n for group, n in ethnicity.items() if group not in ("Kinh", NOT_RECORDED))),
+        ("Có tôn giáo", sum(n for group, n in religion.items() if group not in ("Không", NOT_RECORDED))),
     ]
     columns = [("Tổng số", [("Tổng số", total)])]
     if prefix == "members":

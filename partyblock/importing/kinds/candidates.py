@@ -397,6 +397,8 @@ def apply(record):
     values = {k: _unplain(k, v) for k, v in profile.items()}
     if candidate_id is None:
         values.pop("organisation", None)
+        for name in Candidate.NOT_ASSUMED:  # an empty cell is not recorded, not the form's prefill
+            values.setdefault(name, "")
         outcome = services.candidate_identify(
             organisation=organisation, identified_on=day(identified_on), **values
         )

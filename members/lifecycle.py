@@ -31,6 +31,25 @@ VOTE_TO_DECISION_MONTHS = 3
 TEMPORARY_TRANSFER_MIN_MONTHS = 3
 TEMPORARY_TRANSFER_MAX_MONTHS = 24
 HEALTH_EXEMPTION_MAX_MONTHS = 12
+# "Tuổi cao" as a ground for exemption (HD 27-HD/BTCTW 2009 §1.1: "đảng viên tuổi cao, sức khỏe
+# yếu và tự nguyện xin miễn công tác và sinh hoạt Đảng") names no age. A member younger than the lowest normal retirement age of
+# the period (55, women under the Labour Code 2012 Điều 187) is implausible: warned, not refused.
+OLD_AGE_EXEMPTION_PLAUSIBLE_AGE = 55
+
+
+def old_age_exemption_warning(birth_date, day):
+    """The warning for an exemption "vì tuổi cao" of a member born on `birth_date` from `day`, or None."""
+    if birth_date is None or day is None:
+        return None
+    age = age_on(birth_date, day)
+    if age >= OLD_AGE_EXEMPTION_PLAUSIBLE_AGE:
+        return None
+    return (
+        f"miễn sinh hoạt vì tuổi cao khi mới {age} tuổi (dưới {OLD_AGE_EXEMPTION_PLAUSIBLE_AGE}): "
+        "hãy kiểm tra lại lý do miễn."
+    )
+
+
 # Readmission (docs/rules.md): at least 36 months out of the Party, with the written consent of the
 # province's standing committee (QĐ 29-QĐ/TW 2016 §3.5, QĐ 24-QĐ/TW 2021 §3.5.1, QĐ 294-QĐ/TW 2025
 # §3.5.1); once only. Readmissions decided before QĐ 29 took effect are only warned about: the
@@ -415,6 +434,10 @@ def replay(member, events, organisations=None, *, written=None, by_discipline=Fa
                     f"{when}: miễn sinh hoạt vì sức khỏe mỗi lần không quá 12 tháng (cần ngày kết thúc)."
                 )
                 continue
+            if event.exemption_ground == ExemptionGround.AGE and is_written(event):
+                warning = old_age_exemption_warning(member.birth_date, day)
+                if warning:
+                    result.warnings.append(f"{when}: {warning}")
             state = replace(state, is_exempt=True)
             if event.end_date:
                 timed.append((event.end_date, "exempt"))

@@ -13,8 +13,22 @@ from django.db.models import Count, Exists, OuterRef, Q
 from units.models import GRASSROOTS_KINDS, Organisation, OrganisationRating
 
 from .deadlines import late_ceremonies, recognition_overdue
-from .lifecycle import GROUND_REQUIRED_KINDS, fmt, replay
-from .models import EventKind, MemberEvent, MemberRating, MembershipPeriod, MembershipStatus, SickLeave
+from .lifecycle import (
+    GROUND_REQUIRED_KINDS,
+    OLD_AGE_EXEMPTION_PLAUSIBLE_AGE,
+    fmt,
+    old_age_exemption_warning,
+    replay,
+)
+from .models import (
+    EventKind,
+    ExemptionGround,
+    MemberEvent,
+    MemberRating,
+    MembershipPeriod,
+    MembershipStatus,
+    SickLeave,
+)
 from .queries import periods_as_of, periods_to_rate, rating_day
 
 EXCELLENT_CAP_SHARE = 0.20  # level-1 ratings ≤ 20% of level-2 ratings, per TCCS and year (HD 21/2019)
@@ -357,6 +371,16 @@ def readmissions_breaking_the_rules(within=None):
     return findings
 
 
+def young_old_age_exemptions(within=None):
+    """Exemptions "vì tuổi cao" of members younger than is plausible on their first day
+    (`lifecycle.old_age_exemption_warning`)."""
+    events = MemberEvent.objects.filter(kind=EventKind.EXEMPTION, exemption_ground=ExemptionGround.AGE)
+    found = _event_findings(
+        _events_within(events, within), lambda e: old_age_exemption_warning(e.member.birth_date, e.date)
+    )
+    return [finding for finding in found if finding.reason]
+
+
 def stored_rule_checks(year, today, within=None):
     """Records already stored that break a rule enforced since (listed, never rewritten), and the
     deadlines staff are held to: overdue recognitions on `today`, late ceremonies in `year`."""
@@ -392,6 +416,16 @@ def stored_rule_checks(year, today, within=None):
             "trường hợp không xem xét kết nạp lại (QĐ 24-QĐ/TW, QĐ 294-QĐ/TW mục 3.5).",
             "loi",
             readmissions_breaking_the_rules(within),
+            kind="events",
+        ),
+        Check(
+            "mien_tuoi_cao",
+            f"Miễn sinh hoạt vì tuổi cao khi dưới {OLD_AGE_EXEMPTION_PLAUSIBLE_AGE} tuổi",
+            "Miễn công tác và sinh hoạt đảng dành cho đảng viên tuổi cao, sức khỏe yếu, tự nguyện xin miễn "
+            "(HD 27-HD/BTCTW 2009 mục 1.1), văn bản không nêu số tuổi; dưới tuổi nghỉ hưu thấp nhất "
+            f"({OLD_AGE_EXEMPTION_PLAUSIBLE_AGE}) cần kiểm tra lại lý do.",
+            "canh_bao",
+            young_old_age_exemptions(within),
             kind="events",
         ),
         Check(

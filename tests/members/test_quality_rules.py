@@ -181,3 +181,28 @@ def test_the_checks_page_lists_stored_breaches_and_overdue_recognitions(admin_cl
     assert [f.member.full_name for f in checks["qua_han_chinh_thuc"].findings] == ["Hoàng Thị Chờ"]
     assert "Xóa tên, xin ra khỏi Đảng chưa ghi lý do (1)" in page
     assert "Hoàng Thị Chờ" in page
+
+
+def test_an_exemption_for_old_age_of_a_working_age_member_is_warned_and_listed(tree):
+    """Review F19: "tuổi cao" at 29 is implausible: a warning when recorded, a line on the checks
+    page; at 55 and over neither."""
+    from members.models import ExemptionGround
+    from members.quality import young_old_age_exemptions
+    from members.services import member_admit, member_exempt
+    from tests.members.conftest import make_member
+
+    young = make_member(full_name="Bùi Thị Đào", birth_date=datetime.date(1988, 2, 19))
+    old = make_member(full_name="Lê Văn Già", birth_date=datetime.date(1955, 1, 1))
+    for member in (young, old):
+        member_admit(member=member, organisation=tree["cb1"], ceremony_date=datetime.date(2012, 1, 10))
+    outcome = member_exempt(member=young, on=datetime.date(2017, 11, 6), ground=ExemptionGround.AGE)
+    assert outcome.warnings == [
+        "Miễn công tác và sinh hoạt đảng ngày 06/11/2017: miễn sinh hoạt vì tuổi cao khi mới 29 tuổi "
+        "(dưới 55): hãy kiểm tra lại lý do miễn."
+    ]
+    assert member_exempt(member=old, on=datetime.date(2017, 11, 6), ground=ExemptionGround.AGE).warnings == []
+
+    assert [(f.member, f.event.date) for f in young_old_age_exemptions()] == [
+        (young, datetime.date(2017, 11, 6))
+    ]
+    assert young_old_age_exemptions(within=tree["dbcs"]) and not young_old_age_exemptions(within=tree["cbcs"])

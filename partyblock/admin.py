@@ -60,7 +60,8 @@ def members_of(entries):
     """Set `member_name` on log rows of a member's records (one query per kind of record)."""
     wanted = {}
     for entry in entries:
-        entry.member_name = entry.object_repr if entry.model == "members.member" else ""
+        named = entry.model == "members.member" and entry.action not in ("denied", "not_found")
+        entry.member_name = entry.object_repr if named else ""  # a refusal's text names no member
         if entry.model in MEMBER_RECORDS and entry.object_id.isdigit():
             wanted.setdefault(entry.model, set()).add(int(entry.object_id))
     names = {}

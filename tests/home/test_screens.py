@@ -365,7 +365,10 @@ def test_the_audit_log_tells_a_missing_record_from_one_outside_the_scope(client,
         ("not_found", "members.member", "abc"),
     ]
     client.force_login(personas["quantri"])
-    text = client.get(reverse("admin:audit_activitylog_changelist")).content.decode()
+    page = client.get(reverse("admin:audit_activitylog_changelist"))
+    refusals = [e for e in page.context["cl"].result_list if e.action in ("denied", "not_found")]
+    assert len(refusals) == 3 and {e.member_name for e in refusals} == {""}
+    text = page.content.decode()
     assert "Không tìm thấy" in text and "Bị từ chối truy cập" in text
     assert "Đảng viên #99999999999" in text
     assert "members.member #" not in text

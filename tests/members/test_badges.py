@@ -190,3 +190,25 @@ def test_a_probationary_readmitted_member_is_not_listed_for_a_badge(tree):
     assert due_names(D(2016, 2, 3)) == []
     member_recognise(member=member, decision_date=D(2016, 6, 10))
     assert due_names(D(2016, 9, 2)) == [("Vũ Văn Chờ", 50, 51)]
+
+
+def test_the_badge_due_page_and_its_xlsx_flag_an_unknown_milestone(tree, admin_client):
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    member = make_member(full_name="Đỗ Văn Xưa", birth_date=D(1950, 1, 1))
+    member_admit_outside(member=member, other_party="Đảng bộ huyện", ceremony_date=D(1975, 1, 1))
+    member_recognise(member=member, decision_date=D(1976, 2, 1))
+    member_transfer_in(member=member, to=tree["cb1"], from_party="Đảng bộ huyện", on=D(2010, 3, 1))
+    url = reverse("admin:members_partybadge_due")
+
+    page = admin_client.get(url, {"ngay": "03/02/2014"}).content.decode()
+    assert '<strong class="unknown-flag">Chưa rõ</strong>' in page
+    assert "1 chưa rõ" in page and "overdue-flag" not in page
+    book = openpyxl.load_workbook(
+        io.BytesIO(admin_client.get(url, {"ngay": "03/02/2014", "xuat": "xlsx"}).content)
+    )
+    rows = [row for row in book.active.iter_rows(values_only=True) if "Đỗ Văn Xưa" in row]
+    assert len(rows) == 1 and rows[0][-1].startswith("Chưa rõ")

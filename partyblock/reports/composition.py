@@ -169,9 +169,7 @@ MEMBER_GROUPINGS = {
     "ethnicity": lambda s: _recorded("ethnicity"),
     "religion": lambda s: _recorded("religion"),
     "age_band": lambda s: _age_band_case(s.as_of),
-    "education": lambda s: Case(
-        When(education="", then=Value(NOT_RECORDED)), default=F("education"), output_field=CharField()
-    ),
+    "education": lambda s: _recorded("education"),
     "theory_level": lambda s: _choice_label(("theory_level", TheoryLevel.choices)),
 }
 FIXED_GROUPS = {

@@ -47,10 +47,10 @@ def test_bulk_screen_lists_who_must_be_rated_with_that_years_categories(staff, t
     field = form.fields[f"r_{form.rows[0].subject_id}"]
     assert [label for _, label in field.choices] == [
         "— chưa xếp loại —",
-        "Hoàn thành xuất sắc nhiệm vụ",
-        "Hoàn thành tốt nhiệm vụ",
-        "Hoàn thành nhiệm vụ",
-        "Không hoàn thành nhiệm vụ",
+        "HTXSNV – Hoàn thành xuất sắc nhiệm vụ",
+        "HTTNV – Hoàn thành tốt nhiệm vụ",
+        "HTNV – Hoàn thành nhiệm vụ",
+        "KHTNV – Không hoàn thành nhiệm vụ",
     ]
 
 

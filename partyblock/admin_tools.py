@@ -105,7 +105,7 @@ class RatingAdminMixin:
             else rating_schemes.all_category_choices(subject)
         )
         form.base_fields["category"] = forms.ChoiceField(
-            choices=[("", "---------"), *choices], label="xếp loại"
+            choices=[("", "---------"), *choices], label="Xếp loại"
         )
         return form
 

@@ -227,8 +227,8 @@ def test_the_vote_date_is_stored_and_the_age_is_judged_on_it(tree):
 # --- templates and exports --------------------------------------------------------------------------------
 
 
-def test_the_members_template_has_the_vote_and_arrival_columns():
-    assert headers("members")[-2:] == ["Ngày chi bộ biểu quyết", "Ngày chuyển đến"]
+def test_the_members_template_has_the_vote_arrival_and_badge_columns():
+    assert headers("members")[-3:] == ["Ngày chi bộ biểu quyết", "Ngày chuyển đến", "Huy hiệu Đảng"]
 
 
 @pytest.mark.django_db

@@ -68,6 +68,7 @@ def test_member_list_round_trips_and_only_the_edited_cell_changes(admin_client, 
         "Đảng bộ cơ sở",
         "Ngày chi bộ biểu quyết",
         "Ngày chuyển đến",
+        "Huy hiệu Đảng",
     ]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["Nguyễn Văn An"][7:] == (
@@ -77,6 +78,7 @@ def test_member_list_round_trips_and_only_the_edited_cell_changes(admin_client, 
         "30.000001",
         "Chi bộ Kế toán",
         "Đảng bộ Sở A",
+        None,
         None,
         None,
     )
@@ -96,6 +98,32 @@ def test_member_list_round_trips_and_only_the_edited_cell_changes(admin_client, 
     changed_member = next(m for m in before["Member"] if m["id"] == an.pk)
     changed_member["ethnicity"] = "Mường"
     assert after == before
+
+
+@pytest.mark.django_db
+def test_the_badges_a_member_holds_are_exported_and_read_back_unchanged(admin_client, tree):
+    """The export carries the Huy hiệu Đảng held (not a revoked one), as the column reads them, so
+    the list re-imported is unchanged and offices see the column in the files they get."""
+    from members.models import PartyBadge
+    from members.services import badges_received, member_admit_outside, member_transfer_in
+
+    elder = make_member(full_name="Lê Văn Lão", birth_date=D(1948, 5, 5))
+    member_admit_outside(member=elder, other_party="Đảng bộ huyện Thanh Hà", ceremony_date=D(1970, 3, 1))
+    member_recognise(member=elder, decision_date=D(1971, 3, 1))
+    member_transfer_in(member=elder, to=tree["cb1"], from_party="Đảng bộ huyện Thanh Hà", on=D(2005, 1, 3))
+    badges_received(member=elder, badges=[(30, D(2001, 2, 3)), (40, None)])
+    book = load_workbook(io.BytesIO(export(admin_client, "members_member")))
+    sheet = book.worksheets[0]
+    column = [c.value for c in sheet[1]].index("Huy hiệu Đảng")
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Lê Văn Lão"][column] == "30 năm (03/02/2001); 40 năm"
+    exported = io.BytesIO()
+    book.save(exported)
+    before = snapshot(), list(PartyBadge.objects.values_list("years", "awarded_on"))
+    preview = prepare("members", exported.getvalue(), file_name="lai.xlsx")
+    assert (preview.errors, preview.updates) == ([], [])
+    assert (preview.batch.created_count, preview.batch.unchanged_count) == (0, 1)
+    assert (snapshot(), list(PartyBadge.objects.values_list("years", "awarded_on"))) == before
 
 
 @pytest.mark.django_db

@@ -253,7 +253,7 @@ class MembersKind(Kind):
             import_only(so_ly_lich_column()),
             vote_date_column(),
             arrived_on_column(),
-            import_only(badges_column()),
+            badges_column(),
         ]
 
     @property
@@ -847,7 +847,7 @@ class MembersKind(Kind):
         ids = [m.pk for m in members]
         directory = {o.pk: o for o in Organisation.objects.only("pk", "name", "kind", "path", "depth")}
         by_path = {o.path: o for o in directory.values()}
-        admission, recognition, arrival, card, last = {}, {}, {}, {}, {}
+        admission, recognition, arrival, card, last, badges = {}, {}, {}, {}, {}, {}
         for start in range(0, len(ids), 5000):
             part = ids[start : start + 5000]
             for event in MemberEvent.objects.filter(
@@ -872,6 +872,14 @@ class MembersKind(Kind):
                 .values_list("member_id", "organisation_id")
             ):
                 last[member_id] = organisation_id
+            for member_id, years, awarded_on in (
+                PartyBadge.objects.filter(member_id__in=part, revoked_on__isnull=True)
+                .order_by("years")
+                .values_list("member_id", "years", "awarded_on")
+            ):
+                # As the column reads it back: "30 năm (03/02/2015); 40 năm".
+                day = f" ({day_text(awarded_on)})" if awarded_on else ""
+                badges.setdefault(member_id, []).append(f"{years} năm{day}")
         gender = dict(Gender.choices)
         for number, member in enumerate(members, start=1):
             chi_bo = directory.get(last.get(member.pk))
@@ -896,6 +904,7 @@ class MembersKind(Kind):
                 admitted.vote_date if admitted else None,
                 # The day a member admitted outside the Khối came into it.
                 came.date if came and admitted and not admitted.organisation_id else None,
+                "; ".join(badges.get(member.pk, ())) or None,
             ]
 
 

@@ -39,7 +39,9 @@ def test_leader_follows_977_admissions_to_their_records_and_exports_them(page, t
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Tải về Excel (.xlsx)").click()
     download = download_info.value
-    assert download.suggested_filename == "chi-tiet-admissions.xlsx"
+    assert (
+        download.suggested_filename == "chi-tiet-ket-nap-dang-vien-moi-31-07-2020.xlsx"
+    )  # the term's last day
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     rows = list(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))

@@ -326,6 +326,11 @@ class BadgesColumn(Column):
         self.milestones = tuple(milestones)
         self.day = DateColumn("_", "_")
 
+    @staticmethod
+    def text(years, awarded_on=None):
+        """One badge as the column writes it and `clean` reads it back: "30 năm (03/02/2015)"."""
+        return f"{years} năm" + (f" ({day_text(awarded_on)})" if awarded_on else "")
+
     def clean(self, value):
         text = clean_text(value)
         if text is None:

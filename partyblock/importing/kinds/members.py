@@ -451,7 +451,7 @@ class MembersKind(Kind):
         not; a member whose party age had gaps may need the badge recorded in the admin."""
         ok = True
         for years, awarded in badges or ():
-            shown = f"{years} năm" + (f" ({day_text(day(awarded))})" if awarded else "")
+            shown = BadgesColumn.text(years, day(awarded) if awarded else None)
             if official is None:
                 ctx.error(
                     number,
@@ -877,9 +877,7 @@ class MembersKind(Kind):
                 .order_by("years")
                 .values_list("member_id", "years", "awarded_on")
             ):
-                # As the column reads it back: "30 năm (03/02/2015); 40 năm".
-                day = f" ({day_text(awarded_on)})" if awarded_on else ""
-                badges.setdefault(member_id, []).append(f"{years} năm{day}")
+                badges.setdefault(member_id, []).append(BadgesColumn.text(years, awarded_on))
         gender = dict(Gender.choices)
         for number, member in enumerate(members, start=1):
             chi_bo = directory.get(last.get(member.pk))

@@ -84,6 +84,10 @@ class ConductedRecord(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):  # each subclass has its own `kind`
+        number = f"QĐ {self.decision_number}, " if self.decision_number else ""
+        return f"{self.get_kind_display()} ({number}{day_text(self.decision_date, '?')})"
+
     def clean(self):
         errors = {}
         if self.body == Body.GRASSROOTS and not self.conducting_organisation_id:
@@ -138,10 +142,6 @@ class Inspection(ConductedRecord):
         ordering = ["-decision_date", "-pk"]
         indexes = [models.Index(fields=["body", "kind", "decision_date"], name="inspection_body_kind_date")]
 
-    def __str__(self):
-        number = f"QĐ {self.decision_number}, " if self.decision_number else ""
-        return f"{self.get_kind_display()} ({number}{day_text(self.decision_date, '?')})"
-
     def clean(self):
         errors = {}
         try:
@@ -175,10 +175,6 @@ class Supervision(ConductedRecord):
         verbose_name_plural = "giám sát"
         ordering = ["-decision_date", "-pk"]
         indexes = [models.Index(fields=["body", "kind", "decision_date"], name="supervision_body_kind_date")]
-
-    def __str__(self):
-        number = f"QĐ {self.decision_number}, " if self.decision_number else ""
-        return f"{self.get_kind_display()} ({number}{day_text(self.decision_date, '?')})"
 
 
 def _subject_constraints(prefix, parent):

@@ -511,6 +511,20 @@ class Builder:
                 **fields,
             )
 
+        def complaint(decision, after_days, summary, kind=LetterKind.COMPLAINT):
+            """The member's complaint about their discipline decision, `after_days` after it."""
+            day = decision.decision_date + datetime.timedelta(days=after_days)
+            letter = receive(
+                day,
+                kind,
+                [decision.member],
+                sender=decision.member.full_name,
+                summary=summary,
+                competence=Competence.HANDLED,
+                discipline_decision=decision,
+            )
+            return day, letter
+
         # In the term: every letter settled or forwarded.
         for day in [
             D(2015, 11, 9),
@@ -560,16 +574,7 @@ class Builder:
         # Complaints about discipline decisions of the term: one upheld (the decision withdrawn).
         complained = [d for d in self.decisions if d.member_id and d.form == DisciplineForm.WARNING]
         upheld = complained[0]
-        day = upheld.decision_date + datetime.timedelta(days=20)
-        letter = receive(
-            day,
-            LetterKind.COMPLAINT,
-            [upheld.member],
-            sender=upheld.member.full_name,
-            summary="Khiếu nại quyết định kỷ luật cảnh cáo.",
-            competence=Competence.HANDLED,
-            discipline_decision=upheld,
-        )
+        day, letter = complaint(upheld, 20, "Khiếu nại quyết định kỷ luật cảnh cáo.")
         closed = day + datetime.timedelta(days=70)
         discipline_withdraw(
             decision=upheld,
@@ -578,15 +583,11 @@ class Builder:
         )
         letter_close(letter=letter, on=closed, result="Khiếu nại đúng: hủy bỏ quyết định kỷ luật cảnh cáo.")
         kept = complained[-1]
-        day = kept.decision_date + datetime.timedelta(days=15)
-        letter = receive(
-            day,
-            LetterKind.MIXED,
-            [kept.member],
-            sender=kept.member.full_name,
-            summary="Khiếu nại quyết định kỷ luật, đồng thời tố cáo người chủ trì cuộc họp xét kỷ luật.",
-            competence=Competence.HANDLED,
-            discipline_decision=kept,
+        day, letter = complaint(
+            kept,
+            15,
+            "Khiếu nại quyết định kỷ luật, đồng thời tố cáo người chủ trì cuộc họp xét kỷ luật.",
+            kind=LetterKind.MIXED,
         )
         letter_close(
             letter=letter,
@@ -595,16 +596,7 @@ class Builder:
         )
 
         # After the term: the expelled member complains (rejected); later letters, some still open.
-        day = expulsion.decision_date + datetime.timedelta(days=25)
-        letter = receive(
-            day,
-            LetterKind.COMPLAINT,
-            [expulsion.member],
-            sender=expulsion.member.full_name,
-            summary="Khiếu nại quyết định kỷ luật khai trừ ra khỏi Đảng.",
-            competence=Competence.HANDLED,
-            discipline_decision=expulsion,
-        )
+        day, letter = complaint(expulsion, 25, "Khiếu nại quyết định kỷ luật khai trừ ra khỏi Đảng.")
         letter_close(
             letter=letter, on=day + datetime.timedelta(days=110), result="Giữ nguyên quyết định khai trừ."
         )

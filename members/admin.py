@@ -450,8 +450,10 @@ class MemberAdmin(ArrivalViewMixin, ExportXlsxMixin, NationalIdSearchHelpMixin, 
         )
 
     def get_search_results(self, request, queryset, search_term):
-        """Every word must appear in the name, ignoring case and diacritics (đ matches d);
-        a bare number also finds a party card, and the national ID for those who see it whole."""
+        """Every word must appear in the name, ignoring case and diacritics (đ matches d), a single
+        letter as an initial; a bare number also finds a party card, and the national ID for those
+        who see it whole. A term of one character finds no one (`members.queries.name_search`), here
+        and in the member choosers (the autocomplete asks this method)."""
         if not search_term.strip():
             return queryset, False
         return queryset.filter(member_search(search_term, request.user)), False

@@ -96,15 +96,39 @@ def member_ratings_within(within=None):
     return ratings.filter(under_in_year(within, "organisation_id", "year")) if within is not None else ratings
 
 
-def name_search(term, *, national_id=False, prefix=""):
-    """Q matching members whose name has every word of `term`, ignoring case and diacritics (đ = d),
-    or whose party card number is exactly `term`, or, when `national_id` (the searching user sees
-    national IDs whole: `partyblock.accounts.access.may_look_up`, no search by a value seen
-    masked), whose national ID is. `prefix` reaches the member from another model ("member__")."""
-    term = term.strip()
-    name_match = Q()
+SEARCH_MIN_CHARACTERS = 2
+SEARCH_TOO_SHORT = f"Gõ ít nhất {SEARCH_MIN_CHARACTERS} ký tự (chữ hoặc số) để tìm."
+
+
+def search_too_short(term):
+    """Whether `term` is too short to be searched: fewer than two letters or digits once folded
+    (one letter is in nearly every name, so it would list everyone). Such a search is not run: it
+    finds nothing and the page says `SEARCH_TOO_SHORT`."""
+    return len("".join(search_key(term).split())) < SEARCH_MIN_CHARACTERS
+
+
+def name_words(term, field):
+    """Q: the folded name in `field` (a `search_name`) holds every word of `term`, ignoring case and
+    diacritics (đ = d); a one-letter word only as the start of a word, an initial ("Nguyen V An")."""
+    found = Q()
     for word in search_key(term).split():
-        name_match &= Q(**{f"{prefix}search_name__contains": word})
+        if len(word) == 1:
+            found &= Q(**{f"{field}__startswith": word}) | Q(**{f"{field}__contains": f" {word}"})
+        else:
+            found &= Q(**{f"{field}__contains": word})
+    return found
+
+
+def name_search(term, *, national_id=False, prefix=""):
+    """Q matching members whose name has every word of `term` (`name_words`), or whose party card
+    number is exactly `term`, or, when `national_id` (the searching user sees national IDs whole:
+    `partyblock.accounts.access.may_look_up`, no search by a value seen masked), whose national ID
+    is. `prefix` reaches the member from another model ("member__"). A term `search_too_short`
+    matches no one."""
+    term = term.strip()
+    if search_too_short(term):
+        return Q(pk__in=[])
+    name_match = name_words(term, f"{prefix}search_name")
     cards = MemberCard.objects.filter(number=term).values("member_id")
     # The national database's key is not personal data (DOMAIN.md §8): everyone may look it up.
     found = name_match | Q(**{f"{prefix}pk__in": cards}) | Q(**{f"{prefix}so_ly_lich": term})

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from members.models import Member
+from members.queries import SEARCH_TOO_SHORT, search_too_short
 from partyblock.accounts.access import may_look_up, member_search, visible
 from partyblock.core import rating_schemes
 from units.models import Organisation
@@ -110,7 +111,18 @@ class RatingAdminMixin:
         return form
 
 
-class NationalIdSearchHelpMixin:
+class NameSearchMixin:
+    """A list searched by name (`members.queries.name_words`): a term `search_too_short` is not run
+    (finds nothing) and the search box says why (`templates/admin/search_form.html`)."""
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        short = changelist.query.strip() and search_too_short(changelist.query)
+        changelist.search_too_short = SEARCH_TOO_SHORT if short else ""
+        return changelist
+
+
+class NationalIdSearchHelpMixin(NameSearchMixin):
     """A list whose search finds members by CCCD says so only to users who may search by it
     (`partyblock.accounts.access.may_look_up`); others read `search_help_text_masked`."""
 
@@ -133,6 +145,8 @@ class MemberSearchMixin(NationalIdSearchHelpMixin):
         term = search_term.strip()
         if not term:
             return queryset, False
+        if search_too_short(term):
+            return queryset.none(), False
         found = member_search(term, request.user, prefix="member__")
         for field in self.also_searched:
             found |= Q(**{f"{field}__icontains": term})

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Member, MembershipPeriod
+from members.queries import SEARCH_TOO_SHORT, search_too_short
 from partyblock.accounts.access import (
     ROLE_ADMIN,
     ROLE_GRASSROOTS,
@@ -295,7 +296,8 @@ def search(request):
     term = request.GET.get("q", "").strip()[:100]
     context = _admin_context(request, f"Tìm kiếm “{term}”" if term else "Tìm kiếm")
     members, organisations, total, organisation_total = [], [], 0, 0
-    if term:
+    too_short = bool(term) and search_too_short(term)  # one letter is in every name: not run
+    if term and not too_short:
         ctx = TodoContext(request.user, today())
         matches = member_matches(term, request.user)
         total = matches.count()
@@ -319,6 +321,7 @@ def search(request):
     context.update(
         {
             "term": term,
+            "too_short": SEARCH_TOO_SHORT if too_short else "",
             "members": members,
             "member_total": total,
             "more_members_url": reverse("admin:members_member_changelist") + "?" + urlencode({"q": term}),

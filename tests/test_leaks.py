@@ -208,8 +208,8 @@ def _autocomplete(user, planted):
 
 
 def _header_search(user, planted):
-    # A letter both names hold (searching by a CCCD echoes it: see the search tests below).
-    return get(user, reverse("search"), {"q": "o"})
+    # Letters both names hold (searching by a CCCD echoes it: see the search tests below).
+    return get(user, reverse("search"), {"q": "an"})
 
 
 def _only(*personas):

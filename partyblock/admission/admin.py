@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from members.models import PROFILE_FIELDS, Member
+from members.queries import name_words, search_too_short
 from partyblock.accounts.access import locked_member_fields, shown_value, visible
-from partyblock.admin_tools import GrassrootsListFilter
+from partyblock.admin_tools import GrassrootsListFilter, NameSearchMixin
 from partyblock.audit.log import current_user
-from partyblock.core.text import DAY_FORMAT, day_text, search_key
+from partyblock.core.text import DAY_FORMAT, day_text
 from units.models import MEMBER_HOLDING_KINDS, Organisation
 from units.placing import PARENTS, placed
 
@@ -96,7 +97,7 @@ class CandidateForm(forms.ModelForm):
         return services.candidate_update(stored, **changes)
 
 
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(NameSearchMixin, admin.ModelAdmin):
     form = CandidateForm
     list_display = ["name_column", "chi_bo_column", "step_column", "step_on", "due_column", "status"]
     list_filter = [StepFilter, GrassrootsListFilter, StuckFilter, "status"]
@@ -170,10 +171,12 @@ class CandidateAdmin(admin.ModelAdmin):
         return False  # a candidacy ends as admitted, withdrawn or not admitted; the record stays
 
     def get_search_results(self, request, queryset, search_term):
-        words = search_key(search_term).split()
-        for word in words:
-            queryset = queryset.filter(search_name__contains=word)
-        return queryset, False
+        """The member list's rule for names (`members.queries.name_words`)."""
+        if not search_term.strip():
+            return queryset, False
+        if search_too_short(search_term):
+            return queryset.none(), False
+        return queryset.filter(name_words(search_term, "search_name")), False
 
     # --- columns --------------------------------------------------------------------------------
     @admin.display(description="họ và tên", ordering="sort_key")

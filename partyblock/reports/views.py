@@ -13,6 +13,7 @@ from django.template import loader
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from members.queries import SEARCH_TOO_SHORT, name_words, search_too_short
 from partyblock.accounts.access import (
     ORGANISATION_PARAM,
     may_see_figure,
@@ -25,7 +26,7 @@ from partyblock.accounts.access import (
 from partyblock.audit.log import log_denied
 from partyblock.core import params
 from partyblock.core.figures import FIGURES, value
-from partyblock.core.text import day_text, search_key
+from partyblock.core.text import day_text
 from partyblock.core.xlsx import xlsx_response
 from partyblock.reports import composition_report, drilldown, targets
 from partyblock.reports.composition import MEMBER_BREAKDOWNS
@@ -314,11 +315,16 @@ def drilldown_view(request, key):
     hidden = 0 if records is counted else counted.count() - total
     queryset, columns = drilldown.prepare(records, scope)
     search = request.GET.get("q", "").strip()
-    if search and columns.search:
+    too_short = bool(search and columns.search) and search_too_short(search)
+    if too_short:  # one letter is in every name: not run (the member list's rule)
+        queryset = queryset.none()
+    elif search and columns.search:
         matches = Q()
         for field in columns.search:
-            term = search_key(search) if field.endswith("search_name") else search
-            matches |= Q(**{f"{field}__icontains": term})
+            if field.endswith("search_name"):  # a name by its words, as the member list finds it
+                matches |= name_words(search, field)
+            else:
+                matches |= Q(**{f"{field}__icontains": search})
         queryset = queryset.filter(matches)
     if request.GET.get("xuat") == "xlsx":
         return xlsx_response(
@@ -374,6 +380,7 @@ def drilldown_view(request, key):
         "rows": rows,
         "headers": columns.headers,
         "search": search,
+        "search_too_short": SEARCH_TOO_SHORT if too_short else "",
         "query_without_page": urlencode({k: v for k, v in request.GET.items() if k != "trang"}),
         "report_url": report_url + "?" + urlencode(back),
     }

@@ -5,14 +5,14 @@ services in one transaction: all of them, or, when any is refused, nothing."""
 
 from django import forms
 from django.contrib.admin import helpers
-from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from partyblock.accounts.access import visible
-from partyblock.admin_tools import write_from_form
+from partyblock.admin_tools import OpenOrganisationSelect, open_organisations, write_from_form
 from partyblock.core.text import DAY_FORMAT, day_text
 from units.models import MEMBER_HOLDING_KINDS, Organisation
 from units.placing import PARENTS, placed
@@ -83,11 +83,12 @@ class ArrivalForm(forms.Form):
         )
         self.fields = {**profile, **self.fields}
         chi_bo = self.fields["chi_bo"]
-        chi_bo.queryset = visible(
-            Organisation.objects.filter(kind__in=MEMBER_HOLDING_KINDS, dissolved_on__isnull=True), user
+        chi_bo.queryset = open_organisations(
+            visible(Organisation.objects.filter(kind__in=MEMBER_HOLDING_KINDS), user)
         ).select_related(PARENTS)
-        # The autocomplete of the event's chi bộ: this is the transfer-in event's organisation.
-        chi_bo.widget = AutocompleteSelect(MemberEvent._meta.get_field("organisation"), admin_site)
+        # The autocomplete of the event's chi bộ (this is the transfer-in event's organisation), of
+        # those open today: the member arrives in today's tree.
+        chi_bo.widget = OpenOrganisationSelect(MemberEvent._meta.get_field("organisation"), admin_site)
         chi_bo.widget.choices = chi_bo.choices
 
     def clean(self):

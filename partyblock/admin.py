@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 
 from partyblock.accounts.access import shown_changes
 from partyblock.accounts.models import UserScope
+from partyblock.admin_tools import OpenOrganisationsMixin
 from partyblock.audit.log import current_user, labelled_changes
 from partyblock.audit.models import ActivityLog
 
@@ -133,10 +134,11 @@ def _pair(values):
     return [values, ""]
 
 
-class UserScopeInline(admin.StackedInline):
+class UserScopeInline(OpenOrganisationsMixin, admin.StackedInline):
     model = UserScope
     can_delete = False
     autocomplete_fields = ["tccs"]
+    open_organisation_fields = ["tccs"]  # staff keep a TCCS of today
     verbose_name_plural = "phạm vi phụ trách (cán bộ TCCS)"
 
 

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.text import capfirst
 
 from partyblock.accounts.access import is_admin, lookup_reveals_masked, shown_changes, visible
+from partyblock.admin_tools import OPEN_PARAM, open_organisations
 from partyblock.audit.log import import_batch_entry, labelled_changes, log_denied
 from partyblock.audit.models import ActivityLog
 from units.placing import placed, tccs_names
@@ -228,7 +229,8 @@ def offered_kinds(site, field):
 class PlacedAutocompleteJsonView(AutocompleteJsonView):
     """The admin's autocomplete (already narrowed to the user's scope by the model admin's
     queryset), an organisation named with its TCCS, so the many "Chi bộ Văn phòng" tell apart, and
-    only of the kinds the field takes (`offered_kinds`: a member's chi bộ is never a đảng bộ); a
+    only of the kinds the field takes (`offered_kinds`: a member's chi bộ is never a đảng bộ), only
+    those open today when the chooser places a record today (`OpenOrganisationSelect`); a
     model admin with an `autocomplete_label(obj)` names its records so (members: birth date, card,
     chi bộ — TCCS, so namesakes tell apart)."""
 
@@ -242,6 +244,8 @@ class PlacedAutocompleteJsonView(AutocompleteJsonView):
             kinds = offered_kinds(self.admin_site, self.source_field)
             if kinds is not None:
                 queryset = queryset.filter(kind__in=kinds)
+            if self.request.GET.get(OPEN_PARAM):  # a chooser placing a record today (OpenOrganisationSelect)
+                queryset = open_organisations(queryset)
         return queryset
 
     def serialize_result(self, obj, to_field_name):

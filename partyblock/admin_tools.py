@@ -4,6 +4,7 @@ list filters, and the rating form that offers only the chosen year's categories.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
@@ -109,6 +110,68 @@ class RatingAdminMixin:
             choices=[("", "---------"), *choices], label="Xếp loại"
         )
         return form
+
+
+# --- organisations a new record may be placed in -----------------------------------------------
+OPEN_PARAM = "dang-hoat-dong"  # the autocomplete's flag: only organisations open today
+
+
+def open_organisations(queryset, keep=None):
+    """`queryset` narrowed to the organisations open today (founded, not dissolved or merged): a new
+    record is placed in today's tree. `keep` (the organisation an existing record already holds,
+    even ended since) stays, so that record still shows and saves it."""
+    open_today = queryset.active_on(timezone.localdate())
+    return open_today | queryset.filter(pk=keep) if keep is not None else open_today
+
+
+class OpenOrganisationSelect(AutocompleteSelect):
+    """The admin's organisation autocomplete asked for organisations open today only (`OPEN_PARAM`,
+    read by `partyblock.admin_site.PlacedAutocompleteJsonView`)."""
+
+    def get_url(self):
+        return f"{super().get_url()}?{OPEN_PARAM}=1"
+
+
+def _open_form(form_class, names):
+    class OpenOrganisationsForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name in names:
+                if name in self.fields:
+                    field = self.fields[name]
+                    field.queryset = open_organisations(
+                        field.queryset, getattr(self.instance, f"{name}_id", None)
+                    )
+
+    OpenOrganisationsForm.__name__ = form_class.__name__
+    return OpenOrganisationsForm
+
+
+class OpenOrganisationsMixin:
+    """A ModelAdmin or inline whose `open_organisation_fields` (foreign keys to an organisation)
+    place a record in today's tree (a user's TCCS, a candidate's chi bộ, a new organisation's
+    parent): their chooser offers only organisations open today, and the form accepts only those or
+    the one the record already holds (`open_organisations`). Dated records of the past (events,
+    ratings, inspections) keep every organisation: one ended since was open on their day."""
+
+    open_organisation_fields = ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.open_organisation_fields and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs.setdefault(
+                "widget", OpenOrganisationSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _open_form(super().get_form(request, obj, **kwargs), self.open_organisation_fields)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _open_form(formset.form, self.open_organisation_fields)
+        return formset
 
 
 class NameSearchMixin:

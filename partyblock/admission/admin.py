@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from members.models import PROFILE_FIELDS, Member
 from members.queries import name_words, search_too_short
 from partyblock.accounts.access import locked_member_fields, shown_value, visible
-from partyblock.admin_tools import GrassrootsListFilter, NameSearchMixin
+from partyblock.admin_tools import GrassrootsListFilter, NameSearchMixin, OpenOrganisationsMixin
 from partyblock.audit.log import current_user
 from partyblock.core.text import DAY_FORMAT, day_text
 from units.models import MEMBER_HOLDING_KINDS, Organisation
@@ -97,7 +97,7 @@ class CandidateForm(forms.ModelForm):
         return services.candidate_update(stored, **changes)
 
 
-class CandidateAdmin(NameSearchMixin, admin.ModelAdmin):
+class CandidateAdmin(NameSearchMixin, OpenOrganisationsMixin, admin.ModelAdmin):
     form = CandidateForm
     list_display = ["name_column", "chi_bo_column", "step_column", "step_on", "due_column", "status"]
     list_filter = [StepFilter, GrassrootsListFilter, StuckFilter, "status"]
@@ -130,6 +130,7 @@ class CandidateAdmin(NameSearchMixin, admin.ModelAdmin):
         ("Các bước", {"fields": ["identified_on", "steps_table"]}),
     ]
     LOCKED_DISPLAY = {"national_id": "masked_national_id"}
+    open_organisation_fields = ["organisation"]  # a candidate is trained by a chi bộ of today
 
     # --- form -----------------------------------------------------------------------------------
     def get_fieldsets(self, request, obj=None):
@@ -156,9 +157,8 @@ class CandidateAdmin(NameSearchMixin, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":
-            kwargs["queryset"] = Organisation.objects.filter(
-                kind__in=MEMBER_HOLDING_KINDS, dissolved_on__isnull=True
-            ).order_by("path")
+            # open today (`open_organisation_fields`), or the one an open candidacy already has
+            kwargs["queryset"] = Organisation.objects.filter(kind__in=MEMBER_HOLDING_KINDS).order_by("path")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -16,6 +16,7 @@ from partyblock.rating_entry import EntryRow, default_year, rating_entry_view
 from .models import (
     GRASSROOTS_KINDS,
     MEMBER_HOLDING_KINDS,
+    RATED_KINDS,
     BreakthroughTask,
     Document,
     Meeting,
@@ -64,6 +65,9 @@ class OrganisationRatingAdmin(ExportXlsxMixin, RatingAdminMixin, admin.ModelAdmi
     list_select_related = ["organisation", "tccs"]
     search_fields = ["organisation__name", "organisation__code"]
     autocomplete_fields = ["organisation"]
+    organisation_kinds = {
+        "organisation": RATED_KINDS
+    }  # the chooser offers them; OrganisationRating.clean refuses others
     fields = ["organisation", "year", "category", "score", "note"]
     change_list_template = "admin/units/organisationrating/change_list.html"
 

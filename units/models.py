@@ -28,6 +28,10 @@ class OrganisationKind(models.TextChoices):
 GRASSROOTS_KINDS = (OrganisationKind.DANG_BO_CO_SO, OrganisationKind.CHI_BO_CO_SO)
 # Where members keep their official registration: only chi bộ hold members.
 MEMBER_HOLDING_KINDS = (OrganisationKind.CHI_BO_CO_SO, OrganisationKind.CHI_BO_TRUC_THUOC)
+# Organisations rated each year: TCCS, đảng bộ bộ phận and chi bộ trực thuộc (HD 21-HD/BTCTW 2019:
+# every party organisation is rated; docs/rules.md), never the Khối nor a provincial committee.
+RATED_KINDS = (*GRASSROOTS_KINDS, OrganisationKind.DANG_BO_BO_PHAN, OrganisationKind.CHI_BO_TRUC_THUOC)
+RATED_KINDS_TEXT = "tổ chức cơ sở đảng, đảng bộ bộ phận và chi bộ trực thuộc"
 # Which kinds may sit directly under which (None: the root has no parent).
 ALLOWED_PARENT_KINDS = {
     OrganisationKind.BLOC: (),
@@ -546,7 +550,8 @@ class RatingFields(models.Model):
 
 
 class OrganisationRating(RatingFields):
-    """The year's rating of a TCCS or a chi bộ trực thuộc."""
+    """The year's rating of an organisation of the `RATED_KINDS` (a TCCS, a đảng bộ bộ phận or a chi
+    bộ trực thuộc)."""
 
     organisation = models.ForeignKey(
         Organisation, verbose_name="tổ chức đảng", on_delete=models.PROTECT, related_name="ratings"
@@ -584,9 +589,12 @@ class OrganisationRating(RatingFields):
         if not self.organisation_id:
             return
         organisation = self.organisation
-        if organisation.kind not in (*GRASSROOTS_KINDS, OrganisationKind.CHI_BO_TRUC_THUOC):
+        if organisation.kind not in RATED_KINDS:
             raise ValidationError(
-                {"organisation": "Chỉ xếp loại tổ chức cơ sở đảng và chi bộ trực thuộc đảng bộ cơ sở."}
+                {
+                    "organisation": f"{organisation.name} là {organisation.get_kind_display().lower()}: "
+                    f"chỉ xếp loại {RATED_KINDS_TEXT}."
+                }
             )
         self.clean_rating()
         self.tccs_id = organisation.grassroots_id

@@ -8,14 +8,13 @@ from django.db.models import Count, Q, Sum
 from partyblock.core.text import search_key
 
 from .models import (
-    GRASSROOTS_KINDS,
+    RATED_KINDS,
     BreakthroughTask,
     Document,
     Meeting,
     MeetingDayTotal,
     MeetingKind,
     Organisation,
-    OrganisationKind,
     OrganisationRating,
     attendance_pct,
 )
@@ -52,11 +51,6 @@ def organisations_matching(queryset, term):
         if organisation_code.casefold() == code or all(word in text for word in words):
             found.append(pk)
     return queryset.filter(pk__in=found)
-
-
-# Organisations rated each year: TCCS, đảng bộ bộ phận and chi bộ trực thuộc (HD 21-HD/BTCTW 2019:
-# every party organisation is rated; docs/rules.md).
-RATED_KINDS = (*GRASSROOTS_KINDS, OrganisationKind.DANG_BO_BO_PHAN, OrganisationKind.CHI_BO_TRUC_THUOC)
 
 
 def organisations_to_rate(year, within=None):

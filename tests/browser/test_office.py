@@ -129,3 +129,18 @@ def test_office_enters_a_years_ratings_on_the_bulk_screen(page):
     shot(page, "ratings-2-saved")
     saved = MemberRating.objects.filter(year=2024, organisation__path__startswith=organisation.path)
     assert sorted(saved.values_list("level", flat=True)) == [1] + [2] * (due - 1)
+
+
+def test_the_audit_log_reads_as_cards_on_a_phone(page):
+    """On a 375-pixel phone the audit log's entries are cards (time and action, the record, who and
+    where from), not eight columns scrolling sideways in their box."""
+    from tests.browser.test_leader import WIDER_THAN_THEIR_BOX
+
+    login(page, persona("quantri"))
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto("/quan-tri/audit/activitylog/")
+    assert page.locator("#result_list tbody tr").count() > 0  # the logins above, at least
+    assert page.evaluate(WIDER_THAN_THEIR_BOX) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(page, "audit-log-phone")
+    page.set_viewport_size({"width": 1366, "height": 768})

@@ -1,4 +1,4 @@
-"""The validated plan of an import: one JSON line per record, zlib-compressed, stored in the
+"""The validated plan of an import: one JSON list of its records, zlib-compressed, stored in the
 ImportBatch row.
 
 `prepare` writes records (lists of plain values; dates as ISO text): one per row to create or
@@ -23,7 +23,7 @@ def day(text):
     return datetime.date.fromisoformat(text) if text else None
 
 
-MAGIC = b"PBPLAN3\n"  # earlier plans were marshal records (2) or JSON lines (1)
+MAGIC = b"PBPLAN4\n"  # earlier plans were JSON lines (3 and 1) or marshal records (2)
 
 
 def _plain(value):
@@ -36,39 +36,34 @@ def _plain(value):
 
 
 class PlanWriter:
-    """The plan as it is built: one JSON line per record (lists of plain values; dates and decimals
-    as text), zlib-compressed when finished. Plans are made and read only by this code and kept in
-    the batch row, never taken from outside."""
+    """The plan as it is built: a list of records (lists of plain values; dates and decimals as
+    text), written as one JSON document, zlib-compressed, when finished (one document reads back
+    twice as fast as a line per record). Plans are made and read only by this code and kept in the
+    batch row, never taken from outside."""
 
     def __init__(self):
-        self._lines = []
-        self.records = 0
+        self._records = []
 
     def add(self, record):
-        self._lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=_plain))
-        self.records += 1
+        self._records.append(record)
 
     def finish(self):
-        text = "".join(f"{line}\n" for line in self._lines)
+        text = json.dumps(self._records, ensure_ascii=False, separators=(",", ":"), default=_plain)
         return MAGIC + zlib.compress(text.encode(), 1)
 
 
 def read_plan(blob):
-    """Yield the records of a plan, decompressing as it goes. A plan in an older format is refused
-    (the file is to be previewed again)."""
+    """The records of a plan. A plan in an older format is refused (the file is to be previewed
+    again)."""
     if not blob:
-        return
+        return []
     blob = bytes(blob)
     if not blob.startswith(MAGIC):
         raise ValidationError(OUTDATED)
     try:
-        text = zlib.decompress(blob[len(MAGIC) :])
-    except zlib.error:
-        raise ValidationError(OUTDATED) from None
-    if text and not text.endswith(b"\n"):
-        raise ValidationError(OUTDATED)  # truncated: never written by this code
-    for line in text.splitlines():
-        yield json.loads(line)
+        return json.loads(zlib.decompress(blob[len(MAGIC) :]))
+    except (zlib.error, ValueError):
+        raise ValidationError(OUTDATED) from None  # truncated or damaged: never written by this code
 
 
 OUTDATED = "Bản xem trước này được lập bởi phiên bản cũ của chương trình: hãy tải tệp lên lại."

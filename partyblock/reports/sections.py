@@ -219,38 +219,19 @@ def _ratings(scope):
     section = Section("xep_loai", "Đánh giá, xếp loại chất lượng", short="Xếp loại chất lượng")
     member_shares = value("member_good_or_better_pct_by_year", scope)
     tccs_shares = value("tccs_good_or_better_pct_by_year", scope)
-    levels = [1, 2, 3, 4]
-    level_headers = [rating_schemes.LEVEL_SHORT[lv] for lv in levels]
+    level_headers = [rating_schemes.LEVEL_SHORT[lv] for lv in RATING_LEVELS]
     member_rows, tccs_rows, member_columns, tccs_columns = [], [], [], []
     for year in scope.rated_years:
-        counts = [count(scope, "member_ratings", year=year, level=lv) for lv in levels]
-        share = member_shares.get(str(year))
-        member_rows.append(
-            (
-                str(year),
-                [
-                    count(scope, "member_ratings", year=year),
-                    *counts,
-                    count(scope, "member_ratings_good_or_better", year=year),
-                    Cell(share, unit="%", source=f"member_good_or_better_pct_by_year:{year}"),
-                ],
-            )
+        share = Cell(
+            member_shares.get(str(year)), unit="%", source=f"member_good_or_better_pct_by_year:{year}"
         )
-        member_columns.append((str(year), [c.value for c in counts]))
-        counts = [count(scope, "tccs_ratings", year=year, level=lv) for lv in levels]
-        share = tccs_shares.get(str(year))
-        tccs_rows.append(
-            (
-                str(year),
-                [
-                    count(scope, "tccs_ratings", year=year),
-                    *counts,
-                    count(scope, "tccs_ratings_good_or_better", year=year),
-                    Cell(share, unit="%"),
-                ],
-            )
-        )
-        tccs_columns.append((str(year), [c.value for c in counts]))
+        row, column = _rated_year(scope, year, "member_ratings", "member_ratings_good_or_better", share)
+        member_rows.append(row)
+        member_columns.append(column)
+        share = Cell(tccs_shares.get(str(year)), unit="%")
+        row, column = _rated_year(scope, year, "tccs_ratings", "tccs_ratings_good_or_better", share)
+        tccs_rows.append(row)
+        tccs_columns.append(column)
     headers = ["Năm", "Được xếp loại", *level_headers, "Tốt trở lên", "Tốt trở lên (%)"]
     section.tables = [
         Table("Đảng viên theo mức xếp loại", headers, member_rows),
@@ -286,6 +267,18 @@ def _ratings(scope):
             ),
         ]
     return section
+
+
+RATING_LEVELS = [1, 2, 3, 4]
+
+
+def _rated_year(scope, year, rated, good_or_better, share):
+    """One year of a ratings table (figures `rated` and `good_or_better`, of members or of TCCS):
+    its row (how many were rated, by level, good or better, `share`) and its chart column (the
+    counts by level)."""
+    counts = [count(scope, rated, year=year, level=lv) for lv in RATING_LEVELS]
+    cells = [count(scope, rated, year=year), *counts, count(scope, good_or_better, year=year), share]
+    return (str(year), cells), (str(year), [c.value for c in counts])
 
 
 def _short_legend():

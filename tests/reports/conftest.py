@@ -88,6 +88,13 @@ def people(tree):
 
 
 @pytest.fixture
+def staff(client, django_user_model):
+    """A client logged in as a superuser (the reports' reader)."""
+    client.force_login(django_user_model.objects.create_superuser("lanhdao", password="x"))
+    return client
+
+
+@pytest.fixture
 def term(db):
     return Term.objects.create(
         label="2015-2020", congress_ordinal="VIII", starts_on=D(2015, 7, 15), ends_on=TERM_END

@@ -48,3 +48,14 @@ def drilldown_total(client, href):
     response = client.get(href)
     assert response.status_code == 200, href
     return response.context["total"], response.context["page"].paginator.count
+
+
+def drilldown_mismatches(client, links):
+    """The links of `links` (as count_links gives them) whose drill-down does not list the count
+    shown: [(key, params, shown, total, listed)]."""
+    mismatches = []
+    for key, params, shown, href in links:
+        total, listed = drilldown_total(client, href)
+        if not shown == total == listed:
+            mismatches.append((key, params, shown, total, listed))
+    return mismatches

@@ -19,12 +19,6 @@ LABEL = "Tỷ lệ cấp ủy viên, đảng viên dự sinh hoạt (%)"
 
 
 @pytest.fixture
-def staff(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("lanhdao", password="x"))
-    return client
-
-
-@pytest.fixture
 def meeting(tree):
     return Meeting.objects.create(organisation=tree["cb1"], held_on=D(2016, 5, 5), expected=400, present=49)
 

@@ -5,7 +5,6 @@ import datetime
 import io
 import json
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -15,7 +14,7 @@ from members.services import member_admit, member_recognise, party_life_gap_reco
 from partyblock.core.figures import FIGURES, value
 from partyblock.reports.figures import Scope
 from tests.members.conftest import make_member
-from tests.reports.helpers import count_links, drilldown_total
+from tests.reports.helpers import count_links, drilldown_mismatches, drilldown_total
 
 D = datetime.date
 TERM_END = D(2020, 7, 31)
@@ -110,12 +109,6 @@ def test_admissions_composition_in_the_period(people, term):
     assert value("admissions_by_theory_level", scope)["Chưa qua đào tạo"] == 3
 
 
-@pytest.fixture
-def staff(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("lanhdao", password="x"))
-    return client
-
-
 def test_each_composition_cell_lists_exactly_its_records(staff, people, term):
     page = staff.get(reverse("reports:term", args=["2015-2020"])).content.decode()
     cells = [
@@ -124,12 +117,7 @@ def test_each_composition_cell_lists_exactly_its_records(staff, people, term):
         if "_by_" in key and key.startswith(("members_", "admissions_"))  # not the pipeline's by step
     ]
     assert len(cells) == (2 + 5 + 3 + 3 + 3 + 5 + 7) + (2 + 5 + 1 + 2 + 1 + 5)
-    mismatches = []
-    for key, params, shown, href in cells:
-        total, listed = drilldown_total(staff, href)
-        if not shown == total == listed:
-            mismatches.append((key, params, shown, total, listed))
-    assert mismatches == []
+    assert drilldown_mismatches(staff, cells) == []
 
 
 def test_drilldown_of_a_group_names_its_members(staff, people, term):
@@ -159,12 +147,7 @@ def test_composition_page_counts_link_to_their_records(staff, people, term):
     assert response.context["admissions"] == 3
     links = count_links(response.content.decode())
     assert len(links) == 28 + 16
-    mismatches = []
-    for key, params, shown, href in links:
-        total, listed = drilldown_total(staff, href)
-        if not shown == total == listed:
-            mismatches.append((key, params, shown, total, listed))
-    assert mismatches == []
+    assert drilldown_mismatches(staff, links) == []
 
 
 def test_composition_page_accepts_iso_and_day_first_dates(staff, people, term):

@@ -41,12 +41,6 @@ def test_judge_rounds_to_the_targets_precision(actual, target, at_most, met):
 
 
 @pytest.fixture
-def staff(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("lanhdao", password="x"))
-    return client
-
-
-@pytest.fixture
 def term(tree):
     term = Term.objects.create(
         label="2015-2020", congress_ordinal="VIII", starts_on=D(2015, 7, 15), ends_on=D(2020, 7, 31)

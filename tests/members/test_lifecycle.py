@@ -507,7 +507,9 @@ def test_readmission_after_an_ending_starts_a_new_probationary_period(admitted, 
     ]
 
 
-def test_probation_after_readmission_counts_from_the_new_ceremony(admitted, tree):
+@pytest.fixture
+def readmitted(admitted, tree):
+    """Removed 01/11/2020 while probationary, readmitted into the Kế toán chi bộ on 01/03/2024."""
     member_end(member=admitted, kind=EventKind.REMOVAL, on=D(2020, 11, 1), ground=EndingGround.WANING)
     member_admit(
         member=admitted,
@@ -516,27 +518,21 @@ def test_probation_after_readmission_counts_from_the_new_ceremony(admitted, tree
         readmission=True,
         readmission_consent="CV 15-CV/TU",
     )
+    return admitted
 
-    outcome = member_recognise(member=admitted, decision_date=D(2025, 3, 20))
+
+def test_probation_after_readmission_counts_from_the_new_ceremony(readmitted):
+    outcome = member_recognise(member=readmitted, decision_date=D(2025, 3, 20))
 
     assert outcome.event.date == D(2025, 3, 1)
-    assert periods(admitted)[-2:] == [
+    assert periods(readmitted)[-2:] == [
         ("SOA-KT", "du_bi", D(2024, 3, 1), D(2025, 3, 1)),
         ("SOA-KT", "chinh_thuc", D(2025, 3, 1), None),
     ]
 
 
-def test_recognition_after_readmission_before_the_new_12_months_is_refused(admitted, tree):
-    member_end(member=admitted, kind=EventKind.REMOVAL, on=D(2020, 11, 1), ground=EndingGround.WANING)
-    member_admit(
-        member=admitted,
-        organisation=tree["cb2"],
-        ceremony_date=D(2024, 3, 1),
-        readmission=True,
-        readmission_consent="CV 15-CV/TU",
-    )
-
-    messages = refused(member_recognise, member=admitted, decision_date=D(2025, 2, 1))
+def test_recognition_after_readmission_before_the_new_12_months_is_refused(readmitted):
+    messages = refused(member_recognise, member=readmitted, decision_date=D(2025, 2, 1))
 
     assert messages == [
         "Công nhận đảng viên chính thức ngày 01/02/2025: chưa đủ 12 tháng dự bị "

@@ -56,7 +56,7 @@ def removed(member, on=LEFT_ON, ground=EndingGround.UNPAID_DUES):
     return member
 
 
-def readmit(member, decided, consent=CONSENT):
+def readmit(member, decided, consent=CONSENT, **fields):
     return member_admit(
         member=member,
         organisation=member.events.get(kind=EventKind.ADMISSION).organisation,
@@ -64,6 +64,20 @@ def readmit(member, decided, consent=CONSENT):
         decision_date=decided,
         readmission=True,
         readmission_consent=consent,
+        **fields,
+    )
+
+
+def expel(member, decided, reason, number="5-QĐ/UBKTĐUK", **fields):
+    """An expulsion the one way it is written: by a discipline decision of the UBKT."""
+    return discipline_decide(
+        member=member,
+        form=DisciplineForm.EXPULSION,
+        deciding_body=DecidingBody.UBKT,
+        decision_number=number,
+        decision_date=decided,
+        reason=reason,
+        **fields,
     )
 
 
@@ -80,14 +94,7 @@ def test_a_bare_expulsion_is_refused_by_the_service(official):
 
 
 def test_an_expulsion_by_a_discipline_decision_is_written_and_linked(official):
-    decision = discipline_decide(
-        member=official,
-        form=DisciplineForm.EXPULSION,
-        deciding_body=DecidingBody.UBKT,
-        decision_number="5-QĐ/UBKTĐUK",
-        decision_date=D(2022, 3, 1),
-        reason="Vi phạm nghiêm trọng.",
-    )
+    decision = expel(official, D(2022, 3, 1), "Vi phạm nghiêm trọng.")
 
     assert stored_events(official)[-1] == (EventKind.EXPULSION, D(2022, 3, 1), "")
     assert decision.member_event.kind == EventKind.EXPULSION
@@ -105,14 +112,7 @@ def test_a_probationary_member_is_not_expelled_even_by_the_discipline_path(admit
 
 
 def test_the_expulsion_event_of_a_decision_is_not_deleted_by_hand(official):
-    decision = discipline_decide(
-        member=official,
-        form=DisciplineForm.EXPULSION,
-        deciding_body=DecidingBody.UBKT,
-        decision_number="5-QĐ/UBKTĐUK",
-        decision_date=D(2022, 3, 1),
-        reason="Vi phạm nghiêm trọng.",
-    )
+    decision = expel(official, D(2022, 3, 1), "Vi phạm nghiêm trọng.")
 
     messages = refused(member_events_apply, member=official, delete=[decision.member_event])
 
@@ -330,14 +330,7 @@ def test_the_admin_refuses_a_removal_without_ground_and_accepts_it_with_one(staf
 
 @pytest.mark.django_db
 def test_the_admin_refuses_deleting_the_expulsion_of_a_decision(staff, official):
-    decision = discipline_decide(
-        member=official,
-        form=DisciplineForm.EXPULSION,
-        deciding_body=DecidingBody.UBKT,
-        decision_number="5-QĐ/UBKTĐUK",
-        decision_date=D(2022, 3, 1),
-        reason="Vi phạm nghiêm trọng.",
-    )
+    decision = expel(official, D(2022, 3, 1), "Vi phạm nghiêm trọng.")
     url = reverse("admin:members_member_change", args=[official.pk])
     data = change_page_data(staff.get(url))
     index = next(
@@ -508,15 +501,7 @@ def test_the_admin_judges_the_age_on_the_vote_date(staff, tree):
 
 
 def test_an_expulsion_ground_from_the_decision_excludes_readmission(official):
-    discipline_decide(
-        member=official,
-        form=DisciplineForm.EXPULSION,
-        deciding_body=DecidingBody.UBKT,
-        decision_number="5-QĐ/UBKTĐUK",
-        decision_date=D(2021, 6, 1),
-        reason="Bị kết án về tội tham nhũng.",
-        expulsion_ground=EndingGround.CORRUPTION,
-    )
+    expel(official, D(2021, 6, 1), "Bị kết án về tội tham nhũng.", expulsion_ground=EndingGround.CORRUPTION)
     assert stored_events(official)[-1] == (EventKind.EXPULSION, D(2021, 6, 1), EndingGround.CORRUPTION)
 
     messages = refused(readmit, member=official, decided=D(2024, 6, 1))
@@ -547,28 +532,18 @@ def test_an_expulsion_ground_only_on_an_expulsion(official):
 
 
 def expelled_after_a_conviction(member):
-    discipline_decide(
-        member=member,
-        form=DisciplineForm.EXPULSION,
-        deciding_body=DecidingBody.UBKT,
-        decision_number="7-QĐ/UBKTĐUK",
-        decision_date=D(2021, 6, 1),
-        reason="Bị kết án về tội phạm ít nghiêm trọng.",
+    expel(
+        member,
+        D(2021, 6, 1),
+        "Bị kết án về tội phạm ít nghiêm trọng.",
+        number="7-QĐ/UBKTĐUK",
         expulsion_ground=EndingGround.LESS_SERIOUS_CRIME,
     )
     return member
 
 
 def readmit_after_conviction(member, decided, cleared):
-    return member_admit(
-        member=member,
-        organisation=member.events.get(kind=EventKind.ADMISSION).organisation,
-        ceremony_date=decided + datetime.timedelta(days=14),
-        decision_date=decided,
-        readmission=True,
-        readmission_consent=CONSENT,
-        conviction_cleared_on=cleared,
-    )
+    return readmit(member, decided, conviction_cleared_on=cleared)
 
 
 CLEARED_ON = D(2021, 3, 1)  # 60 months later: 01/03/2026

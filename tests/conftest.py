@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from units.models import Organisation, OrganisationKind
 
@@ -17,6 +19,24 @@ def make_organisation(code, kind, parent=None, founded_on=datetime.date(2000, 1,
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+def page_queries(client, url, **params):
+    """How many queries a GET of `url` (with `params`) takes; it must answer 200."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def inline_management(prefix, total=0, initial=0):
+    """The management form of an admin inline (`prefix`) for a POST."""
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from partyblock.importing.models import ImportBatch
+from tests.conftest import page_queries
 from tests.home.helpers import listed, todo_lines
 from tests.reports.helpers import drilldown_total
 from units.models import Term
@@ -204,24 +205,15 @@ def test_import_batches_of_others_need_the_import_permission(client, personas, o
     assert client.get(reverse("todo", args=["nhap-chua-xac-nhan"])).status_code == 404
 
 
-def _queries(client, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_home_and_todo_lists_take_as_many_queries_for_more_records(client, personas, tree, office_data):
     from tests.home.conftest import admitted
 
     login(client, personas["vanphong"])
     urls = [HOME, reverse("search") + "?q=van"] + [url for _, url in todo_lines(client.get(HOME)).values()]
-    before = {url: _queries(client, url) for url in urls}
+    before = {url: page_queries(client, url) for url in urls}
     for n in range(3):  # more of every kind: overdue probation, members to rate, badges
         admitted(f"Lê Thị Thêm {n}", tree["cb2"], D(2025, 9, 1 + n), recognised=False)
         admitted(f"Nguyễn Văn Cũ {n}", tree["cbcs"], D(2003, 3, 1 + n), birth_date=D(1960, 1, 1))
-    after = {url: _queries(client, url) for url in urls}
+    after = {url: page_queries(client, url) for url in urls}
     assert after == before
     assert before[HOME] <= 30

@@ -4,8 +4,6 @@ read-only lists on member and organisation pages."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inspections.admin import MEMBER_INLINES
@@ -28,26 +26,10 @@ from inspections.services import (
 from inspections.workdays import COMPLAINT_WORKING_DAYS, DENUNCIATION_WORKING_DAYS, working_days_after
 from members.models import EventKind, MemberEvent
 from members.queries import members_as_of
-from tests.conftest import make_organisation
+from tests.conftest import inline_management, make_organisation, page_queries
 from units.models import OrganisationKind
 
 D = datetime.date
-
-
-def management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def queries_of(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def many_chi_bo(tree, count):
@@ -68,7 +50,7 @@ def test_inspection_changelist_queries_do_not_grow_with_subjects(staff, tree, pe
         content="Chuyên đề",
         subjects=[tree["dbcs"]],
     )
-    one = queries_of(staff, url)
+    one = page_queries(staff, url)
 
     chi_bo = many_chi_bo(tree, 12)
     for year in (2019, 2020):
@@ -79,7 +61,7 @@ def test_inspection_changelist_queries_do_not_grow_with_subjects(staff, tree, pe
             content="Thi hành kỷ luật",
             subjects=[*chi_bo, people["an"], people["binh"], people["cuong"]],
         )
-    assert queries_of(staff, url) == one
+    assert page_queries(staff, url) == one
 
 
 def test_letter_changelist_queries_do_not_grow_with_subjects(staff, tree, people):
@@ -96,12 +78,12 @@ def test_letter_changelist_queries_do_not_grow_with_subjects(staff, tree, people
         )
 
     receive(D(2020, 1, 2), [people["an"]])
-    one = queries_of(staff, url)
+    one = page_queries(staff, url)
 
     chi_bo = many_chi_bo(tree, 8)
     receive(D(2020, 2, 3), [*chi_bo, people["binh"], people["cuong"]])
     receive(D(2020, 3, 2), [tree["cbcs"], *chi_bo[:3], people["an"]])
-    assert queries_of(staff, url) == one
+    assert page_queries(staff, url) == one
 
 
 def test_supervision_and_discipline_changelists_query_counts_do_not_grow(staff, tree, people):
@@ -118,7 +100,7 @@ def test_supervision_and_discipline_changelists_query_counts_do_not_grow(staff, 
         decision_date=D(2020, 6, 1),
         reason="Vi phạm",
     )
-    counts = (queries_of(staff, supervisions), queries_of(staff, decisions))
+    counts = (page_queries(staff, supervisions), page_queries(staff, decisions))
 
     supervision_record(
         body=Body.UBKT,
@@ -144,7 +126,7 @@ def test_supervision_and_discipline_changelists_query_counts_do_not_grow(staff, 
         decision_date=D(2020, 6, 3),
         reason="Buông lỏng lãnh đạo",
     )
-    assert (queries_of(staff, supervisions), queries_of(staff, decisions)) == counts
+    assert (page_queries(staff, supervisions), page_queries(staff, decisions)) == counts
 
 
 def test_adding_an_inspection_saves_its_subjects(staff, tree, people):
@@ -156,7 +138,7 @@ def test_adding_an_inspection_saves_its_subjects(staff, tree, people):
             "decision_number": "15-QĐ/UBKTĐUK",
             "decision_date": "12/06/2017",
             "content": "Dấu hiệu vi phạm trong quản lý tài chính",
-            **management("subjects", total=2),
+            **inline_management("subjects", total=2),
             "subjects-0-organisation": tree["cb1"].pk,
             "subjects-0-violation_found": "on",
             "subjects-0-follow_up": "Kiểm điểm chi ủy",
@@ -179,7 +161,7 @@ def test_a_subject_listed_twice_is_refused_on_the_form(staff, tree):
             "kind": "chuyen_de",
             "decision_date": "12/06/2017",
             "content": "Chuyên đề",
-            **management("subjects", total=2),
+            **inline_management("subjects", total=2),
             "subjects-0-organisation": tree["cb1"].pk,
             "subjects-1-organisation": tree["cb1"].pk,
         },
@@ -310,7 +292,7 @@ def test_adding_a_letter_computes_its_deadline(staff, people):
             "summary": "Khiếu nại và tố cáo",
             "competence": "giai_quyet",
             "status": "moi_nhan",
-            **management("subjects", total=1),
+            **inline_management("subjects", total=1),
             "subjects-0-member": people["an"].pk,
         },
     )

@@ -2,13 +2,11 @@ import datetime
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members import services
 from members.models import EventKind, Member, MemberEvent, MembershipPeriod
-from tests.conftest import make_organisation
+from tests.conftest import inline_management, make_organisation, page_queries
 from units.models import OrganisationKind
 
 CHANGELIST = reverse("admin:members_member_changelist")
@@ -32,15 +30,6 @@ def admitted(name, chi_bo, birth=datetime.date(1985, 6, 1), ceremony=datetime.da
 
 def listed_names(response):
     return [row.full_name for row in response.context["cl"].result_list]
-
-
-def inline_management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def add_member_payload(**overrides):
@@ -151,22 +140,15 @@ def test_the_list_and_its_export_open_on_the_members_of_today_and_a_search_finds
     assert exported({"tinh_trang": "tat_ca"}) == ["Nguyễn Văn An", "Nguyễn Văn Cường"]
 
 
-def _changelist_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def test_member_changelist_queries_do_not_grow_with_rows(staff, tree):
     admitted("Nguyễn Văn Mở", tree["cb1"])
-    one = _changelist_queries(staff, CHANGELIST)
+    one = page_queries(staff, CHANGELIST)
     for number in range(29):
         member = admitted(f"Trần Văn Số{number}", tree["cb2" if number % 2 else "cb1"])
         services.member_recognise(member=member, decision_date=datetime.date(2011, 6, 1))
         services.card_issue(member=member, number=f"30.{number:06d}", issued_on=datetime.date(2012, 1, 1))
     assert Member.objects.count() == 30
-    assert _changelist_queries(staff, CHANGELIST) == one
+    assert page_queries(staff, CHANGELIST) == one
 
 
 def test_the_member_list_names_each_chi_bo_with_its_tccs_through_a_dang_bo_bo_phan(staff, tree):
@@ -177,22 +159,22 @@ def test_the_member_list_names_each_chi_bo_with_its_tccs_through_a_dang_bo_bo_ph
     )
     deep = make_organisation("SOA-BP-1", OrganisationKind.CHI_BO_TRUC_THUOC, part, name="Chi bộ Khoa Nội")
     admitted("Nguyễn Văn Mở", tree["cb1"])
-    one = _changelist_queries(staff, CHANGELIST)
+    one = page_queries(staff, CHANGELIST)
     admitted("Lê Thị Sâu", deep)
     page = staff.get(CHANGELIST).content.decode()
     assert "Chi bộ Khoa Nội — Đảng bộ Sở A" in page
     assert "Chi bộ Văn phòng — Đảng bộ Sở A" in page
-    assert _changelist_queries(staff, CHANGELIST) == one
+    assert page_queries(staff, CHANGELIST) == one
 
 
 def test_organisation_changelist_queries_do_not_grow_with_rows(staff, bloc):
     make_organisation("CB01", OrganisationKind.CHI_BO_CO_SO, bloc)
     url = reverse("admin:units_organisation_changelist")
-    one = _changelist_queries(staff, url)
+    one = page_queries(staff, url)
     for number in range(2, 30):
         chi_bo = make_organisation(f"CB{number:02d}", OrganisationKind.CHI_BO_CO_SO, bloc)
         admitted(f"Lê Văn Số{number}", chi_bo)
-    assert _changelist_queries(staff, url) == one
+    assert page_queries(staff, url) == one
 
 
 def test_organisation_changelist_counts_members_below_each_row(staff, tree):

@@ -3,12 +3,11 @@ import io
 
 import openpyxl
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import MemberRating, PartyBadge
 from members.services import member_admit, member_admit_outside, member_recognise, member_transfer_in
+from tests.conftest import page_queries
 from tests.members.conftest import make_member
 from units.models import Meeting, OrganisationRating
 
@@ -30,13 +29,6 @@ def admit_many(chi_bo, count, start=0):
         member_admit(member=member, organisation=chi_bo, ceremony_date=D(2010, 1, 1))
         people.append(member)
     return people
-
-
-def queries(client, url, **params):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def test_bulk_screen_lists_who_must_be_rated_with_that_years_categories(staff, tree):
@@ -76,14 +68,14 @@ def test_bulk_screen_saves_every_row_or_none(staff, tree):
 
 def test_bulk_screen_and_checks_page_queries_do_not_grow_with_members(staff, tree):
     admit_many(tree["cb1"], 1)
-    bulk_one = queries(staff, BULK, to_chuc=tree["dbcs"].pk, nam=2016)
-    checks_one = queries(staff, CHECKS, nam=2016)
+    bulk_one = page_queries(staff, BULK, to_chuc=tree["dbcs"].pk, nam=2016)
+    checks_one = page_queries(staff, CHECKS, nam=2016)
     people = admit_many(tree["cb2"], 29, start=1)
     from members.services import member_ratings_save
 
     member_ratings_save(year=2016, choices={m.pk: ("httnv", None) for m in people})
-    assert queries(staff, BULK, to_chuc=tree["dbcs"].pk, nam=2016) == bulk_one
-    assert queries(staff, CHECKS, nam=2016) == checks_one
+    assert page_queries(staff, BULK, to_chuc=tree["dbcs"].pk, nam=2016) == bulk_one
+    assert page_queries(staff, CHECKS, nam=2016) == checks_one
 
 
 def test_organisation_bulk_screen_rates_the_tccs_or_one_tccs_with_its_chi_bo(staff, tree):
@@ -119,16 +111,16 @@ def test_organisation_bulk_screen_queries_do_not_grow_with_organisations(staff, 
     from units.models import OrganisationKind
 
     url = reverse("admin:units_organisationrating_bulk")
-    one = queries(staff, url, to_chuc=tree["dbcs"].pk, nam=2017)
-    every = queries(staff, url, to_chuc="tccs", nam=2017)
+    one = page_queries(staff, url, to_chuc=tree["dbcs"].pk, nam=2017)
+    every = page_queries(staff, url, to_chuc="tccs", nam=2017)
     for n in range(10):
         make_organisation(
             f"SOA-{n:02d}", OrganisationKind.CHI_BO_TRUC_THUOC, tree["dbcs"], name=f"Chi bộ {n}"
         )
         make_organisation(f"SO{n:02d}", OrganisationKind.CHI_BO_CO_SO, tree["bloc"], name=f"Chi bộ Sở {n}")
     assert len(staff.get(url, {"to_chuc": tree["dbcs"].pk, "nam": 2017}).context["form"].rows) == 13
-    assert queries(staff, url, to_chuc=tree["dbcs"].pk, nam=2017) == one
-    assert queries(staff, url, to_chuc="tccs", nam=2017) == every
+    assert page_queries(staff, url, to_chuc=tree["dbcs"].pk, nam=2017) == one
+    assert page_queries(staff, url, to_chuc="tccs", nam=2017) == every
 
 
 def test_badge_due_page_lists_and_exports_the_same_rows(staff, tree):

@@ -135,3 +135,22 @@ def test_report_tables_fit_a_phone_and_keep_every_column_in_print(page, url):
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 624, "height": 900})
     assert page.evaluate(WIDER_THAN_THEIR_BOX) == []
+
+
+WRAPPED_GROUP_NAMES = """() => [...document.querySelectorAll('.composition-grid td:first-child')]
+  .filter(td => { const range = document.createRange(); range.selectNodeContents(td);
+                  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1; })
+  .map(td => td.textContent.trim())"""
+
+
+def test_the_composition_prints_each_group_name_on_one_line(page):
+    """Printed (A4, two columns of small tables in the 165 mm between the margins), the composition's
+    group names ("Từ 30 tuổi trở xuống", "Từ 10 đến dưới 20 năm") read on one line, and every table
+    stays within its column."""
+    login(page, persona(LEADER))
+    page.goto("/bao-cao/co-cau/")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 624, "height": 900})
+    assert page.locator(".composition-grid td").count() > 0
+    assert page.evaluate(WRAPPED_GROUP_NAMES) == []
+    assert page.evaluate(WIDER_THAN_THEIR_BOX) == []

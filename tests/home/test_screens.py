@@ -140,6 +140,25 @@ def test_checks_do_not_jump_to_a_year_whose_rating_has_only_begun(client, person
     assert client.get(CHECKS, {"nam": 2016}).context["year"] == 2016
 
 
+def test_the_checks_year_is_one_count_the_ratings_year_index_answers(tree):
+    """The year the checks open on is one grouped COUNT(*) over the ratings: the (year, level)
+    index answers it alone (a count of the key read the whole table on every open)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members.admin_recognition import mostly_rated_year
+    from members.services import member_ratings_save
+    from tests.members.test_recognition_admin import admit_many
+
+    members = admit_many(tree["cb1"], 2)
+    member_ratings_save(year=2016, choices={m.pk: ("httnv", None) for m in members})
+    with CaptureQueriesContext(connection) as queries:
+        assert mostly_rated_year() == 2016
+    assert len(queries) == 1
+    sql = queries[0]["sql"]
+    assert "COUNT(*)" in sql and '"members_memberrating"."id"' not in sql
+
+
 def test_grassroots_checks_summary_holds_only_their_tccs(client, personas, tree):
     from tests.members.test_recognition_admin import admit_many
 

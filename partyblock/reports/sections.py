@@ -411,8 +411,21 @@ class Compared:
 
 
 def _term_so_far(scope, term):
-    end = min(scope.ends_on, term.ends_on)
-    return Scope(term.starts_on, end, end, scope.organisation)
+    """The term from its start to the end of the year's scope (or the term's end): one scope kept on
+    the year's, so the comparison and the chart count its admissions in one pass."""
+    key = ("term_so_far", term.pk)
+    if key not in scope.cache:
+        end = min(scope.ends_on, term.ends_on)
+        scope.cache[key] = Scope(term.starts_on, end, end, scope.organisation)
+    return scope.cache[key]
+
+
+def _term_scope(scope, term):
+    """The whole term of a year's report (for its targets), kept on the year's scope."""
+    key = ("term_scope", term.pk)
+    if key not in scope.cache:
+        scope.cache[key] = Scope.for_term(term, organisation=scope.organisation)
+    return scope.cache[key]
 
 
 # The year report's lines, in order: (label, figure, target key judged against or None). A count
@@ -439,7 +452,7 @@ def year_comparison(scope):
     year = scope.starts_on.year
     previous = Scope.for_year(year - 1, organisation=scope.organisation)
     term = term_of_year(year)
-    term_scope = Scope.for_term(term, organisation=scope.organisation) if term else None
+    term_scope = _term_scope(scope, term) if term else None
     so_far = _term_so_far(scope, term) if term else None
     rows = []
     for label, key, target_key in YEAR_LINES:
@@ -487,11 +500,7 @@ def year_admissions_chart(scope, term):
     so_far = _term_so_far(scope, term)
     years = list(range(term.starts_on.year, so_far.ends_on.year + 1))
     target = next(
-        (
-            t
-            for t in term_targets(Scope.for_term(term, organisation=scope.organisation))
-            if t.key == "admissions"
-        ),
+        (t for t in term_targets(_term_scope(scope, term)) if t.key == "admissions"),
         None,
     )
     term_years = len(range(term.starts_on.year, term.ends_on.year + 1))

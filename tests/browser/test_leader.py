@@ -154,3 +154,18 @@ def test_the_composition_prints_each_group_name_on_one_line(page):
     assert page.locator(".composition-grid td").count() > 0
     assert page.evaluate(WRAPPED_GROUP_NAMES) == []
     assert page.evaluate(WIDER_THAN_THEIR_BOX) == []
+
+
+def test_the_term_report_page_one_keeps_the_table_that_follows(page, tmp_path):
+    """Printed on A4, the term report's first page is filled: after section 1's figures comes the
+    first small breakdown (members by gender), not a blank band with the table pushed to page 2
+    (tables print 3 pt above and 8 pt below, captions unpadded). Read from the PDF's first page."""
+    import subprocess
+
+    login(page, persona(LEADER))
+    page.goto(TERM)
+    pdf = tmp_path / "term.pdf"
+    page.pdf(path=pdf, prefer_css_page_size=True)
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", pdf, "-"], capture_output=True, text=True)
+    assert "Đảng viên đầu kỳ" in first.stdout  # section 1's figures
+    assert "Đảng viên theo giới tính" in first.stdout

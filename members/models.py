@@ -18,6 +18,8 @@ from partyblock.core.fields import import_batch_key
 from partyblock.core.text import day_text, name_sort_key, normalize_text, search_key, validate_name
 from units.models import RatingFields
 
+from . import period_profile
+
 
 class Gender(models.TextChoices):
     MALE = "nam", "Nam"
@@ -171,7 +173,10 @@ class Member(PersonProfile):
             self.national_id = None
         if self.so_ly_lich == "":
             self.so_ly_lich = None
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:  # its periods carry the profile fields the composition counts
+            period_profile.sync([self.pk])
 
     def validate_unique(self, exclude=None):
         # Replace Django's generic "already exists" with a message that names the other member.
@@ -472,6 +477,15 @@ class MembershipPeriod(models.Model):
         "cộng số ngày không tính); trống khi giai đoạn nằm trong thời gian gián đoạn sinh hoạt đảng.",
     )
     party_days_before = models.PositiveIntegerField("số ngày tuổi đảng trước giai đoạn", default=0)
+    # The member's profile fields the composition groups by (`PERIOD_PROFILE_FIELDS`), copied onto
+    # each period by `members.period_profile` (every writer of periods or of a profile calls it), so
+    # the breakdowns of the members of a day are one scan of the periods covering it, not a join.
+    gender = models.CharField("giới tính", max_length=3, blank=True, editable=False)
+    birth_date = models.DateField("ngày sinh", null=True, editable=False)
+    ethnicity = models.CharField("dân tộc", max_length=50, blank=True, editable=False)
+    religion = models.CharField("tôn giáo", max_length=50, blank=True, editable=False)
+    education = models.CharField("giáo dục phổ thông", max_length=20, blank=True, editable=False)
+    theory_level = models.CharField("lý luận chính trị", max_length=10, blank=True, editable=False)
 
     objects = MembershipPeriodQuerySet.as_manager()
 

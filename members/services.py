@@ -12,7 +12,7 @@ from partyblock.core.bulk import insert, reserve_ids
 from partyblock.core.text import day_text, name_sort_key, search_key
 from units import services as units_services
 
-from . import party_age
+from . import party_age, period_profile
 from .lifecycle import PERIOD_FIELDS, replay
 from .models import (
     EventKind,
@@ -191,28 +191,29 @@ def members_create_bulk(new_members, *, import_batch):
         name: "" if name in Member.NOT_ASSUMED else Member._meta.get_field(name).get_default()
         for name in profile_fields
     }
+    # A profile field the sheet does not give gets the column's default (`bulk.insert`); the
+    # periods carry what the member row gets (`period_profile`).
+    unwritten = {name: Member._meta.get_field(name).get_default() for name in period_profile.FIELDS}
     members, events, periods, cards, badges = [], [], [], [], []
     for member_id, new in zip(ids, new_members, strict=True):
         profile = new.profile
         full_name = profile["full_name"]
+        written = {
+            name: defaults[name] if profile[name] is None else profile[name] for name in profile_fields
+        }
         members.append(
-            (
-                member_id,
-                *(defaults[name] if profile[name] is None else profile[name] for name in profile_fields),
-                search_key(full_name),
-                name_sort_key(full_name),
-                import_batch.pk,
-            )
+            (member_id, *written.values(), search_key(full_name), name_sort_key(full_name), import_batch.pk)
         )
         events.extend((member_id, event) for event in new.events)
         story = [(event["kind"], event["date"], event.get("decision_date")) for event in new.events]
-        periods.extend((member_id, *row) for row in party_age.with_party_age(new.periods, story))
+        copied = tuple(written.get(name, unwritten[name]) for name in period_profile.FIELDS)
+        periods.extend((member_id, *row, *copied) for row in party_age.with_party_age(new.periods, story))
         if new.card:
             cards.append((member_id, new.card))
         badges.extend((member_id, years, awarded_on) for years, awarded_on in new.badges)
     insert(Member, ["id", *profile_fields, "search_name", "sort_key", "import_batch_id"], members)
     _insert_events(events, import_batch)
-    insert(MembershipPeriod, ["member_id", *PERIOD_FIELDS, *party_age.FIELDS], periods)
+    insert(MembershipPeriod, PERIOD_COLUMNS, periods)
     insert(MemberCard, ["member_id", "number"], cards)
     insert(PartyBadge, ["member_id", "years", "awarded_on"], badges)
     return len(new_members)
@@ -293,16 +294,24 @@ def _story(events):
     return [(event.kind, event.date, event.decision_date) for event in events]
 
 
+# What a stored period is written with: replay's fields, its party age, its member's profile copies.
+PERIOD_COLUMNS = ["member_id", *PERIOD_FIELDS, *party_age.FIELDS, *period_profile.FIELDS]
+
+
 def _period_instances(member_id, rows):
-    names = (*PERIOD_FIELDS, *party_age.FIELDS)
+    names = PERIOD_COLUMNS[1:]
     return [MembershipPeriod(member_id=member_id, **dict(zip(names, row, strict=True))) for row in rows]
 
 
 def _store_periods(member, rows, events, gaps):
-    """Rewrite the member's periods from replay's `rows`, with party age (`party_age.with_party_age`)."""
+    """Rewrite the member's periods from replay's `rows`, with party age (`party_age.with_party_age`)
+    and the member's profile as stored (`period_profile`)."""
+    copied = period_profile.values_of([member.pk])[member.pk]
     MembershipPeriod.objects.filter(member=member).delete()
     MembershipPeriod.objects.bulk_create(
-        _period_instances(member.pk, party_age.with_party_age(rows, _story(events), gaps))
+        _period_instances(
+            member.pk, [(*row, *copied) for row in party_age.with_party_age(rows, _story(events), gaps)]
+        )
     )
 
 
@@ -324,15 +333,16 @@ def periods_replace_bulk(rows_by_member, *, chunk=5000):
             "member_id", "starts_on", "ends_on"
         ):
             gaps.setdefault(member_id, []).append(gap)
+        profiles = period_profile.values_of(ids)
         periods = [
-            (member_id, *row)
+            (member_id, *row, *profiles[member_id])
             for member_id in ids
             for row in party_age.with_party_age(
                 rows_by_member[member_id], stories.get(member_id, []), gaps.get(member_id, [])
             )
         ]
         MembershipPeriod.objects.filter(member_id__in=ids).delete()
-        insert(MembershipPeriod, ["member_id", *PERIOD_FIELDS, *party_age.FIELDS], periods)
+        insert(MembershipPeriod, PERIOD_COLUMNS, periods)
 
 
 def _record(member, kind, by_discipline=False, **fields):

@@ -187,7 +187,14 @@ def _member_records(grouping):
     return records
 
 
-_members_together = counted_together("members", _members, MEMBER_GROUPINGS)
+def _member_periods(scope):
+    """The periods by which the members of the scope count on the as-of day (`periods_as_of`, one
+    per member: `_members`'s rule), each carrying its member's profile fields (`members.period_profile`),
+    so the groupings read the same names on them as on the members, without a join."""
+    return periods_as_of(scope.as_of, scope.within)
+
+
+_members_together = counted_together("members", _member_periods, MEMBER_GROUPINGS)
 
 MEMBER_LABELS = {
     "gender": "Đảng viên theo giới tính",

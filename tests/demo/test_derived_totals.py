@@ -1,8 +1,11 @@
 """Values the demo's writes derive are equal to its records: the Khối's meeting totals per day and
-kind (`MeetingDayTotal`) are the meetings added up."""
+kind (`MeetingDayTotal`) are the meetings added up; each membership period carries its member's
+profile fields (`members.period_profile`)."""
 
 from django.db.models import Count, Sum
 
+from members import period_profile
+from members.models import MembershipPeriod
 from units.models import Meeting, MeetingDayTotal
 
 
@@ -17,3 +20,9 @@ def test_the_meeting_totals_are_the_demos_meetings_added_up(db):
     stored = sorted(MeetingDayTotal.objects.values_list("held_on", "kind", "meetings", "present", "expected"))
     assert len(stored) > 100
     assert stored == from_meetings
+
+
+def test_the_demos_periods_carry_their_members_profile_fields(db):
+    assert MembershipPeriod.objects.count() > 1000
+    assert MembershipPeriod.objects.filter(birth_date__isnull=True).count() == 0
+    assert period_profile.mismatched() == []

@@ -4,6 +4,7 @@ not copied; everything below it is."""
 
 import datetime
 
+from members import period_profile
 from members.models import GapGround, Member
 from members.services import member_admit_outside, member_recognise, member_transfer_in, party_life_gap_record
 from partyblock.demo.bench import base_sizes, scale_to
@@ -49,6 +50,8 @@ def test_copies_carry_each_members_gaps_in_party_life(tree):
 
     copies = Member.objects.exclude(pk=member.pk)
     assert copies.count() == 2
+    assert all(copy.periods.exists() for copy in copies)
+    assert period_profile.mismatched() == []  # the copies' periods carry their members' profile
     for copy in copies:
         assert list(copy.party_life_gaps.values_list("ground", "starts_on", "ends_on")) == list(
             member.party_life_gaps.values_list("ground", "starts_on", "ends_on")

@@ -73,17 +73,23 @@ def _members(scope):
     return members_as_of(scope.as_of, within=scope.within)
 
 
-def _age_band_case(day):
-    """The age band on `day` as a CASE over the birth date (thresholds computed here, so the
-    database compares dates only)."""
-    whens = []
+def _age_band_conditions(day):
+    """[(label, Q)]: the birth dates of each age band on `day` (thresholds computed here, so the
+    database compares dates only); the bands follow each other, a birth date is in at most one."""
+    conditions = []
     for label, low, high in AGE_BANDS:
         condition = Q()
         if high is not None:  # age <= high  ⇔  born after the day high + 1 years before
             condition &= Q(birth_date__gt=years_before(day, high + 1))
         if low is not None:  # age >= low  ⇔  born on or before the day low years before
             condition &= Q(birth_date__lte=years_before(day, low))
-        whens.append(When(condition, then=Value(label)))
+        conditions.append((label, condition))
+    return conditions
+
+
+def _age_band_case(day):
+    """The age band on `day` as a CASE over the birth date (`_age_band_conditions`)."""
+    whens = [When(condition, then=Value(label)) for label, condition in _age_band_conditions(day)]
     return Case(*whens, default=Value(NOT_RECORDED), output_field=CharField())
 
 
@@ -118,15 +124,11 @@ def _party_age_records(scope, group):
 
 
 def _party_age_counts(scope):
-    """{group: count}: one row of counts, one per group (`COUNT(id) FILTER (WHERE …)` over the
-    conditions the CASE of `_party_age_periods` is made of, `party_age.band_conditions`). A fixed
-    set of groups needs no GROUP BY: PostgreSQL counts the periods in parallel workers, where it
-    hashed the CASE of each period in one process (100×: about three times faster)."""
-    conditions = party_age.band_conditions(scope.as_of, PARTY_AGE_BANDS, PROBATIONARY)
-    counts = periods_as_of(scope.as_of, scope.within).aggregate(
-        **{f"g{i}": Count("pk", filter=condition) for i, (_, condition) in enumerate(conditions)}
-    )
-    return {label: counts[f"g{i}"] for i, (label, _) in enumerate(conditions)}
+    """{group: count}, counted in the members' one pass (`_members_together`, `MEMBER_BANDS`) with
+    one `COUNT(*) FILTER (WHERE …)` per group over the conditions the CASE of `_party_age_periods`
+    is made of (`party_age.band_conditions`): grouping by that CASE made PostgreSQL hash every
+    period in one process."""
+    return _members_together(scope)["party_age_band"]
 
 
 def _choice_label(choices):
@@ -137,23 +139,46 @@ def _choice_label(choices):
     )
 
 
-def counted_together(family, base, groupings):
+def counted_together(family, base, groupings, banded=None):
     """`counts(scope)` -> {grouping: {group: count}} for every grouping of a family of breakdowns
     (members on the as-of day, admissions in the period), from one query grouped by all of them at
-    once: `base(scope)` is the family's records, `groupings` {name: scope -> group expression}. A
-    breakdown's drill-down annotates the same expression on the same records, so each cell still
-    counts exactly its records (tests: every cell against its drill-down)."""
+    once: `base(scope)` is the family's records, `groupings` {name: scope -> group expression}.
+    `banded` {name: (scope -> [(group, Q)], group of the records in none)} are counted in the same
+    query with one `COUNT(*) FILTER (WHERE …)` per group instead of being grouped by: PostgreSQL
+    estimates the groups of a CASE over dates (birth dates, party-age dates) as the rows themselves,
+    and then sorts every row on disk instead of hashing a few groups in parallel workers. A
+    breakdown's drill-down annotates the same expression (a CASE over the same conditions) on the
+    same records, so each cell still counts exactly its records (tests: every cell against its
+    drill-down)."""
+    banded = banded or {}
 
     def counts(scope):
         key = ("counted_together", family)
         if key not in scope.cache:
             columns = {f"g_{name}": expression(scope) for name, expression in groupings.items()}
-            rows = base(scope).annotate(**columns).values(*columns).annotate(n=Count("*")).order_by()
-            found = {name: Counter() for name in groupings}
+            bands = {name: conditions(scope) for name, (conditions, _) in banded.items()}
+            filtered = {
+                f"b_{name}_{i}": Count("pk", filter=condition)
+                for name, conditions in bands.items()
+                for i, (_, condition) in enumerate(conditions)
+            }
+            rows = (
+                base(scope).annotate(**columns).values(*columns).annotate(n=Count("*"), **filtered).order_by()
+            )
+            found = {name: Counter() for name in [*groupings, *banded]}
             for row in rows:
                 for name in groupings:
                     found[name][row[f"g_{name}"]] += row["n"]
-            scope.cache[key] = {name: dict(counter) for name, counter in found.items()}
+                for name, conditions in bands.items():
+                    in_none = row["n"]
+                    for i, (group, _) in enumerate(conditions):
+                        found[name][group] += row[f"b_{name}_{i}"]
+                        in_none -= row[f"b_{name}_{i}"]
+                    found[name][banded[name][1]] += in_none
+            scope.cache[key] = {
+                name: {group: n for group, n in counter.items() if n or name not in banded}
+                for name, counter in found.items()
+            }
         return scope.cache[key]
 
     return counts
@@ -171,6 +196,14 @@ MEMBER_GROUPINGS = {
     "age_band": lambda s: _age_band_case(s.as_of),
     "education": lambda s: _recorded("education"),
     "theory_level": lambda s: _choice_label(("theory_level", TheoryLevel.choices)),
+}
+# Counted by bands in the members' one pass (`counted_together`): [(group, Q)], group of the rest.
+MEMBER_BANDS = {
+    "age_band": (lambda s: _age_band_conditions(s.as_of), NOT_RECORDED),
+    "party_age_band": (
+        lambda s: party_age.band_conditions(s.as_of, PARTY_AGE_BANDS, PROBATIONARY),
+        PROBATIONARY,
+    ),
 }
 FIXED_GROUPS = {
     "gender": [label for _, label in Gender.choices],
@@ -194,7 +227,13 @@ def _member_periods(scope):
     return periods_as_of(scope.as_of, scope.within)
 
 
-_members_together = counted_together("members", _member_periods, MEMBER_GROUPINGS)
+# The six member breakdowns and the party-age bands: one grouped pass over the periods of the day.
+_members_together = counted_together(
+    "members",
+    _member_periods,
+    {name: expression for name, expression in MEMBER_GROUPINGS.items() if name not in MEMBER_BANDS},
+    MEMBER_BANDS,
+)
 
 MEMBER_LABELS = {
     "gender": "Đảng viên theo giới tính",

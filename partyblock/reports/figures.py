@@ -8,8 +8,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
-from django.db.models.functions import ExtractYear, Substr
+from django.db.models import Count, F, IntegerField, Q
+from django.db.models.functions import Cast, ExtractYear, Substr
 
 from members.models import EventKind, MembershipStatus
 from members.queries import (
@@ -48,6 +48,7 @@ from units.queries import (
     organisations_as_of,
     rating_level_counts,
 )
+from units.tree import covering
 
 
 @dataclass
@@ -366,19 +367,25 @@ register_flow("badges_awarded", FLOWS["badges_awarded"], badges_awarded_between,
 
 
 # --- lists by TCCS ---------------------------------------------------------------------------------
-def _tccs_without_admission(scope):
-    """TCCS existing at the end of the period none of whose chi bộ admitted anyone in it.
-
-    A TCCS sits right under a root, so its (filing) path is the first two segments of the path of
-    everything filed below it: one anti-join on that prefix, not a prefix match per TCCS (which
-    grew with TCCS × admissions)."""
-    admitted = (
-        admissions_between(scope.starts_on, scope.activity_end)
-        .annotate(tccs_path=_tccs_path("organisation__path"))
-        .values("tccs_path")
+def _by_tccs_of_the_day(admissions):
+    """`admissions` with `tccs_id`: the TCCS their chi bộ was under (or was) on the admission's day,
+    as the tree stood then (the second segment of that day's path: a TCCS sits right under a root),
+    so an admission stays its TCCS's after a chi bộ moves. The spans are joined (one covers a day),
+    not looked up per admission."""
+    spans = "organisation__tree_spans__"
+    on_the_day = covering(F("date"), prefix=spans) & Q(**{f"{spans}depth__gte": 1})
+    return admissions.filter(on_the_day).annotate(
+        tccs_path=_tccs_path(f"{spans}path"),
+        tccs_id=Cast(Substr(f"{spans}path", PATH_STEP + 1, PATH_STEP - 1), IntegerField()),
     )
+
+
+def _tccs_without_admission(scope):
+    """TCCS existing at the end of the period none of whose chi bộ admitted anyone in it (by the
+    tree of each admission's day): one anti-join on the admissions' TCCS."""
+    admitted = _by_tccs_of_the_day(admissions_between(scope.starts_on, scope.activity_end)).values("tccs_id")
     tccs = organisations_as_of(scope.activity_end, GRASSROOTS_KINDS, within=scope.within)
-    return tccs.exclude(path__in=admitted)
+    return tccs.exclude(pk__in=admitted)
 
 
 register(
@@ -389,33 +396,31 @@ TOP_ADMITTERS = 10
 
 
 def _tccs_path(field):
-    """The TCCS's path of an organisation (its first two levels under the Khối)."""
+    """The TCCS's path of an organisation (its first two levels under the root) by its filing place:
+    for records of today (the admission pipeline); past records use the tree of their day."""
     return Substr(field, 1, 2 * PATH_STEP)
+
+
+def _admissions_by_tccs(scope):
+    return _by_tccs_of_the_day(admissions_between(scope.starts_on, scope.activity_end, within=scope.within))
 
 
 def _admissions_of_tccs(scope, tccs):
     organisation = Organisation.objects.filter(code=tccs, kind__in=GRASSROOTS_KINDS).first()
     if organisation is None:
         raise ValueError(f"no TCCS {tccs}")
-    admissions = admissions_between(scope.starts_on, scope.activity_end, within=organisation)
-    return admissions.filter(organisation__path__startswith=scope.within.path) if scope.within else admissions
+    return _admissions_by_tccs(scope).filter(tccs_id=organisation.pk)
 
 
 def top_admitters(scope):
     """[(TCCS, admissions)] of the TCCS that admitted most in the period (ties by tree order), from
-    one grouped query; their cells are `admissions_of_tccs`."""
+    one grouped query; their cells are `admissions_of_tccs` (the same admissions, one TCCS)."""
     key = ("top_admitters",)
     if key not in scope.cache:
-        rows = (
-            admissions_between(scope.starts_on, scope.activity_end, within=scope.within)
-            .annotate(tccs_path=_tccs_path("organisation__path"))
-            .values("tccs_path")
-            .annotate(n=Count("*"))
-            .order_by("-n", "tccs_path")[:TOP_ADMITTERS]
-        )
-        counts = {row["tccs_path"]: row["n"] for row in rows}
-        organisations = {o.path: o for o in Organisation.objects.filter(path__in=counts)}
-        found = [(organisations[path], n) for path, n in counts.items() if path in organisations]
+        rows = _admissions_by_tccs(scope).values("tccs_id", "tccs_path").annotate(n=Count("*"))
+        counts = {row["tccs_id"]: row["n"] for row in rows.order_by("-n", "tccs_path")[:TOP_ADMITTERS]}
+        organisations = Organisation.objects.in_bulk(counts)
+        found = [(organisations[pk], n) for pk, n in counts.items() if pk in organisations]
         scope.cache.update({cache_key("admissions_of_tccs", {"tccs": o.code}): n for o, n in found})
         scope.cache[key] = found
     return scope.cache[key]

@@ -224,3 +224,36 @@ def test_list_cells_equal_their_drilldowns(staff, rated, term):
     ]
     for key, _, shown, href in cells:
         assert drilldown_total(staff, href) == (shown, shown), key
+
+
+def test_lists_by_tccs_follow_the_tree_of_each_admissions_day(term, tree, staff):
+    """A chi bộ moved from Sở A to Sở C mid-term: its admissions before the move stay Sở A's, those
+    after are Sở C's, in the top admitters, their drill-downs and the TCCS without admission."""
+    from partyblock.core.figures import FIGURES
+    from partyblock.reports.figures import top_admitters
+    from tests.conftest import make_organisation
+    from units.models import OrganisationKind
+    from units.services import organisation_move
+
+    soc = make_organisation("SOC", OrganisationKind.DANG_BO_CO_SO, tree["bloc"], name="Đảng bộ Sở C")
+    for name, ceremony in [("Lê Văn An", D(2016, 3, 1)), ("Lê Văn Bình", D(2016, 9, 1))]:
+        member_admit(
+            member=make_member(full_name=name, birth_date=D(1990, 1, 1)),
+            organisation=tree["cb2"],
+            ceremony_date=ceremony,
+        )
+    organisation_move(organisation=tree["cb2"], parent=soc, on=D(2018, 1, 1))
+    member_admit(
+        member=make_member(full_name="Lê Văn Cường", birth_date=D(1991, 1, 1)),
+        organisation=tree["cb2"],
+        ceremony_date=D(2019, 5, 1),
+    )
+    scope = Scope.for_term(term)
+    assert [(o.code, n) for o, n in top_admitters(scope)] == [("SOA", 2), ("SOC", 1)]
+    assert [o.code for o in FIGURES["tccs_without_admission"].records(scope)] == ["SOB"]
+    url = reverse("reports:drilldown", args=["admissions_of_tccs"])
+    for code, names in [("SOA", ["Lê Văn An", "Lê Văn Bình"]), ("SOC", ["Lê Văn Cường"])]:
+        records = FIGURES["admissions_of_tccs"].records(Scope.for_term(term), tccs=code)
+        assert sorted(records.values_list("member__full_name", flat=True)) == names
+        page = staff.get(url, {"nhiem-ky": term.label, "tccs": code}).content.decode()
+        assert all(name in page for name in names)

@@ -44,6 +44,12 @@ from units.models import GRASSROOTS_KINDS, Term
 
 AS_OF_PARAM = "ngay"
 FROM_PARAM, TO_PARAM = "tu-ngay", "den-ngay"  # a period other than a term or a year (composition)
+# The composition page's days: (parameter, shorter alias, the form's label).
+PERIOD_PARAMS = (
+    (AS_OF_PARAM, AS_OF_PARAM, "Đảng viên có đến ngày"),
+    (FROM_PARAM, "tu", "Kết nạp từ ngày"),
+    (TO_PARAM, "den", "Kết nạp đến ngày"),
+)
 ORGANISATION_PARAMS = ("tccs",)  # drill-down parameters that name an organisation by its code
 
 
@@ -66,22 +72,30 @@ def scope_from_request(request, term_label=None, year=None):
 
 def period_scope_from_request(request):
     """(scope, error) for the composition page: members on ?ngay (default today), admissions from
-    ?tu-ngay (default 1 January of that year) to ?den-ngay (default the as-of day)."""
+    ?tu-ngay (default 1 January of that year) to ?den-ngay (default the as-of day). `?tu`/`?den`
+    are read as `?tu-ngay`/`?den-ngay`. Every unusable value is named in the message (its field and
+    parameter), and a start after the end is refused rather than silently replaced."""
     organisation = requested_organisation(request)
     if organisation is None and not organisation_in_scope(request.user, None):
         raise Http404("Tài khoản chưa được giao phạm vi báo cáo.")
     today = timezone.localdate()
-    as_of, error = params.as_of_day(request.GET.get(AS_OF_PARAM), params.PARTY_FOUNDED, today)
-    starts_on, from_error = params.as_of_day(request.GET.get(FROM_PARAM), params.PARTY_FOUNDED, today)
-    ends_on, to_error = params.as_of_day(request.GET.get(TO_PARAM), params.PARTY_FOUNDED, today)
-    error = error or from_error or to_error
-    as_of = as_of or ends_on or today
-    ends_on = ends_on or as_of
-    starts_on = starts_on or datetime.date(ends_on.year, 1, 1)
+    days, errors = {}, []
+    for param, alias, label in PERIOD_PARAMS:
+        name = param if request.GET.get(param) or not request.GET.get(alias) else alias
+        days[param], message = params.as_of_day(request.GET.get(name), params.PARTY_FOUNDED, today)
+        if message:
+            errors.append(f"{label} (tham số “{name}”): {message}")
+    as_of = days[AS_OF_PARAM] or days[TO_PARAM] or today
+    ends_on = days[TO_PARAM] or as_of
+    starts_on = days[FROM_PARAM] or datetime.date(ends_on.year, 1, 1)
     if starts_on > ends_on:
-        error = error or "Ngày bắt đầu kỳ kết nạp phải trước ngày kết thúc."
-        starts_on = datetime.date(ends_on.year, 1, 1)
-    return Scope(starts_on, ends_on, as_of, organisation), error
+        default = datetime.date(ends_on.year, 1, 1)
+        errors.append(
+            f"Ngày bắt đầu kỳ kết nạp ({day_text(starts_on)}) sau ngày kết thúc ({day_text(ends_on)}); "
+            f"số liệu kết nạp dưới đây tính từ {day_text(default)} đến {day_text(ends_on)}."
+        )
+        starts_on = default
+    return Scope(starts_on, ends_on, as_of, organisation), " ".join(errors) or None
 
 
 def scope_query(scope):

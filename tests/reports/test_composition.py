@@ -358,3 +358,20 @@ def test_bands_are_shown_in_words_their_keys_kept(staff, people, term):
     url = reverse("reports:drilldown", args=["members_by_age_band"])
     drill = staff.get(url, {"nhiem-ky": "2015-2020", "group": "<=30"})
     assert "nhóm Từ 30 tuổi trở xuống" in drill.context["param_labels"]
+
+
+def test_composition_page_names_each_bad_period_day_and_refuses_a_start_after_the_end(staff, people, term):
+    both = staff.get(COMPOSITION_URL, {"tu": "abc", "ngay": "xyz"})
+    assert both.status_code == 200
+    assert "Kết nạp từ ngày (tham số “tu”): Ngày “abc” không hợp lệ" in both.context["error"]
+    assert "Đảng viên có đến ngày (tham số “ngay”): Ngày “xyz” không hợp lệ" in both.context["error"]
+    reversed_period = staff.get(COMPOSITION_URL, {"tu-ngay": "31/12/2020", "den-ngay": "01/01/2019"})
+    assert reversed_period.status_code == 200
+    assert (
+        "Ngày bắt đầu kỳ kết nạp (31/12/2020) sau ngày kết thúc (01/01/2019)"
+        in reversed_period.context["error"]
+    )
+    assert "sau ngày kết thúc" in reversed_period.content.decode()
+    alias = staff.get(COMPOSITION_URL, {"tu": "15/07/2015", "den": "31/07/2020", "ngay": "31/07/2020"})
+    assert alias.context["error"] is None
+    assert (alias.context["scope"].starts_on, alias.context["scope"].ends_on) == (D(2015, 7, 15), TERM_END)

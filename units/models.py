@@ -606,7 +606,7 @@ class OrganisationRating(RatingFields):
 
 
 class TaskResult(models.TextChoices):
-    REGISTERED = "dang_ky", "Đã đăng ký"
+    REGISTERED = "dang_ky", "Chưa báo cáo kết quả"  # registered, no result reported yet
     COMPLETED = "hoan_thanh", "Hoàn thành"
     NOT_COMPLETED = "khong_hoan_thanh", "Không hoàn thành"
 

@@ -181,3 +181,15 @@ def test_drilldowns_name_each_chi_bo_with_its_tccs(staff, tree, term):
         "Chi bộ Kế toán — Đảng bộ Sở A",
         "Chi bộ Sở B",
     }
+
+
+def test_breakthrough_tasks_without_a_result_are_labelled_so_on_the_page_and_in_the_xlsx(staff, tree, term):
+    populate(tree)
+    label = "Chưa báo cáo kết quả"
+    page = staff.get(TERM_URL).content.decode()
+    assert label in page
+    assert "Đã đăng ký" not in page
+    export = staff.get(TERM_URL, {"xuat": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content))["4. Công việc đột phá"]
+    rows = {row[0].strip(): row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert rows[label] == BreakthroughTask.objects.filter(result="dang_ky").count()

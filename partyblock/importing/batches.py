@@ -23,13 +23,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partyblock.audit.log import acting_as, current_user, log_import
-from partyblock.importing.models import ImportBatch, ImportStatus
+from partyblock.importing.models import ImportBatch, ImportKind, ImportStatus
 
 from . import plan
 from .columns import Cleaner, IgnoredColumn, Refused, header_key
 from .kinds import KINDS
 from .kinds.base import CHUNK_ROWS, Chunk, Context, Directory
-from .readers import SheetError, read_table
+from .readers import NoHeaderError, SheetError, read_table
 from .scope import OUTSIDE_PLAN, ImportScope, masked_report
 from .scope import refusal as refusal_of
 
@@ -167,7 +167,10 @@ def prepare(
         batch.sha256 = hashlib.sha256(data).hexdigest()
         columns = spec.columns()
         known_keys = set().union(*(c.keys for c in columns))
-        table = read_table(data, batch.file_name, known_keys, sheet=sheet)
+        try:
+            table = read_table(data, batch.file_name, known_keys, sheet=sheet)
+        except NoHeaderError as error:
+            raise SheetError(_another_kind(data, batch.file_name, kind, sheet) or str(error)) from None
         del data
         batch.fingerprint = plan.fingerprint(spec.fingerprint_models())
         directory = Directory()
@@ -216,6 +219,30 @@ def prepare(
             batch.status = ImportStatus.UNCHANGED
     batch.save()
     return Preview(batch)
+
+
+def _another_kind(data, file_name, kind, sheet):
+    """When the file has no header of `kind` but has the headers of another kind (a member list
+    uploaded as "Tổ chức đảng"), the message that names the kind to choose; else None."""
+    best = None
+    for other, spec in KINDS.items():
+        if other == kind:
+            continue
+        keys = set().union(*(c.keys for c in spec.columns()))
+        try:
+            table = read_table(data, file_name, keys, sheet=sheet)
+        except SheetError:
+            continue
+        score = sum(1 for _, text in table.headers if header_key(text) in keys)
+        if best is None or score > best[0]:
+            best = (score, other)
+    if best is None:
+        return None
+    chosen, guessed = ImportKind(kind).label, ImportKind(best[1]).label
+    return (
+        f"Tệp này có vẻ là danh sách “{guessed}” (có các cột tiêu đề của loại đó), không phải “{chosen}”: "
+        f"hãy chọn Loại dữ liệu “{guessed}” rồi tải lên lại."
+    )
 
 
 @contextlib.contextmanager

@@ -55,6 +55,11 @@ class SheetError(Exception):
     """The file as a whole cannot be imported; the message says why, in Vietnamese."""
 
 
+class NoHeaderError(SheetError):
+    """No row among the first ones has the headers of the kind asked for (the caller may look for
+    another kind's headers to say the wrong kind was chosen)."""
+
+
 @dataclass
 class Table:
     header_row: int  # 1-based row number of the header in the sheet
@@ -298,7 +303,7 @@ def _find_header(rows, header_keys, first_column):
     if not any(any(cell not in ("", None) for cell in cells) for _, cells in seen):
         raise SheetError("Tệp rỗng: không có dữ liệu.")
     if best is None:
-        raise SheetError(
+        raise NoHeaderError(
             f"Không tìm thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng đầu: cần ít nhất hai cột có tên "
             "như trong tệp mẫu (ví dụ “Họ và tên”, “Ngày sinh”)."
         )

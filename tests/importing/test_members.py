@@ -485,3 +485,11 @@ def test_an_imported_member_s_history_shows_the_batch_it_came_from(tree, django_
 
     assert f"lần nhập số {batch.pk}: {batch}" in page
     assert "vanphong" in page and "Chưa có thay đổi nào" not in page
+
+
+def test_a_member_list_uploaded_as_organisations_is_named_as_a_member_list(tree):
+    preview = prepare("organisations", xlsx(sheet_rows()), file_name="dang-vien.xlsx")
+    assert refused(preview) == [
+        "Tệp này có vẻ là danh sách “Đảng viên” (có các cột tiêu đề của loại đó), không phải “Tổ chức đảng”: "
+        "hãy chọn Loại dữ liệu “Đảng viên” rồi tải lên lại."
+    ]

@@ -61,7 +61,10 @@ class UploadForm(forms.Form):
         required=False,
         label="Tổ chức cơ sở đảng",
         empty_label="— Toàn Đảng bộ Khối —",
-        help_text="Tệp của một tổ chức cơ sở đảng: chọn tổ chức đó.",
+        help_text=(
+            "Tệp của một tổ chức cơ sở đảng: chọn tổ chức đó. Bắt buộc với danh sách đảng viên "
+            "không có cột “Đảng bộ cơ sở”."
+        ),
     )
     year = forms.TypedChoiceField(
         choices=lambda: [("", "—"), *year_choices()],

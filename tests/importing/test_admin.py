@@ -112,3 +112,8 @@ def test_namesake_tccs_are_told_apart_by_code_on_the_upload_form(admin_client, t
     assert f'<option value="{twin.pk}">Đảng bộ Sở A (SOA-2)</option>' in page
     upload(admin_client, xlsx(ROWS), organisation=twin.pk)
     assert ImportBatch.objects.get().organisation == twin
+
+
+def test_the_upload_form_says_beforehand_when_a_tccs_must_be_chosen(admin_client, tree):
+    page = admin_client.get(reverse("admin:importing_importbatch_upload")).content.decode()
+    assert "Bắt buộc với danh sách đảng viên không có cột “Đảng bộ cơ sở”" in page

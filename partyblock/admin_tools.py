@@ -2,6 +2,8 @@
 choosers, the year, TCCS and condition
 list filters, and the rating form that offers only the chosen year's categories."""
 
+from collections import Counter
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -76,7 +78,11 @@ class GrassrootsListFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         organisations = visible(Organisation.objects.grassroots(), request.user)
-        return [(str(o.pk), o.name) for o in organisations.only("pk", "name").order_by("name")]
+        rows = list(organisations.order_by("name", "code").values_list("pk", "name", "code"))
+        names = Counter(name for _, name, _ in rows)
+        # Two TCCS may share a name (an office's sheet imported beside the Khối's own): each is then
+        # named with its code, as on the import form.
+        return [(str(pk), f"{name} ({code})" if names[name] > 1 else name) for pk, name, code in rows]
 
     def queryset(self, request, queryset):
         if not self.value():

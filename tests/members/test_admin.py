@@ -351,3 +351,10 @@ def test_a_card_added_in_the_admin_replaces_the_current_one(staff, tree):
         ("30.000001", datetime.date(2020, 6, 1)),
         ("30.000002", None),
     ]
+
+
+def test_the_tccs_filter_names_namesakes_with_their_code(staff, tree):
+    make_organisation("SOA-2", OrganisationKind.DANG_BO_CO_SO, tree["bloc"], name="Đảng bộ Sở A")
+    page = staff.get(CHANGELIST).content.decode()
+    assert "Đảng bộ Sở A (SOA)" in page and "Đảng bộ Sở A (SOA-2)" in page
+    assert f"{tree['cbcs'].name} ({tree['cbcs'].code})" not in page

@@ -11,6 +11,8 @@ from partyblock.core.text import number_text
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 56, 44, 48, 48
 LABEL_CHAR_WIDTH = 6.2  # pixels per character of an 11-pixel axis label (digits and "/"), a little generous  # the top margin holds the visible title (and a legend line)
+# Legend items: swatch and its spacing, label width per character (11-pixel text, generous), gap.
+LEGEND_SWATCH, LEGEND_CHAR_WIDTH, LEGEND_GAP = 18, 6.4, 20
 # Fill patterns, darkest first: solid, dense hatching, sparse hatching, dots.
 PATTERN_DEFS = """<defs>
 <pattern id="p1" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#1f3b57"/></pattern>
@@ -139,11 +141,15 @@ def stacked_shares(title, columns, legend):
             f'<text x="{x + slot * 0.3:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11">{escape(label)}</text>'
         )
     legend_y = HEIGHT - 4
-    for series, name in enumerate(legend):
-        x = LEFT + series * (plot_w / max(len(legend), 1))
+    # Each item as wide as its label (a generous estimate: print fonts are wider than the screen's)
+    # plus a gap, so a long label ("Mức 3: hoàn thành") never touches the next swatch.
+    widths = [LEGEND_SWATCH + len(name) * LEGEND_CHAR_WIDTH for name in legend]
+    x = min(LEFT, max(4, WIDTH - 4 - sum(widths) - LEGEND_GAP * (len(legend) - 1)))
+    for series, (name, width) in enumerate(zip(legend, widths, strict=True)):
         parts.append(
             f'<rect x="{x:.1f}" y="{legend_y - 10}" width="14" height="12" fill="url(#p{series + 1})" stroke="#000" stroke-width="0.6"/>'
         )
-        parts.append(f'<text x="{x + 18:.1f}" y="{legend_y}" font-size="11">{escape(name)}</text>')
+        parts.append(f'<text x="{x + LEGEND_SWATCH:.1f}" y="{legend_y}" font-size="11">{escape(name)}</text>')
+        x += width + LEGEND_GAP
     parts.append("</svg>")
     return "".join(parts)

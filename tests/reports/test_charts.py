@@ -67,3 +67,19 @@ def test_dates_too_wide_for_their_room_are_slanted_and_short_labels_are_not():
     days = [(f"31/12/{year}", 100 + year - 2017) for year in range(2017, 2027)]
     assert line_chart("Số đảng viên theo thời gian", days).count('transform="rotate(-30') == 10
     assert 'transform="rotate(-30' not in line_chart("Số đảng viên", [("2019", 5), ("2020", 7)])
+
+
+def test_legend_labels_leave_room_before_the_next_item():
+    from partyblock.core.charts import LEGEND_CHAR_WIDTH, WIDTH, stacked_shares
+    from partyblock.reports.sections import _short_legend
+
+    legend = _short_legend()
+    svg = stacked_shares("Đảng viên theo mức (%)", [("2016", [1, 2, 3, 4])], legend)
+    swatches = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y="\d+" width="14"', svg)]
+    labels = {
+        name: float(x) for x, name in re.findall(r'<text x="([\d.]+)" y="\d+" font-size="11">([^<]*)<', svg)
+    }
+    ends = [labels[name] + len(name) * LEGEND_CHAR_WIDTH for name in legend]
+    assert len(swatches) == len(legend)
+    assert all(swatches[i + 1] - ends[i] >= 16 for i in range(len(legend) - 1))
+    assert ends[-1] <= WIDTH

@@ -12,9 +12,16 @@ with 640,000 members). The copies are derived data, kept here only:
 `mismatched()` finds the periods that disagree with their member (tests: none after any writer).
 """
 
+from django.apps import apps
 from django.db import connection
 
 FIELDS = ("gender", "birth_date", "ethnicity", "religion", "education", "theory_level")
+
+
+def _model(name):
+    """`members.models`' model `name`, from the app registry: `Member.save` calls `sync`, so the
+    models module imports this one and this one may not import it back (no import cycles)."""
+    return apps.get_model("members", name)
 
 
 def values(member):
@@ -24,20 +31,17 @@ def values(member):
 
 def values_of(member_ids):
     """{member id: tuple of `FIELDS`} of stored members: one query."""
-    from .models import Member
-
     return {
-        pk: tuple(row) for pk, *row in Member.objects.filter(pk__in=member_ids).values_list("pk", *FIELDS)
+        pk: tuple(row)
+        for pk, *row in _model("Member").objects.filter(pk__in=member_ids).values_list("pk", *FIELDS)
     }
 
 
 def sync(member_ids=None):
     """Copy the profile fields of members `member_ids` (None: every member) onto their periods: one
     UPDATE … FROM (PostgreSQL and SQLite), rows already equal left alone. Returns the rows changed."""
-    from .models import Member, MembershipPeriod
-
-    period = connection.ops.quote_name(MembershipPeriod._meta.db_table)
-    member = connection.ops.quote_name(Member._meta.db_table)
+    period = connection.ops.quote_name(_model("MembershipPeriod")._meta.db_table)
+    member = connection.ops.quote_name(_model("Member")._meta.db_table)
     columns = [connection.ops.quote_name(name) for name in FIELDS]
     assignments = ", ".join(f"{c} = m.{c}" for c in columns)
     differs = " OR ".join(f"{period}.{c} IS DISTINCT FROM m.{c}" for c in columns)
@@ -57,9 +61,9 @@ def sync(member_ids=None):
 def mismatched():
     """[(period id, its copied fields, its member's)] for every period whose copies differ from its
     member's fields (none, when every writer keeps the rule): one query, compared here."""
-    from .models import MembershipPeriod
-
-    rows = MembershipPeriod.objects.values_list("pk", *FIELDS, *(f"member__{name}" for name in FIELDS))
+    rows = _model("MembershipPeriod").objects.values_list(
+        "pk", *FIELDS, *(f"member__{name}" for name in FIELDS)
+    )
     size = len(FIELDS)
     return [
         (pk, tuple(row[:size]), tuple(row[size:]))

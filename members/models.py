@@ -477,7 +477,7 @@ class MembershipPeriod(models.Model):
         "cộng số ngày không tính); trống khi giai đoạn nằm trong thời gian gián đoạn sinh hoạt đảng.",
     )
     party_days_before = models.PositiveIntegerField("số ngày tuổi đảng trước giai đoạn", default=0)
-    # The member's profile fields the composition groups by (`PERIOD_PROFILE_FIELDS`), copied onto
+    # The member's profile fields the composition groups by (`period_profile.FIELDS`), copied onto
     # each period by `members.period_profile` (every writer of periods or of a profile calls it), so
     # the breakdowns of the members of a day are one scan of the periods covering it, not a join.
     gender = models.CharField("giới tính", max_length=3, blank=True, editable=False)
